@@ -1,0 +1,35 @@
+"""Every action a grant can allow, and the built-in roles (seeded as data, editable)."""
+
+from __future__ import annotations
+
+ACTIONS: dict[str, str] = {
+    "report.view": "see reports and their details",
+    "report.import": "import reports (files, batches)",
+    "report.submit": "submit reports through the platform API",
+    "report.assign": "assign and transfer reports between units",
+    "case.update": "record what the unit did on a report",
+    "media.view": "see media (blurred by default)",
+    "review.decide": "decide on media in the review queue",
+    "audit.view": "read the audit trail",
+    "user.manage": "create users and grants",
+}
+
+ROLES: dict[str, tuple[str, str, list[str]]] = {
+    "hub_admin": ("Hub admin", "runs the hub", list(ACTIONS)),
+    "hub_analyst": (
+        "Hub analyst",
+        "imports, reviews, resolves, routes, dispatches, watches the country",
+        ["report.view", "report.import", "report.assign", "media.view", "review.decide"],
+    ),
+    "reviewer": ("Reviewer", "decides on media", ["report.view", "media.view", "review.decide"]),
+    "state_nodal": (
+        "State nodal officer",
+        "receives the state's packets, assigns units, watches the state",
+        ["report.view", "report.assign"],
+    ),
+    "unit_officer": (
+        "Unit officer", "acts on the unit's reports", ["report.view", "case.update"]
+    ),
+    "auditor": ("Auditor", "reads the audit trail, nothing else", ["audit.view"]),
+    "platform": ("Platform API account", "submits reports", ["report.submit"]),
+}

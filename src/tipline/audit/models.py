@@ -1,0 +1,46 @@
+"""The append-only, hash-chained audit trail."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+
+class AuditEvent(models.Model):
+    """One thing that happened: who, what, to which record, when.
+
+    `hash` is SHA-256 over the event's canonical form including `prev_hash`, the hash of the
+    event before it, so altering, removing or reordering any event breaks the chain from there
+    on (`tipline audit verify`). Events are never updated or deleted.
+    """
+
+    #: national-only: a grant on the root is needed to read the trail.
+    scope_field = None
+
+    seq = models.BigIntegerField(unique=True, help_text="position in the chain, from 1")
+    at = models.DateTimeField()
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+    actor_label = models.CharField(max_length=150, help_text="username at the time")
+    action = models.CharField(max_length=64, db_index=True, help_text="e.g. report.imported")
+    object_type = models.CharField(max_length=64, blank=True)
+    object_id = models.CharField(max_length=64, blank=True, db_index=True)
+    data = models.JSONField(default=dict, blank=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["seq"]
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.action} {self.object_type}:{self.object_id}"
+
+
+class ChainHead(models.Model):
+    """The single row holding the last event's seq and hash; locked while appending."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    seq = models.BigIntegerField(default=0)
+    hash = models.CharField(max_length=64, default="0" * 64)

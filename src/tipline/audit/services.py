@@ -1,0 +1,93 @@
+"""Appending to the audit chain. Always called inside the transaction of the write it records."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from django.db import models, transaction
+
+from tipline.audit.models import AuditEvent, ChainHead
+
+GENESIS = "0" * 64
+
+
+@dataclass
+class Entry:
+    """An event about to be appended."""
+
+    action: str
+    object_type: str = ""
+    object_id: str = ""
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+def canonical(data: Any) -> Any:
+    """The JSON-native form of `data`, exactly as it will read back from the database."""
+    return json.loads(json.dumps(data, default=str, sort_keys=True))
+
+
+def event_hash(
+    *, seq: int, at: datetime, actor_label: str, action: str, object_type: str,
+    object_id: str, data: Any, prev_hash: str,
+) -> str:
+    body = json.dumps(
+        [seq, at.astimezone(UTC).isoformat(), actor_label, action, object_type, object_id,
+         data, prev_hash],
+        sort_keys=True, separators=(",", ":"), ensure_ascii=False,
+    )
+    return hashlib.sha256(body.encode("utf-8")).hexdigest()
+
+
+def _label(actor: Any) -> str:
+    return getattr(actor, "username", None) or "anonymous"
+
+
+def audit_record_many(*, actor: Any, entries: Sequence[Entry]) -> list[AuditEvent]:
+    """Append events in order, chained, inside the caller's transaction."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("audit events must be written inside the transaction they record")
+    if not entries:
+        return []
+    head, _ = ChainHead.objects.select_for_update().get_or_create(id=1)
+    at = datetime.now(UTC)
+    label = _label(actor)
+    actor_id = getattr(actor, "pk", None)
+    seq, prev = head.seq, head.hash
+    events: list[AuditEvent] = []
+    for entry in entries:
+        seq += 1
+        data = canonical(entry.data)
+        digest = event_hash(
+            seq=seq, at=at, actor_label=label, action=entry.action,
+            object_type=entry.object_type, object_id=entry.object_id, data=data, prev_hash=prev,
+        )
+        events.append(
+            AuditEvent(
+                seq=seq, at=at, actor_id=actor_id, actor_label=label, action=entry.action,
+                object_type=entry.object_type, object_id=entry.object_id, data=data,
+                prev_hash=prev, hash=digest,
+            )
+        )
+        prev = digest
+    AuditEvent.objects.bulk_create(events, batch_size=500)
+    head.seq, head.hash = seq, prev
+    head.save(update_fields=["seq", "hash"])
+    return events
+
+
+def audit_record(
+    *, actor: Any, action: str, obj: models.Model | None = None, data: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """Append one event about `obj` inside the caller's transaction."""
+    entry = Entry(
+        action=action,
+        object_type=obj._meta.label_lower if obj is not None else "",
+        object_id=str(obj.pk) if obj is not None else "",
+        data=data or {},
+    )
+    return audit_record_many(actor=actor, entries=[entry])[0]

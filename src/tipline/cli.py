@@ -1,0 +1,57 @@
+"""The `tipline` command: every management command, on a database that is always ready.
+
+On a fresh TIPLINE_HOME the first command creates and migrates the database and seeds the
+jurisdiction tree and the built-in roles.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+#: Tipline's own commands, listed first by `tipline --help`.
+COMMANDS: dict[str, str] = {
+    "serve": "run the web server and a background worker together",
+    "ingest": "import reports from files, folders and ZIPs",
+    "demo": "generate and import a synthetic NCMEC export, create demo users",
+    "audit": "verify the audit chain",
+    "bootstrap": "create, migrate and seed the database (runs on its own when needed)",
+    "createuser": "create a user with a role over a jurisdiction",
+}
+
+NO_BOOTSTRAP = {"help", "--help", "-h", "makemigrations", "check", "version", "--version"}
+
+
+def _help() -> None:
+    print("usage: tipline COMMAND [options]   (tipline COMMAND --help for a command's options)\n")
+    print("Tipline commands:")
+    for name, text in COMMANDS.items():
+        print(f"  {name:<12} {text}")
+    print("\nDjango commands (also available):")
+    print("  migrate, createsuperuser, shell, dbshell, db_worker, check, ...")
+    print("  (tipline help --all lists every command)")
+
+
+def main(argv: list[str] | None = None) -> None:
+    argv = list(sys.argv if argv is None else argv)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tipline.settings")
+    command = argv[1] if len(argv) > 1 else "--help"
+    if command in {"--help", "-h"} or (command == "help" and len(argv) == 2):
+        _help()
+        return
+    if command == "help" and argv[2:] == ["--all"]:
+        argv = [argv[0], "help"]
+    import django
+
+    django.setup()
+    if command not in NO_BOOTSTRAP:
+        from tipline.core.bootstrap import ensure_ready
+
+        ensure_ready()
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(argv)
+
+
+if __name__ == "__main__":
+    main()

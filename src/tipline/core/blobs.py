@@ -1,0 +1,113 @@
+"""The encrypted blob store: content-addressed by SHA-256 of the plaintext.
+
+Every file, raw JSON/XML/PDF artifact and upload Tipline keeps goes through `blob_put`,
+which hashes (MD5, SHA-1, SHA-256) and encrypts in one pass; nothing is written in the clear.
+The local store keeps blobs under TIPLINE_HOME/blobs; an S3-compatible store is the scale path
+and plugs in behind the same two functions.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+
+from tipline.core.crypto import decrypt_stream, default_key, encrypt_stream
+from tipline.core.errors import RejectedInput
+
+
+@dataclass(frozen=True)
+class BlobInfo:
+    """What Tipline knows of stored content: its size and its hashes."""
+
+    sha256: str
+    sha1: str
+    md5: str
+    size: int
+
+
+def blob_root() -> Path:
+    return Path(settings.TIPLINE_HOME) / "blobs"
+
+
+def blob_path(sha256: str) -> Path:
+    if len(sha256) != 64 or any(c not in "0123456789abcdef" for c in sha256):
+        raise ValueError("blob key must be a lower-case SHA-256 hex digest")
+    return blob_root() / sha256[:2] / sha256[2:4] / f"{sha256}.tlb"
+
+
+def hash_bytes(data: bytes) -> BlobInfo:
+    return BlobInfo(
+        sha256=hashlib.sha256(data).hexdigest(),
+        sha1=hashlib.sha1(data, usedforsecurity=False).hexdigest(),
+        md5=hashlib.md5(data, usedforsecurity=False).hexdigest(),
+        size=len(data),
+    )
+
+
+def blob_put(chunks: Iterable[bytes], *, max_bytes: int | None = None) -> BlobInfo:
+    """Hash and encrypt a stream into the store; the same content is stored once."""
+    limit = settings.MAX_UPLOAD_BYTES if max_bytes is None else max_bytes
+    sha256, sha1 = hashlib.sha256(), hashlib.sha1(usedforsecurity=False)
+    md5 = hashlib.md5(usedforsecurity=False)
+    size = 0
+
+    def hashed() -> Iterator[bytes]:
+        nonlocal size
+        for chunk in chunks:
+            size += len(chunk)
+            if size > limit:
+                raise RejectedInput(f"file is larger than the limit of {limit} bytes")
+            sha256.update(chunk)
+            sha1.update(chunk)
+            md5.update(chunk)
+            yield chunk
+
+    root = blob_root()
+    root.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(dir=root, prefix=".incoming-")
+    try:
+        with os.fdopen(fd, "wb") as out:
+            for piece in encrypt_stream(hashed(), key=default_key()):
+                out.write(piece)
+        info = BlobInfo(sha256.hexdigest(), sha1.hexdigest(), md5.hexdigest(), size)
+        final = blob_path(info.sha256)
+        if final.exists():
+            os.unlink(tmp_name)
+        else:
+            final.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(tmp_name, final)
+        return info
+    except BaseException:
+        if os.path.exists(tmp_name):
+            os.unlink(tmp_name)
+        raise
+
+
+def blob_put_bytes(data: bytes) -> BlobInfo:
+    return blob_put([data])
+
+
+def blob_exists(sha256: str) -> bool:
+    return blob_path(sha256).exists()
+
+
+def blob_open(sha256: str) -> Iterator[bytes]:
+    """The decrypted content, streamed; raises DecryptionError if it was altered."""
+    path = blob_path(sha256)
+
+    def read() -> Iterator[bytes]:
+        with path.open("rb") as fh:
+            while chunk := fh.read(1024 * 1024):
+                yield chunk
+
+    return decrypt_stream(read(), key=default_key())
+
+
+def blob_read(sha256: str) -> bytes:
+    return b"".join(blob_open(sha256))

@@ -1,0 +1,36 @@
+"""Reference data for the jurisdiction tree, from packages that ship it (offline)."""
+
+from __future__ import annotations
+
+import unicodedata
+
+#: ISO 3166-2:IN code -> the name `indian-pincode` uses for the state.
+STATE_NAMES: dict[str, str] = {
+    "AN": "Andaman and Nicobar Islands", "AP": "Andhra Pradesh", "AR": "Arunachal Pradesh",
+    "AS": "Assam", "BR": "Bihar", "CH": "Chandigarh", "CG": "Chhattisgarh",
+    "DH": "Dadra and Nagar Haveli and Daman and Diu", "DL": "Delhi", "GA": "Goa",
+    "GJ": "Gujarat", "HP": "Himachal Pradesh", "HR": "Haryana", "JH": "Jharkhand",
+    "JK": "Jammu and Kashmir", "KA": "Karnataka", "KL": "Kerala", "LA": "Ladakh",
+    "LD": "Lakshadweep", "MH": "Maharashtra", "ML": "Meghalaya", "MN": "Manipur",
+    "MP": "Madhya Pradesh", "MZ": "Mizoram", "NL": "Nagaland", "OD": "Odisha", "PB": "Punjab",
+    "PY": "Puducherry", "RJ": "Rajasthan", "SK": "Sikkim", "TN": "Tamil Nadu", "TR": "Tripura",
+    "TS": "Telangana", "UK": "Uttarakhand", "UP": "Uttar Pradesh", "WB": "West Bengal",
+}
+
+#: Old codes and names accepted for each state (ISO changes, pre-2019 names, common forms).
+STATE_ALIASES: dict[str, list[str]] = {
+    "CG": ["CT", "Chhatisgarh"], "TS": ["TG"], "OD": ["OR", "Orissa"], "UK": ["UT", "Uttaranchal"],
+    "DH": ["DN", "DD", "Dadra and Nagar Haveli", "Daman and Diu"],
+    "DL": ["NCT of Delhi", "New Delhi", "National Capital Territory of Delhi"],
+    "JK": ["Jammu & Kashmir", "J&K"], "PY": ["Pondicherry"], "AN": ["Andaman & Nicobar"],
+    "KA": ["Mysore"], "TN": ["Madras State"],
+}
+
+
+def fold(text: str) -> str:
+    """Upper-case, without diacritics or punctuation: the form names are compared in."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    plain = plain.replace("&", " AND ")
+    kept = "".join(c if c.isalnum() else " " for c in plain.upper())
+    return " ".join(kept.split())

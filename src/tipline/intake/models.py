@@ -1,0 +1,312 @@
+"""The hub's report store: a report and everything it carries, normalised.
+
+A report arrives from a source (NCMEC's law-enforcement export, a platform through the
+CyberTipline-compatible API, the public, Tipline's scanner, a CSV/XLSX batch). Its raw bytes
+are kept as artifacts; what they say is spread over subjects, IP events, files, places and
+typed identifiers, which later steps (geo-resolve, link, route) read.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+
+class Source(models.TextChoices):
+    NCMEC = "ncmec", "NCMEC export"
+    PLATFORM = "platform", "Platform API / XML"
+    PUBLIC = "public", "Public tip"
+    SCANNER = "scanner", "Tipline scanner"
+    BATCH = "batch", "CSV/XLSX batch"
+
+
+class ImportBatch(models.Model):
+    """One run of an importer over a set of files, with its counts and progress."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    scope_field = None
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    label = models.CharField(max_length=500, help_text="what was imported (file names)")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    #: where uploaded files wait for the worker (inside TIPLINE_HOME/incoming)
+    paths = models.JSONField(default=list, blank=True)
+    done = models.PositiveIntegerField(default=0, help_text="records processed so far")
+    total = models.PositiveIntegerField(null=True, blank=True)
+    imported = models.PositiveIntegerField(default=0)
+    duplicates = models.PositiveIntegerField(default=0)
+    versions = models.PositiveIntegerField(default=0, help_text="changed re-sends kept")
+    rejected = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"import #{self.pk}: {self.label}"
+
+
+class Rejection(models.Model):
+    """A record an importer refused, with where it was and why."""
+
+    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="rejections")
+    file = models.CharField(max_length=1000)
+    position = models.CharField(max_length=200, help_text="record number, row or ZIP member")
+    reason = models.TextField()
+
+
+class Report(models.Model):
+    """One report about one incident, in one version.
+
+    (source, external_id) identifies the report as its sender knows it; a re-send with other
+    content is a new version (`version` + 1, `supersedes` the old one, old `is_current` False),
+    never an overwrite. `content_sha256` is over the raw record, so an identical re-send is
+    recognised as a duplicate.
+    """
+
+    class Status(models.TextChoices):
+        NEW = "new", "New"
+        IN_REVIEW = "in_review", "In review"
+        ROUTED = "routed", "Routed"
+        DISPATCHED = "dispatched", "Dispatched"
+        CLOSED = "closed", "Closed"
+        SUPERSEDED = "superseded", "Superseded"
+
+    class Referral(models.TextChoices):
+        REFERRAL = "referral", "Referral"
+        INFORMATIONAL = "informational", "Informational"
+        UNKNOWN = "", "Not stated"
+
+    scope_field = "jurisdiction"
+
+    source = models.CharField(max_length=10, choices=Source.choices)
+    external_id = models.CharField(
+        max_length=100, help_text="the sender's report id (NCMEC CyberTipline number)"
+    )
+    version = models.PositiveSmallIntegerField(default=1)
+    is_current = models.BooleanField(default=True)
+    supersedes = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="superseded_by"
+    )
+    content_sha256 = models.CharField(max_length=64)
+    batch = models.ForeignKey(
+        ImportBatch, null=True, blank=True, on_delete=models.PROTECT, related_name="reports"
+    )
+    imported_at = models.DateTimeField()
+
+    received_at = models.DateTimeField(
+        null=True, blank=True, help_text="when NCMEC (or the hub) received the report"
+    )
+    incident_at = models.DateTimeField(null=True, blank=True)
+    incident_at_text = models.CharField(
+        max_length=500, blank=True, help_text="the platform's description of the incident time"
+    )
+    incident_type = models.CharField(max_length=120, blank=True, db_index=True)
+    platform = models.CharField(max_length=200, blank=True, help_text="reporting ESP's name")
+    #: report annotations: sextortion, csamSolicitation, minorToMinorInteraction, spam
+    annotations = models.JSONField(default=list, blank=True)
+    ncmec_priority = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="NCMEC priority level; 1 = child in imminent danger"
+    )
+    referral = models.CharField(
+        max_length=16, choices=Referral.choices, default=Referral.UNKNOWN, blank=True
+    )
+    escalated = models.BooleanField(default=False, help_text="platform asked for escalation")
+    escalation_note = models.TextField(blank=True)
+    additional_info = models.TextField(blank=True, help_text="free text from the sender")
+    ncmec_notes = models.TextField(blank=True, help_text="what NCMEC's analysts added")
+    reporter = models.JSONField(
+        default=dict, blank=True, help_text="the reporting person/company's contact block"
+    )
+
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.NEW)
+    jurisdiction = models.ForeignKey(
+        "geo.Jurisdiction", on_delete=models.PROTECT, related_name="reports",
+        help_text="the node the report currently belongs to (the country while unresolved)",
+    )
+    file_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "external_id", "version"], name="report_version_unique"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["-received_at", "-id"], name="report_received"),
+            models.Index(fields=["jurisdiction", "-received_at", "-id"], name="report_place"),
+            models.Index(fields=["source", "external_id"], name="report_external"),
+            models.Index(fields=["ncmec_priority", "-received_at"], name="report_priority"),
+            models.Index(fields=["status", "-received_at"], name="report_status"),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def reference(self) -> str:
+        """Tipline's own id for the report, as people quote it."""
+        return f"TL-{self.pk:08d}" if self.pk else "TL-(new)"
+
+
+class Artifact(models.Model):
+    """The raw bytes a report came in (JSON, PDF, XML element, CSV row), kept byte-for-byte.
+
+    Content is encrypted in the blob store under its SHA-256.
+    """
+
+    class Kind(models.TextChoices):
+        JSON = "json", "NCMEC JSON"
+        PDF = "pdf", "NCMEC PDF"
+        XML = "xml", "CyberTipline XML"
+        ROW = "row", "CSV/XLSX row"
+        OTHER = "other", "Other"
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="artifacts")
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    name = models.CharField(max_length=1000)
+    sha256 = models.CharField(max_length=64)
+    size = models.PositiveBigIntegerField()
+
+
+class Subject(models.Model):
+    """A person or account named in a report, by role."""
+
+    class Role(models.TextChoices):
+        SUSPECT = "suspect", "Suspect"
+        RECIPIENT = "recipient", "Intended recipient"
+        VICTIM = "victim", "Victim"
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="subjects")
+    role = models.CharField(max_length=10, choices=Role.choices)
+    first_name = models.CharField(max_length=200, blank=True)
+    middle_name = models.CharField(max_length=200, blank=True)
+    last_name = models.CharField(max_length=200, blank=True)
+    date_of_birth = models.DateField(null=True, blank=True)
+    age = models.PositiveSmallIntegerField(null=True, blank=True, help_text="approximate age")
+    esp_user_id = models.CharField(max_length=300, blank=True, help_text="platform user id")
+    esp_service = models.CharField(max_length=200, blank=True, help_text="service on platform")
+    screen_name = models.CharField(max_length=300, blank=True)
+    display_names = models.JSONField(default=list, blank=True)
+    profile_urls = models.JSONField(default=list, blank=True)
+    emails = models.JSONField(default=list, blank=True, help_text="lower-cased addresses")
+    phones = models.JSONField(default=list, blank=True, help_text="E.164 where parseable")
+    device_ids = models.JSONField(default=list, blank=True, help_text="[{type, value}]")
+    notes = models.TextField(blank=True)
+
+    @property
+    def full_name(self) -> str:
+        return " ".join(p for p in [self.first_name, self.middle_name, self.last_name] if p)
+
+
+class Place(models.Model):
+    """A location clue a report carries: an address, the platform's estimate, NCMEC's geolocation
+    of an IP, GPS coordinates. Geo-resolution reads these; it never edits them."""
+
+    class Kind(models.TextChoices):
+        ADDRESS = "address", "Address"
+        ESTIMATED = "estimated", "Platform's estimated location"
+        NCMEC_GEO = "ncmec_geo", "NCMEC geolocation"
+        GPS = "gps", "GPS coordinates"
+        INCIDENT = "incident", "Incident address"
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="places")
+    subject = models.ForeignKey(
+        Subject, null=True, blank=True, on_delete=models.CASCADE, related_name="places"
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    street = models.CharField(max_length=500, blank=True)
+    city = models.CharField(max_length=200, blank=True)
+    district = models.CharField(max_length=200, blank=True)
+    state = models.CharField(max_length=200, blank=True)
+    postal_code = models.CharField(max_length=20, blank=True)
+    country = models.CharField(max_length=60, blank=True)
+    latitude = models.FloatField(null=True, blank=True)
+    longitude = models.FloatField(null=True, blank=True)
+    ip = models.GenericIPAddressField(null=True, blank=True, help_text="for NCMEC geolocation")
+    isp = models.CharField(max_length=200, blank=True)
+    verified = models.BooleanField(null=True, blank=True)
+
+
+class IpEvent(models.Model):
+    """An IP capture: address, port and exact UTC time of an event (login, upload, ...).
+
+    Behind carrier-grade NAT many subscribers share one address, so port and time matter.
+    """
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="ip_events")
+    subject = models.ForeignKey(
+        Subject, null=True, blank=True, on_delete=models.CASCADE, related_name="ip_events"
+    )
+    file = models.ForeignKey(
+        "ReportFile", null=True, blank=True, on_delete=models.CASCADE, related_name="ip_events"
+    )
+    ip = models.GenericIPAddressField()
+    port = models.PositiveIntegerField(null=True, blank=True)
+    event = models.CharField(max_length=40, blank=True)
+    occurred_at = models.DateTimeField(null=True, blank=True)
+    possible_proxy = models.BooleanField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["ip", "occurred_at"], name="ipevent_ip_time")]
+
+
+class ReportFile(models.Model):
+    """A file attached to a report, with what the platform said of it and its hashes.
+
+    The content (when the export carried it) is encrypted in the blob store under `sha256`.
+    """
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="files")
+    filename = models.CharField(max_length=1000, blank=True)
+    original_filename = models.CharField(max_length=2056, blank=True)
+    esp_file_id = models.CharField(max_length=200, blank=True, help_text="platform/NCMEC file id")
+    location_url = models.CharField(max_length=2083, blank=True)
+    viewed_by_esp = models.BooleanField(null=True, blank=True)
+    publicly_available = models.BooleanField(null=True, blank=True)
+    relevance = models.CharField(max_length=40, blank=True, help_text="Reported / Supplemental")
+    classification = models.CharField(
+        max_length=10, blank=True, help_text="industry classification A1, A2, B1, B2"
+    )
+    annotations = models.JSONField(default=list, blank=True)
+    esp_metadata = models.JSONField(default=dict, blank=True)
+    size = models.PositiveBigIntegerField(null=True, blank=True)
+    mime = models.CharField(max_length=100, blank=True)
+    md5 = models.CharField(max_length=32, blank=True, db_index=True)
+    sha1 = models.CharField(max_length=40, blank=True)
+    sha256 = models.CharField(max_length=64, blank=True, db_index=True)
+    #: the hash the sender gave (may differ from ours if the bytes changed on the way)
+    declared_hashes = models.JSONField(default=dict, blank=True)
+    stored = models.BooleanField(default=False, help_text="content is in the blob store")
+
+
+class Identifier(models.Model):
+    """A normalised identifier a report carries, for linking reports that share one.
+
+    e.g. (email, "a.b@example.com"), (phone, "+919812345678"), (screen_name, "x", service).
+    """
+
+    class Kind(models.TextChoices):
+        EMAIL = "email", "Email"
+        PHONE = "phone", "Phone"
+        SCREEN_NAME = "screen_name", "Screen name"
+        ESP_USER_ID = "esp_user_id", "Platform user id"
+        DEVICE_ID = "device_id", "Device id"
+        IP = "ip", "IP address"
+        URL = "url", "URL"
+        MD5 = "md5", "File MD5"
+        SHA256 = "sha256", "File SHA-256"
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="identifiers")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    value = models.CharField(max_length=500)
+    service = models.CharField(max_length=200, blank=True, help_text="for screen names, ids")
+    origin = models.CharField(max_length=60, help_text="where in the report, e.g. suspect.email")
+
+    class Meta:
+        indexes = [models.Index(fields=["kind", "value"], name="identifier_lookup")]

@@ -1,0 +1,172 @@
+"""Django settings for Tipline, read from the environment (see docs/operations.md)."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+import dj_database_url
+
+from tipline.core.env import env_bool, env_int, env_list, env_opt, env_secret, env_str
+
+BASE_DIR = Path(__file__).resolve().parent
+
+TIPLINE_HOME = Path(
+    env_str("TIPLINE_HOME", "./var", "data folder: database, encrypted blobs, keys, uploads")
+).resolve()
+TIPLINE_HOME.mkdir(parents=True, exist_ok=True)
+
+
+def _secret_key() -> str:
+    key = env_secret("SECRET_KEY", "Django secret key; generated into TIPLINE_HOME when unset")
+    if key:
+        return key
+    path = TIPLINE_HOME / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(50), encoding="utf-8")
+        path.chmod(0o600)
+    return path.read_text(encoding="utf-8").strip()
+
+
+SECRET_KEY = _secret_key()
+DEBUG = env_bool("DEBUG", False, "Django debug pages; never in production")
+ALLOWED_HOSTS = env_list(
+    "ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"], "host names served, comma-separated"
+)
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [], "origins trusted for CSRF")
+
+#: AES-256-GCM key for media and raw artifacts at rest (base64, 32 bytes), or a file holding it.
+MEDIA_KEY = env_secret("TIPLINE_MEDIA_KEY", "base64 AES-256 key for data at rest")
+MEDIA_KEY_PATH = TIPLINE_HOME / "media.key"
+
+#: Limits that protect the importers from hostile input.
+MAX_UPLOAD_BYTES = env_int("TIPLINE_MAX_FILE_BYTES", 2 * 1024**3, "largest single file accepted")
+MAX_RECORD_BYTES = env_int("TIPLINE_MAX_RECORD_BYTES", 16 * 1024**2, "largest JSON/XML record")
+MAX_ZIP_TOTAL_BYTES = env_int(
+    "TIPLINE_MAX_ZIP_BYTES", 20 * 1024**3, "largest total uncompressed size of one ZIP"
+)
+MAX_ZIP_RATIO = env_int("TIPLINE_MAX_ZIP_RATIO", 200, "largest compression ratio of a ZIP member")
+MAX_FIELD_CHARS = env_int("TIPLINE_MAX_FIELD_CHARS", 10_000, "longest text field accepted")
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "django_tasks",
+    "django_tasks_db",
+    "tipline.core",
+    "tipline.accounts",
+    "tipline.audit",
+    "tipline.geo",
+    "tipline.intake",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "tipline.urls"
+WSGI_APPLICATION = "tipline.wsgi.application"
+AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "intake:report_list"
+LOGOUT_REDIRECT_URL = "login"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    }
+]
+
+DATABASE_URL = env_opt("DATABASE_URL", "database URL; default SQLite (WAL) in TIPLINE_HOME")
+if DATABASE_URL:
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+    if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+        DATABASES["default"].setdefault("TEST", {})["NAME"] = env_str(
+            "TIPLINE_TEST_DB_NAME", "test_tipline", "PostgreSQL database name used by the tests"
+        )
+else:
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": TIPLINE_HOME / "tipline.sqlite3",
+            "OPTIONS": {
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 30,
+                "init_command": (
+                    "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;"
+                    "PRAGMA foreign_keys=ON;PRAGMA cache_size=-65536;PRAGMA temp_store=MEMORY;"
+                ),
+            },
+        }
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+REDIS_URL = env_opt("REDIS_URL", "Redis URL for the scale-path task queue (later issue)")
+TASKS = {
+    "default": {
+        "BACKEND": env_str(
+            "TIPLINE_TASK_BACKEND",
+            "django_tasks_db.DatabaseBackend",
+            "task backend class; ImmediateBackend runs tasks inline",
+        )
+    }
+}
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+     "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Strict"
+SESSION_COOKIE_AGE = env_int("TIPLINE_SESSION_SECONDS", 8 * 3600, "session lifetime in seconds")
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool(
+    "TIPLINE_SECURE_COOKIES", False, "send cookies over HTTPS only (set behind TLS)"
+)
+
+LANGUAGE_CODE = "en-gb"
+TIME_ZONE = "Asia/Kolkata"
+USE_I18N = False
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = TIPLINE_HOME / "static"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024**2
+FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024**2
+FILE_UPLOAD_TEMP_DIR = None
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING", "log level")},
+}

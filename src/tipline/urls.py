@@ -1,0 +1,13 @@
+"""URL routes: each app brings its own."""
+
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="intake:report_list"), name="home"),
+    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("reports/", include("tipline.intake.urls")),
+    path("audit/", include("tipline.audit.urls")),
+]
