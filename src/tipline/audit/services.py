@@ -12,8 +12,11 @@ from typing import Any
 from django.db import models, transaction
 
 from tipline.audit.models import AuditEvent, ChainHead
+from tipline.core.bulk import insert_rows
 
 GENESIS = "0" * 64
+COLUMNS = ("seq", "at", "actor", "actor_label", "action", "object_type", "object_id", "data",
+           "prev_hash", "hash")
 
 
 @dataclass
@@ -48,7 +51,9 @@ def _label(actor: Any) -> str:
 
 
 def audit_record_many(*, actor: Any, entries: Sequence[Entry]) -> list[AuditEvent]:
-    """Append events in order, chained, inside the caller's transaction."""
+    """Append events in order, chained, inside the caller's transaction.
+
+    Returns the events as written (unsaved instances; their `seq` identifies them)."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit events must be written inside the transaction they record")
     if not entries:
@@ -59,6 +64,7 @@ def audit_record_many(*, actor: Any, entries: Sequence[Entry]) -> list[AuditEven
     actor_id = getattr(actor, "pk", None)
     seq, prev = head.seq, head.hash
     events: list[AuditEvent] = []
+    rows: list[tuple[Any, ...]] = []
     for entry in entries:
         seq += 1
         data = canonical(entry.data)
@@ -73,8 +79,10 @@ def audit_record_many(*, actor: Any, entries: Sequence[Entry]) -> list[AuditEven
                 prev_hash=prev, hash=digest,
             )
         )
+        rows.append((seq, at, actor_id, label, entry.action, entry.object_type,
+                     entry.object_id, data, prev, digest))
         prev = digest
-    AuditEvent.objects.bulk_create(events, batch_size=500)
+    insert_rows(AuditEvent, COLUMNS, rows)
     head.seq, head.hash = seq, prev
     head.save(update_fields=["seq", "hash"])
     return events

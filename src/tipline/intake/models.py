@@ -172,6 +172,8 @@ class Artifact(models.Model):
     name = models.CharField(max_length=1000)
     sha256 = models.CharField(max_length=64)
     size = models.PositiveBigIntegerField()
+    #: small artifacts are kept encrypted in the row; large ones in the blob store (None here)
+    data = models.BinaryField(null=True, blank=True)
 
 
 class Subject(models.Model):

@@ -1,0 +1,60 @@
+"""Benchmark: import N generated CyberTipline XML reports into a fresh SQLite database.
+
+    .venv/bin/python bench/ingest.py --n 100000
+
+Prints reports/second and peak RSS; last line `ingest_reports_per_s=<value>`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--n", type=int, default=100_000, help="reports to import")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary TIPLINE_HOME")
+    args = parser.parse_args()
+    home = Path(tempfile.mkdtemp(prefix="tipline-bench-"))
+    os.environ["TIPLINE_HOME"] = str(home)
+    os.environ.pop("DATABASE_URL", None)
+    os.environ["DJANGO_SETTINGS_MODULE"] = "tipline.settings"
+    import django
+
+    django.setup()
+    from gen_xml import write_reports
+
+    from tipline.accounts.services import system_user
+    from tipline.core.bootstrap import ensure_ready
+    from tipline.intake.ingest import ingest_paths
+
+    ensure_ready()
+    source = home / "reports.xml"
+    write_reports(source, args.n)
+    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    started = time.perf_counter()
+    batch = ingest_paths(paths=[source], actor=system_user("bench"))
+    elapsed = time.perf_counter() - started
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    rate = batch.imported / elapsed if elapsed else 0.0
+    print(f"reports={args.n} imported={batch.imported} rejected={batch.rejected} "
+          f"seconds={elapsed:.1f}")
+    print(f"peak_rss_mb={peak:.0f} (before import {rss_before:.0f})")
+    if not args.keep:
+        import shutil
+
+        shutil.rmtree(home, ignore_errors=True)
+    print(f"ingest_reports_per_s={rate:.0f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,52 @@
+"""The importer interface and its registry.
+
+An importer turns one entry (a file on disk or in a ZIP) into a stream of ReportRec or
+RejectedRec. It never writes to the database: `intake.ingest` hands its records to the
+writer. Add a format by subclassing `Importer` and decorating it with `@register`.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterator
+from typing import ClassVar
+
+from tipline.intake.records import RejectedRec, ReportRec
+from tipline.intake.sources import Container, Entry
+
+Outcome = ReportRec | RejectedRec
+
+
+class Importer(ABC):
+    #: unique name, shown in messages and docs
+    name: ClassVar[str]
+    #: file suffixes this importer reads (".xml")
+    suffixes: ClassVar[tuple[str, ...]]
+    #: records carry no open handles (no file contents), so a large file on disk may be
+    #: parsed in a second process while this one writes
+    parallel: ClassVar[bool] = False
+
+    @abstractmethod
+    def records(self, entry: Entry, container: Container) -> Iterator[Outcome]:
+        """Parse `entry` (siblings in `container` may hold its files) into outcomes."""
+
+
+_REGISTRY: dict[str, Importer] = {}
+
+
+def register(cls: type[Importer]) -> type[Importer]:
+    if cls.name in _REGISTRY:
+        raise ValueError(f"importer {cls.name!r} is registered twice")
+    _REGISTRY[cls.name] = cls()
+    return cls
+
+
+def importers() -> dict[str, Importer]:
+    return dict(_REGISTRY)
+
+
+def importer_for(entry: Entry) -> Importer | None:
+    for importer in _REGISTRY.values():
+        if entry.suffix in importer.suffixes:
+            return importer
+    return None

@@ -1,0 +1,399 @@
+"""CyberTipline XML `<report>` documents (the platform format), one or many per file.
+
+A file holds one `<report>` root, or any root with many `<report>` children. Parsed as a
+stream: memory stays flat whatever the file size. DTDs and entities are refused outright.
+Tipline reads an optional `id` attribute on `<report>` as the sender's report id (so a
+changed re-send becomes a new version); without it the record's hash identifies it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from lxml import etree
+
+from tipline.core.errors import RejectedInput
+from tipline.intake import values as v
+from tipline.intake.importers.base import Importer, Outcome, register
+from tipline.intake.records import (
+    ArtifactRec, FileRec, IpEventRec, PersonRec, PlaceRec, RejectedRec, ReportRec,
+)
+from tipline.intake.sources import Container, Entry
+
+INCIDENT_TYPES = {
+    "Child Pornography (possession, manufacture, and distribution)",
+    "Child Sex Trafficking",
+    "Child Sex Tourism",
+    "Child Sexual Molestation",
+    "Misleading Domain Name",
+    "Misleading Words or Digital Images on the Internet",
+    "Online Enticement of Children for Sexual Act",
+    "Unsolicited Obscene Material Sent to a Child",
+}
+ANNOTATIONS = ("sextortion", "csamSolicitation", "minorToMinorInteraction", "spam")
+FILE_ANNOTATIONS = (
+    "animeDrawingVirtualHentai", "potentialMeme", "viral", "possibleSelfProduction",
+    "physicalHarm", "violenceGore", "bestiality", "liveStreaming", "infant", "generativeAi",
+)
+
+
+def _local(tag: Any) -> str:
+    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+
+
+class K:
+    """An element with its children indexed once by local tag name (find() is much slower)."""
+
+    __slots__ = ("el", "tag", "_by_tag")
+
+    def __init__(self, el: Any) -> None:
+        self.el = el
+        self.tag = _local(el.tag)
+        self._by_tag: dict[str, list[Any]] | None = None
+
+    @property
+    def by_tag(self) -> dict[str, list[Any]]:
+        """Raw child elements by local tag name."""
+        if self._by_tag is None:
+            index: dict[str, list[Any]] = {}
+            for child in self.el:
+                tag = child.tag
+                if isinstance(tag, str):
+                    if "}" in tag:
+                        tag = tag.rsplit("}", 1)[1]
+                    index.setdefault(tag, []).append(child)
+            self._by_tag = index
+        return self._by_tag
+
+    @property
+    def text(self) -> str | None:
+        return self.el.text
+
+    def find(self, tag: str) -> K | None:
+        found = self.by_tag.get(tag)
+        return K(found[0]) if found else None
+
+    def findall(self, tag: str) -> list[K]:
+        return [K(x) for x in self.by_tag.get(tag, ())]
+
+    def get(self, attr: str) -> Any:
+        return self.el.get(attr)
+
+    def __iter__(self) -> Any:
+        return (K(child) for children in self.by_tag.values() for child in children)
+
+
+def _text_of(el: Any) -> str:
+    if isinstance(el, K):
+        el = el.el
+    return (el.text or "") if len(el) == 0 else "".join(el.itertext())
+
+
+def _t(k: K, tag: str, field: str) -> str:
+    found = k.by_tag.get(tag)
+    if not found:
+        return ""
+    return v.text(_text_of(found[0]), field=field)
+
+
+def _all(k: K, tag: str, field: str) -> list[str]:
+    return v.texts([_text_of(x) for x in k.by_tag.get(tag, [])], field=field)
+
+
+def ip_event(el: Any, where: str) -> IpEventRec | None:
+    address = v.ip(_t(el, "ipAddress", f"{where}.ipAddress"), field=f"{where}.ipAddress")
+    if address is None:
+        return None
+    return IpEventRec(
+        ip=address,
+        port=v.whole(_t(el, "port", f"{where}.port"), field=f"{where}.port", high=65535),
+        event=_t(el, "eventName", f"{where}.eventName"),
+        occurred_at=v.when(_t(el, "dateTime", f"{where}.dateTime"), field=f"{where}.dateTime"),
+        possible_proxy=v.flag(_t(el, "possibleProxy", f"{where}.possibleProxy"),
+                              field=f"{where}.possibleProxy"),
+    )
+
+
+def _estimated(el: Any, where: str) -> PlaceRec | None:
+    est = el.find("estimatedLocation")
+    if est is None:
+        return None
+    return PlaceRec(
+        kind="estimated",
+        city=_t(est, "city", f"{where}.city"),
+        state=_t(est, "region", f"{where}.region"),
+        country=_t(est, "countryCode", f"{where}.countryCode"),
+        verified=v.flag(est.get("verified"), field=f"{where}.verified"),
+    )
+
+
+def person(block: Any, role: str, person_tag: str, where: str) -> PersonRec:
+    rec = PersonRec(role=role)
+    p = block.find(person_tag)
+    if p is not None:
+        rec.first_name = _t(p, "firstName", f"{where}.firstName")
+        rec.last_name = _t(p, "lastName", f"{where}.lastName")
+        rec.age = v.whole(_t(p, "age", f"{where}.age"), field=f"{where}.age", high=130)
+        rec.date_of_birth = v.day(_t(p, "dateOfBirth", f"{where}.dob"), field=f"{where}.dob")
+        rec.emails = [v.email(e) for e in _all(p, "email", f"{where}.email")]
+        for ph in p.findall("phone"):
+            number = v.text(ph.text or "", field=f"{where}.phone")
+            code = _t(ph, "countryCallingCode", f"{where}.phone.countryCallingCode")
+            if number:
+                full = f"+{code.lstrip('+')}{number}" if code else number
+                rec.phones.append(v.phone(full))
+        for addr in p.findall("address"):
+            rec.places.append(PlaceRec(
+                kind="address",
+                street=_t(addr, "address", f"{where}.address"),
+                city=_t(addr, "city", f"{where}.address.city"),
+                postal_code=_t(addr, "zipCode", f"{where}.address.zipCode"),
+                state=_t(addr, "nonUsaState", f"{where}.address.nonUsaState")
+                or _t(addr, "state", f"{where}.address.state"),
+                country=_t(addr, "country", f"{where}.address.country"),
+            ))
+    rec.esp_user_id = _t(block, "espIdentifier", f"{where}.espIdentifier")
+    rec.esp_service = _t(block, "espService", f"{where}.espService")
+    rec.screen_name = _t(block, "screenName", f"{where}.screenName")
+    rec.display_names = _all(block, "displayName", f"{where}.displayName")
+    rec.profile_urls = _all(block, "profileUrl", f"{where}.profileUrl")
+    rec.notes = _t(block, "additionalInfo", f"{where}.additionalInfo")
+    for i, ev in enumerate(block.findall("ipCaptureEvent")):
+        parsed = ip_event(ev, f"{where}.ipCaptureEvent[{i}]")
+        if parsed:
+            rec.ip_events.append(parsed)
+    for dev in block.findall("deviceId"):
+        value = _t(dev, "idValue", f"{where}.deviceId")
+        if value:
+            rec.device_ids.append({"type": _t(dev, "idType", f"{where}.deviceId.idType"),
+                                   "value": value})
+    est = _estimated(block, f"{where}.estimatedLocation")
+    if est:
+        rec.places.append(est)
+    return rec
+
+
+def file_details(el: Any, where: str) -> FileRec:
+    """A `<fileDetails>` element (inside a report as a Tipline extension, or via the API)."""
+    if not isinstance(el, K):
+        el = K(el)
+    rec = FileRec(
+        filename=_t(el, "fileName", f"{where}.fileName"),
+        original_filename=v.text(_t(el, "originalFileName", f"{where}.originalFileName"),
+                                 field=f"{where}.originalFileName", limit=2056),
+        esp_file_id=_t(el, "fileId", f"{where}.fileId"),
+        location_url=v.text(_t(el, "locationOfFile", f"{where}.locationOfFile"),
+                            field=f"{where}.locationOfFile", limit=2083),
+        viewed_by_esp=v.flag(_t(el, "fileViewedByEsp", f"{where}.viewed"), field=f"{where}.viewed"),
+        publicly_available=v.flag(_t(el, "publiclyAvailable", f"{where}.public"),
+                                  field=f"{where}.public"),
+        relevance=_t(el, "fileRelevance", f"{where}.fileRelevance"),
+        classification=_t(el, "industryClassification", f"{where}.industryClassification"),
+    )
+    ann = el.find("fileAnnotations")
+    if ann is not None:
+        rec.annotations = [_local(c.tag) for c in ann if _local(c.tag) in FILE_ANNOTATIONS]
+    for h in el.findall("originalFileHash"):
+        kind = (h.get("hashType") or "").lower().replace("-", "")
+        if kind and h.text:
+            rec.declared_hashes[kind] = v.text(h.text, field=f"{where}.originalFileHash").lower()
+    for d in el.findall("details"):
+        for pair in d.findall("nameValuePair"):
+            name = _t(pair, "name", f"{where}.details.name")
+            if name:
+                rec.esp_metadata[f"{d.get('type') or 'details'}:{name}"] = _t(
+                    pair, "value", f"{where}.details.value")
+    for i, ev in enumerate(el.findall("ipCaptureEvent")):
+        parsed = ip_event(ev, f"{where}.ipCaptureEvent[{i}]")
+        if parsed:
+            rec.ip_events.append(parsed)
+    return rec
+
+
+def report_from_element(el: Any, *, raw: bytes, position: str) -> ReportRec:
+    """Map one `<report>` element to a ReportRec; raises BadValue/RejectedInput."""
+    el = K(el)
+    summary = el.find("incidentSummary")
+    if summary is None:
+        raise RejectedInput("incidentSummary is required")
+    incident_type = _t(summary, "incidentType", "incidentType")
+    if not incident_type:
+        raise RejectedInput("incidentSummary/incidentType is required")
+    if incident_type not in INCIDENT_TYPES:
+        raise RejectedInput(f"incidentType {incident_type[:80]!r} is not a CyberTipline type")
+    incident_at = v.when(_t(summary, "incidentDateTime", "incidentDateTime"),
+                         field="incidentDateTime")
+    if incident_at is None:
+        raise RejectedInput("incidentSummary/incidentDateTime is required")
+    reporter_el = el.find("reporter")
+    if reporter_el is None:
+        raise RejectedInput("reporter is required")
+    digest = hashlib.sha256(raw).hexdigest()
+    external = v.text(el.get("id"), field="report/@id", limit=100) or f"sha256:{digest[:40]}"
+    escalate = summary.find("escalateToHighPriority")
+    ann = summary.find("reportAnnotations")
+    rec = ReportRec(
+        source="platform",
+        external_id=external,
+        content_sha256=digest,
+        position=position,
+        incident_at=incident_at,
+        incident_at_text=_t(summary, "incidentDateTimeDescription", "incidentDateTimeDescription"),
+        incident_type=incident_type,
+        platform=_t(summary, "platform", "platform"),
+        annotations=[_local(c.tag) for c in ann if _local(c.tag) in ANNOTATIONS]
+        if ann is not None else [],
+        escalated=escalate is not None,
+        escalation_note=_t(summary, "escalateToHighPriority", "escalateToHighPriority"),
+        additional_info=_t(el, "additionalInfo", "additionalInfo"),
+    )
+    rp = reporter_el.find("reportingPerson")
+    rec.reporter = {
+        "name": " ".join(x for x in [_t(rp, "firstName", "reporter.firstName"),
+                                     _t(rp, "lastName", "reporter.lastName")] if x)
+        if rp is not None else "",
+        "email": _t(rp, "email", "reporter.email") if rp is not None else "",
+        "company": _t(reporter_el, "companyTemplate", "reporter.companyTemplate"),
+    }
+    if not rec.platform:
+        rec.platform = rec.reporter["company"]
+    for i, details in enumerate(el.findall("internetDetails")):
+        where = f"internetDetails[{i}]"
+        for child in details:
+            kind = _local(child.tag)
+            if kind == "webPageIncident":
+                rec.urls += _all(child, "url", f"{where}.url")
+            elif kind == "cellPhoneIncident":
+                lat = v.decimal(_t(child, "latitude", f"{where}.latitude"),
+                                field=f"{where}.latitude", low=-90, high=90)
+                lon = v.decimal(_t(child, "longitude", f"{where}.longitude"),
+                                field=f"{where}.longitude", low=-180, high=180)
+                if lat is not None and lon is not None:
+                    rec.places.append(PlaceRec(kind="gps", latitude=lat, longitude=lon))
+            elif kind == "nonInternetIncident":
+                addr = _t(child, "incidentAddress", f"{where}.incidentAddress")
+                if addr:
+                    rec.places.append(PlaceRec(kind="incident", street=addr))
+            elif kind == "peer2peerIncident":
+                for j, ev in enumerate(child.findall("ipCaptureEvent")):
+                    parsed = ip_event(ev, f"{where}.ipCaptureEvent[{j}]")
+                    if parsed:
+                        rec.ip_events.append(parsed)
+    suspect = el.find("personOrUserReported")
+    if suspect is not None:
+        rec.subjects.append(person(suspect, "suspect", "personOrUserReportedPerson", "suspect"))
+    for i, block in enumerate(el.findall("intendedRecipient")):
+        rec.subjects.append(
+            person(block, "recipient", "intendedRecipientPerson", f"intendedRecipient[{i}]"))
+    for i, block in enumerate(el.findall("victim")):
+        rec.subjects.append(person(block, "victim", "victimPerson", f"victim[{i}]"))
+    for i, fd in enumerate(el.findall("fileDetails")):
+        rec.files.append(file_details(fd, f"fileDetails[{i}]"))
+    rec.artifacts.append(ArtifactRec(kind="xml", name=position, data=raw))
+    return rec
+
+
+PROLOG_BYTES = 64 * 1024
+_ELEMENT_START = re.compile(rb"<[A-Za-z_:]")
+
+
+def _prolog_refusal(head: bytes) -> str | None:
+    """Refuse DTDs before the parser sees them (entity bombs, external entities)."""
+    match = _ELEMENT_START.search(head)
+    prolog = head[: match.start()] if match else head
+    if b"<!DOCTYPE" in prolog or b"<!ENTITY" in prolog:
+        return "XML with a DOCTYPE is refused: DTDs and entities are not allowed"
+    if match is None and len(head) >= PROLOG_BYTES:
+        return f"no root element in the first {PROLOG_BYTES} bytes"
+    return None
+
+
+class _Rewound:
+    """A file object that first returns bytes already read from it."""
+
+    def __init__(self, head: bytes, fh: Any) -> None:
+        self.head, self.fh = head, fh
+
+    def read(self, size: int = -1) -> bytes:
+        if self.head:
+            if size < 0 or size >= len(self.head):
+                data, self.head = self.head, b""
+                return data + (self.fh.read(size - len(data)) if size > 0 else
+                               self.fh.read() if size < 0 else b"")
+            data, self.head = self.head[:size], self.head[size:]
+            return data
+        return self.fh.read(size)
+
+
+_PARSER_OPTIONS = {
+    "resolve_entities": False, "no_network": True, "load_dtd": False, "huge_tree": False,
+    "remove_comments": True, "remove_pis": True,
+}
+
+
+@register
+class CyberTiplineXmlImporter(Importer):
+    name = "cybertipline-xml"
+    suffixes = (".xml",)
+    parallel = True
+
+    def records(self, entry: Entry, container: Container) -> Iterator[Outcome]:
+        with entry.open() as fh:
+            yield from self.parse_stream(fh, name=entry.name)
+
+    def parse_stream(self, fh: Any, *, name: str) -> Iterator[Outcome]:
+        head = fh.read(PROLOG_BYTES)
+        if refusal := _prolog_refusal(head):
+            yield RejectedRec(name, "file", refusal)
+            return
+        context = etree.iterparse(_Rewound(head, fh), events=("end",),
+                                  tag=("report", "{*}report"), **_PARSER_OPTIONS)
+        index = 0
+        limit = _max_record()
+        try:
+            for _event, el in context:
+                if index == 0 and el.getroottree().docinfo.doctype:
+                    yield RejectedRec(name, "file", "XML with a DOCTYPE is refused: DTDs and "
+                                      "entities are not allowed")
+                    return
+                parent = el.getparent()
+                if parent is not None and parent.getparent() is not None:
+                    continue  # only <report> as root or as a child of the root
+                index += 1
+                position = f"{name}#{index}"
+                try:
+                    raw = etree.tostring(el)
+                    if len(raw) > limit:
+                        raise RejectedInput(f"record is {len(raw)} bytes, over the limit")
+                    yield report_from_element(el, raw=raw, position=position)
+                except RejectedInput as exc:
+                    yield RejectedRec(name, f"report {index}", str(exc))
+                finally:
+                    el.clear()
+                    if parent is not None:
+                        while el.getprevious() is not None:
+                            del parent[0]
+        except etree.XMLSyntaxError as exc:
+            message = str(exc.msg)
+            if "encoding" in message.lower() or "utf-8" in message.lower():
+                message = f"not valid UTF-8 ({message})"
+            else:
+                message = f"malformed XML: {message}"
+            yield RejectedRec(name, f"after report {index}", message)
+            return
+        if index == 0:
+            root_doctype = getattr(getattr(context, "root", None), "getroottree", None)
+            if root_doctype is not None and context.root.getroottree().docinfo.doctype:
+                yield RejectedRec(name, "file", "XML with a DOCTYPE is refused: DTDs and "
+                                  "entities are not allowed")
+            else:
+                yield RejectedRec(name, "file", "no <report> element found")
+
+
+def _max_record() -> int:
+    from django.conf import settings
+
+    return int(settings.MAX_RECORD_BYTES)

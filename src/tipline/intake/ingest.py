@@ -1,0 +1,155 @@
+"""The import pipeline: walk paths -> importers -> writer, with progress and a summary.
+
+    paths (files, folders, ZIPs, ZIPs in ZIPs)
+      -> sources: safe entries            (zip bombs, traversal refused)
+      -> importers: ReportRec / RejectedRec (per format, registry in importers/)
+      -> writer: chunks of 500 in one transaction each, with audit events
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+
+from tipline.audit.services import audit_record
+from tipline.core.errors import RejectedInput
+from tipline.core.progress import NullProgress, Progress
+from tipline.intake.importers import importer_for
+from tipline.intake.models import ImportBatch
+from tipline.intake.parallel import parse_in_child, worthwhile
+from tipline.intake.records import RejectedRec, ReportRec
+from tipline.intake.sources import (
+    MAX_ZIP_DEPTH, Container, Entry, folder_container, open_zip, zip_container,
+)
+from tipline.intake.writer import ReportWriter
+
+#: yielded when a container closes: buffered records must be written while it is still open
+FLUSH = object()
+
+
+def ingest_paths(
+    *, paths: Sequence[Path], actor: Any, batch: ImportBatch | None = None,
+    progress: Progress | None = None, label: str | None = None,
+) -> ImportBatch:
+    """Import every report found under `paths`; returns the batch with its counts."""
+    progress = progress or NullProgress()
+    if batch is None:
+        batch = ImportBatch.objects.create(
+            created_by=actor if getattr(actor, "pk", None) else None,
+            label=(label or ", ".join(p.name for p in paths))[:500],
+        )
+    batch.status = ImportBatch.Status.RUNNING
+    batch.save(update_fields=["status"])
+    writer = ReportWriter(actor=actor, batch=batch)
+    total = 0
+    try:
+        for path in paths:
+            for outcome in _outcomes(Path(path)):
+                if outcome is FLUSH:
+                    writer.flush()
+                elif isinstance(outcome, ReportRec):
+                    writer.add(outcome)
+                elif isinstance(outcome, RejectedRec):
+                    writer.reject(outcome)
+                elif isinstance(outcome, int):
+                    total += outcome
+                    batch.total = total
+                    batch.save(update_fields=["total"])
+                    continue
+                progress.update(done=writer.processed, total=total or None)
+        writer.flush()
+    except Exception as exc:
+        writer.flush()
+        _finish(batch, actor=actor, status=ImportBatch.Status.FAILED, error=str(exc)[:2000])
+        raise
+    progress.update(done=writer.processed, total=max(total, writer.processed) or None)
+    _finish(batch, actor=actor, status=ImportBatch.Status.DONE)
+    batch.rejection_sample = writer.counts.rejections  # type: ignore[attr-defined]
+    return batch
+
+
+@transaction.atomic
+def _finish(batch: ImportBatch, *, actor: Any, status: str, error: str = "") -> None:
+    batch.status = status
+    batch.error = error
+    batch.finished_at = datetime.now(UTC)
+    batch.save(update_fields=["status", "error", "finished_at"])
+    audit_record(actor=actor, action=f"import.{status}", obj=batch, data={
+        "label": batch.label, "imported": batch.imported, "duplicates": batch.duplicates,
+        "versions": batch.versions, "rejected": batch.rejected, "error": error,
+    })
+
+
+def _outcomes(path: Path) -> Iterator[object]:
+    """Everything one user-given path holds, as records, rejections, FLUSH and totals."""
+    name = str(path)
+    if path.is_symlink() or not path.exists():
+        yield RejectedRec(name, "file", "no such file or folder")
+        return
+    if path.is_dir():
+        container = folder_container(path)
+        yield _count(container)
+        yield from _container(container, depth=0)
+        yield FLUSH
+        return
+    if path.suffix.lower() == ".zip":
+        try:
+            with open_zip(path, name=name) as zf:
+                container = zip_container(zf, name=name)
+                yield _count(container)
+                yield from container.rejected
+                yield from _container(container, depth=1)
+                yield FLUSH
+        except RejectedInput as exc:
+            yield RejectedRec(name, "file", str(exc))
+        return
+    entry = Entry(name, path.name, path.stat().st_size, lambda: path.open("rb"))
+    importer = importer_for(entry)
+    if importer is None:
+        yield RejectedRec(name, "file", f"unsupported file type {path.suffix or '(none)'!r}: "
+                          "expected .xml, .json, .zip, .csv or .xlsx")
+        return
+    if importer.parallel and worthwhile(path):
+        yield from parse_in_child(importer.name, path, name=name)
+        return
+    yield from _guarded(importer.records(entry, Container(name, {}, [])), entry)
+
+
+def _count(container: Container) -> int:
+    return sum(1 for e in container.entries.values() if e.suffix == ".json")
+
+
+def _container(container: Container, *, depth: int) -> Iterator[object]:
+    for relpath in sorted(container.entries):
+        entry = container.entries[relpath]
+        if entry.suffix == ".zip":
+            if depth >= MAX_ZIP_DEPTH:
+                yield RejectedRec(entry.name, "file", f"ZIPs nested deeper than {MAX_ZIP_DEPTH}")
+                continue
+            try:
+                with open_zip(entry, name=entry.name) as zf:
+                    inner = zip_container(zf, name=entry.name)
+                    yield _count(inner)
+                    yield from inner.rejected
+                    yield from _container(inner, depth=depth + 1)
+                    yield FLUSH
+            except RejectedInput as exc:
+                yield RejectedRec(entry.name, "file", str(exc))
+            continue
+        importer = importer_for(entry)
+        if importer is not None:
+            yield from _guarded(importer.records(entry, container), entry)
+
+
+def _guarded(outcomes: Iterator[object], entry: Entry) -> Iterator[object]:
+    """Turn an importer's failure mid-stream into a rejection of the rest of that file."""
+    try:
+        yield from outcomes
+    except RejectedInput as exc:
+        yield RejectedRec(entry.name, "file", str(exc))
+    except UnicodeDecodeError as exc:
+        yield RejectedRec(entry.name, "file", f"not valid UTF-8 (byte {exc.start})")

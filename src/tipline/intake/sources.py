@@ -1,0 +1,200 @@
+"""Walking what the user asked to import: files, folders and ZIPs (nested), safely.
+
+Nothing is ever extracted to disk by its stored name. ZIP members with unsafe names
+(absolute paths, `..`, drive letters, backslashes), encrypted members, and members whose
+sizes or compression ratios are beyond the configured limits are refused with a reason; the
+rest of the archive is still read.
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+import re
+import shutil
+import tempfile
+import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO
+
+from django.conf import settings
+
+from tipline.core.errors import RejectedInput
+from tipline.intake.records import Opener, RejectedRec
+
+CHUNK = 1024 * 1024
+MAX_ZIP_DEPTH = 3
+MAX_ZIP_MEMBERS = 10_000_000
+_DRIVE = re.compile(r"^[A-Za-z]:")
+
+
+@dataclass
+class Entry:
+    """One file to read: on disk, or inside a (possibly nested) ZIP."""
+
+    name: str  # shown in messages: "batch.zip:123/123.json"
+    relpath: str  # posix path inside its container
+    size: int
+    _open: object = field(repr=False)  # () -> IO[bytes]
+
+    @contextmanager
+    def open(self) -> Iterator[IO[bytes]]:
+        fh = self._open()  # type: ignore[operator]
+        try:
+            yield fh
+        finally:
+            fh.close()
+
+    def read(self, *, limit: int | None = None) -> bytes:
+        maximum = settings.MAX_RECORD_BYTES if limit is None else limit
+        if self.size > maximum:
+            raise RejectedInput(f"{self.size} bytes, more than the limit of {maximum}")
+        with self.open() as fh:
+            data = fh.read(maximum + 1)
+        if len(data) > maximum:
+            raise RejectedInput(f"more than the limit of {maximum} bytes")
+        return data
+
+    def chunks(self) -> Opener:
+        def gen() -> Iterator[bytes]:
+            with self.open() as fh:
+                while chunk := fh.read(CHUNK):
+                    yield chunk
+
+        return gen
+
+    @property
+    def suffix(self) -> str:
+        return posixpath.splitext(self.relpath)[1].lower()
+
+
+@dataclass
+class Container:
+    """The entries of one folder or one ZIP, indexed by relative path."""
+
+    name: str
+    entries: dict[str, Entry]
+    rejected: list[RejectedRec]
+
+    def get(self, relpath: str) -> Entry | None:
+        return self.entries.get(posixpath.normpath(relpath))
+
+    def in_folder(self, folder: str) -> list[Entry]:
+        prefix = "" if folder in ("", ".") else folder.rstrip("/") + "/"
+        return [e for p, e in self.entries.items() if p.startswith(prefix)]
+
+
+def unsafe_member_reason(name: str) -> str | None:
+    if "\x00" in name:
+        return "member name contains a NUL character"
+    if "\\" in name:
+        return "member name uses backslashes (path traversal risk)"
+    if name.startswith("/") or _DRIVE.match(name):
+        return "member name is an absolute path (path traversal)"
+    if ".." in name.split("/"):
+        return "member name climbs out of the archive with '..' (path traversal)"
+    return None
+
+
+def _check_zip_member(info: zipfile.ZipInfo) -> str | None:
+    reason = unsafe_member_reason(info.filename)
+    if reason:
+        return reason
+    if info.flag_bits & 0x1:
+        return "member is encrypted"
+    if info.file_size > settings.MAX_UPLOAD_BYTES:
+        return f"member is {info.file_size} bytes, more than the limit of {settings.MAX_UPLOAD_BYTES}"
+    if info.file_size > 1024 * 1024 and info.compress_size > 0:
+        ratio = info.file_size / info.compress_size
+        if ratio > settings.MAX_ZIP_RATIO:
+            return f"member expands {ratio:.0f}x (zip bomb?), more than {settings.MAX_ZIP_RATIO}x"
+    return None
+
+
+class _CountingReader:
+    """Reads a ZIP member and refuses to go past its declared size (zip bomb guard)."""
+
+    def __init__(self, fh: IO[bytes], limit: int, name: str) -> None:
+        self.fh, self.limit, self.name, self.read_so_far = fh, limit, name, 0
+
+    def read(self, n: int = -1) -> bytes:
+        data = self.fh.read(n)
+        self.read_so_far += len(data)
+        if self.read_so_far > self.limit:
+            raise RejectedInput(f"{self.name}: expands beyond its declared size (zip bomb?)")
+        return data
+
+    def close(self) -> None:
+        self.fh.close()
+
+
+def zip_container(zf: zipfile.ZipFile, *, name: str) -> Container:
+    entries: dict[str, Entry] = {}
+    rejected: list[RejectedRec] = []
+    infos = zf.infolist()
+    if len(infos) > MAX_ZIP_MEMBERS:
+        raise RejectedInput(f"{name}: {len(infos)} members, more than {MAX_ZIP_MEMBERS}")
+    total = sum(i.file_size for i in infos)
+    if total > settings.MAX_ZIP_TOTAL_BYTES:
+        raise RejectedInput(
+            f"{name}: would expand to {total} bytes, more than the limit of "
+            f"{settings.MAX_ZIP_TOTAL_BYTES} (zip bomb?)"
+        )
+    for info in infos:
+        if info.is_dir():
+            continue
+        reason = _check_zip_member(info)
+        if reason:
+            rejected.append(RejectedRec(file=name, position=info.filename[:200], reason=reason))
+            continue
+        rel = posixpath.normpath(info.filename)
+
+        def opener(info: zipfile.ZipInfo = info) -> IO[bytes]:
+            return _CountingReader(zf.open(info), info.file_size, f"{name}:{info.filename}")  # type: ignore[return-value]
+
+        entries[rel] = Entry(f"{name}:{rel}", rel, info.file_size, opener)
+    return Container(name, entries, rejected)
+
+
+def folder_container(root: Path) -> Container:
+    entries: dict[str, Entry] = {}
+    for dirpath, _dirs, files in os.walk(root, followlinks=False):
+        for filename in sorted(files):
+            path = Path(dirpath) / filename
+            if path.is_symlink():
+                continue
+            rel = path.relative_to(root).as_posix()
+            entries[rel] = Entry(
+                str(path), rel, path.stat().st_size, lambda p=path: p.open("rb")
+            )
+    return Container(str(root), entries, [])
+
+
+@contextmanager
+def open_zip(source: Entry | Path, *, name: str) -> Iterator[zipfile.ZipFile]:
+    """A ZipFile over a path, or over a ZIP member copied to a temporary file."""
+    if isinstance(source, Path):
+        try:
+            with zipfile.ZipFile(source) as zf:
+                yield zf
+        except zipfile.BadZipFile as exc:
+            raise RejectedInput(f"{name}: not a valid ZIP file ({exc})") from None
+        return
+    with tempfile.TemporaryFile(dir=_tmp_dir()) as tmp:
+        with source.open() as fh:
+            shutil.copyfileobj(fh, tmp, CHUNK)
+        tmp.seek(0)
+        try:
+            with zipfile.ZipFile(tmp) as zf:
+                yield zf
+        except zipfile.BadZipFile as exc:
+            raise RejectedInput(f"{name}: not a valid ZIP file ({exc})") from None
+
+
+def _tmp_dir() -> str:
+    path = Path(settings.TIPLINE_HOME) / "tmp"
+    path.mkdir(parents=True, exist_ok=True)
+    return str(path)

@@ -1,0 +1,339 @@
+"""Writing parsed reports to the store, in bulk, idempotently, never half-written.
+
+Records are buffered and written a chunk at a time in one transaction with their audit
+events. Within a chunk each record is either a duplicate (same sender id and same content:
+nothing changes), a new version (same sender id, other content: kept beside the old one,
+which is marked superseded), or new. If the chunk's transaction fails, the chunk is written
+again one record per transaction so one bad record can't take its neighbours down.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from django.db import DatabaseError, IntegrityError, transaction
+
+from tipline.audit.services import Entry, audit_record_many
+from tipline.core.blobs import BlobInfo, blob_put, hash_bytes
+from tipline.core.bulk import allocate_ids, insert_rows
+from tipline.core.crypto import encrypt_bytes
+from tipline.core.errors import RejectedInput
+from tipline.intake.models import (
+    Artifact, Identifier, ImportBatch, IpEvent, Place, Rejection, Report, ReportFile, Subject,
+)
+from tipline.intake.placement import provisional_node_id
+from tipline.intake.records import FileRec, IpEventRec, PlaceRec, RejectedRec, ReportRec
+
+log = logging.getLogger(__name__)
+INLINE_LIMIT = 256 * 1024
+
+
+@dataclass
+class _Planned:
+    rec: ReportRec
+    version: int
+    supersedes_id: int | None
+    node_id: int
+    files: list[BlobInfo | None]
+    artifacts: list[tuple[BlobInfo, bytes | None]]
+
+
+@dataclass
+class Counts:
+    imported: int = 0
+    duplicates: int = 0
+    versions: int = 0
+    rejected: int = 0
+    rejections: list[RejectedRec] = field(default_factory=list)
+
+
+class ReportWriter:
+    """Buffers records and writes them a chunk at a time; see the module docstring."""
+
+    def __init__(self, *, actor: Any, batch: ImportBatch, chunk: int = 500) -> None:
+        self.actor = actor
+        self.batch = batch
+        self.chunk = chunk
+        self.counts = Counts()
+        self._buffer: list[ReportRec] = []
+        self._keys: set[tuple[str, str]] = set()
+        self._rejects: list[RejectedRec] = []
+
+    # -- feeding
+    def add(self, rec: ReportRec) -> None:
+        key = (rec.source, rec.external_id)
+        if key in self._keys:
+            self.flush()
+        self._buffer.append(rec)
+        self._keys.add(key)
+        if len(self._buffer) >= self.chunk:
+            self.flush()
+
+    def reject(self, rejected: RejectedRec) -> None:
+        self._rejects.append(rejected)
+        if len(self._rejects) >= self.chunk:
+            self.flush()
+
+    @property
+    def processed(self) -> int:
+        c = self.counts
+        return c.imported + c.duplicates + c.versions + c.rejected
+
+    # -- writing
+    def flush(self) -> None:
+        records, self._buffer, self._keys = self._buffer, [], set()
+        planned = self._plan(records)
+        try:
+            with transaction.atomic():
+                self._write(planned)
+                self._write_rejections()
+        except (IntegrityError, DatabaseError) as exc:
+            log.warning("chunk failed (%s); writing its records one by one", exc)
+            self._write_one_by_one(planned)
+
+    def _write_one_by_one(self, planned: list[_Planned]) -> None:
+        for plan in planned:
+            try:
+                with transaction.atomic():
+                    # Re-plan: a concurrent import may have added a version meanwhile.
+                    fresh = self._plan([plan.rec], store=False, blobs=(plan.files, plan.artifacts))
+                    self._write(fresh)
+            except (IntegrityError, DatabaseError) as exc:
+                self._rejects.append(RejectedRec(plan.rec.position, "record",
+                                                 f"could not be saved: {exc}"))
+        with transaction.atomic():
+            self._write_rejections()
+
+    def _plan(
+        self, records: list[ReportRec], *, store: bool = True,
+        blobs: tuple[list[BlobInfo | None], list[tuple[BlobInfo, bytes | None]]] | None = None,
+    ) -> list[_Planned]:
+        """Decide new / version / duplicate for each record and store its content."""
+        if not records:
+            return []
+        known: dict[tuple[str, str], tuple[int, int, set[str]]] = {}
+        by_source: dict[str, list[str]] = {}
+        for rec in records:
+            by_source.setdefault(rec.source, []).append(rec.external_id)
+        for source, ids in by_source.items():
+            rows = Report.objects.filter(source=source, external_id__in=ids).values_list(
+                "external_id", "version", "id", "content_sha256")
+            for external_id, version, pk, digest in rows:
+                top, top_id, hashes = known.get((source, external_id), (0, 0, set()))
+                hashes.add(digest)
+                if version > top:
+                    top, top_id = version, pk
+                known[(source, external_id)] = (top, top_id, hashes)
+        planned: list[_Planned] = []
+        for rec in records:
+            top, top_id, hashes = known.get((rec.source, rec.external_id), (0, 0, set()))
+            if rec.content_sha256 in hashes:
+                self.counts.duplicates += 1
+                continue
+            try:
+                files, artifacts = blobs if blobs else (self._store_files(rec.files),
+                                                        self._store_artifacts(rec))
+            except RejectedInput as exc:
+                self._rejects.append(RejectedRec(rec.position, "record", str(exc)))
+                continue
+            planned.append(_Planned(rec, top + 1, top_id or None, provisional_node_id(rec),
+                                    files, artifacts))
+        return planned
+
+    @staticmethod
+    def _store_files(files: list[FileRec]) -> list[BlobInfo | None]:
+        return [blob_put(f.content()) if f.content else None for f in files]
+
+    @staticmethod
+    def _store_artifacts(rec: ReportRec) -> list[tuple[BlobInfo, bytes | None]]:
+        out: list[tuple[BlobInfo, bytes | None]] = []
+        for art in rec.artifacts:
+            if art.data is not None and len(art.data) <= INLINE_LIMIT:
+                out.append((hash_bytes(art.data), encrypt_bytes(art.data)))
+            elif art.data is not None:
+                out.append((blob_put([art.data]), None))
+            elif art.content is not None:
+                out.append((blob_put(art.content()), None))
+        return out
+
+    def _write_rejections(self) -> None:
+        if not self._rejects:
+            return
+        Rejection.objects.bulk_create([
+            Rejection(batch=self.batch, file=r.file[:1000], position=r.position[:200],
+                      reason=r.reason) for r in self._rejects
+        ])
+        self.counts.rejected += len(self._rejects)
+        self.counts.rejections.extend(self._rejects[:1000 - len(self.counts.rejections)])
+        self._rejects = []
+        self._save_counts()
+
+    def _save_counts(self) -> None:
+        b, c = self.batch, self.counts
+        b.imported, b.duplicates, b.versions, b.rejected = (
+            c.imported, c.duplicates, c.versions, c.rejected)
+        b.done = self.processed
+        b.save(update_fields=["imported", "duplicates", "versions", "rejected", "done"])
+
+    def _write(self, planned: list[_Planned]) -> None:
+        if not planned:
+            self._save_counts()
+            return
+        now = datetime.now(UTC)
+        superseded = [p.supersedes_id for p in planned if p.supersedes_id]
+        if superseded:
+            Report.objects.filter(id__in=superseded).update(
+                is_current=False, status=Report.Status.SUPERSEDED)
+        report_ids = allocate_ids(Report, len(planned))
+        subject_ids = iter(allocate_ids(Subject, sum(len(p.rec.subjects) for p in planned)))
+        file_ids = iter(allocate_ids(ReportFile, sum(len(p.rec.files) for p in planned)))
+        rows = _Rows()
+        for plan, report_id in zip(planned, report_ids, strict=True):
+            rows.add_report(plan, report_id, batch_id=self.batch.pk, now=now,
+                            subject_ids=subject_ids, file_ids=file_ids)
+        rows.insert()
+        audit_record_many(actor=self.actor, entries=[
+            Entry(
+                action="report.versioned" if p.supersedes_id else "report.imported",
+                object_type="intake.report", object_id=str(rid),
+                data={"source": p.rec.source, "external_id": p.rec.external_id,
+                      "version": p.version, "sha256": p.rec.content_sha256,
+                      "batch": self.batch.pk},
+            ) for p, rid in zip(planned, report_ids, strict=True)
+        ])
+        for p in planned:
+            if p.supersedes_id:
+                self.counts.versions += 1
+            else:
+                self.counts.imported += 1
+        self._save_counts()
+
+
+REPORT_COLUMNS = (
+    "id", "source", "external_id", "version", "is_current", "supersedes", "content_sha256",
+    "batch", "imported_at", "received_at", "incident_at", "incident_at_text", "incident_type",
+    "platform", "annotations", "ncmec_priority", "referral", "escalated", "escalation_note",
+    "additional_info", "ncmec_notes", "reporter", "status", "jurisdiction", "file_count",
+)
+SUBJECT_COLUMNS = (
+    "id", "report", "role", "first_name", "middle_name", "last_name", "date_of_birth", "age",
+    "esp_user_id", "esp_service", "screen_name", "display_names", "profile_urls", "emails",
+    "phones", "device_ids", "notes",
+)
+FILE_COLUMNS = (
+    "id", "report", "filename", "original_filename", "esp_file_id", "location_url",
+    "viewed_by_esp", "publicly_available", "relevance", "classification", "annotations",
+    "esp_metadata", "size", "mime", "md5", "sha1", "sha256", "declared_hashes", "stored",
+)
+PLACE_COLUMNS = (
+    "report", "subject", "kind", "street", "city", "district", "state", "postal_code",
+    "country", "latitude", "longitude", "ip", "isp", "verified",
+)
+EVENT_COLUMNS = ("report", "subject", "file", "ip", "port", "event", "occurred_at",
+                 "possible_proxy")
+IDENT_COLUMNS = ("report", "kind", "value", "service", "origin")
+ARTIFACT_COLUMNS = ("report", "kind", "name", "sha256", "size", "data")
+
+
+class _Rows:
+    """The rows of a chunk of reports, table by table, ready for insert_rows."""
+
+    def __init__(self) -> None:
+        self.reports: list[tuple[Any, ...]] = []
+        self.subjects: list[tuple[Any, ...]] = []
+        self.files: list[tuple[Any, ...]] = []
+        self.places: list[tuple[Any, ...]] = []
+        self.events: list[tuple[Any, ...]] = []
+        self.identifiers: list[tuple[Any, ...]] = []
+        self.artifacts: list[tuple[Any, ...]] = []
+
+    def insert(self) -> None:
+        insert_rows(Report, REPORT_COLUMNS, self.reports)
+        insert_rows(Subject, SUBJECT_COLUMNS, self.subjects)
+        insert_rows(ReportFile, FILE_COLUMNS, self.files)
+        insert_rows(Place, PLACE_COLUMNS, self.places)
+        insert_rows(IpEvent, EVENT_COLUMNS, self.events)
+        insert_rows(Identifier, IDENT_COLUMNS, self.identifiers)
+        insert_rows(Artifact, ARTIFACT_COLUMNS, self.artifacts, batch=200)
+
+    def add_report(self, plan: _Planned, rid: int, *, batch_id: int, now: datetime,
+                   subject_ids: Iterator[int], file_ids: Iterator[int]) -> None:
+        r = plan.rec
+        self.reports.append((
+            rid, r.source, r.external_id, plan.version, True, plan.supersedes_id,
+            r.content_sha256, batch_id, now, r.received_at or now, r.incident_at,
+            r.incident_at_text[:500], r.incident_type[:120], r.platform[:200], r.annotations,
+            r.ncmec_priority, r.referral, r.escalated, r.escalation_note, r.additional_info,
+            r.ncmec_notes, r.reporter, Report.Status.NEW.value, plan.node_id, len(r.files),
+        ))
+        idents: set[tuple[str, str, str, str]] = set()
+        for s in r.subjects:
+            sid = next(subject_ids)
+            self.subjects.append((
+                sid, rid, s.role, s.first_name[:200], s.middle_name[:200], s.last_name[:200],
+                s.date_of_birth, s.age, s.esp_user_id[:300], s.esp_service[:200],
+                s.screen_name[:300], s.display_names, s.profile_urls, s.emails, s.phones,
+                s.device_ids, s.notes,
+            ))
+            self.places += [_place(p, rid, sid) for p in s.places]
+            self.events += [_event(e, rid, sid, None) for e in s.ip_events]
+            idents.update(_subject_identifiers(s))
+        for f, info in zip(r.files, plan.files, strict=True):
+            fid = next(file_ids)
+            md5 = info.md5 if info else f.declared_hashes.get("md5", "")[:32]
+            sha256 = info.sha256 if info else f.declared_hashes.get("sha256", "")[:64]
+            self.files.append((
+                fid, rid, f.filename[:1000], f.original_filename[:2056], f.esp_file_id[:200],
+                f.location_url[:2083], f.viewed_by_esp, f.publicly_available, f.relevance[:40],
+                f.classification[:10], f.annotations, f.esp_metadata,
+                info.size if info else None, f.mime[:100], md5,
+                info.sha1 if info else f.declared_hashes.get("sha1", "")[:40], sha256,
+                f.declared_hashes, info is not None,
+            ))
+            self.events += [_event(e, rid, None, fid) for e in f.ip_events]
+            if md5:
+                idents.add(("md5", md5, "", "file.md5"))
+            if sha256:
+                idents.add(("sha256", sha256, "", "file.sha256"))
+        self.places += [_place(p, rid, None) for p in r.places]
+        self.events += [_event(e, rid, None, None) for e in r.ip_events]
+        idents.update(("url", u[:500], "", "url") for u in r.urls)
+        for e in r.ip_events + [e for s in r.subjects for e in s.ip_events] + [
+                e for f in r.files for e in f.ip_events]:
+            idents.add(("ip", e.ip, "", "ip_event"))
+        seen: set[tuple[str, str, str]] = set()
+        for kind, value, service, origin in sorted(idents):
+            if (kind, value, service) not in seen:
+                seen.add((kind, value, service))
+                self.identifiers.append((rid, kind, value, service, origin))
+        for art, (info, inline) in zip(r.artifacts, plan.artifacts, strict=True):
+            self.artifacts.append((rid, art.kind, art.name[:1000], info.sha256, info.size, inline))
+
+
+def _place(p: PlaceRec, rid: int, sid: int | None) -> tuple[Any, ...]:
+    return (rid, sid, p.kind, p.street[:500], p.city[:200], p.district[:200], p.state[:200],
+            p.postal_code[:20], p.country[:60], p.latitude, p.longitude, p.ip, p.isp[:200],
+            p.verified)
+
+
+def _event(e: IpEventRec, rid: int, sid: int | None, fid: int | None) -> tuple[Any, ...]:
+    return (rid, sid, fid, e.ip, e.port, e.event[:40], e.occurred_at, e.possible_proxy)
+
+
+def _subject_identifiers(s: Any) -> list[tuple[str, str, str, str]]:
+    role = s.role
+    service = (s.esp_service or "")[:200]
+    out = [("email", e[:500], "", f"{role}.email") for e in s.emails]
+    out += [("phone", p[:500], "", f"{role}.phone") for p in s.phones]
+    if s.screen_name:
+        out.append(("screen_name", s.screen_name.lower()[:500], service, f"{role}.screen_name"))
+    if s.esp_user_id:
+        out.append(("esp_user_id", s.esp_user_id[:500], service, f"{role}.esp_user_id"))
+    out += [("device_id", d["value"][:500], d.get("type", "")[:200], f"{role}.device_id")
+            for d in s.device_ids]
+    out += [("url", u[:500], "", f"{role}.profile_url") for u in s.profile_urls]
+    return out
