@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Model, QuerySet
 from django.http import Http404
 
@@ -85,7 +86,7 @@ def get_scoped_or_404(queryset: QuerySet[M], *, user: Any, action: str, **lookup
     """One record the user may `action`; missing and forbidden both raise Http404."""
     try:
         return scoped(queryset, user=user, action=action).get(**lookup)
-    except queryset.model.DoesNotExist as exc:
+    except ObjectDoesNotExist as exc:
         raise Http404("No such record") from exc
 
 

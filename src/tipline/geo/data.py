@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from functools import lru_cache
 
 #: ISO 3166-2:IN code -> the name `indian-pincode` uses for the state.
 STATE_NAMES: dict[str, str] = {
@@ -17,6 +18,11 @@ STATE_NAMES: dict[str, str] = {
     "TS": "Telangana", "UK": "Uttarakhand", "UP": "Uttar Pradesh", "WB": "West Bengal",
 }
 
+#: Where `indian-pincode` names a state differently from STATE_NAMES (its list_states()).
+PINCODE_STATE_NAMES: dict[str, str] = {
+    "DH": "The Dadra and Nagar Haveli and Daman and Diu",
+}
+
 #: Old codes and names accepted for each state (ISO changes, pre-2019 names, common forms).
 STATE_ALIASES: dict[str, list[str]] = {
     "CG": ["CT", "Chhatisgarh"], "TS": ["TG"], "OD": ["OR", "Orissa"], "UK": ["UT", "Uttaranchal"],
@@ -27,6 +33,7 @@ STATE_ALIASES: dict[str, list[str]] = {
 }
 
 
+@lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     """Upper-case, without diacritics or punctuation: the form names are compared in."""
     decomposed = unicodedata.normalize("NFKD", text)

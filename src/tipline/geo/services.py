@@ -7,7 +7,7 @@ import re
 import indian_pincode
 from django.db import transaction
 
-from tipline.geo.data import STATE_ALIASES, STATE_NAMES, fold
+from tipline.geo.data import PINCODE_STATE_NAMES, STATE_ALIASES, STATE_NAMES, fold
 from tipline.geo.models import Jurisdiction
 from tipline.geo.selectors import jurisdiction_cache_clear
 
@@ -44,7 +44,8 @@ def jurisdictions_seed() -> int:
     districts: list[Jurisdiction] = []
     for code, name in STATE_NAMES.items():
         state = states[f"IN-{code}"]
-        for district in indian_pincode.list_districts(name.upper()):
+        pincode_name = PINCODE_STATE_NAMES.get(code, name)
+        for district in indian_pincode.list_districts(pincode_name.upper()):
             slug = _slug(district)
             full = f"IN-{code}-{slug}"
             if full in existing:
