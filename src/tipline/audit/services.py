@@ -17,6 +17,7 @@ from tipline.core.bulk import insert_rows
 GENESIS = "0" * 64
 COLUMNS = ("seq", "at", "actor", "actor_label", "action", "object_type", "object_id", "data",
            "prev_hash", "hash")
+ATTRIBUTES = ("seq", "at", "actor_id", *COLUMNS[3:])
 
 
 @dataclass
@@ -50,10 +51,12 @@ def _label(actor: Any) -> str:
     return getattr(actor, "username", None) or "anonymous"
 
 
-def audit_record_many(*, actor: Any, entries: Sequence[Entry]) -> list[AuditEvent]:
-    """Append events in order, chained, inside the caller's transaction.
+def audit_record_many(*, actor: Any, entries: Sequence[Entry]) -> list[int]:
+    """Append events in order, chained, inside the caller's transaction; returns their seqs."""
+    return [row[0] for row in _append(actor, entries)]
 
-    Returns the events as written (unsaved instances; their `seq` identifies them)."""
+
+def _append(actor: Any, entries: Sequence[Entry]) -> list[tuple[Any, ...]]:
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit events must be written inside the transaction they record")
     if not entries:
@@ -63,7 +66,6 @@ def audit_record_many(*, actor: Any, entries: Sequence[Entry]) -> list[AuditEven
     label = _label(actor)
     actor_id = getattr(actor, "pk", None)
     seq, prev = head.seq, head.hash
-    events: list[AuditEvent] = []
     rows: list[tuple[Any, ...]] = []
     for entry in entries:
         seq += 1
@@ -72,20 +74,13 @@ def audit_record_many(*, actor: Any, entries: Sequence[Entry]) -> list[AuditEven
             seq=seq, at=at, actor_label=label, action=entry.action,
             object_type=entry.object_type, object_id=entry.object_id, data=data, prev_hash=prev,
         )
-        events.append(
-            AuditEvent(
-                seq=seq, at=at, actor_id=actor_id, actor_label=label, action=entry.action,
-                object_type=entry.object_type, object_id=entry.object_id, data=data,
-                prev_hash=prev, hash=digest,
-            )
-        )
         rows.append((seq, at, actor_id, label, entry.action, entry.object_type,
                      entry.object_id, data, prev, digest))
         prev = digest
     insert_rows(AuditEvent, COLUMNS, rows)
     head.seq, head.hash = seq, prev
     head.save(update_fields=["seq", "hash"])
-    return events
+    return rows
 
 
 def audit_record(
@@ -98,4 +93,5 @@ def audit_record(
         object_id=str(obj.pk) if obj is not None else "",
         data=data or {},
     )
-    return audit_record_many(actor=actor, entries=[entry])[0]
+    row = _append(actor, [entry])[0]
+    return AuditEvent(**dict(zip(ATTRIBUTES, row, strict=True)))

@@ -16,6 +16,7 @@ from typing import Any
 from django.db import transaction
 
 from tipline.audit.services import audit_record
+from tipline.core.bulk import gc_tuned
 from tipline.core.errors import RejectedInput
 from tipline.core.progress import NullProgress, Progress
 from tipline.intake.importers import importer_for
@@ -45,6 +46,16 @@ def ingest_paths(
     batch.status = ImportBatch.Status.RUNNING
     batch.save(update_fields=["status"])
     writer = ReportWriter(actor=actor, batch=batch)
+    with gc_tuned():
+        _run(paths, writer=writer, batch=batch, actor=actor, progress=progress)
+    progress.update(done=writer.processed, total=max(batch.total or 0, writer.processed) or None)
+    _finish(batch, actor=actor, status=ImportBatch.Status.DONE)
+    batch.rejection_sample = writer.counts.rejections  # type: ignore[attr-defined]
+    return batch
+
+
+def _run(paths: Sequence[Path], *, writer: ReportWriter, batch: ImportBatch, actor: Any,
+         progress: Progress) -> None:
     total = 0
     try:
         for path in paths:
@@ -66,10 +77,6 @@ def ingest_paths(
         writer.flush()
         _finish(batch, actor=actor, status=ImportBatch.Status.FAILED, error=str(exc)[:2000])
         raise
-    progress.update(done=writer.processed, total=max(total, writer.processed) or None)
-    _finish(batch, actor=actor, status=ImportBatch.Status.DONE)
-    batch.rejection_sample = writer.counts.rejections  # type: ignore[attr-defined]
-    return batch
 
 
 @transaction.atomic

@@ -8,6 +8,7 @@ with the reason.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing as mp
 import os
 import queue
@@ -28,6 +29,8 @@ def worthwhile(path: Path) -> bool:
 
 
 def _child(importer_name: str, name: str, path: str, out: Any) -> None:
+    gc.freeze()
+    gc.set_threshold(100_000, 50, 100)
     try:
         importer = importers()[importer_name]
         entry = Entry(name, Path(path).name, os.path.getsize(path), lambda: open(path, "rb"))  # noqa: SIM115
