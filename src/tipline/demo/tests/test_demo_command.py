@@ -1,0 +1,71 @@
+"""`tipline demo`: export into TIPLINE_HOME/demo, import, demo users; idempotent."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+
+from tipline.intake.management.commands.demo import DEMO_PASSWORD, DEMO_USERS
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings: Any) -> None:
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def _run(**options: Any) -> str:
+    out = io.StringIO()
+    call_command(
+        "demo", reports=30, seed=7, quiet=True, stdout=out, stderr=io.StringIO(), **options
+    )
+    return out.getvalue()
+
+
+@pytest.mark.django_db
+def test_demo_users_and_export_without_import(tree: None) -> None:
+    from tipline.accounts.models import Grant, User
+
+    text = _run(no_import=True)
+    folder = Path(settings.TIPLINE_HOME) / "demo"
+    assert (folder / "export.zip").stat().st_size > 0
+    assert (folder / "ground_truth.csv").read_text().count("\n") == 31
+    assert "http://127.0.0.1:8000/" in text and DEMO_PASSWORD in text and "DEMO ONLY" in text
+    for username, role, node, _ in DEMO_USERS:
+        user = User.objects.get(username=username)
+        assert user.check_password(DEMO_PASSWORD)
+        assert Grant.objects.filter(user=user, role__code=role, jurisdiction__code=node).exists()
+
+    again = _run(no_import=True)
+    assert "already generated" in again
+    assert User.objects.filter(username__in=[u[0] for u in DEMO_USERS]).count() == len(DEMO_USERS)
+    assert Grant.objects.filter(user__username="beed.officer").count() == 1
+
+
+@pytest.mark.django_db
+def test_existing_user_is_left_alone(tree: None) -> None:
+    from tipline.accounts.models import User
+    from tipline.accounts.services import user_create
+
+    user_create(actor=None, username="admin", password="a-real-password-123")
+    _run(no_import=True)
+    admin = User.objects.get(username="admin")
+    assert admin.check_password("a-real-password-123")
+    assert not admin.grants.exists()
+
+
+@pytest.mark.django_db
+def test_second_import_counts_duplicates(tree: None) -> None:
+    pytest.importorskip("tipline.intake.ingest")
+    from tipline.intake.models import ImportBatch
+
+    first = _run()
+    assert "imported 30" in first
+    second = _run()
+    assert "duplicates 30" in second
+    batches = list(ImportBatch.objects.order_by("pk"))
+    assert [(b.imported, b.duplicates, b.rejected) for b in batches] == [(30, 0, 0), (0, 30, 0)]

@@ -1,0 +1,171 @@
+"""tipline demo: generate a synthetic NCMEC export, import it, and create one demo user per role.
+
+DEMO ONLY. The export is invented (benign generated images, fake people, reserved example
+domains), and every demo user shares one published password.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
+
+DEMO_PASSWORD = "tipline-demo-2026"  # noqa: S105 - published on purpose: demo users only
+URL = "http://127.0.0.1:8000/"
+
+#: username, role code, jurisdiction code, full name
+DEMO_USERS: tuple[tuple[str, str, str, str], ...] = (
+    ("admin", "hub_admin", "IN", "Demo Admin"),
+    ("analyst", "hub_analyst", "IN", "Demo Analyst"),
+    ("reviewer", "reviewer", "IN", "Demo Reviewer"),
+    ("mh.nodal", "state_nodal", "IN-MH", "Demo Maharashtra-Nodal"),
+    ("beed.officer", "unit_officer", "IN-MH-BEED", "Demo Beed-Officer"),
+    ("pune.officer", "unit_officer", "IN-MH-PUNE", "Demo Pune-Officer"),
+    ("auditor", "auditor", "IN", "Demo Auditor"),
+    ("platform.demo", "platform", "IN", "Demo Platform"),
+)
+
+
+class Command(BaseCommand):
+    help = (
+        "Generate a synthetic NCMEC export (benign demo data) into TIPLINE_HOME/demo/, import "
+        "it, and create demo users with one shared demo-only password. Safe to run again."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--reports",
+            type=int,
+            default=25000,
+            help="number of reports to generate (default 25,000)",
+        )
+        parser.add_argument("--seed", type=int, default=7, help="random seed (default 7)")
+        parser.add_argument(
+            "--no-import",
+            action="store_true",
+            help="generate the export and users, but don't import it",
+        )
+        parser.add_argument("--quiet", action="store_true", help="no progress bars")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        reports: int = options["reports"]
+        if reports < 1:
+            raise CommandError("--reports must be at least 1")
+        folder = Path(settings.TIPLINE_HOME) / "demo"
+        folder.mkdir(parents=True, exist_ok=True)
+        zip_path = folder / "export.zip"
+        truth_path = folder / "ground_truth.csv"
+
+        self._generate(zip_path, truth_path, reports, options["seed"], quiet=options["quiet"])
+
+        from tipline.accounts.services import system_user
+        from tipline.core.bootstrap import seed_reference_data
+
+        seed_reference_data()  # idempotent: the tree and roles the users are granted over
+        actor = system_user("demo")
+        if options["no_import"]:
+            self.stdout.write("import skipped (--no-import)")
+        else:
+            self._import(zip_path, actor, quiet=options["quiet"])
+        self._users(actor)
+
+    # ------------------------------------------------------------------ steps
+
+    def _generate(
+        self, zip_path: Path, truth_path: Path, reports: int, seed: int, *, quiet: bool
+    ) -> None:
+        from tipline.core.progress import TerminalProgress
+        from tipline.demo.generator import GENERATOR_VERSION, generate_export
+
+        stamp_path = zip_path.with_name("export.json")
+        wanted = {"reports": reports, "seed": seed, "generator": GENERATOR_VERSION}
+        if zip_path.exists() and truth_path.exists() and stamp_path.exists():
+            try:
+                stamp = json.loads(stamp_path.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                stamp = {}
+            if {k: stamp.get(k) for k in wanted} == wanted:
+                self.stdout.write(
+                    f"demo export already generated: {zip_path} ({reports} reports, seed {seed})"
+                )
+                return
+        bar = None if quiet else TerminalProgress("generating")
+        summary = generate_export(
+            out_zip=zip_path, ground_truth_csv=truth_path, reports=reports, seed=seed, progress=bar
+        )
+        if bar is not None:
+            bar.finish()
+        stamp_path.write_text(
+            json.dumps({**wanted, "zip_bytes": summary.zip_bytes}), encoding="utf-8"
+        )
+        kinds = ", ".join(f"{k} {n}" for k, n in summary.by_kind.items())
+        self.stdout.write(
+            f"generated {summary.reports} reports with {summary.files} files "
+            f"({summary.distinct_images} distinct images) in {summary.seconds:.1f}s: "
+            f"{zip_path} ({summary.zip_bytes / 1e6:.1f} MB)\n"
+            f"ground truth (kept outside the export): {truth_path} [{kinds}]"
+        )
+
+    def _import(self, zip_path: Path, actor: Any, *, quiet: bool) -> None:
+        from tipline.core.progress import NullProgress, TerminalProgress
+
+        try:
+            from tipline.intake.ingest import ingest_paths
+        except ImportError as exc:  # the importer is not there yet
+            self.stderr.write(f"importer not available ({exc}); export left at {zip_path}")
+            return
+        bar = NullProgress() if quiet else TerminalProgress("importing")
+        batch = ingest_paths(paths=[zip_path], actor=actor, progress=bar)
+        if isinstance(bar, TerminalProgress):
+            bar.finish()
+        self.stdout.write(
+            f"import batch #{batch.pk}: imported {batch.imported}, duplicates "
+            f"{batch.duplicates}, new versions {batch.versions}, rejected {batch.rejected}"
+        )
+
+    def _users(self, actor: Any) -> None:
+        from tipline.accounts.models import Role, User
+        from tipline.accounts.services import grant_add, user_create
+        from tipline.geo.models import Jurisdiction
+
+        rows = []
+        for username, role_code, node_code, full_name in DEMO_USERS:
+            role = Role.objects.filter(code=role_code).first()
+            role_name = role.name if role else role_code
+            if User.objects.filter(username=username).exists():
+                # never touch an existing account: it may be a real person's
+                rows.append((username, role_name, node_code, "exists, left as is"))
+                continue
+            if not Jurisdiction.objects.filter(code=node_code).exists():
+                self.stderr.write(f"no jurisdiction {node_code}: {username} not created")
+                continue
+            with transaction.atomic():
+                user = user_create(
+                    actor=actor,
+                    username=username,
+                    password=DEMO_PASSWORD,
+                    email=f"{username}@example.org",
+                    full_name=full_name,
+                )
+                grant_add(actor=actor, user=user, role_code=role_code, jurisdiction_code=node_code)
+            rows.append((username, role_name, node_code, "created"))
+
+        out = self.stdout
+        out.write("")
+        out.write(f"Tipline demo is ready: run `tipline serve`, then open {URL}")
+        out.write("")
+        width = max(len(r[0]) for r in rows)
+        role_width = max(len(r[1]) for r in rows)
+        out.write(f"  {'username':<{width}}  {'role':<{role_width}}  {'over':<12}  status")
+        for username, role, node, status in rows:
+            out.write(f"  {username:<{width}}  {role:<{role_width}}  {node:<12}  {status}")
+        out.write("")
+        out.write(f"  password for every demo user: {DEMO_PASSWORD}")
+        out.write(
+            "  DEMO ONLY: published, shared password. Never use these users with real "
+            "reports; delete them before real use."
+        )
