@@ -41,14 +41,23 @@ def main() -> None:
     source = home / "reports.xml"
     write_reports(source, args.n)
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    cpu_self = time.process_time()
+    cpu_children = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     batch = ingest_paths(paths=[source], actor=system_user("bench"))
     elapsed = time.perf_counter() - started
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    parser_cpu = (children.ru_utime + children.ru_stime) - (
+        cpu_children.ru_utime + cpu_children.ru_stime)
+    writer_cpu = time.process_time() - cpu_self
     rate = batch.imported / elapsed if elapsed else 0.0
     print(f"reports={args.n} imported={batch.imported} rejected={batch.rejected} "
           f"seconds={elapsed:.1f}")
-    print(f"peak_rss_mb={peak:.0f} (before import {rss_before:.0f})")
+    print(f"peak_rss_mb={peak:.0f} (before import {rss_before:.0f}); parser process "
+          f"{children.ru_maxrss / 1024:.0f} MB")
+    print(f"cpu_seconds writer={writer_cpu:.1f} parser={parser_cpu:.1f} "
+          f"(wall {elapsed:.1f}; on an idle machine wall is about the larger of the two)")
     if not args.keep:
         import shutil
 

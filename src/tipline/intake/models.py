@@ -95,7 +95,8 @@ class Report(models.Model):
     )
     content_sha256 = models.CharField(max_length=64)
     batch = models.ForeignKey(
-        ImportBatch, null=True, blank=True, on_delete=models.PROTECT, related_name="reports"
+        ImportBatch, null=True, blank=True, on_delete=models.PROTECT, related_name="reports",
+        db_index=False,  # batches are never deleted; keeps imports fast
     )
     imported_at = models.DateTimeField()
 
@@ -106,7 +107,7 @@ class Report(models.Model):
     incident_at_text = models.CharField(
         max_length=500, blank=True, help_text="the platform's description of the incident time"
     )
-    incident_type = models.CharField(max_length=120, blank=True, db_index=True)
+    incident_type = models.CharField(max_length=120, blank=True)
     platform = models.CharField(max_length=200, blank=True, help_text="reporting ESP's name")
     #: report annotations: sextortion, csamSolicitation, minorToMinorInteraction, spam
     annotations = models.JSONField(default=list, blank=True)
@@ -128,6 +129,7 @@ class Report(models.Model):
     jurisdiction = models.ForeignKey(
         "geo.Jurisdiction", on_delete=models.PROTECT, related_name="reports",
         help_text="the node the report currently belongs to (the country while unresolved)",
+        db_index=False,  # covered by the report_place index
     )
     file_count = models.PositiveIntegerField(default=0)
 
@@ -140,7 +142,6 @@ class Report(models.Model):
         indexes = [
             models.Index(fields=["-received_at", "-id"], name="report_received"),
             models.Index(fields=["jurisdiction", "-received_at", "-id"], name="report_place"),
-            models.Index(fields=["source", "external_id"], name="report_external"),
             models.Index(fields=["ncmec_priority", "-received_at"], name="report_priority"),
             models.Index(fields=["status", "-received_at"], name="report_status"),
         ]
@@ -219,7 +220,8 @@ class Place(models.Model):
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="places")
     subject = models.ForeignKey(
-        Subject, null=True, blank=True, on_delete=models.CASCADE, related_name="places"
+        Subject, null=True, blank=True, on_delete=models.CASCADE, related_name="places",
+        db_index=False,  # read through the report; deleted with it
     )
     kind = models.CharField(max_length=10, choices=Kind.choices)
     street = models.CharField(max_length=500, blank=True)
@@ -243,10 +245,12 @@ class IpEvent(models.Model):
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="ip_events")
     subject = models.ForeignKey(
-        Subject, null=True, blank=True, on_delete=models.CASCADE, related_name="ip_events"
+        Subject, null=True, blank=True, on_delete=models.CASCADE, related_name="ip_events",
+        db_index=False,  # read through the report; deleted with it
     )
     file = models.ForeignKey(
-        "ReportFile", null=True, blank=True, on_delete=models.CASCADE, related_name="ip_events"
+        "ReportFile", null=True, blank=True, on_delete=models.CASCADE, related_name="ip_events",
+        db_index=False,
     )
     ip = models.GenericIPAddressField()
     port = models.PositiveIntegerField(null=True, blank=True)
