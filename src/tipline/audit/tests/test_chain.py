@@ -18,7 +18,7 @@ from tipline.audit.services import GENESIS, Entry, audit_record, audit_record_ma
 TABLE = AuditEvent._meta.db_table
 
 
-def record_three(actor: Any = None) -> list[AuditEvent]:
+def record_three(actor: Any = None) -> list[int]:
     with transaction.atomic():
         first = audit_record(actor=actor, action="test.one", data={"n": 1})
         rest = audit_record_many(
@@ -28,7 +28,7 @@ def record_three(actor: Any = None) -> list[AuditEvent]:
                 Entry(action="test.three", data={"name": "Bhim", "nested": {"z": 1, "a": 2}}),
             ],
         )
-    return [first, *rest]
+    return [first.seq, *rest]
 
 
 def verify() -> str:
@@ -57,7 +57,7 @@ def test_events_are_chained() -> None:
             object_type=event.object_type, object_id=event.object_id, data=event.data,
             prev_hash=event.prev_hash,
         )
-    assert [(e.seq, e.hash) for e in events] == [(e.seq, e.hash) for e in stored]
+    assert events == [e.seq for e in stored]
     head = ChainHead.objects.get()
     assert (head.seq, head.hash) == (3, stored[-1].hash)
 
