@@ -9,6 +9,7 @@ and plugs in behind the same two functions.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import os
 import tempfile
 from collections.abc import Iterable, Iterator
@@ -50,9 +51,53 @@ def hash_bytes(data: bytes) -> BlobInfo:
     )
 
 
+SMALL = 4 * 1024 * 1024
+
+
 def blob_put(chunks: Iterable[bytes], *, max_bytes: int | None = None) -> BlobInfo:
-    """Hash and encrypt a stream into the store; the same content is stored once."""
+    """Hash and encrypt a stream into the store; the same content is stored once.
+
+    Small content is hashed first, so content already held is neither encrypted nor written
+    again; large content is hashed and encrypted in one streaming pass.
+    """
     limit = settings.MAX_UPLOAD_BYTES if max_bytes is None else max_bytes
+    iterator = iter(chunks)
+    head: list[bytes] = []
+    held = 0
+    for chunk in iterator:
+        head.append(chunk)
+        held += len(chunk)
+        if held > SMALL:
+            break
+    else:
+        data = b"".join(head)
+        if len(data) > limit:
+            raise RejectedInput(f"file is larger than the limit of {limit} bytes")
+        info = hash_bytes(data)
+        if not blob_path(info.sha256).exists():
+            _write(info.sha256, [data])
+        return info
+    return _put_stream(itertools.chain(head, iterator), limit=limit)
+
+
+def _write(sha256: str, chunks: Iterable[bytes]) -> None:
+    root = blob_root()
+    root.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(dir=root, prefix=".incoming-")
+    try:
+        with os.fdopen(fd, "wb") as out:
+            for piece in encrypt_stream(chunks, key=default_key()):
+                out.write(piece)
+        final = blob_path(sha256)
+        final.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(tmp_name, final)
+    except BaseException:
+        if os.path.exists(tmp_name):
+            os.unlink(tmp_name)
+        raise
+
+
+def _put_stream(chunks: Iterable[bytes], *, limit: int) -> BlobInfo:
     sha256, sha1 = hashlib.sha256(), hashlib.sha1(usedforsecurity=False)
     md5 = hashlib.md5(usedforsecurity=False)
     size = 0
