@@ -6,4 +6,8 @@ app_name = "intake"
 
 urlpatterns = [
     path("", views.report_list, name="report_list"),
+    path("<int:pk>/", views.report_detail, name="report_detail"),
+    path("imports/", views.batch_list, name="batch_list"),
+    path("imports/<int:pk>/", views.batch_detail, name="batch_detail"),
+    path("imports/<int:pk>/progress.json", views.batch_progress, name="batch_progress"),
 ]

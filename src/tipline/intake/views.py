@@ -1,7 +1,119 @@
-"""Placeholder; replaced by the web work."""
+"""Intake pages: the report list, one report, and imports with their progress.
 
-from django.http import HttpRequest, HttpResponse
+Views only translate between HTTP and the selectors/services. A page the user may not use,
+or a record they may not see, answers 404, exactly like one that does not exist.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from tipline.accounts import policies
+from tipline.core.errors import NotPermitted, TiplineError
+from tipline.intake import selectors, services
+from tipline.intake.forms import ImportUploadForm, ReportFilterForm
 
 
+def _require(request: HttpRequest, *, action: str, everywhere: bool = False) -> None:
+    """404 unless the user may do `action` somewhere (or, for national records, everywhere)."""
+    allowed = (
+        policies.can_everywhere(request.user, action)
+        if everywhere
+        else policies.can(request.user, action)
+    )
+    if not allowed:
+        raise Http404("No such page")
+
+
+@login_required
+@require_GET
 def report_list(request: HttpRequest) -> HttpResponse:
-    return HttpResponse("reports")
+    _require(request, action="report.view")
+    form = ReportFilterForm(request.GET, states=selectors.report_filter_states(user=request.user))
+    filters = form.filters()
+    page = selectors.report_list_page(
+        user=request.user, filters=filters, cursor=request.GET.get("cursor")
+    )
+    return render(
+        request,
+        "intake/report_list.html",
+        {
+            "section": "reports",
+            "form": form,
+            "filters": filters,
+            "page": page,
+            "page_size": selectors.PAGE_SIZE,
+        },
+    )
+
+
+@login_required
+@require_GET
+def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    detail = selectors.report_detail(user=request.user, pk=pk)
+    return render(
+        request,
+        "intake/report_detail.html",
+        {"section": "reports", "d": detail, "report": detail.report},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def batch_list(request: HttpRequest) -> HttpResponse:
+    _require(request, action="report.import", everywhere=True)
+    if request.method == "POST":
+        form = ImportUploadForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                batch = services.batch_upload(
+                    actor=request.user, files=form.cleaned_data["uploads"]
+                )
+            except NotPermitted as exc:
+                raise Http404("No such page") from exc
+            except TiplineError as exc:
+                form.add_error(None, str(exc))
+            else:
+                count = len(form.cleaned_data["uploads"])
+                messages.success(request, f"Import #{batch.pk} queued: {count} file(s).")
+                return redirect("intake:batch_detail", pk=batch.pk)
+    else:
+        form = ImportUploadForm()
+    batches = selectors.import_batches_recent(user=request.user)
+    return render(
+        request,
+        "intake/batch_list.html",
+        {"section": "imports", "form": form, "batches": batches},
+    )
+
+
+@login_required
+@require_GET
+def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = selectors.import_batch_get(user=request.user, pk=pk)
+    limit = 500
+    rejections = selectors.import_batch_rejections(batch=batch, limit=limit)
+    return render(
+        request,
+        "intake/batch_detail.html",
+        {
+            "section": "imports",
+            "batch": batch,
+            "progress": selectors.import_batch_progress(batch=batch),
+            "rejections": rejections,
+            "rejections_limit": limit,
+        },
+    )
+
+
+@login_required
+@require_GET
+def batch_progress(request: HttpRequest, pk: int) -> JsonResponse:
+    batch = selectors.import_batch_get(user=request.user, pk=pk)
+    response = JsonResponse(selectors.import_batch_progress(batch=batch))
+    response["Cache-Control"] = "no-store"
+    return response

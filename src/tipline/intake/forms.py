@@ -1,0 +1,114 @@
+"""Forms of the intake pages: the report list's filters and the import upload."""
+
+from __future__ import annotations
+
+from pathlib import PurePath
+from typing import Any
+
+from django import forms
+from django.core.files.uploadedfile import UploadedFile
+
+from tipline.geo.selectors import Node
+from tipline.intake.models import Report, Source
+from tipline.intake.selectors import INCIDENT_TYPES, PRIORITIES, SORT_LABELS, ReportFilters
+
+#: What the importers read; the service checks the content, this only catches a wrong pick.
+UPLOAD_SUFFIXES: tuple[str, ...] = (".xml", ".json", ".zip", ".csv", ".xlsx")
+
+
+class ReportFilterForm(forms.Form):
+    """The report list's filters, read from the query string; bad values are ignored."""
+
+    received_from = forms.DateField(
+        required=False,
+        label="Received from",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    received_to = forms.DateField(
+        required=False, label="to", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    state = forms.TypedChoiceField(required=False, label="State / UT", coerce=int, empty_value=None)
+    source = forms.ChoiceField(
+        required=False, choices=[("", "Any source"), *Source.choices], label="Source"
+    )
+    priority = forms.TypedChoiceField(
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[("", "Any priority"), *[(p, f"Priority {p}") for p in PRIORITIES]],
+        label="NCMEC priority",
+    )
+    incident_type = forms.ChoiceField(
+        required=False,
+        choices=[("", "Any incident type"), *[(t, t) for t in INCIDENT_TYPES]],
+        label="Incident type",
+    )
+    status = forms.ChoiceField(
+        required=False, choices=[("", "Any status"), *Report.Status.choices], label="Status"
+    )
+    versions = forms.BooleanField(required=False, label="Include earlier versions")
+    sort = forms.ChoiceField(required=False, choices=list(SORT_LABELS.items()), label="Sort")
+
+    def __init__(self, *args: Any, states: list[Node], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        state = self.fields["state"]
+        assert isinstance(state, forms.TypedChoiceField)
+        state.choices = [("", "All states / UTs"), *[(s.id, s.name) for s in states]]
+
+    def filters(self) -> ReportFilters:
+        """The valid part of what was asked for (an invalid field counts as not given)."""
+        self.is_valid()
+        data = {k: v for k, v in getattr(self, "cleaned_data", {}).items() if k not in self.errors}
+        return ReportFilters(
+            received_from=data.get("received_from"),
+            received_to=data.get("received_to"),
+            state_id=data.get("state"),
+            source=data.get("source") or "",
+            priority=data.get("priority"),
+            incident_type=data.get("incident_type") or "",
+            status=data.get("status") or "",
+            all_versions=bool(data.get("versions")),
+            sort=data.get("sort") or "newest",
+        )
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """A file field that takes several files at once."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[UploadedFile]:
+        one = super().clean
+        if isinstance(data, list | tuple) and data:
+            return [one(item, initial) for item in data]
+        return [one(data, initial)]
+
+
+class ImportUploadForm(forms.Form):
+    """One or more files to import as one batch."""
+
+    uploads = MultipleFileField(
+        label="Files",
+        help_text="NCMEC export (ZIP or JSON), CyberTipline XML, CSV or XLSX; several at once.",
+        widget=MultipleFileInput(attrs={"accept": ",".join(UPLOAD_SUFFIXES)}),
+    )
+
+    def clean_uploads(self) -> list[UploadedFile]:
+        files: list[UploadedFile] = self.cleaned_data["uploads"]
+        wrong = [
+            f.name or "(unnamed)"
+            for f in files
+            if PurePath(f.name or "").suffix.lower() not in UPLOAD_SUFFIXES
+        ]
+        if wrong:
+            raise forms.ValidationError(
+                "Not a file Tipline imports: %(names)s. Accepted: %(accepted)s.",
+                params={"names": ", ".join(wrong), "accepted": ", ".join(UPLOAD_SUFFIXES)},
+            )
+        return files
