@@ -61,3 +61,60 @@ def audit_chain_verify(*, batch: int = 5000) -> ChainCheck:
 
 def audit_events_visible(*, user: Any) -> QuerySet[AuditEvent]:
     return scoped(AuditEvent.objects.all(), user=user, action="audit.view")
+
+
+@dataclass(frozen=True)
+class EventPage:
+    rows: list[AuditEvent]
+    older: int | None
+    newer: int | None
+
+
+def _filtered(qs: QuerySet[AuditEvent], *, action: str, object_id: str) -> QuerySet[AuditEvent]:
+    """Narrow by action (exact, or a prefix ending in "*") and object id (exact).
+
+    The prefix is a range on the indexed column, so "report.*" stays an index seek.
+    """
+    if action.endswith("*"):
+        prefix = action.rstrip("*")
+        if prefix:
+            upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+            qs = qs.filter(action__gte=prefix, action__lt=upper)
+    elif action:
+        qs = qs.filter(action=action)
+    if object_id:
+        qs = qs.filter(object_id=object_id)
+    return qs
+
+
+def _event_page(
+    qs: QuerySet[AuditEvent], *, before: int | None, after: int | None, limit: int
+) -> EventPage:
+    """Events older than `before` (or newer than `after`), newest first, `limit` at most."""
+    if after is not None and before is None:
+        rows = list(qs.filter(seq__gt=after).order_by("seq")[: limit + 1])
+        more = len(rows) > limit
+        rows = rows[:limit]
+        rows.reverse()
+        if more or len(rows) == limit:
+            return EventPage(rows, rows[-1].seq if rows else None, rows[0].seq if more else None)
+        before = None  # reached the newest: show the first page
+    if before is not None:
+        qs = qs.filter(seq__lt=before)
+    rows = list(qs.order_by("-seq")[: limit + 1])
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return EventPage(
+        rows,
+        rows[-1].seq if more and rows else None,
+        rows[0].seq if before is not None and rows else None,
+    )
+
+
+def audit_event_page(
+    *, user: Any, action: str = "", object_id: str = "", before: int | None = None,
+    after: int | None = None, limit: int = 50,
+) -> EventPage:
+    """One page of the events the user may read, newest first, filtered."""
+    qs = _filtered(audit_events_visible(user=user), action=action, object_id=object_id)
+    return _event_page(qs, before=before, after=after, limit=limit)

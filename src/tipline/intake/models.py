@@ -144,6 +144,7 @@ class Report(models.Model):
             models.Index(fields=["jurisdiction", "-received_at", "-id"], name="report_place"),
             models.Index(fields=["ncmec_priority", "-received_at"], name="report_priority"),
             models.Index(fields=["status", "-received_at"], name="report_status"),
+            models.Index(fields=["incident_type", "-received_at"], name="report_incident"),
         ]
 
     def __str__(self) -> str:

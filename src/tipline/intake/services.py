@@ -16,7 +16,7 @@ from django.db import transaction
 from tipline.accounts.policies import require
 from tipline.audit.services import audit_record
 from tipline.core.blobs import blob_open, blob_put
-from tipline.intake.models import ImportBatch
+from tipline.intake.models import ImportBatch, Report
 
 ACCEPTED = (".xml", ".json", ".zip", ".csv", ".xlsx")
 
@@ -47,6 +47,12 @@ def batch_upload(*, actor: Any, files: Sequence[UploadedFile]) -> ImportBatch:
         audit_record(actor=actor, action="import.queued", obj=batch, data={"files": stored})
         transaction.on_commit(lambda: _enqueue(batch.pk))
     return batch
+
+
+@transaction.atomic
+def report_viewed(*, actor: Any, report: Report) -> None:
+    """Record that someone opened a report: who read what is part of the trail."""
+    audit_record(actor=actor, action="report.viewed", obj=report)
 
 
 def _enqueue(batch_id: int) -> None:

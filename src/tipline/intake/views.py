@@ -55,6 +55,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     detail = selectors.report_detail(user=request.user, pk=pk)
+    services.report_viewed(actor=request.user, report=detail.report)
     return render(
         request,
         "intake/report_detail.html",

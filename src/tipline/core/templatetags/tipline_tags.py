@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from tipline.accounts import policies
+from tipline.accounts.selectors import user_grant_labels
 
 register = template.Library()
 
@@ -129,15 +130,11 @@ def nav_for(user: Any) -> dict[str, bool]:
 @register.simple_tag
 def grants_for(user: Any) -> list[str]:
     """The user's roles and where they hold them, e.g. "Unit officer, Beed"."""
-    if not getattr(user, "is_authenticated", False):
-        return []
     cached = getattr(user, "_tipline_grant_labels", None)
     if cached is None:
-        cached = [
-            f"{g.role.name}, {g.jurisdiction.name}"
-            for g in user.grants.select_related("role", "jurisdiction").order_by("id")
-        ]
-        user._tipline_grant_labels = cached
+        cached = user_grant_labels(user=user)
+        if getattr(user, "is_authenticated", False):
+            user._tipline_grant_labels = cached
     return cached
 
 

@@ -371,7 +371,8 @@ def test_report_page_is_a_fixed_number_of_queries(
     login(client, beed_officer)
     url = reverse("intake:report_detail", args=[full_report.pk])
     client.get(url)
-    with django_assert_max_num_queries(13):
+    # 13 reads + the report.viewed audit event (chain head lock, insert, head update)
+    with django_assert_max_num_queries(17):
         assert client.get(url).status_code == 200
 
 
