@@ -41,7 +41,7 @@ def tree(db: Any) -> None:
 def _persona(username: str, role: str, node: str) -> Any:
     from tipline.accounts.services import grant_add, user_create
 
-    user = user_create(actor=None, username=username, password="correct-horse-9")
+    user = user_create(actor=None, username=username, password="correct-horse-9")  # noqa: S106
     if role:
         grant_add(actor=None, user=user, role_code=role, jurisdiction_code=node)
     return user

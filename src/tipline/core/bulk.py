@@ -38,6 +38,7 @@ def _converter(field: models.Field) -> Callable[[Any], Any] | None:  # type: ign
         return lambda value: "[]" if value == [] else "{}" if value == {} else dumps(value)
     if kind == "DateTimeField" and connection.vendor == "sqlite":
         return _sqlite_datetime
+    adapt: Callable[[Any], Any]
     if kind == "DateTimeField":
         adapt = ops.adapt_datetimefield_value
     elif kind == "DateField":
@@ -111,8 +112,8 @@ def insert_rows(
     if not rows:
         return
     meta = model._meta
-    fields = [meta.get_field(name) for name in columns]
-    db_columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)  # type: ignore[union-attr]
+    fields: list[Any] = [meta.get_field(name) for name in columns]
+    db_columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     placeholders = ", ".join(["%s"] * len(fields))
     sql = f"INSERT INTO {connection.ops.quote_name(meta.db_table)} ({db_columns}) VALUES ({placeholders})"  # noqa: S608,E501
     converters = [(i, c) for i, f in enumerate(fields) if (c := _converter(f))]  # type: ignore[arg-type]

@@ -24,7 +24,12 @@ from tipline.intake.models import ImportBatch
 from tipline.intake.parallel import parse_in_child, worthwhile
 from tipline.intake.records import RejectedRec, ReportRec
 from tipline.intake.sources import (
-    MAX_ZIP_DEPTH, Container, Entry, folder_container, open_zip, zip_container,
+    MAX_ZIP_DEPTH,
+    Container,
+    Entry,
+    folder_container,
+    open_zip,
+    zip_container,
 )
 from tipline.intake.writer import ReportWriter
 

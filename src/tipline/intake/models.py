@@ -59,6 +59,9 @@ class Rejection(models.Model):
     position = models.CharField(max_length=200, help_text="record number, row or ZIP member")
     reason = models.TextField()
 
+    def __str__(self) -> str:
+        return f"{self.file} [{self.position}]: {self.reason[:60]}"
+
 
 class Report(models.Model):
     """One report about one incident, in one version.
@@ -177,6 +180,9 @@ class Artifact(models.Model):
     #: small artifacts are kept encrypted in the row; large ones in the blob store (None here)
     data = models.BinaryField(null=True, blank=True)
 
+    def __str__(self) -> str:
+        return f"{self.kind} {self.name}"
+
 
 class Subject(models.Model):
     """A person or account named in a report, by role."""
@@ -202,6 +208,9 @@ class Subject(models.Model):
     phones = models.JSONField(default=list, blank=True, help_text="E.164 where parseable")
     device_ids = models.JSONField(default=list, blank=True, help_text="[{type, value}]")
     notes = models.TextField(blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()} {self.screen_name or self.full_name}".strip()
 
     @property
     def full_name(self) -> str:
@@ -237,6 +246,9 @@ class Place(models.Model):
     isp = models.CharField(max_length=200, blank=True)
     verified = models.BooleanField(null=True, blank=True)
 
+    def __str__(self) -> str:
+        return ", ".join(x for x in [self.city, self.state, self.country] if x) or self.kind
+
 
 class IpEvent(models.Model):
     """An IP capture: address, port and exact UTC time of an event (login, upload, ...).
@@ -261,6 +273,9 @@ class IpEvent(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["ip", "occurred_at"], name="ipevent_ip_time")]
+
+    def __str__(self) -> str:
+        return f"{self.ip}:{self.port} {self.event}"
 
 
 class ReportFile(models.Model):
@@ -291,6 +306,9 @@ class ReportFile(models.Model):
     declared_hashes = models.JSONField(default=dict, blank=True)
     stored = models.BooleanField(default=False, help_text="content is in the blob store")
 
+    def __str__(self) -> str:
+        return self.filename or self.sha256
+
 
 class Identifier(models.Model):
     """A normalised identifier a report carries, for linking reports that share one.
@@ -317,3 +335,6 @@ class Identifier(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["kind", "value"], name="identifier_lookup")]
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.value}"

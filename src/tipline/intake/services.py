@@ -33,7 +33,7 @@ def batch_upload(*, actor: Any, files: Sequence[UploadedFile]) -> ImportBatch:
     require(actor, "report.import")
     if not files:
         raise RejectedInput("choose at least one file to import")
-    stored = []
+    stored: list[dict[str, Any]] = []
     for upload in files:
         name = _safe_name(upload.name or "upload")
         if Path(name).suffix.lower() not in ACCEPTED:

@@ -106,7 +106,8 @@ def _check_zip_member(info: zipfile.ZipInfo) -> str | None:
     if info.flag_bits & 0x1:
         return "member is encrypted"
     if info.file_size > settings.MAX_UPLOAD_BYTES:
-        return f"member is {info.file_size} bytes, more than the limit of {settings.MAX_UPLOAD_BYTES}"
+        limit = settings.MAX_UPLOAD_BYTES
+        return f"member is {info.file_size} bytes, more than the limit of {limit}"
     if info.file_size > 1024 * 1024 and info.compress_size > 0:
         ratio = info.file_size / info.compress_size
         if ratio > settings.MAX_ZIP_RATIO:

@@ -92,6 +92,7 @@ def when(value: Any, *, field: str) -> datetime | None:
     if not raw:
         return None
     candidate = _TZ_SUFFIX.sub("", raw) if not raw.endswith("Z") else raw[:-1] + "+00:00"
+    parsed: datetime | None
     try:
         parsed = datetime.fromisoformat(candidate)
     except ValueError:
@@ -104,6 +105,7 @@ def when(value: Any, *, field: str) -> datetime | None:
                 continue
         if parsed is None:
             raise BadValue(f"{field}: {raw[:60]!r} is not a date and time") from None
+    assert parsed is not None
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=UTC)
     if not 1970 <= parsed.year <= 2100:

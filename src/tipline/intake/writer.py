@@ -23,7 +23,15 @@ from tipline.core.bulk import allocate_ids, insert_rows
 from tipline.core.crypto import encrypt_bytes
 from tipline.core.errors import RejectedInput
 from tipline.intake.models import (
-    Artifact, Identifier, ImportBatch, IpEvent, Place, Rejection, Report, ReportFile, Subject,
+    Artifact,
+    Identifier,
+    ImportBatch,
+    IpEvent,
+    Place,
+    Rejection,
+    Report,
+    ReportFile,
+    Subject,
 )
 from tipline.intake.placement import provisional_node_id
 from tipline.intake.records import FileRec, IpEventRec, PlaceRec, RejectedRec, ReportRec

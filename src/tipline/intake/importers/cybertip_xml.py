@@ -19,7 +19,13 @@ from tipline.core.errors import RejectedInput
 from tipline.intake import values as v
 from tipline.intake.importers.base import Importer, Outcome, register
 from tipline.intake.records import (
-    ArtifactRec, FileRec, IpEventRec, PersonRec, PlaceRec, RejectedRec, ReportRec,
+    ArtifactRec,
+    FileRec,
+    IpEventRec,
+    PersonRec,
+    PlaceRec,
+    RejectedRec,
+    ReportRec,
 )
 from tipline.intake.sources import Container, Entry
 

@@ -74,7 +74,8 @@ def ncmec_json(rid: str = "1001", *, region: str = "Maharashtra", city: str = "B
         "reportType": "Referral",
         "reportedInformation": {
             "reportingEsp": {"espName": "ExampleGram"},
-            "incidentSummary": {"incidentType": CP, "incidentDateTime": "2020-01-14T08:00:00+05:30"},
+            "incidentSummary": {"incidentType": CP,
+                                "incidentDateTime": "2020-01-14T08:00:00+05:30"},
             "reportedPeople": {"reportedPersons": [{
                 "firstName": "N/A", "screenName": {"value": "Shadow_1"}, "espUserId": "998",
                 "espService": "ExampleGram", "emails": {"emails": [{"value": "s@example.in"}]},

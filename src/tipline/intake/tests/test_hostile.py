@@ -13,7 +13,14 @@ import pytest
 from tipline.accounts.services import system_user
 from tipline.intake.ingest import ingest_paths
 from tipline.intake.models import (
-    Artifact, Identifier, IpEvent, Place, Rejection, Report, ReportFile, Subject,
+    Artifact,
+    Identifier,
+    IpEvent,
+    Place,
+    Rejection,
+    Report,
+    ReportFile,
+    Subject,
 )
 from tipline.intake.tests import builders as b
 from tipline.intake.values import limits_reset

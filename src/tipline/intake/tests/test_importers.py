@@ -61,7 +61,8 @@ def test_many_reports_under_one_root_stream(tree: None, tmp_path: Path) -> None:
     batch = ingest(path)
     assert batch.imported == 30
     assert Report.objects.count() == 30
-    assert set(Subject.objects.values_list("screen_name", flat=True)) == {f"s{i}" for i in range(30)}
+    names = set(Subject.objects.values_list("screen_name", flat=True))
+    assert names == {f"s{i}" for i in range(30)}
 
 
 def test_ncmec_export_folder_keeps_raw_artifacts_and_encrypts_files(
@@ -82,7 +83,8 @@ def test_ncmec_export_folder_keeps_raw_artifacts_and_encrypts_files(
     assert suspect.phones == ["+919820012345"]
     assert suspect.profile_urls == ["https://example.com/shadow"]
     geo = Place.objects.get(report=report, kind="ncmec_geo")
-    assert (geo.state, geo.city, geo.ip, geo.latitude) == ("Maharashtra", "Beed", "106.200.1.2", 18.99)
+    assert (geo.state, geo.city, geo.ip, geo.latitude) == (
+        "Maharashtra", "Beed", "106.200.1.2", 18.99)
     kinds = dict(Artifact.objects.filter(report=report).values_list("kind", "sha256"))
     json_bytes = (folder / "1001.json").read_bytes()
     pdf_bytes = (folder / "1001.pdf").read_bytes()

@@ -161,8 +161,8 @@ class Command(BaseCommand):
         width = max(len(r[0]) for r in rows)
         role_width = max(len(r[1]) for r in rows)
         out.write(f"  {'username':<{width}}  {'role':<{role_width}}  {'over':<12}  status")
-        for username, role, node, status in rows:
-            out.write(f"  {username:<{width}}  {role:<{role_width}}  {node:<12}  {status}")
+        for username, label, node, status in rows:
+            out.write(f"  {username:<{width}}  {label:<{role_width}}  {node:<12}  {status}")
         out.write("")
         out.write(f"  password for every demo user: {DEMO_PASSWORD}")
         out.write(
