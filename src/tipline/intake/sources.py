@@ -73,18 +73,24 @@ class Entry:
 
 @dataclass
 class Container:
-    """The entries of one folder or one ZIP, indexed by relative path."""
+    """The entries of one folder or one ZIP, indexed by relative path and by folder."""
 
     name: str
     entries: dict[str, Entry]
     rejected: list[RejectedRec]
+    _folders: dict[str, list[Entry]] | None = field(default=None, repr=False)
 
     def get(self, relpath: str) -> Entry | None:
         return self.entries.get(posixpath.normpath(relpath))
 
     def in_folder(self, folder: str) -> list[Entry]:
-        prefix = "" if folder in ("", ".") else folder.rstrip("/") + "/"
-        return [e for p, e in self.entries.items() if p.startswith(prefix)]
+        """The entries directly in `folder` (not in its subfolders)."""
+        if self._folders is None:
+            index: dict[str, list[Entry]] = {}
+            for path, entry in self.entries.items():
+                index.setdefault(posixpath.dirname(path), []).append(entry)
+            self._folders = index
+        return self._folders.get(folder.strip("/") if folder not in (".",) else "", [])
 
 
 def unsafe_member_reason(name: str) -> str | None:

@@ -49,10 +49,11 @@ def text(value: Any, *, field: str, limit: int | None = None) -> str:
         if "\x00" in value:
             raise BadValue(f"{field}: contains a NUL character")
         return value
-    if isinstance(value, list):
-        value = next((v for v in value if v not in (None, "")), "")
-    if isinstance(value, dict):
-        value = value.get("value", "")
+    for _ in range(2):  # [x], {"value": x}, {"value": [x]}, [{"value": x}]
+        if isinstance(value, list):
+            value = next((v for v in value if v not in (None, "")), "")
+        if isinstance(value, dict):
+            value = value.get("value", "")
     if value is None:
         return ""
     if isinstance(value, bool | int | float):

@@ -240,7 +240,7 @@ class NcmecExportImporter(Importer):
         folder = posixpath.dirname(entry.relpath)
         rec.artifacts.append(ArtifactRec(kind="json", name=entry.relpath, data=raw))
         for pdf in container.in_folder(folder):
-            if pdf.suffix == ".pdf" and posixpath.dirname(pdf.relpath) == folder:
+            if pdf.suffix == ".pdf":
                 rec.artifacts.append(ArtifactRec(kind="pdf", name=pdf.relpath,
                                                  content=pdf.chunks()))
         for f in rec.files:

@@ -161,3 +161,19 @@ def test_ingest_command_prints_summary(tree: None, tmp_path: Path, capsys: Any) 
     out = capsys.readouterr().out
     assert "imported 1, duplicates skipped 0, new versions 0, rejected 1" in out
     assert "report 2" in out and "is not a CyberTipline type" in out
+
+
+def test_loose_values_are_tolerated(tree: None, tmp_path: Path) -> None:
+    person = {"screenName": {"value": ["first", "second"]}, "espUserId": ["", "42"],
+              "approximateAge": 17.0, "emails": {"emails": [{"value": " A@Example.IN "}]}}
+    doc = b.ncmec_json("9001", priorityLevel=["", "1"])
+    doc["reportedInformation"]["reportedPeople"]["reportedPersons"] = [person]
+    folder = tmp_path / "9001"
+    folder.mkdir()
+    (folder / "9001.json").write_text(__import__("json").dumps(doc))
+    batch = ingest(tmp_path)
+    assert (batch.imported, batch.rejected) == (1, 0)
+    report = Report.objects.get(external_id="9001")
+    assert report.ncmec_priority == 1
+    s = report.subjects.get()
+    assert (s.screen_name, s.esp_user_id, s.age, s.emails) == ("first", "42", 17, ["a@example.in"])
