@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import re
 import os
 import tempfile
 from collections.abc import Iterable, Iterator
@@ -36,10 +37,21 @@ def blob_root() -> Path:
     return Path(settings.TIPLINE_HOME) / "blobs"
 
 
+_KEY = re.compile(r"[0-9a-f]{64}")
+_made: set[str] = set()
+
+
 def blob_path(sha256: str) -> Path:
-    if len(sha256) != 64 or any(c not in "0123456789abcdef" for c in sha256):
+    if not _KEY.fullmatch(sha256):
         raise ValueError("blob key must be a lower-case SHA-256 hex digest")
     return blob_root() / sha256[:2] / sha256[2:4] / f"{sha256}.tlb"
+
+
+def _ensure_dir(path: Path) -> None:
+    key = str(path)
+    if key not in _made:
+        path.mkdir(parents=True, exist_ok=True)
+        _made.add(key)
 
 
 def hash_bytes(data: bytes) -> BlobInfo:
@@ -82,14 +94,14 @@ def blob_put(chunks: Iterable[bytes], *, max_bytes: int | None = None) -> BlobIn
 
 def _write(sha256: str, chunks: Iterable[bytes]) -> None:
     root = blob_root()
-    root.mkdir(parents=True, exist_ok=True)
+    _ensure_dir(root)
     fd, tmp_name = tempfile.mkstemp(dir=root, prefix=".incoming-")
     try:
         with os.fdopen(fd, "wb") as out:
             for piece in encrypt_stream(chunks, key=default_key()):
                 out.write(piece)
         final = blob_path(sha256)
-        final.parent.mkdir(parents=True, exist_ok=True)
+        _ensure_dir(final.parent)
         os.replace(tmp_name, final)
     except BaseException:
         if os.path.exists(tmp_name):
@@ -114,7 +126,7 @@ def _put_stream(chunks: Iterable[bytes], *, limit: int) -> BlobInfo:
             yield chunk
 
     root = blob_root()
-    root.mkdir(parents=True, exist_ok=True)
+    _ensure_dir(root)
     fd, tmp_name = tempfile.mkstemp(dir=root, prefix=".incoming-")
     try:
         with os.fdopen(fd, "wb") as out:
@@ -125,7 +137,7 @@ def _put_stream(chunks: Iterable[bytes], *, limit: int) -> BlobInfo:
         if final.exists():
             os.unlink(tmp_name)
         else:
-            final.parent.mkdir(parents=True, exist_ok=True)
+            _ensure_dir(final.parent)
             os.replace(tmp_name, final)
         return info
     except BaseException:
