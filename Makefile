@@ -92,11 +92,14 @@ apt-deps:
 
 demo: $(STAMP)
 	@export TIPLINE_HOME="$(TIPLINE_HOME)"
+	# Loading takes minutes; once it has succeeded, later runs go straight to serving.
 	if [ -f "$(TIPLINE_HOME)/.demo-loaded" ]; then
 	  echo "== demo data already loaded in $(TIPLINE_HOME)/ (rm -rf $(TIPLINE_HOME) to start over)"
+	  sed -n '/Tipline demo is ready/,$$p' "$(TIPLINE_HOME)/.demo-loaded"
 	else
-	  $(BIN)/tipline demo $(DEMO_ARGS)
-	  touch "$(TIPLINE_HOME)/.demo-loaded"
+	  mkdir -p "$(TIPLINE_HOME)"
+	  PYTHONUNBUFFERED=1 $(BIN)/tipline demo $(DEMO_ARGS) | tee "$(TIPLINE_HOME)/.demo-loading"
+	  mv "$(TIPLINE_HOME)/.demo-loading" "$(TIPLINE_HOME)/.demo-loaded"
 	fi
 	exec $(BIN)/tipline serve --bind $(BIND)
 
