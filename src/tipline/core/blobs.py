@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import itertools
-import re
 import os
+import re
 import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
