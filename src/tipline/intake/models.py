@@ -114,6 +114,9 @@ class Report(models.Model):
     platform = models.CharField(max_length=200, blank=True, help_text="reporting ESP's name")
     #: report annotations: sextortion, csamSolicitation, minorToMinorInteraction, spam
     annotations = models.JSONField(default=list, blank=True)
+    urls = models.JSONField(
+        default=list, blank=True, help_text="where the platform saw the content (webPageIncident)"
+    )
     ncmec_priority = models.PositiveSmallIntegerField(
         null=True, blank=True, help_text="NCMEC priority level; 1 = child in imminent danger"
     )
@@ -313,6 +316,8 @@ class ReportFile(models.Model):
 class Identifier(models.Model):
     """A normalised identifier a report carries, for linking reports that share one.
 
+    IP addresses are not here: linking reads them from IpEvent, with their port and time.
+
     e.g. (email, "a.b@example.com"), (phone, "+919812345678"), (screen_name, "x", service).
     """
 
@@ -322,8 +327,7 @@ class Identifier(models.Model):
         SCREEN_NAME = "screen_name", "Screen name"
         ESP_USER_ID = "esp_user_id", "Platform user id"
         DEVICE_ID = "device_id", "Device id"
-        IP = "ip", "IP address"
-        URL = "url", "URL"
+        URL = "url", "Profile URL"
         MD5 = "md5", "File MD5"
         SHA256 = "sha256", "File SHA-256"
 

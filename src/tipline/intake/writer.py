@@ -224,7 +224,7 @@ class ReportWriter:
 REPORT_COLUMNS = (
     "id", "source", "external_id", "version", "is_current", "supersedes", "content_sha256",
     "batch", "imported_at", "received_at", "incident_at", "incident_at_text", "incident_type",
-    "platform", "annotations", "ncmec_priority", "referral", "escalated", "escalation_note",
+    "platform", "annotations", "urls", "ncmec_priority", "referral", "escalated", "escalation_note",
     "additional_info", "ncmec_notes", "reporter", "status", "jurisdiction", "file_count",
 )
 SUBJECT_COLUMNS = (
@@ -275,7 +275,7 @@ class _Rows:
             rid, r.source, r.external_id, plan.version, True, plan.supersedes_id,
             r.content_sha256, batch_id, now, r.received_at or now, r.incident_at,
             r.incident_at_text[:500], r.incident_type[:120], r.platform[:200], r.annotations,
-            r.ncmec_priority, r.referral, r.escalated, r.escalation_note, r.additional_info,
+            r.urls, r.ncmec_priority, r.referral, r.escalated, r.escalation_note, r.additional_info,
             r.ncmec_notes, r.reporter, Report.Status.NEW.value, plan.node_id, len(r.files),
         ))
         idents: set[tuple[str, str, str, str]] = set()
@@ -309,10 +309,6 @@ class _Rows:
                 idents.add(("sha256", sha256, "", "file.sha256"))
         self.places += [_place(p, rid, None) for p in r.places]
         self.events += [_event(e, rid, None, None) for e in r.ip_events]
-        idents.update(("url", u[:500], "", "url") for u in r.urls)
-        for e in r.ip_events + [e for s in r.subjects for e in s.ip_events] + [
-                e for f in r.files for e in f.ip_events]:
-            idents.add(("ip", e.ip, "", "ip_event"))
         seen: set[tuple[str, str, str]] = set()
         for kind, value, service, origin in sorted(idents):
             if (kind, value, service) not in seen:

@@ -47,8 +47,10 @@ def test_xml_report_is_normalised(tree: None, tmp_path: Path) -> None:
     assert f.md5 == "0123456789abcdef0123456789abcdef" and not f.stored
     kinds = set(Identifier.objects.filter(report=report).values_list("kind", "value"))
     assert {("email", "one@example.in"), ("phone", "+919876543210"),
-            ("screen_name", "user_one"), ("ip", "49.36.10.20"), ("device_id", "356938035643809"),
+            ("screen_name", "user_one"), ("device_id", "356938035643809"),
             ("md5", "0123456789abcdef0123456789abcdef")} <= kinds
+    assert not {k for k, _ in kinds} & {"ip"}  # IPs are linked from IpEvent (port, time)
+    assert report.urls == ["https://example.com/a"]
     artifact = Artifact.objects.get(report=report)
     raw = decrypt_bytes(bytes(artifact.data))
     assert hashlib.sha256(raw).hexdigest() == artifact.sha256 == report.content_sha256
