@@ -53,26 +53,27 @@ def _local(tag: Any) -> str:
 class K:
     """An element with its children indexed once by local tag name (find() is much slower)."""
 
-    __slots__ = ("el", "tag", "_by_tag")
+    __slots__ = ("el", "by_tag")
 
     def __init__(self, el: Any) -> None:
         self.el = el
-        self.tag = _local(el.tag)
-        self._by_tag: dict[str, list[Any]] | None = None
+        index: dict[str, list[Any]] = {}
+        for child in el:
+            tag = child.tag
+            if tag.__class__ is not str:
+                continue  # comments, processing instructions
+            if "}" in tag:
+                tag = tag.rsplit("}", 1)[1]
+            found = index.get(tag)
+            if found is None:
+                index[tag] = [child]
+            else:
+                found.append(child)
+        self.by_tag = index
 
     @property
-    def by_tag(self) -> dict[str, list[Any]]:
-        """Raw child elements by local tag name."""
-        if self._by_tag is None:
-            index: dict[str, list[Any]] = {}
-            for child in self.el:
-                tag = child.tag
-                if isinstance(tag, str):
-                    if "}" in tag:
-                        tag = tag.rsplit("}", 1)[1]
-                    index.setdefault(tag, []).append(child)
-            self._by_tag = index
-        return self._by_tag
+    def tag(self) -> str:
+        return _local(self.el.tag)
 
     @property
     def text(self) -> str | None:
@@ -102,7 +103,9 @@ def _t(k: K, tag: str, field: str) -> str:
     found = k.by_tag.get(tag)
     if not found:
         return ""
-    return v.text(_text_of(found[0]), field=field)
+    el = found[0]
+    value = el.text if len(el) == 0 else "".join(el.itertext())
+    return v.text(value, field=field) if value else ""
 
 
 def _all(k: K, tag: str, field: str) -> list[str]:
