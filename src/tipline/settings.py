@@ -115,6 +115,7 @@ else:
                 "init_command": (
                     "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;"
                     "PRAGMA foreign_keys=ON;PRAGMA cache_size=-65536;PRAGMA temp_store=MEMORY;"
+                    "PRAGMA wal_autocheckpoint=16384;"
                 ),
             },
         }
