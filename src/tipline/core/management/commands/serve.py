@@ -128,7 +128,7 @@ class Command(BaseCommand):
             self.stdout.flush()
             failed = self._supervise(children, stopping)
         finally:
-            self._stop(children)
+            self._stop(children, stopping)
             for sig, handler in previous.items():
                 signal.signal(sig, handler)
         if failed:
@@ -146,16 +146,23 @@ class Command(BaseCommand):
             time.sleep(0.2)
         return None
 
-    def _stop(self, children: list[tuple[str, subprocess.Popen[bytes]]]) -> None:
-        # The web server first, so no new work is queued; then the worker.
+    def _stop(
+        self, children: list[tuple[str, subprocess.Popen[bytes]]], stopping: dict[str, int]
+    ) -> None:
+        """SIGTERM to each child (the web server first, so no new work is queued), then wait;
+        past GRACE_SECONDS, or at a second Ctrl-C, kill what is left."""
+        signals_before = stopping["signals"]
         for _, proc in reversed(children):
             if proc.poll() is None:
                 proc.send_signal(signal.SIGTERM)
         deadline = time.monotonic() + GRACE_SECONDS
-        for name, proc in reversed(children):
-            try:
-                proc.wait(timeout=max(deadline - time.monotonic(), 0.1))
-            except subprocess.TimeoutExpired:
-                self.stderr.write(f"the {name} process did not stop in time; killing it")
-                proc.kill()
-                proc.wait()
+        while any(proc.poll() is None for _, proc in children):
+            hurried = stopping["signals"] > signals_before
+            if hurried or time.monotonic() > deadline:
+                for name, proc in children:
+                    if proc.poll() is None:
+                        self.stderr.write(f"killing the {name} process")
+                        proc.kill()
+                        proc.wait()
+                break
+            time.sleep(0.1)
