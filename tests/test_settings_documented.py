@@ -65,3 +65,14 @@ def test_mentioned_is_whole_word() -> None:
     assert mentioned("TIPLINE_MEDIA_KEY", "| `TIPLINE_MEDIA_KEY` |")
     assert not mentioned("TIPLINE_MEDIA_KEY", "TIPLINE_MEDIA_KEY_FILE")
     assert not mentioned("DEBUG", "TIPLINE_DEBUG")
+
+
+def test_relative_links_in_the_docs_resolve() -> None:
+    """README.md and docs/*.md link only to files that exist in the repository."""
+    link = re.compile(r"\]\((?!https?://|mailto:|#)([^)#\s]+)(?:#[^)]*)?\)")
+    broken: list[str] = []
+    for doc in [README, *sorted((ROOT / "docs").rglob("*.md"))]:
+        for target in link.findall(doc.read_text(encoding="utf-8")):
+            if not (doc.parent / target).exists():
+                broken.append(f"{doc.relative_to(ROOT)} -> {target}")
+    assert broken == []
