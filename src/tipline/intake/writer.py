@@ -96,28 +96,34 @@ class ReportWriter:
         records, self._buffer, self._keys = self._buffer, [], set()
         planned = self._plan(records)
         try:
-            with transaction.atomic():
-                self._write(planned)
-                self._write_rejections()
+            self._commit(planned)
         except (IntegrityError, DatabaseError) as exc:
             log.warning("chunk failed (%s); writing its records one by one", exc)
-            self._write_one_by_one(planned)
-
-    def _write_one_by_one(self, planned: list[_Planned]) -> None:
-        for plan in planned:
-            try:
-                with transaction.atomic():
+            for plan in planned:
+                try:
                     # Re-plan: a concurrent import may have added a version meanwhile.
-                    fresh = self._plan([plan.rec], store=False, blobs=(plan.files, plan.artifacts))
-                    self._write(fresh)
-            except (IntegrityError, DatabaseError) as exc:
-                self._rejects.append(RejectedRec(plan.rec.position, "record",
-                                                 f"could not be saved: {exc}"))
+                    self._commit(self._plan([plan.rec], blobs=(plan.files, plan.artifacts)))
+                except (IntegrityError, DatabaseError) as exc_one:
+                    self._rejects.append(RejectedRec(plan.rec.position, "record",
+                                                     f"could not be saved: {exc_one}"))
+            self._commit([])
+
+    def _commit(self, planned: list[_Planned]) -> None:
+        """Write planned reports and pending rejections in one transaction; count after it."""
+        rejects = self._rejects
         with transaction.atomic():
-            self._write_rejections()
+            self._write(planned)
+            self._write_rejections(rejects)
+            new = sum(1 for p in planned if not p.supersedes_id)
+            self._save_counts(imported=new, versions=len(planned) - new, rejected=len(rejects))
+        self._rejects = self._rejects[len(rejects):]
+        self.counts.imported += new
+        self.counts.versions += len(planned) - new
+        self.counts.rejected += len(rejects)
+        self.counts.rejections.extend(rejects[: 1000 - len(self.counts.rejections)])
 
     def _plan(
-        self, records: list[ReportRec], *, store: bool = True,
+        self, records: list[ReportRec], *,
         blobs: tuple[list[BlobInfo | None], list[tuple[BlobInfo, bytes | None]]] | None = None,
     ) -> list[_Planned]:
         """Decide new / version / duplicate for each record and store its content."""
@@ -168,28 +174,21 @@ class ReportWriter:
                 out.append((blob_put(art.content()), None))
         return out
 
-    def _write_rejections(self) -> None:
-        if not self._rejects:
-            return
+    def _write_rejections(self, rejects: list[RejectedRec]) -> None:
         Rejection.objects.bulk_create([
             Rejection(batch=self.batch, file=r.file[:1000], position=r.position[:200],
-                      reason=r.reason) for r in self._rejects
+                      reason=r.reason) for r in rejects
         ])
-        self.counts.rejected += len(self._rejects)
-        self.counts.rejections.extend(self._rejects[:1000 - len(self.counts.rejections)])
-        self._rejects = []
-        self._save_counts()
 
-    def _save_counts(self) -> None:
+    def _save_counts(self, *, imported: int, versions: int, rejected: int) -> None:
         b, c = self.batch, self.counts
-        b.imported, b.duplicates, b.versions, b.rejected = (
-            c.imported, c.duplicates, c.versions, c.rejected)
-        b.done = self.processed
+        b.imported, b.versions = c.imported + imported, c.versions + versions
+        b.rejected, b.duplicates = c.rejected + rejected, c.duplicates
+        b.done = b.imported + b.versions + b.rejected + b.duplicates
         b.save(update_fields=["imported", "duplicates", "versions", "rejected", "done"])
 
     def _write(self, planned: list[_Planned]) -> None:
         if not planned:
-            self._save_counts()
             return
         now = datetime.now(UTC)
         superseded = [p.supersedes_id for p in planned if p.supersedes_id]
@@ -213,12 +212,6 @@ class ReportWriter:
                       "batch": self.batch.pk},
             ) for p, rid in zip(planned, report_ids, strict=True)
         ])
-        for p in planned:
-            if p.supersedes_id:
-                self.counts.versions += 1
-            else:
-                self.counts.imported += 1
-        self._save_counts()
 
 
 REPORT_COLUMNS = (
