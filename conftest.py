@@ -17,6 +17,12 @@ import pytest
 
 
 @pytest.fixture(autouse=True)
+def _fast_passwords(settings: Any) -> None:
+    """Personas log in with real passwords; hashing them slowly only slows the suite."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _tipline_home(tmp_path: Path, settings: Any) -> None:
     """Each test gets its own data folder (blobs, keys, uploads)."""
     settings.TIPLINE_HOME = tmp_path / "home"

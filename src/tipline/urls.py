@@ -4,10 +4,13 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from tipline.core import views as core_views
+
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="intake:report_list"), name="home"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("reports/", include("tipline.intake.urls")),
     path("audit/", include("tipline.audit.urls")),
+    path("source.tar.gz", core_views.source_archive, name="source_archive"),
 ]

@@ -21,6 +21,7 @@ from tipline.intake.tests import builders as b
 pytestmark = pytest.mark.django_db
 
 
+@pytest.mark.django_db(transaction=True)  # db_worker closes the connection it shares
 def test_upload_is_queued_and_the_worker_imports_it(
     analyst: Any, django_capture_on_commit_callbacks: Any, settings: Any
 ) -> None:
