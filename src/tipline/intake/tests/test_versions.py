@@ -21,15 +21,23 @@ def counts() -> tuple[int, int, int]:
     return Report.objects.count(), Subject.objects.count(), Identifier.objects.count()
 
 
+def audited() -> list[list[object]]:
+    """Every report the audit trail says was written: [id, source, ext id, version, sha, prev]."""
+    return [row for e in AuditEvent.objects.filter(action="reports.imported")
+            for row in e.data["reports"]]
+
+
 def test_same_report_again_changes_nothing(tree: None, tmp_path: Path) -> None:
     folder = b.ncmec_folder(tmp_path / "x", "1001")
     actor = system_user("test")
     first = ingest_paths(paths=[folder.parent], actor=actor)
-    before, events = counts(), AuditEvent.objects.filter(action="report.imported").count()
+    before, events = counts(), audited()
     second = ingest_paths(paths=[folder.parent], actor=actor)
     assert (first.imported, second.imported, second.duplicates) == (1, 0, 1)
     assert counts() == before
-    assert AuditEvent.objects.filter(action="report.imported").count() == events
+    assert audited() == events and len(events) == 1
+    report = Report.objects.get()
+    assert events[0] == [report.pk, "ncmec", "1001", 1, report.content_sha256, None]
     assert audit_chain_verify().ok
 
 
@@ -53,7 +61,8 @@ def test_changed_resend_is_a_new_version(tree: None, tmp_path: Path) -> None:
     (folder / "1001.json").write_text(json.dumps(b.ncmec_json("1001", files=["img1.png"])))
     again = ingest_paths(paths=[folder.parent], actor=actor)
     assert (again.duplicates, again.versions) == (1, 0)
-    assert AuditEvent.objects.filter(action="report.versioned").count() == 1
+    assert [row[3] for row in audited()] == [1, 2]  # version 2 audited, supersedes v1
+    assert audited()[1][5] == old.pk
 
 
 def test_two_versions_in_one_batch(tree: None, tmp_path: Path) -> None:
