@@ -1,7 +1,8 @@
 """Parsing a large file in a second process while this one writes (two cores, one import).
 
 Only for importers whose records carry no open handles (`Importer.parallel`), and only for
-files on disk, which the child reopens by path. Records come back in pickled chunks through
+files on disk, which the child reopens by path. The child also does the writer's pure work
+(`writer.prepare`), so the writing process only writes. Records come back in pickled chunks through
 a bounded queue, so memory stays flat; if the child dies, the rest of the file is rejected
 with the reason.
 """
@@ -16,9 +17,12 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from tipline.core.crypto import default_key
+from tipline.geo.selectors import jurisdiction_tree
 from tipline.intake.importers import importers
-from tipline.intake.records import RejectedRec
+from tipline.intake.records import RejectedRec, ReportRec
 from tipline.intake.sources import Container, Entry
+from tipline.intake.writer import prepare
 
 CHUNK = 250
 MIN_BYTES = 2 * 1024 * 1024
@@ -36,7 +40,7 @@ def _child(importer_name: str, name: str, path: str, out: Any) -> None:
         entry = Entry(name, Path(path).name, os.path.getsize(path), lambda: open(path, "rb"))  # noqa: SIM115
         chunk: list[object] = []
         for outcome in importer.records(entry, Container(name, {}, [])):
-            chunk.append(outcome)
+            chunk.append(prepare(outcome) if isinstance(outcome, ReportRec) else outcome)
             if len(chunk) >= CHUNK:
                 out.put(("records", chunk))
                 chunk = []
@@ -47,6 +51,10 @@ def _child(importer_name: str, name: str, path: str, out: Any) -> None:
 
 
 def parse_in_child(importer_name: str, path: Path, *, name: str) -> Iterator[object]:
+    # What the child's `prepare` reads is loaded here, so the fork inherits it and the child
+    # never touches the database: the jurisdiction tree and the media key.
+    jurisdiction_tree()
+    default_key()
     ctx = mp.get_context("fork")
     out = ctx.Queue(maxsize=8)
     proc = ctx.Process(target=_child, args=(importer_name, name, str(path), out), daemon=True)

@@ -86,6 +86,8 @@ class ArtifactRec:
     name: str
     data: bytes | None = None
     content: Opener | None = None  # for large artifacts (PDFs)
+    #: set by `writer.prepare`: (sha256, size, encrypted bytes) of a small artifact
+    sealed: tuple[str, int, bytes] | None = None
 
 
 @dataclass
@@ -116,6 +118,8 @@ class ReportRec:
     ip_events: list[IpEventRec] = field(default_factory=list)
     files: list[FileRec] = field(default_factory=list)
     artifacts: list[ArtifactRec] = field(default_factory=list)
+    #: set by `writer.prepare`: the jurisdiction node the report provisionally belongs to
+    node_id: int | None = None
 
 
 @dataclass

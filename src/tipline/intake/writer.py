@@ -9,6 +9,7 @@ again one record per transaction so one bad record can't take its neighbours dow
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -59,10 +60,22 @@ class Counts:
     rejections: list[RejectedRec] = field(default_factory=list)
 
 
+def prepare(rec: ReportRec) -> ReportRec:
+    """The writer's pure work on a record, done ahead (in the parser's process when parallel):
+    its provisional place, and its small artifacts hashed and encrypted."""
+    rec.node_id = provisional_node_id(rec)
+    for art in rec.artifacts:
+        if art.data is not None and len(art.data) <= INLINE_LIMIT:
+            art.sealed = (hashlib.sha256(art.data).hexdigest(), len(art.data),
+                          encrypt_bytes(art.data))
+            art.data = None
+    return rec
+
+
 class ReportWriter:
     """Buffers records and writes them a chunk at a time; see the module docstring."""
 
-    def __init__(self, *, actor: Any, batch: ImportBatch, chunk: int = 500) -> None:
+    def __init__(self, *, actor: Any, batch: ImportBatch, chunk: int = 1000) -> None:
         self.actor = actor
         self.batch = batch
         self.chunk = chunk
@@ -154,8 +167,8 @@ class ReportWriter:
             except RejectedInput as exc:
                 self._rejects.append(RejectedRec(rec.position, "record", str(exc)))
                 continue
-            planned.append(_Planned(rec, top + 1, top_id or None, provisional_node_id(rec),
-                                    files, artifacts))
+            node_id = rec.node_id if rec.node_id is not None else provisional_node_id(rec)
+            planned.append(_Planned(rec, top + 1, top_id or None, node_id, files, artifacts))
         return planned
 
     @staticmethod
@@ -166,7 +179,10 @@ class ReportWriter:
     def _store_artifacts(rec: ReportRec) -> list[tuple[BlobInfo, bytes | None]]:
         out: list[tuple[BlobInfo, bytes | None]] = []
         for art in rec.artifacts:
-            if art.data is not None and len(art.data) <= INLINE_LIMIT:
+            if art.sealed is not None:
+                sha256, size, sealed = art.sealed
+                out.append((BlobInfo(sha256=sha256, sha1="", md5="", size=size), sealed))
+            elif art.data is not None and len(art.data) <= INLINE_LIMIT:
                 out.append((hash_bytes(art.data), encrypt_bytes(art.data)))
             elif art.data is not None:
                 out.append((blob_put([art.data]), None))
