@@ -128,7 +128,11 @@ def _outcomes(path: Path) -> Iterator[object]:
     if importer.parallel and worthwhile(path):
         yield from parse_in_child(importer.name, path, name=name)
         return
-    yield from _guarded(importer.records(entry, Container(name, {}, [])), entry)
+    # A report's JSON given alone still finds its PDF and files beside it (or in files/).
+    siblings = (folder_container(path.parent, depth=1) if path.suffix.lower() == ".json"
+                else Container(name, {}, []))
+    entry = siblings.get(path.name) or entry
+    yield from _guarded(importer.records(entry, siblings), entry)
 
 
 def _count(container: Container) -> int:

@@ -166,9 +166,12 @@ def zip_container(zf: zipfile.ZipFile, *, name: str) -> Container:
     return Container(name, entries, rejected)
 
 
-def folder_container(root: Path) -> Container:
+def folder_container(root: Path, *, depth: int | None = None) -> Container:
+    """The files under `root` (symlinks skipped); `depth` 1 = root and its direct subfolders."""
     entries: dict[str, Entry] = {}
-    for dirpath, _dirs, files in os.walk(root, followlinks=False):
+    for dirpath, dirs, files in os.walk(root, followlinks=False):
+        if depth is not None and len(Path(dirpath).relative_to(root).parts) >= depth:
+            dirs[:] = []
         for filename in sorted(files):
             path = Path(dirpath) / filename
             if path.is_symlink():

@@ -179,3 +179,12 @@ def test_loose_values_are_tolerated(tree: None, tmp_path: Path) -> None:
     assert report.ncmec_priority == 1
     s = report.subjects.get()
     assert (s.screen_name, s.esp_user_id, s.age, s.emails) == ("first", "42", 17, ["a@example.in"])
+
+
+def test_a_single_ncmec_json_finds_its_pdf_and_files(tree: None, tmp_path: Path) -> None:
+    folder = b.ncmec_folder(tmp_path, "1234", seed=5)
+    batch = ingest(folder / "1234.json")
+    assert batch.imported == 1
+    report = Report.objects.get(external_id="1234")
+    assert report.files.get().stored
+    assert set(report.artifacts.values_list("kind", flat=True)) == {"json", "pdf"}
