@@ -1,0 +1,13 @@
+"""Location clue -> candidate places. Importing this package registers every locator.
+
+Each locator module registers itself with `@register`; list it here so it is loaded.
+"""
+
+from tipline.geo.locators.base import (
+    AddressClue, Candidate, Clues, EstimateClue, IpClue, Locator, locate_all, locators, register,
+)
+
+__all__ = [
+    "AddressClue", "Candidate", "Clues", "EstimateClue", "IpClue", "Locator", "locate_all",
+    "locators", "register",
+]
