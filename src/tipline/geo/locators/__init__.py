@@ -4,7 +4,15 @@ Each locator module registers itself with `@register`; list it here so it is loa
 """
 
 from tipline.geo.locators.base import (
-    AddressClue, Candidate, Clues, EstimateClue, IpClue, Locator, locate_all, locators, register,
+    AddressClue,
+    Candidate,
+    Clues,
+    EstimateClue,
+    IpClue,
+    Locator,
+    locate_all,
+    locators,
+    register,
 )
 
 __all__ = [
