@@ -16,6 +16,7 @@ from typing import Any
 from django.db import transaction
 
 from tipline.audit.services import audit_record
+from tipline.core.blobs import blob_put
 from tipline.core.bulk import gc_tuned
 from tipline.core.errors import RejectedInput
 from tipline.core.progress import NullProgress, Progress
@@ -47,6 +48,7 @@ def ingest_paths(
         batch = ImportBatch.objects.create(
             created_by=actor if getattr(actor, "pk", None) else None,
             label=(label or ", ".join(p.name for p in paths))[:500],
+            paths=_keep_sources(paths),
         )
     batch.status = ImportBatch.Status.RUNNING
     batch.save(update_fields=["status"])
@@ -57,6 +59,29 @@ def ingest_paths(
     _finish(batch, actor=actor, status=ImportBatch.Status.DONE)
     batch.rejection_sample = writer.counts.rejections  # type: ignore[attr-defined]
     return batch
+
+
+#: files holding many records: each record's artifact is its element or row as parsed, so the
+#: file itself is kept byte-for-byte too (an upload is kept already, by batch_upload)
+WHOLE_FILE_KEPT = (".xml", ".csv", ".xlsx")
+
+
+def _keep_sources(paths: Sequence[Path]) -> list[dict[str, Any]]:
+    kept = []
+    for path in paths:
+        if path.suffix.lower() in WHOLE_FILE_KEPT and path.is_file() and not path.is_symlink():
+            try:
+                info = blob_put(_read(path))
+            except RejectedInput:
+                continue  # over the size limit: the importer reports it
+            kept.append({"name": path.name, "sha256": info.sha256, "size": info.size})
+    return kept
+
+
+def _read(path: Path) -> Iterator[bytes]:
+    with path.open("rb") as fh:
+        while chunk := fh.read(1024 * 1024):
+            yield chunk
 
 
 def _run(paths: Sequence[Path], *, writer: ReportWriter, batch: ImportBatch, actor: Any,

@@ -36,7 +36,8 @@ class ImportBatch(models.Model):
     )
     label = models.CharField(max_length=500, help_text="what was imported (file names)")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
-    #: where uploaded files wait for the worker (inside TIPLINE_HOME/incoming)
+    #: the imported files kept byte-for-byte in the blob store: [{name, sha256, size}]
+    #: (uploads, which the worker reads from there, and XML/CSV/XLSX files given to the CLI)
     paths = models.JSONField(default=list, blank=True)
     done = models.PositiveIntegerField(default=0, help_text="records processed so far")
     total = models.PositiveIntegerField(null=True, blank=True)

@@ -51,6 +51,8 @@ def test_xml_report_is_normalised(tree: None, tmp_path: Path) -> None:
             ("md5", "0123456789abcdef0123456789abcdef")} <= kinds
     assert not {k for k, _ in kinds} & {"ip"}  # IPs are linked from IpEvent (port, time)
     assert report.urls == ["https://example.com/a"]
+    source = batch.paths[0]
+    assert blob_read(source["sha256"]) == path.read_bytes()  # the whole file, byte-for-byte
     artifact = Artifact.objects.get(report=report)
     raw = decrypt_bytes(bytes(artifact.data))
     assert hashlib.sha256(raw).hexdigest() == artifact.sha256 == report.content_sha256
