@@ -161,7 +161,9 @@ def test_xlsx_batch(tree: None, tmp_path: Path) -> None:
 def test_ingest_command_prints_summary(tree: None, tmp_path: Path, capsys: Any) -> None:
     good = tmp_path / "good.xml"
     good.write_bytes(b.xml_doc(b.xml_report("G1"), b.xml_report("G2", incident_type="Bogus")))
-    call_command("ingest", str(good), "--quiet")
+    with pytest.raises(SystemExit) as exited:
+        call_command("ingest", str(good), "--quiet")
+    assert exited.value.code == 1
     out = capsys.readouterr().out
     assert "imported 1, duplicates skipped 0, new versions 0, rejected 1" in out
     assert "report 2" in out and "is not a CyberTipline type" in out

@@ -17,7 +17,8 @@ SHOWN = 50
 
 class Command(BaseCommand):
     help = ("Import reports: NCMEC exports (JSON+PDF+files, per folder or ZIP), CyberTipline "
-            "XML, CSV/XLSX batches. Takes files, folders and ZIPs.")
+            "XML, CSV/XLSX batches. Takes files, folders and ZIPs. Exits 1 when any record "
+            "was rejected (the others are imported all the same).")
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("paths", nargs="+", type=Path)
@@ -36,3 +37,6 @@ class Command(BaseCommand):
             out.write(f"  rejected: {r.file} [{r.position}]: {r.reason}")
         if batch.rejected > SHOWN:
             out.write(f"  ... and {batch.rejected - SHOWN} more (see the batch page)")
+        if batch.rejected:
+            # the good records landed; the exit status tells a script that some did not
+            raise SystemExit(1)
