@@ -57,7 +57,6 @@ def ingest_paths(
         _run(paths, writer=writer, batch=batch, actor=actor, progress=progress)
     progress.update(done=writer.processed, total=max(batch.total or 0, writer.processed) or None)
     _finish(batch, actor=actor, status=ImportBatch.Status.DONE)
-    batch.rejection_sample = writer.counts.rejections  # type: ignore[attr-defined]
     return batch
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -57,7 +57,6 @@ class Counts:
     duplicates: int = 0
     versions: int = 0
     rejected: int = 0
-    rejections: list[RejectedRec] = field(default_factory=list)
 
 
 def prepare(rec: ReportRec) -> ReportRec:
@@ -133,7 +132,6 @@ class ReportWriter:
         self.counts.imported += new
         self.counts.versions += len(planned) - new
         self.counts.rejected += len(rejects)
-        self.counts.rejections.extend(rejects[: 1000 - len(self.counts.rejections)])
 
     def _plan(
         self, records: list[ReportRec], *,
