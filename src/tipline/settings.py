@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from importlib import resources
 from pathlib import Path
 
 import dj_database_url
@@ -47,6 +48,17 @@ MAX_ZIP_TOTAL_BYTES = env_int(
 )
 MAX_ZIP_RATIO = env_int("TIPLINE_MAX_ZIP_RATIO", 200, "largest compression ratio of a ZIP member")
 MAX_FIELD_CHARS = env_int("TIPLINE_MAX_FIELD_CHARS", 10_000, "longest text field accepted")
+
+#: MaxMind-format City database for IP locations; default: the 2018 GeoLite2-City shipped
+#: inside maxminddb-geolite2 (stale: point this at a current database in production).
+GEOIP_CITY_DB = Path(env_str(
+    "GEOIP_CITY_DB",
+    str(resources.files("_maxminddb_geolite2").joinpath("GeoLite2-City.mmdb")),
+    "MaxMind-format City database (.mmdb) for IP locations",
+))
+GEOIP_MAX_AGE_DAYS = env_int(
+    "GEOIP_MAX_AGE_DAYS", 365, "warn when the IP City database is older than this many days"
+)
 
 INSTALLED_APPS = [
     "django.contrib.auth",

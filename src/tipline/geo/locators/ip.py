@@ -1,0 +1,230 @@
+"""IP addresses -> places, from a MaxMind-format City database read with `geoip2`.
+
+The database is `settings.GEOIP_CITY_DB` (by default the 2018 GeoLite2-City that
+`maxminddb-geolite2` ships: fine for demos, stale for real use). What an address says is
+weak evidence: addresses that name no place (private, reserved, bogon) get confidence 0,
+a platform's "possible proxy" flag halves the confidence, and Indian mobile carriers that
+share one address among many subscribers (CGNAT) lower it further, since only the carrier,
+given the address, the port and the exact time, can name the subscriber.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+import threading
+from datetime import UTC, datetime, timedelta
+
+import geoip2.database
+import geoip2.errors
+from django.conf import settings
+
+from tipline.geo.data import STATE_ALIASES, STATE_NAMES, fold
+from tipline.geo.locators.base import Candidate, Clues, IpClue, Locator, register
+from tipline.geo.locators.carriers import cgnat_carrier
+
+log = logging.getLogger(__name__)
+
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+
+#: confidence by the precision the database gives
+CONFIDENCE = {"city": 0.6, "state": 0.45, "country": 0.3}
+PROXY_FACTOR = 0.5
+CGNAT_FACTOR = 0.6
+
+#: networks that name no place, most specific first, with what they are
+_NOWHERE: list[tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, str]] = [
+    (ipaddress.ip_network(net), what)
+    for net, what in [
+        ("0.0.0.0/8", "'this network' address"),
+        ("10.0.0.0/8", "private address"),
+        ("100.64.0.0/10", "carrier-grade NAT shared address (100.64.0.0/10)"),
+        ("127.0.0.0/8", "loopback address"),
+        ("169.254.0.0/16", "link-local address"),
+        ("172.16.0.0/12", "private address"),
+        ("192.0.0.0/24", "reserved address (IETF protocol assignments)"),
+        ("192.0.2.0/24", "documentation address"),
+        ("192.88.99.0/24", "reserved address (6to4 relay)"),
+        ("192.168.0.0/16", "private address"),
+        ("198.18.0.0/15", "benchmarking address"),
+        ("198.51.100.0/24", "documentation address"),
+        ("203.0.113.0/24", "documentation address"),
+        ("224.0.0.0/4", "multicast address"),
+        ("240.0.0.0/4", "reserved address"),
+        ("::/128", "unspecified address"),
+        ("::1/128", "loopback address"),
+        ("100::/64", "discard-only address"),
+        ("2001:db8::/32", "documentation address"),
+        ("2001::/23", "reserved address (IETF protocol assignments, Teredo)"),
+        ("3fff::/20", "documentation address"),
+        ("fc00::/7", "private address (unique local)"),
+        ("fe80::/10", "link-local address"),
+        ("fec0::/10", "site-local address (deprecated)"),
+        ("ff00::/8", "multicast address"),
+    ]
+]
+
+
+def nowhere_reason(address: IPAddress) -> str | None:
+    """Why an address names no place ("private address"), or None for a public address."""
+    for net, what in _NOWHERE:
+        if address.version == net.version and address in net:
+            return what
+    if not address.is_global:
+        return "reserved address"
+    return None
+
+
+def _embedded_ipv4(address: IPAddress) -> IPAddress:
+    """The IPv4 address an IPv4-mapped, NAT64 or 6to4 IPv6 address carries, else itself."""
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.ipv4_mapped is not None:
+            return address.ipv4_mapped
+        if address.sixtofour is not None:
+            return address.sixtofour
+        if address in ipaddress.ip_network("64:ff9b::/96"):
+            return ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
+    return address
+
+
+_READERS: dict[str, geoip2.database.Reader] = {}
+_READERS_LOCK = threading.Lock()
+
+
+def geoip_reader() -> geoip2.database.Reader:
+    """The City database reader for settings.GEOIP_CITY_DB, opened once per process."""
+    path = str(settings.GEOIP_CITY_DB)
+    reader = _READERS.get(path)
+    if reader is None:
+        with _READERS_LOCK:
+            reader = _READERS.get(path)
+            if reader is None:
+                reader = _READERS[path] = geoip2.database.Reader(path)
+    return reader
+
+
+def geoip_reader_cache_clear() -> None:
+    """Close and forget open readers (tests, or after the database file is replaced)."""
+    with _READERS_LOCK:
+        for reader in _READERS.values():
+            reader.close()
+        _READERS.clear()
+
+
+def geoip_database_built() -> datetime:
+    """When the City database was built (its metadata's build epoch), UTC."""
+    return datetime.fromtimestamp(geoip_reader().metadata().build_epoch, tz=UTC)
+
+
+def geoip_database_age_warning(*, now: datetime | None = None) -> str | None:
+    """A warning when the City database is older than GEOIP_MAX_AGE_DAYS, else None."""
+    built = geoip_database_built()
+    age = (now or datetime.now(tz=UTC)) - built
+    if age <= timedelta(days=settings.GEOIP_MAX_AGE_DAYS):
+        return None
+    return (
+        f"The IP database {settings.GEOIP_CITY_DB} was built on {built:%Y-%m-%d}, "
+        f"{age.days} days ago (limit {settings.GEOIP_MAX_AGE_DAYS}): IP locations may be "
+        "wrong; point GEOIP_CITY_DB at a current City database."
+    )
+
+
+def _state_lookup() -> dict[str, str]:
+    out: dict[str, str] = {}
+    for code, name in STATE_NAMES.items():
+        out[fold(name)] = code
+        out[code] = code
+    for code, aliases in STATE_ALIASES.items():
+        for alias in aliases:
+            out.setdefault(fold(alias), code)
+    return out
+
+
+_STATES = _state_lookup()
+
+
+def india_state(*, iso_code: str | None, name: str | None) -> str | None:
+    """The ISO 3166-2:IN code (no "IN-") for a database subdivision: "TG" -> "TS"."""
+    for key in (name, iso_code):
+        if key and (code := _STATES.get(fold(key))):
+            return code
+    return None
+
+
+def quote_clue(clue: IpClue) -> str:
+    """The clue as a person quotes it: "IP 49.36.10.20:4431 at 2024-03-01 09:00Z"."""
+    host = clue.ip
+    if clue.port is not None:
+        host = f"[{host}]:{clue.port}" if ":" in host else f"{host}:{clue.port}"
+    text = f"IP {host}"
+    if clue.at is not None:
+        at = clue.at.astimezone(UTC)
+        text += f" at {at:%Y-%m-%d %H:%M:%S}Z" if at.second else f" at {at:%Y-%m-%d %H:%M}Z"
+    return text
+
+
+def _nothing(clue: str, note: str) -> Candidate:
+    return Candidate(method="ip", clue=clue, country=None, precision="country", confidence=0.0,
+                     note=note)
+
+
+@register
+class IpLocator(Locator):
+    """IP addresses -> country, state, city from the City database."""
+
+    name = "ip"
+
+    def locate(self, clues: Clues) -> list[Candidate]:
+        return [self.locate_one(clue) for clue in clues.ips]
+
+    def locate_one(self, clue: IpClue) -> Candidate:
+        quoted = quote_clue(clue)
+        try:
+            address: IPAddress = ipaddress.ip_address(clue.ip.strip())
+        except ValueError:
+            return _nothing(quoted, "not an IP address")
+        address = _embedded_ipv4(address)
+        reason = nowhere_reason(address)
+        if reason is not None:
+            return _nothing(quoted, f"{reason}: says nothing of place")
+        try:
+            reader = geoip_reader()
+            found = reader.city(str(address))
+        except geoip2.errors.AddressNotFoundError:
+            return _nothing(quoted, "not in the IP database")
+        except (OSError, ValueError) as exc:
+            log.warning("IP database %s unusable: %s", settings.GEOIP_CITY_DB, exc)
+            return _nothing(quoted, "IP database unavailable")
+        country = found.country.iso_code
+        if country is None:
+            return _nothing(quoted, "not in the IP database")
+        sub = found.subdivisions.most_specific if found.subdivisions else None
+        state = None
+        if country == "IN" and sub is not None:
+            state = india_state(iso_code=sub.iso_code, name=sub.name)
+        city = found.city.name
+        precision = "city" if city else ("state" if sub is not None else "country")
+        confidence = CONFIDENCE[precision]
+        built = datetime.fromtimestamp(reader.metadata().build_epoch, tz=UTC)
+        notes = [f"{precision}-level, DB of {built:%Y-%m}"]
+        if clue.possible_proxy:
+            confidence *= PROXY_FACTOR
+            notes.append("platform flagged a possible proxy")
+        traits = found.traits
+        carrier = cgnat_carrier(
+            asn=traits.autonomous_system_number,
+            names=(traits.isp, traits.organization, traits.autonomous_system_organization),
+        )
+        if carrier is None and country == "IN" and traits.connection_type == "Cellular":
+            carrier = "an Indian mobile network"
+        if carrier is not None:
+            confidence *= CGNAT_FACTOR
+            notes.append(
+                f"{carrier} shares addresses among subscribers (CGNAT): "
+                "IP + port + exact time needed"
+            )
+        return Candidate(
+            method="ip", clue=quoted, country=country, state=state, city=city,
+            latitude=found.location.latitude, longitude=found.location.longitude,
+            precision=precision, confidence=round(confidence, 3), note="; ".join(notes),
+        )

@@ -1,0 +1,137 @@
+"""Phone numbers -> places, with `phonenumbers` (offline).
+
+An Indian landline's area code names a city (its exchange area), which often also gives the
+district and state. An Indian mobile number names only the country: numbers are ported and
+carried between states, so the locator never pretends it gives a state. A foreign number
+gives its country. A number that does not parse gives nothing.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import indian_pincode
+import phonenumbers
+from phonenumbers import PhoneNumberType, geocoder
+
+from tipline.geo.data import PINCODE_STATE_NAMES, STATE_NAMES, fold
+from tipline.geo.locators.base import Candidate, Clues, Locator, register
+from tipline.geo.locators.ip import india_state
+
+LANDLINE_CONFIDENCE = 0.5
+MOBILE_CONFIDENCE = 0.3
+FOREIGN_CONFIDENCE = 0.3
+
+MOBILE_NOTE = "mobile number: gives the country only (numbers move between states)"
+
+#: Area codes that cover a whole metropolitan area of several districts: the folded name
+#: the geocoder gives -> (state, city). The district stays unknown.
+METRO_AREAS: dict[str, tuple[str, str]] = {
+    "MUMBAI": ("MH", "Mumbai"), "NEW DELHI": ("DL", "Delhi"), "DELHI": ("DL", "Delhi"),
+    "KOLKATA": ("WB", "Kolkata"), "CHENNAI": ("TN", "Chennai"),
+    "BANGALORE": ("KA", "Bengaluru"), "HYDERABAD": ("TS", "Hyderabad"),
+}
+
+#: Old or variant names in the geocoder's data -> the district as indian-pincode spells it.
+RENAMED: dict[str, str] = {
+    "BHIR": "BEED", "GURGAON": "GURUGRAM", "MYSORE": "MYSURU", "ALLAHABAD": "PRAYAGRAJ",
+    "TRIVANDRUM": "THIRUVANANTHAPURAM", "AHMEDABAD": "AHMADABAD", "BARODA": "VADODARA",
+    "VISAKHAPATNAM": "VISAKHAPATANAM", "BELGAUM": "BELAGAVI", "GULBARGA": "KALABURAGI",
+    "SHIMOGA": "SHIVAMOGGA", "TUMKUR": "TUMAKURU", "BELLARY": "BALLARI",
+    "CALICUT": "KOZHIKODE", "COCHIN": "ERNAKULAM", "TRICHUR": "THRISSUR", "QUILON": "KOLLAM",
+    "TRICHY": "TIRUCHIRAPPALLI", "TIRUCHIRAPALLI": "TIRUCHIRAPPALLI",
+}
+
+#: States the geocoder's data names as they were before a split (Telangana, Chhattisgarh,
+#: Jharkhand, Ladakh) or that it gives for Chandigarh: their name alone proves nothing.
+SPLIT_STATES = frozenset({"AP", "MP", "BR", "PB", "UP", "JK"})
+
+
+@lru_cache(maxsize=1)
+def _districts() -> dict[str, tuple[tuple[str, str], ...]]:
+    """Folded district name -> every (state code, district) it names."""
+    index: dict[str, list[tuple[str, str]]] = {}
+    for code, name in STATE_NAMES.items():
+        for district in indian_pincode.list_districts(PINCODE_STATE_NAMES.get(code, name).upper()):
+            index.setdefault(fold(district), []).append((code, district))
+    return {k: tuple(v) for k, v in index.items()}
+
+
+def landline_place(description: str) -> tuple[str | None, str | None, str, str]:
+    """(state, district, city, note) for a geocoder description like "Pune, Maharashtra".
+
+    The state is given only when it is sure: a district of that name in one state, or the
+    geocoder's state when that state has not been split since its data was written.
+    """
+    city_part, _, state_part = description.partition(", ")
+    city_part = city_part.removesuffix(" Local")
+    folded_city = fold(city_part)
+    if folded_city in METRO_AREAS:
+        state, city = METRO_AREAS[folded_city]
+        return state, None, city, "covers the metropolitan area (several districts)"
+    named_state = india_state(iso_code=None, name=state_part) if state_part else None
+    names = [fold(n) for n in city_part.split("/") if n.strip()]
+    for name in names:
+        found = _districts().get(RENAMED.get(name, name), ())
+        if len(found) > 1:
+            found = tuple(f for f in found if f[0] == named_state)
+        if len(found) == 1:
+            state, district = found[0]
+            return state, district, city_part, ""
+    if named_state and named_state not in SPLIT_STATES:
+        return named_state, None, city_part, ""
+    return None, None, city_part, "state not certain"
+
+
+@register
+class PhoneLocator(Locator):
+    """Phone numbers -> city (Indian landlines) or country (mobiles, foreign numbers)."""
+
+    name = "phone"
+
+    def locate(self, clues: Clues) -> list[Candidate]:
+        out: list[Candidate] = []
+        for raw in clues.phones:
+            candidate = self.locate_one(raw)
+            if candidate is not None:
+                out.append(candidate)
+        return out
+
+    def locate_one(self, raw: str) -> Candidate | None:
+        try:
+            number = phonenumbers.parse(raw, "IN")
+        except phonenumbers.NumberParseException:
+            return None
+        if not phonenumbers.is_valid_number(number):
+            return None
+        region = phonenumbers.region_code_for_number(number)
+        if not region or region == "001":
+            return None
+        clue = "phone " + phonenumbers.format_number(
+            number, phonenumbers.PhoneNumberFormat.INTERNATIONAL
+        )
+        if region != "IN":
+            return Candidate(
+                method="phone", clue=clue, country=region, precision="country",
+                confidence=FOREIGN_CONFIDENCE,
+                note=f"foreign number (+{number.country_code}): gives the country only",
+            )
+        kind = phonenumbers.number_type(number)
+        description = geocoder.description_for_number(number, "en")
+        if kind == PhoneNumberType.FIXED_LINE and description and description != "India":
+            state, district, city, caveat = landline_place(description)
+            nsn = phonenumbers.national_significant_number(number)
+            area = "0" + nsn[: phonenumbers.length_of_geographical_area_code(number)]
+            note = f"landline, area code {area} ({description})"
+            note += f": {caveat}" if caveat else ""
+            return Candidate(
+                method="phone", clue=clue, country="IN", state=state, district=district,
+                city=city, precision="city", confidence=LANDLINE_CONFIDENCE, note=note,
+            )
+        note = MOBILE_NOTE if kind in (
+            PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE
+        ) else "Indian number: gives the country only"
+        return Candidate(
+            method="phone", clue=clue, country="IN", precision="country",
+            confidence=MOBILE_CONFIDENCE, note=note,
+        )
