@@ -3,6 +3,7 @@
 Each locator module registers itself with `@register`; list it here so it is loaded.
 """
 
+from tipline.geo.locators import address, estimate, gps, ip, phone, pin  # noqa: F401
 from tipline.geo.locators.base import (
     AddressClue,
     Candidate,

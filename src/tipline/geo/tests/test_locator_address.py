@@ -1,0 +1,76 @@
+"""The address locator: names, aliases, foreign addresses and inconsistent fields."""
+
+from __future__ import annotations
+
+from tipline.geo.locators import locators
+from tipline.geo.locators.address import AddressLocator, address_candidates
+from tipline.geo.locators.base import AddressClue, Clues
+
+
+def one(**fields: str) -> tuple[str | None, str | None, str | None, str, float]:
+    [c] = address_candidates(AddressClue(**fields))
+    assert c.method == "address"
+    return c.country, c.state, c.district, c.precision, c.confidence
+
+
+def test_registered() -> None:
+    assert isinstance(locators()["address"], AddressLocator)
+
+
+def test_district_from_city_alias_and_state() -> None:
+    assert one(street="12 Marine Drive", city="Bombay", state="Maharashtra", country="India") == (
+        "IN", "MH", "MUMBAI", "district", 0.6)
+    assert one(city="Navi Mumbai", state="MH") == ("IN", "MH", "THANE", "district", 0.6)
+    assert one(city="Calcutta") == ("IN", "WB", "KOLKATA", "district", 0.6)
+    assert one(city="Pondicherry", country="IND") == ("IN", "PY", "PONDICHERRY", "district", 0.6)
+    assert one(district="Beed", state="Maharashtra") == ("IN", "MH", "BEED", "district", 0.6)
+
+
+def test_district_found_in_the_text() -> None:
+    assert one(street="Sector 14, Gurgaon") == ("IN", "HR", "GURUGRAM", "district", 0.6)
+    assert one(street="Flat 3, Laxmi Nagar, Beed, Maharashtra 431122") == (
+        "IN", "MH", "BEED", "district", 0.6)
+
+
+def test_state_only() -> None:
+    assert one(state="Orissa") == ("IN", "OD", None, "state", 0.4)
+    assert one(street="Some street, Karnataka") == ("IN", "KA", None, "state", 0.4)
+
+
+def test_district_in_several_states() -> None:
+    candidates = address_candidates(AddressClue(city="Aurangabad"))
+    assert {(c.state, c.district) for c in candidates} == {
+        ("BR", "AURANGABAD"), ("MH", "AURANGABAD")}
+    assert all(c.confidence == 0.3 for c in candidates)
+    assert one(city="Aurangabad", state="Bihar") == ("IN", "BR", "AURANGABAD", "district", 0.6)
+
+
+def test_state_and_district_disagree() -> None:
+    state_field, other = address_candidates(AddressClue(city="Gurgaon", state="Maharashtra"))
+    assert (state_field.state, state_field.district, state_field.confidence) == ("MH", None, 0.4)
+    assert (other.state, other.district, other.confidence) == ("HR", "GURUGRAM", 0.3)
+    assert "names a district of HR" in state_field.note == other.note
+
+
+def test_prefers_the_district_consistent_with_the_state() -> None:
+    # the district field says Gurgaon (Haryana); the street and the state say Beed
+    found = address_candidates(
+        AddressClue(street="Beed bypass road", district="Gurgaon", state="Maharashtra"))
+    assert [(c.state, c.district, c.confidence) for c in found] == [("MH", "BEED", 0.6)]
+    assert found[0].note == "the address also names GURUGRAM (HR)"
+    found = address_candidates(AddressClue(street="Kalyan", district="Thane", state="MH"))
+    assert [(c.state, c.district, c.note) for c in found] == [("MH", "THANE", "")]
+
+
+def test_foreign_address() -> None:
+    assert one(street="1600 Pennsylvania Ave", city="Washington", state="DC", country="US") == (
+        "US", None, None, "country", 0.6)
+    assert one(city="London", country="United Kingdom")[0] == "GB"
+    country, *_, confidence = one(country="Narnia")
+    assert country is None and confidence == 0.1
+
+
+def test_nothing_recognisable() -> None:
+    assert address_candidates(AddressClue(street="nowhere")) == []
+    assert one(street="somewhere", country="India") == ("IN", None, None, "country", 0.2)
+    assert AddressLocator().locate(Clues()) == []
