@@ -13,7 +13,9 @@ from __future__ import annotations
 import ipaddress
 import logging
 import threading
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 
 import geoip2.database
 import geoip2.errors
@@ -65,12 +67,24 @@ _NOWHERE: list[tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, str]] = [
 ]
 
 
+#: the same as integer ranges, per IP version, for a fast scan
+_NOWHERE_RANGES: dict[int, list[tuple[int, int, str]]] = {
+    version: [
+        (int(net.network_address), int(net.broadcast_address), what)
+        for net, what in _NOWHERE if net.version == version
+    ]
+    for version in (4, 6)
+}
+_GLOBAL_UNICAST_V6 = ipaddress.ip_network("2000::/3")
+
+
 def nowhere_reason(address: IPAddress) -> str | None:
     """Why an address names no place ("private address"), or None for a public address."""
-    for net, what in _NOWHERE:
-        if address.version == net.version and address in net:
+    value = int(address)
+    for low, high, what in _NOWHERE_RANGES[address.version]:
+        if low <= value <= high:
             return what
-    if not address.is_global:
+    if address.version == 6 and (address not in _GLOBAL_UNICAST_V6 or not address.is_global):
         return "reserved address"
     return None
 
@@ -109,6 +123,7 @@ def geoip_reader_cache_clear() -> None:
         for reader in _READERS.values():
             reader.close()
         _READERS.clear()
+    _ip_place.cache_clear()
 
 
 def geoip_database_built() -> datetime:
@@ -180,51 +195,83 @@ class IpLocator(Locator):
     def locate_one(self, clue: IpClue) -> Candidate:
         quoted = quote_clue(clue)
         try:
-            address: IPAddress = ipaddress.ip_address(clue.ip.strip())
-        except ValueError:
-            return _nothing(quoted, "not an IP address")
-        address = _embedded_ipv4(address)
-        reason = nowhere_reason(address)
-        if reason is not None:
-            return _nothing(quoted, f"{reason}: says nothing of place")
-        try:
-            reader = geoip_reader()
-            found = reader.city(str(address))
-        except geoip2.errors.AddressNotFoundError:
-            return _nothing(quoted, "not in the IP database")
+            place = _ip_place(str(settings.GEOIP_CITY_DB), clue.ip.strip())
         except (OSError, ValueError) as exc:
             log.warning("IP database %s unusable: %s", settings.GEOIP_CITY_DB, exc)
             return _nothing(quoted, "IP database unavailable")
-        country = found.country.iso_code
-        if country is None:
-            return _nothing(quoted, "not in the IP database")
-        sub = found.subdivisions.most_specific if found.subdivisions else None
-        state = None
-        if country == "IN" and sub is not None:
-            state = india_state(iso_code=sub.iso_code, name=sub.name)
-        city = found.city.name
-        precision = "city" if city else ("state" if sub is not None else "country")
-        confidence = CONFIDENCE[precision]
-        built = datetime.fromtimestamp(reader.metadata().build_epoch, tz=UTC)
-        notes = [f"{precision}-level, DB of {built:%Y-%m}"]
+        if isinstance(place, str):
+            return _nothing(quoted, place)
+        confidence = CONFIDENCE[place.precision]
+        notes = [f"{place.precision}-level, DB of {place.built}"]
         if clue.possible_proxy:
             confidence *= PROXY_FACTOR
             notes.append("platform flagged a possible proxy")
-        traits = found.traits
-        carrier = cgnat_carrier(
-            asn=traits.autonomous_system_number,
-            names=(traits.isp, traits.organization, traits.autonomous_system_organization),
-        )
-        if carrier is None and country == "IN" and traits.connection_type == "Cellular":
-            carrier = "an Indian mobile network"
-        if carrier is not None:
+        if place.carrier is not None:
             confidence *= CGNAT_FACTOR
             notes.append(
-                f"{carrier} shares addresses among subscribers (CGNAT): "
+                f"{place.carrier} shares addresses among subscribers (CGNAT): "
                 "IP + port + exact time needed"
             )
         return Candidate(
-            method="ip", clue=quoted, country=country, state=state, city=city,
-            latitude=found.location.latitude, longitude=found.location.longitude,
-            precision=precision, confidence=round(confidence, 3), note="; ".join(notes),
+            method="ip", clue=quoted, country=place.country, state=place.state, city=place.city,
+            latitude=place.latitude, longitude=place.longitude, precision=place.precision,
+            confidence=round(confidence, 3), note="; ".join(notes),
         )
+
+
+@dataclass(frozen=True)
+class IpPlace:
+    """What the City database says of one public address."""
+
+    country: str
+    state: str | None  # ISO 3166-2:IN code, Indian addresses only
+    city: str | None
+    latitude: float | None
+    longitude: float | None
+    precision: str  # "city", "state" or "country"
+    carrier: str | None  # the CGNAT mobile carrier the address belongs to, if known
+    built: str  # the database's build month, "2018-07"
+
+
+@lru_cache(maxsize=65536)
+def _ip_place(path: str, text: str) -> IpPlace | str:
+    """The place the database at `path` gives an address, or why there is none (a note).
+
+    Cached per address: reports often repeat one. Raises OSError/ValueError when the
+    database itself cannot be read (not cached, so a fixed file is picked up).
+    """
+    try:
+        address: IPAddress = ipaddress.ip_address(text)
+    except ValueError:
+        return "not an IP address"
+    address = _embedded_ipv4(address)
+    reason = nowhere_reason(address)
+    if reason is not None:
+        return f"{reason}: says nothing of place"
+    reader = geoip_reader()
+    try:
+        found = reader.city(str(address))
+    except geoip2.errors.AddressNotFoundError:
+        return "not in the IP database"
+    country = found.country.iso_code
+    if country is None:
+        return "not in the IP database"
+    sub = found.subdivisions.most_specific if found.subdivisions else None
+    state = None
+    if country == "IN" and sub is not None:
+        state = india_state(iso_code=sub.iso_code, name=sub.name)
+    city = found.city.name
+    traits = found.traits
+    carrier = cgnat_carrier(
+        asn=traits.autonomous_system_number,
+        names=(traits.isp, traits.organization, traits.autonomous_system_organization),
+    )
+    if carrier is None and country == "IN" and traits.connection_type == "Cellular":
+        carrier = "an Indian mobile network"
+    built = datetime.fromtimestamp(reader.metadata().build_epoch, tz=UTC)
+    return IpPlace(
+        country=country, state=state, city=city,
+        latitude=found.location.latitude, longitude=found.location.longitude,
+        precision="city" if city else ("state" if sub is not None else "country"),
+        carrier=carrier, built=f"{built:%Y-%m}",
+    )

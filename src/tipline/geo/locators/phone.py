@@ -92,46 +92,52 @@ class PhoneLocator(Locator):
     def locate(self, clues: Clues) -> list[Candidate]:
         out: list[Candidate] = []
         for raw in clues.phones:
-            candidate = self.locate_one(raw)
+            candidate = phone_candidate(raw)
             if candidate is not None:
                 out.append(candidate)
         return out
 
-    def locate_one(self, raw: str) -> Candidate | None:
-        try:
-            number = phonenumbers.parse(raw, "IN")
-        except phonenumbers.NumberParseException:
-            return None
-        if not phonenumbers.is_valid_number(number):
-            return None
-        region = phonenumbers.region_code_for_number(number)
-        if not region or region == "001":
-            return None
-        clue = "phone " + phonenumbers.format_number(
-            number, phonenumbers.PhoneNumberFormat.INTERNATIONAL
-        )
-        if region != "IN":
-            return Candidate(
-                method="phone", clue=clue, country=region, precision="country",
-                confidence=FOREIGN_CONFIDENCE,
-                note=f"foreign number (+{number.country_code}): gives the country only",
-            )
-        kind = phonenumbers.number_type(number)
-        description = geocoder.description_for_number(number, "en")
-        if kind == PhoneNumberType.FIXED_LINE and description and description != "India":
-            state, district, city, caveat = landline_place(description)
-            nsn = phonenumbers.national_significant_number(number)
-            area = "0" + nsn[: phonenumbers.length_of_geographical_area_code(number)]
-            note = f"landline, area code {area} ({description})"
-            note += f": {caveat}" if caveat else ""
-            return Candidate(
-                method="phone", clue=clue, country="IN", state=state, district=district,
-                city=city, precision="city", confidence=LANDLINE_CONFIDENCE, note=note,
-            )
-        note = MOBILE_NOTE if kind in (
-            PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE
-        ) else "Indian number: gives the country only"
+
+@lru_cache(maxsize=65536)
+def phone_candidate(raw: str) -> Candidate | None:
+    """The place one phone number points at, or None when it is not a valid number.
+
+    Cached: numbers repeat across reports, and parsing is the costly part.
+    """
+    try:
+        number = phonenumbers.parse(raw, "IN")
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_valid_number(number):
+        return None
+    region = phonenumbers.region_code_for_number(number)
+    if not region or region == "001":
+        return None
+    clue = "phone " + phonenumbers.format_number(
+        number, phonenumbers.PhoneNumberFormat.INTERNATIONAL
+    )
+    if region != "IN":
         return Candidate(
-            method="phone", clue=clue, country="IN", precision="country",
-            confidence=MOBILE_CONFIDENCE, note=note,
+            method="phone", clue=clue, country=region, precision="country",
+            confidence=FOREIGN_CONFIDENCE,
+            note=f"foreign number (+{number.country_code}): gives the country only",
         )
+    kind = phonenumbers.number_type(number)
+    description = geocoder.description_for_number(number, "en")
+    if kind == PhoneNumberType.FIXED_LINE and description and description != "India":
+        state, district, city, caveat = landline_place(description)
+        nsn = phonenumbers.national_significant_number(number)
+        area = "0" + nsn[: phonenumbers.length_of_geographical_area_code(number)]
+        note = f"landline, area code {area} ({description})"
+        note += f": {caveat}" if caveat else ""
+        return Candidate(
+            method="phone", clue=clue, country="IN", state=state, district=district,
+            city=city, precision="city", confidence=LANDLINE_CONFIDENCE, note=note,
+        )
+    note = MOBILE_NOTE if kind in (
+        PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE
+    ) else "Indian number: gives the country only"
+    return Candidate(
+        method="phone", clue=clue, country="IN", precision="country",
+        confidence=MOBILE_CONFIDENCE, note=note,
+    )
