@@ -32,6 +32,16 @@ STATE_ALIASES: dict[str, list[str]] = {
     "KA": ["Mysore"], "TN": ["Madras State"],
 }
 
+#: Common spellings and abbreviations seen in addresses, added to STATE_ALIASES.
+for _code, _spellings in {
+    "MH": ["Maharastra", "Maharashtra State"], "GJ": ["Gujrat"], "UP": ["U.P."],
+    "WB": ["W.B.", "Bengal"], "TN": ["Tamilnadu"], "MP": ["M.P."], "AP": ["A.P."],
+    "HP": ["H.P."], "DH": ["DNH&DD", "DNHDD"], "AN": ["A&N Islands", "Andaman"],
+    "CG": ["Chattisgarh", "Chhattisgarh State"], "OD": ["Orrisa"], "TS": ["Telengana"],
+    "PY": ["Pondichery", "Puduchery"], "UK": ["Uttarakhand State"],
+}.items():
+    STATE_ALIASES.setdefault(_code, []).extend(_spellings)
+
 
 @lru_cache(maxsize=65536)
 def fold(text: str) -> str:

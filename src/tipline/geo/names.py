@@ -33,8 +33,8 @@ CITY_ALIASES: dict[str, tuple[str, str]] = {
     "Chhatrapati Sambhajinagar": ("MH", "AURANGABAD"), "Sambhajinagar": ("MH", "AURANGABAD"),
     "Dharashiv": ("MH", "OSMANABAD"), "Ahilyanagar": ("MH", "AHMEDNAGAR"),
     "Ahmadnagar": ("MH", "AHMEDNAGAR"), "Bid": ("MH", "BEED"),
-    # Delhi
-    "Delhi": ("DL", "NEW DELHI"), "New Delhi": ("DL", "NEW DELHI"),
+    # Delhi ("Delhi" alone names the state, not a district)
+    "New Delhi": ("DL", "NEW DELHI"),
     # Haryana, Punjab, Chandigarh, Uttar Pradesh, Uttarakhand
     "Gurgaon": ("HR", "GURUGRAM"), "Mohali": ("PB", "S.A.S NAGAR"),
     "SAS Nagar": ("PB", "S.A.S NAGAR"), "Sahibzada Ajit Singh Nagar": ("PB", "S.A.S NAGAR"),
@@ -44,7 +44,11 @@ CITY_ALIASES: dict[str, tuple[str, str]] = {
     "Cawnpore": ("UP", "KANPUR NAGAR"), "Faizabad": ("UP", "AYODHYA"),
     "Dehra Dun": ("UK", "DEHRADUN"), "Hardwar": ("UK", "HARIDWAR"),
     # West Bengal, Odisha, North East
-    "Calcutta": ("WB", "KOLKATA"), "Bhubaneswar": ("OD", "KHORDHA"),
+    "Calcutta": ("WB", "KOLKATA"), "Barasat": ("WB", "24 PARAGANAS NORTH"),
+    "North 24 Parganas": ("WB", "24 PARAGANAS NORTH"), "Alipore": ("WB", "24 PARAGANAS SOUTH"),
+    "South 24 Parganas": ("WB", "24 PARAGANAS SOUTH"), "Jamshedpur": ("JH", "EAST SINGHBUM"),
+    "East Singhbhum": ("JH", "EAST SINGHBUM"), "Imphal": ("MN", "IMPHAL WEST"),
+    "Bhubaneswar": ("OD", "KHORDHA"),
     "Bhubaneshwar": ("OD", "KHORDHA"), "Khurda": ("OD", "KHORDHA"),
     "Guwahati": ("AS", "KAMRUP METRO"), "Gauhati": ("AS", "KAMRUP METRO"),
     "Dispur": ("AS", "KAMRUP METRO"), "Shillong": ("ML", "EAST KHASI HILLS"),
@@ -74,6 +78,13 @@ CITY_ALIASES: dict[str, tuple[str, str]] = {
     "Leh": ("LA", "LEH LADAKH"), "Chandigarh": ("CH", "CHANDIGARH"),
 }
 
+#: States and UTs carved out of another, and when: an old address may still name the parent
+#: ("Leh, Jammu and Kashmir"; "Hyderabad, Andhra Pradesh").
+SPLIT_FROM: dict[str, tuple[str, int]] = {
+    "LA": ("JK", 2019), "TS": ("AP", 2014), "UK": ("UP", 2000), "CG": ("MP", 2000),
+    "JH": ("BR", 2000),
+}
+
 #: District names too common as ordinary words or directions to be trusted when they merely
 #: appear in free text ("South Extension", "Anand Vihar"); they still resolve when given as
 #: the district or city of an address.
@@ -81,6 +92,7 @@ AMBIGUOUS_IN_TEXT: frozenset[str] = frozenset({
     "EAST", "WEST", "NORTH", "SOUTH", "CENTRAL", "NORTH EAST", "NORTH WEST", "SOUTH EAST",
     "SOUTH WEST", "ANAND", "SAGAR", "MON", "UNA", "DHAR", "MAU", "NUH", "PALI", "NTR",
     "MANDI", "KOREA", "DANG", "GUNA", "PANNA", "BANDA", "NADIA", "BID", "DELHI",
+    "KRISHNA", "AMBEDKAR NAGAR",
 })
 
 _SUFFIXES = (" DISTRICT", " DIST", " DT", " CITY", " ZILLA", " JILLA")
@@ -206,6 +218,11 @@ def districts_named(text: str) -> tuple[tuple[str, str], ...]:
     return ()
 
 
+def _initials(phrase: str) -> bool:
+    """A code or initialism ("MH", "U P"): too easily a house number or initial in text."""
+    return all(len(word) <= 2 for word in phrase.split())
+
+
 def find_places(text: str) -> list[tuple[str, str | None]]:
     """States and districts named in free text, in the order they appear.
 
@@ -221,7 +238,7 @@ def find_places(text: str) -> list[tuple[str, str | None]]:
     while i < len(words):
         for n in range(min(_MAX_WORDS, len(words) - i), 0, -1):
             phrase = " ".join(words[i: i + n])
-            code = _state_table().get(phrase) if len(phrase) > 2 else None
+            code = _state_table().get(phrase) if not _initials(phrase) else None
             places = _district_index().get(phrase, ()) if phrase not in AMBIGUOUS_IN_TEXT else ()
             if code and code not in states:
                 states.append(code)

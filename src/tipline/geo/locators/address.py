@@ -7,6 +7,8 @@ Confidence scheme:
 - a district (named, or a city that is in one): 0.6, precision "district"; a name that is
   a district in several states and no state to choose: 0.6 / n for each;
 - a state alone: 0.4, precision "state";
+- a district of a state carved out of the state named (Leh, "Jammu and Kashmir"): that
+  district at 0.6, noting the split;
 - the state field agrees with one district named and not another: that district at 0.6,
   noting the other;
 - the state field and the district/city disagree (state "Maharashtra", city "Gurgaon"):
@@ -20,7 +22,13 @@ from __future__ import annotations
 from typing import Any
 
 from tipline.geo.locators.base import AddressClue, Candidate, Clues, Locator, register
-from tipline.geo.names import country_code, districts_named, find_places, state_code
+from tipline.geo.names import (
+    SPLIT_FROM,
+    country_code,
+    districts_named,
+    find_places,
+    state_code,
+)
 
 DISTRICT_CONFIDENCE = 0.6
 STATE_CONFIDENCE = 0.4
@@ -69,8 +77,16 @@ def address_candidates(address: AddressClue) -> list[Candidate]:
         mine = [(s, d) for s, d in districts if s == state]
         if mine:
             s, d = mine[0]
-            elsewhere = ", ".join(f"{od} ({os})" for os, od in districts if os != state)
+            names = {od for _, od in mine}
+            elsewhere = ", ".join(
+                f"{od} ({os})" for os, od in districts if os != state and od not in names)
             note = f"the address also names {elsewhere}" if elsewhere else ""
+            return [make(state=s, district=d, precision="district",
+                         confidence=DISTRICT_CONFIDENCE, note=note)]
+        carved = [(s, d) for s, d in districts if SPLIT_FROM.get(s, ("", 0))[0] == state]
+        if carved:
+            s, d = carved[0]
+            note = f"{d} is in {s}, part of {state} until {SPLIT_FROM[s][1]}"
             return [make(state=s, district=d, precision="district",
                          confidence=DISTRICT_CONFIDENCE, note=note)]
         others = sorted({s for s, _ in districts})

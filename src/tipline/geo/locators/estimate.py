@@ -16,7 +16,13 @@ from typing import Any, ClassVar
 
 from tipline.geo.locators.base import Candidate, Clues, EstimateClue, Locator, register
 from tipline.geo.locators.pin import pin_places
-from tipline.geo.names import country_code, district_of, districts_named, state_code
+from tipline.geo.names import (
+    SPLIT_FROM,
+    country_code,
+    district_of,
+    districts_named,
+    state_code,
+)
 
 CONFIDENCE: dict[str, dict[str, float]] = {
     "platform": {"district": 0.5, "state": 0.4, "country": 0.3},
@@ -42,6 +48,9 @@ def _district(clue: EstimateClue, state: str | None) -> tuple[str | None, str | 
             found = district_of(state, clue.city)
             if found:
                 return state, found
+            for carved, district in districts_named(clue.city):
+                if SPLIT_FROM.get(carved, ("", 0))[0] == state:
+                    return carved, district  # "Leh, Jammu and Kashmir": Ladakh since 2019
         else:
             named = districts_named(clue.city)
             if len(named) == 1:

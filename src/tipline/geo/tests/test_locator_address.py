@@ -62,6 +62,22 @@ def test_prefers_the_district_consistent_with_the_state() -> None:
     assert [(c.state, c.district, c.note) for c in found] == [("MH", "THANE", "")]
 
 
+def test_state_an_old_address_still_names() -> None:
+    [c] = address_candidates(AddressClue(city="Leh", state="Jammu & Kashmir"))
+    assert (c.state, c.district, c.confidence) == ("LA", "LEH LADAKH", 0.6)
+    assert c.note == "LEH LADAKH is in LA, part of JK until 2019"
+    [c] = address_candidates(AddressClue(city="Secunderabad", state="Andhra Pradesh"))
+    assert (c.state, c.district) == ("TS", "HYDERABAD")
+
+
+def test_common_spellings_of_states() -> None:
+    assert one(city="Beed", state="Maharastra")[1:3] == ("MH", "BEED")
+    assert one(city="Lucknow", state="U.P.")[1:3] == ("UP", "LUCKNOW")
+    assert one(city="Chennai", state="TAMILNADU")[1:3] == ("TN", "CHENNAI")
+    # initials are not trusted in free text ("12 A P Road")
+    assert address_candidates(AddressClue(street="12 A P Road")) == []
+
+
 def test_foreign_address() -> None:
     assert one(street="1600 Pennsylvania Ave", city="Washington", state="DC", country="US") == (
         "US", None, None, "country", 0.6)

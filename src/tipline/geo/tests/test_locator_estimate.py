@@ -59,3 +59,9 @@ def test_country_only_and_abroad() -> None:
     [c] = estimate_candidates(EstimateClue(source="platform", city="Dhaka", country="BD"))
     assert (c.country, c.state, c.precision) == ("BD", None, "country")
     assert estimate_candidates(EstimateClue(source="platform")) == []
+
+
+def test_region_of_the_state_a_ut_was_carved_from() -> None:
+    clue = EstimateClue(source="ncmec", country="IN", region="Jammu and Kashmir", city="Leh")
+    [c] = estimate_candidates(clue)
+    assert (c.state, c.district) == ("LA", "LEH LADAKH")

@@ -25,6 +25,8 @@ from tipline.geo.names import (
         ("Uttaranchal", "UK"), ("UT", "UK"), ("NCT of Delhi", "DL"), ("Jammu & Kashmir", "JK"),
         ("J&K", "JK"), ("Tamil Nādu", "TN"), ("CT", "CG"), ("TG", "TS"), ("DN", "DH"),
         ("The Dadra and Nagar Haveli and Daman and Diu", "DH"), ("Ladakh", "LA"),
+        ("Maharastra", "MH"), ("U.P.", "UP"), ("TAMILNADU", "TN"), ("DNH&DD", "DH"),
+        ("A&N Islands", "AN"), ("Gujrat", "GJ"),
     ],
 )
 def test_state_code_names_codes_and_aliases(text: str, code: str) -> None:
@@ -88,6 +90,7 @@ def test_district_of_needs_the_right_state_or_a_unique_name() -> None:
         ("Some street, Karnataka", [("KA", None)]),
         # ordinary words that are also district names are not trusted in free text
         ("Anand Vihar, South Extension, Delhi", [("DL", None)]),
+        ("Ambedkar Nagar, Krishna Puram, Pune", [("MH", "PUNE")]),
         ("nothing here", []),
     ],
 )
