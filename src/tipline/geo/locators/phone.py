@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-import indian_pincode
 import phonenumbers
 from phonenumbers import PhoneNumberType, geocoder
 
-from tipline.geo.data import PINCODE_STATE_NAMES, STATE_NAMES, fold
+from tipline.geo.data import fold
 from tipline.geo.locators.base import Candidate, Clues, Locator, register
 from tipline.geo.locators.ip import india_state
+from tipline.geo.names import districts_named
 
 LANDLINE_CONFIDENCE = 0.5
 MOBILE_CONFIDENCE = 0.3
@@ -47,16 +47,6 @@ RENAMED: dict[str, str] = {
 SPLIT_STATES = frozenset({"AP", "MP", "BR", "PB", "UP", "JK"})
 
 
-@lru_cache(maxsize=1)
-def _districts() -> dict[str, tuple[tuple[str, str], ...]]:
-    """Folded district name -> every (state code, district) it names."""
-    index: dict[str, list[tuple[str, str]]] = {}
-    for code, name in STATE_NAMES.items():
-        for district in indian_pincode.list_districts(PINCODE_STATE_NAMES.get(code, name).upper()):
-            index.setdefault(fold(district), []).append((code, district))
-    return {k: tuple(v) for k, v in index.items()}
-
-
 def landline_place(description: str) -> tuple[str | None, str | None, str, str]:
     """(state, district, city, note) for a geocoder description like "Pune, Maharashtra".
 
@@ -72,7 +62,7 @@ def landline_place(description: str) -> tuple[str | None, str | None, str, str]:
     named_state = india_state(iso_code=None, name=state_part) if state_part else None
     names = [fold(n) for n in city_part.split("/") if n.strip()]
     for name in names:
-        found = _districts().get(RENAMED.get(name, name), ())
+        found = districts_named(RENAMED.get(name, name))
         if len(found) > 1:
             found = tuple(f for f in found if f[0] == named_state)
         if len(found) == 1:

@@ -54,7 +54,12 @@ def test_unsure_state_gives_city_only() -> None:
     state, district, city, caveat = landline_place("Nowhereville, Andhra Pradesh")
     assert (state, district, city) == (None, None, "Nowhereville")
     assert "not certain" in caveat
-    assert landline_place("Kalyan, Maharashtra")[:3] == ("MH", None, "Kalyan")
+    assert landline_place("Nowhereville, Maharashtra")[:3] == ("MH", None, "Nowhereville")
+
+
+def test_town_that_is_not_a_district() -> None:
+    assert landline_place("Kalyan, Maharashtra")[:3] == ("MH", "THANE", "Kalyan")
+    assert landline_place("Dhanbad, Bihar")[:2] == ("JH", "DHANBAD")  # Jharkhand since 2000
 
 
 @pytest.mark.parametrize("number", ["+91 98123 45678", "9876543210", "+91 70123 45678"])
