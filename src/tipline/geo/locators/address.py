@@ -19,6 +19,7 @@ Confidence scheme:
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from tipline.geo.locators.base import AddressClue, Candidate, Clues, Locator, register
@@ -51,13 +52,24 @@ def _places(address: AddressClue) -> list[tuple[str, str | None]]:
         if field.strip():
             named: list[tuple[str, str | None]] = list(districts_named(field))
             out.extend(p for p in named or find_places(field) if p not in out)
-    text = " ".join(p for p in (address.street, address.city, address.district) if p)
+    # a state field that names no state may still name a city ("Mumbai")
+    state_text = "" if state_code(address.state) else address.state
+    text = " ".join(p for p in (address.street, address.city, address.district, state_text) if p)
     out.extend(p for p in find_places(text) if p not in out)
     return out
 
 
 def address_candidates(address: AddressClue) -> list[Candidate]:
     """Candidates for one address; [] when it names nothing recognisable."""
+    return list(_address_candidates(address))
+
+
+@lru_cache(maxsize=65536)
+def _address_candidates(address: AddressClue) -> tuple[Candidate, ...]:
+    return tuple(_candidates(address))
+
+
+def _candidates(address: AddressClue) -> list[Candidate]:
     clue = _quote(address)
     country = country_code(address.country) if address.country.strip() else "IN"
     if country != "IN":

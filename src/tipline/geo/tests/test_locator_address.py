@@ -32,6 +32,10 @@ def test_district_found_in_the_text() -> None:
         "IN", "MH", "BEED", "district", 0.6)
 
 
+def test_city_in_the_state_field() -> None:
+    assert one(street="12 Hill Road", state="Mumbai") == ("IN", "MH", "MUMBAI", "district", 0.6)
+
+
 def test_state_only() -> None:
     assert one(state="Orissa") == ("IN", "OD", None, "state", 0.4)
     assert one(street="Some street, Karnataka") == ("IN", "KA", None, "state", 0.4)
