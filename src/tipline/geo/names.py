@@ -34,7 +34,13 @@ CITY_ALIASES: dict[str, tuple[str, str]] = {
     "Dharashiv": ("MH", "OSMANABAD"), "Ahilyanagar": ("MH", "AHMEDNAGAR"),
     "Ahmadnagar": ("MH", "AHMEDNAGAR"), "Bid": ("MH", "BEED"),
     # Delhi ("Delhi" alone names the state, not a district)
-    "New Delhi": ("DL", "NEW DELHI"),
+    "New Delhi": ("DL", "NEW DELHI"), "Central Delhi": ("DL", "CENTRAL"),
+    "North Delhi": ("DL", "NORTH"), "South Delhi": ("DL", "SOUTH"), "East Delhi": ("DL", "EAST"),
+    "West Delhi": ("DL", "WEST"), "North East Delhi": ("DL", "NORTH EAST"),
+    "North West Delhi": ("DL", "NORTH WEST"), "South East Delhi": ("DL", "SOUTH EAST"),
+    "South West Delhi": ("DL", "SOUTH WEST"),
+    "East Sikkim": ("SK", "EAST DISTRICT"), "West Sikkim": ("SK", "WEST DISTRICT"),
+    "North Sikkim": ("SK", "NORTH DISTRICT"), "South Sikkim": ("SK", "SOUTH DISTRICT"),
     # Haryana, Punjab, Chandigarh, Uttar Pradesh, Uttarakhand
     "Gurgaon": ("HR", "GURUGRAM"), "Mohali": ("PB", "S.A.S NAGAR"),
     "SAS Nagar": ("PB", "S.A.S NAGAR"), "Sahibzada Ajit Singh Nagar": ("PB", "S.A.S NAGAR"),

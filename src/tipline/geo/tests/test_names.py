@@ -61,7 +61,8 @@ def test_every_city_alias_points_at_a_real_district() -> None:
         ("DL", "New Delhi", "NEW DELHI"), ("MH", "Pimpri-Chinchwad", "PUNE"),
         ("UP", "Allahabad", "PRAYAGRAJ"), ("MH", "Pune District", "PUNE"), ("MH", "beed", "BEED"),
         ("PY", "Pondicherry", "PONDICHERRY"), ("CH", "Chandigarh", "CHANDIGARH"),
-        ("PB", "Mohali", "S.A.S NAGAR"),
+        ("PB", "Mohali", "S.A.S NAGAR"), ("DL", "South Delhi", "SOUTH"),
+        ("DL", "North West Delhi", "NORTH WEST"), ("SK", "East Sikkim", "EAST DISTRICT"),
     ],
 )
 def test_district_of(state: str, text: str, district: str) -> None:
@@ -91,6 +92,7 @@ def test_district_of_needs_the_right_state_or_a_unique_name() -> None:
         # ordinary words that are also district names are not trusted in free text
         ("Anand Vihar, South Extension, Delhi", [("DL", None)]),
         ("Ambedkar Nagar, Krishna Puram, Pune", [("MH", "PUNE")]),
+        ("Lajpat Nagar, South East Delhi", [("DL", "SOUTH EAST")]),
         ("nothing here", []),
     ],
 )
