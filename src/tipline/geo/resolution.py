@@ -1,0 +1,118 @@
+"""Fusing the locators' candidates into one best place, with its confidence and conflicts.
+
+Every candidate is kept. Each votes for its country, state and district with its
+confidence; the heaviest state wins and its heaviest district within it. Another state (or
+country) backed by at least `CONFLICT_WEIGHT` of confidence is a conflict: the report goes
+to a person (the national queue) with both sides in the explanation, never silently to one.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from tipline.geo.locators import Candidate, Clues, locate_all
+from tipline.geo.selectors import jurisdiction_place
+
+#: a rival place needs this much confidence behind it to count as a conflict
+CONFLICT_WEIGHT = 0.3
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """The best place for a set of clues, and why."""
+
+    country: str | None  # ISO 3166-1 alpha-2
+    state: str | None  # ISO 3166-2:IN code without "IN-"
+    district: str | None  # as indian-pincode spells it
+    unit: str | None  # code of the jurisdiction node the report belongs to
+    confidence: float  # 0..1
+    conflict: bool
+    explanation: str
+    candidates: tuple[Candidate, ...]
+
+    @property
+    def foreign(self) -> bool:
+        return self.country is not None and self.country != "IN"
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "country": self.country, "state": self.state, "district": self.district,
+            "unit": self.unit, "confidence": self.confidence, "conflict": self.conflict,
+            "foreign": self.foreign, "explanation": self.explanation,
+            "candidates": [asdict(c) for c in self.candidates],
+        }
+
+
+def resolve(clues: Clues) -> Resolution:
+    """Run every locator on the clues and fuse what they say."""
+    return fuse(locate_all(clues))
+
+
+def _heaviest(weights: dict[str, float]) -> str | None:
+    return max(weights, key=lambda k: (weights[k], k)) if weights else None
+
+
+def _place(c: Candidate) -> str:
+    parts = [c.city or "", (c.district or "").title(), c.state or "", c.country or "unknown"]
+    seen: list[str] = []
+    for part in parts:
+        if part and part.lower() not in (s.lower() for s in seen):
+            seen.append(part)
+    return ", ".join(seen)
+
+
+def _line(c: Candidate) -> str:
+    note = f" ({c.note})" if c.note else ""
+    return f"{c.clue} -> {_place(c)}{note}"
+
+
+def fuse(candidates: Iterable[Candidate]) -> Resolution:
+    """One best place from candidates; see the module docstring."""
+    every = tuple(candidates)
+    useful = [c for c in every if c.confidence > 0 and c.country]
+    if not useful:
+        reasons = "; ".join(_line(c) for c in every) or "no location clue"
+        return Resolution(None, None, None, None, 0.0, False,
+                          f"Unknown: {reasons}.", every)
+    countries: dict[str, float] = defaultdict(float)
+    for c in useful:
+        countries[c.country or ""] += c.confidence
+    country = _heaviest(countries)
+    states: dict[str, float] = defaultdict(float)
+    for c in useful:
+        if c.country == country and c.state:
+            states[c.state] += c.confidence
+    state = _heaviest(states) if country == "IN" else None
+    districts: dict[str, float] = defaultdict(float)
+    for c in useful:
+        if state and c.state == state and c.district:
+            districts[c.district] += c.confidence
+    district = _heaviest(districts)
+    rivals = [k for k, w in countries.items() if k != country and w >= CONFLICT_WEIGHT]
+    rivals += [k for k, w in states.items() if k != state and w >= CONFLICT_WEIGHT]
+    conflict = bool(rivals)
+    agreeing = [c for c in useful if c.country == country and (not state or c.state == state)]
+    total = sum(c.confidence for c in useful)
+    support = sum(c.confidence for c in agreeing)
+    best = max(c.confidence for c in agreeing)
+    methods = {c.method for c in agreeing}
+    # independent methods that agree raise confidence; the share of dissent lowers it
+    combined = 1.0
+    for method in methods:
+        combined *= 1 - max(c.confidence for c in agreeing if c.method == method)
+    confidence = round(max(best, 1 - combined) * (support / total), 3)
+    node = jurisdiction_place(state=state, district=district) if state else None
+    unit = node.code if node else None
+    where = ", ".join(p for p in [(district or "").title(), state, country] if p)
+    lines = "; ".join(_line(c) for c in every)
+    if conflict:
+        verdict = f"CONFLICT: {' and '.join(sorted(rivals))} also indicated"
+    elif len(methods) > 1:
+        verdict = "agree"
+    else:
+        verdict = "single method"
+    return Resolution(country, state, district, unit, confidence, conflict,
+                      f"{where}: {lines}; {verdict}.", every)
