@@ -32,6 +32,8 @@ IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 #: confidence by the precision the database gives
 CONFIDENCE = {"city": 0.6, "state": 0.45, "country": 0.3}
 PROXY_FACTOR = 0.5
+#: a City database older than GEOIP_MAX_AGE_DAYS: its answers count for less
+STALE_FACTOR = 0.4
 CGNAT_FACTOR = 0.6
 
 #: networks that name no place, most specific first, with what they are
@@ -203,6 +205,10 @@ class IpLocator(Locator):
             return _nothing(quoted, place)
         confidence = CONFIDENCE[place.precision]
         notes = [f"{place.precision}-level, DB of {place.built}"]
+        if geoip_database_age_warning() is not None:
+            # a stale database may still name the country, but must not outvote an address
+            confidence *= STALE_FACTOR
+            notes.append(f"database older than {settings.GEOIP_MAX_AGE_DAYS} days")
         if clue.possible_proxy:
             confidence *= PROXY_FACTOR
             notes.append("platform flagged a possible proxy")

@@ -263,3 +263,13 @@ def test_registry_runs_ip_locator(make_db: Callable[..., Path]) -> None:
 )
 def test_india_state(iso_code: str | None, name: str | None, expected: str | None) -> None:
     assert india_state(iso_code=iso_code, name=name) == expected
+
+
+def test_stale_database_counts_for_less(make_db: Callable[..., Path], settings: Any) -> None:
+    settings.GEOIP_MAX_AGE_DAYS = 365
+    make_db(name="fresh.mmdb")
+    fresh = locate("49.36.10.20")
+    make_db(built=datetime(2018, 7, 3, tzinfo=UTC), name="stale.mmdb")
+    stale = locate("49.36.10.20")
+    assert stale.state == fresh.state == "MH"
+    assert stale.confidence < fresh.confidence and "older than 365 days" in stale.note
