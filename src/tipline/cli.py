@@ -15,6 +15,7 @@ COMMANDS: dict[str, str] = {
     "ingest": "import reports from files, folders and ZIPs",
     "demo": "generate and import a synthetic NCMEC export, create demo users",
     "audit": "verify the audit chain",
+    "route": "resolve and place every report not yet routed (national queue for conflicts)",
     "locate": "resolve a location from clues (IP, PIN, GPS, address, phone) and explain it",
     "bootstrap": "create, migrate and seed the database (runs on its own when needed)",
     "createuser": "create a user with a role over a jurisdiction",

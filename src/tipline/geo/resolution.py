@@ -1,7 +1,8 @@
 """Fusing the locators' candidates into one best place, with its confidence and conflicts.
 
-Every candidate is kept. Each votes for its country, state and district with its
-confidence; the heaviest state wins and its heaviest district within it. Another state (or
+Every candidate is kept. Each method votes for its country, state and district with its
+surest candidate there (an IP seen ten times is one piece of evidence; different methods
+add up); the heaviest state wins and its heaviest district within it. Another state (or
 country) backed by at least `CONFLICT_WEIGHT` of confidence is a conflict: the report goes
 to a person (the national queue) with both sides in the explanation, never silently to one.
 """
@@ -9,7 +10,7 @@ to a person (the national queue) with both sides in the explanation, never silen
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -51,6 +52,20 @@ def resolve(clues: Clues) -> Resolution:
     return fuse(locate_all(clues))
 
 
+def _votes(candidates: list[Candidate], key: Callable[[Candidate], str | None]) -> dict[str, float]:
+    """Weight per place: each method counts once per place (its surest candidate there), so
+    one IP seen ten times is one piece of evidence; different methods add up."""
+    best: dict[tuple[str, str], float] = {}
+    for c in candidates:
+        place = key(c)
+        if place:
+            best[(c.method, place)] = max(best.get((c.method, place), 0.0), c.confidence)
+    weights: dict[str, float] = defaultdict(float)
+    for (_method, place), weight in best.items():
+        weights[place] += weight
+    return weights
+
+
 def _heaviest(weights: dict[str, float]) -> str | None:
     return max(weights, key=lambda k: (weights[k], k)) if weights else None
 
@@ -77,26 +92,19 @@ def fuse(candidates: Iterable[Candidate]) -> Resolution:
         reasons = "; ".join(_line(c) for c in every) or "no location clue"
         return Resolution(None, None, None, None, 0.0, False,
                           f"Unknown: {reasons}.", every)
-    countries: dict[str, float] = defaultdict(float)
-    for c in useful:
-        countries[c.country or ""] += c.confidence
+    countries = _votes(useful, lambda c: c.country)
     country = _heaviest(countries)
-    states: dict[str, float] = defaultdict(float)
-    for c in useful:
-        if c.country == country and c.state:
-            states[c.state] += c.confidence
+    states = _votes([c for c in useful if c.country == country], lambda c: c.state)
     state = _heaviest(states) if country == "IN" else None
-    districts: dict[str, float] = defaultdict(float)
-    for c in useful:
-        if state and c.state == state and c.district:
-            districts[c.district] += c.confidence
+    districts = _votes([c for c in useful if state and c.state == state], lambda c: c.district)
     district = _heaviest(districts)
     rivals = [k for k, w in countries.items() if k != country and w >= CONFLICT_WEIGHT]
     rivals += [k for k, w in states.items() if k != state and w >= CONFLICT_WEIGHT]
     conflict = bool(rivals)
     agreeing = [c for c in useful if c.country == country and (not state or c.state == state)]
-    total = sum(c.confidence for c in useful)
-    support = sum(c.confidence for c in agreeing)
+    total = sum(countries.values()) if not state else sum(
+        _votes(useful, lambda c: c.state or c.country).values())
+    support = states[state] if state else countries[country or ""]
     best = max(c.confidence for c in agreeing)
     methods = {c.method for c in agreeing}
     # independent methods that agree raise confidence; the share of dissent lowers it

@@ -91,3 +91,9 @@ def test_locate_command_conflict_text_and_bad_input(tree: None) -> None:
         call_command("locate")
     with pytest.raises(CommandError, match="LAT,LON"):
         call_command("locate", "--latlon", "north")
+
+
+def test_one_method_repeated_is_one_piece_of_evidence(tree: None) -> None:
+    stale_ip = [cand("ip", "RJ", conf=0.24) for _ in range(5)]
+    result = fuse([cand("pin", "KA", "BENGALURU URBAN", conf=0.8), *stale_ip])
+    assert result.state == "KA" and not result.conflict

@@ -1,0 +1,76 @@
+"""Resolving stored reports and placing each where it belongs (the first step of routing).
+
+A report whose clues agree goes to the unit (today: the district's node) they point at, or
+to its state when no district is known; a report with conflicting, foreign or no clues goes
+to the national queue (the root node) for a person to decide. Linking, routing rules and
+manual transfers build on this.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import asdict
+from datetime import UTC, datetime
+from typing import Any
+
+from django.db import transaction
+
+from tipline.audit.services import audit_record
+from tipline.geo.clues import report_clues
+from tipline.geo.models import ReportLocation
+from tipline.geo.resolution import Resolution, resolve
+from tipline.geo.selectors import jurisdiction_tree
+from tipline.intake.models import Report
+
+
+def placement(result: Resolution) -> tuple[int, str]:
+    """(jurisdiction node id, outcome) for a resolution."""
+    tree = jurisdiction_tree()
+    if result.conflict:
+        return tree.root.id, "conflict"
+    if result.country is None:
+        return tree.root.id, "unknown"
+    if result.foreign:
+        return tree.root.id, "foreign"
+    if result.unit and result.unit in tree.by_code:
+        node = tree.by_code[result.unit]
+        return node.id, "unit" if node.kind != "state" else "state"
+    if result.state and f"IN-{result.state}" in tree.by_code:
+        return tree.by_code[f"IN-{result.state}"].id, "state"
+    return tree.root.id, "unknown"
+
+
+def reports_route(*, report_ids: Sequence[int], actor: Any) -> Counter[str]:
+    """Resolve and place the given reports, in one transaction with its audit event."""
+    clues = report_clues(report_ids=report_ids)
+    now = datetime.now(UTC)
+    outcomes: Counter[str] = Counter()
+    locations: list[ReportLocation] = []
+    reports: list[Report] = []
+    for rid in report_ids:
+        result = resolve(clues[rid])
+        node_id, outcome = placement(result)
+        outcomes[outcome] += 1
+        unit = jurisdiction_tree().by_code.get(result.unit or "")
+        locations.append(ReportLocation(
+            report_id=rid, country=result.country or "", state=result.state or "",
+            district=result.district or "", unit_id=unit.id if unit else None,
+            confidence=result.confidence, conflict=result.conflict,
+            explanation=result.explanation[:5000],
+            candidates=[asdict(c) for c in result.candidates], resolved_at=now))
+        status = Report.Status.ROUTED if outcome == "unit" else Report.Status.NEW
+        reports.append(Report(id=rid, jurisdiction_id=node_id, status=status))
+    with transaction.atomic():
+        ReportLocation.objects.filter(report_id__in=report_ids).delete()
+        ReportLocation.objects.bulk_create(locations, batch_size=500)
+        Report.objects.bulk_update(reports, ["jurisdiction", "status"], batch_size=500)
+        audit_record(actor=actor, action="reports.routed", data={
+            "reports": list(report_ids), "outcomes": dict(outcomes)})
+    return outcomes
+
+
+def unrouted_report_ids() -> list[int]:
+    """Current reports that have never been resolved."""
+    return list(Report.objects.filter(is_current=True, location__isnull=True)
+                .order_by("id").values_list("id", flat=True))

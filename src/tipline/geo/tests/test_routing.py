@@ -1,0 +1,61 @@
+"""Routing stored reports: agreeing clues -> the district's unit; conflicts, foreign and
+unknown -> the national queue; scoping follows the report."""
+
+from __future__ import annotations
+
+from io import StringIO
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+
+from tipline.accounts.services import system_user
+from tipline.audit.models import AuditEvent
+from tipline.geo.models import ReportLocation
+from tipline.intake.ingest import ingest_paths
+from tipline.intake.models import Report
+from tipline.intake.tests import builders as b
+
+pytestmark = pytest.mark.django_db
+
+
+def imported(tmp_path: Path, *reports: str) -> None:
+    path = tmp_path / "r.xml"
+    path.write_bytes(b.xml_doc(*reports))
+    ingest_paths(paths=[path], actor=system_user("test"))
+
+
+def test_route_places_reports_and_keeps_every_candidate(
+    tree: None, tmp_path: Path, client: Any, beed_officer: Any
+) -> None:
+    imported(
+        tmp_path,
+        b.xml_report("AGREE", state="Maharashtra", city="Beed", pin="431122"),
+        b.xml_report("CLASH", state="Delhi", city="New Delhi", pin="431122"),
+        b.xml_report("ABROAD", state="", city="Springfield", pin="", extra="").replace(
+            "<country>IN</country>", "<country>US</country>"),
+    )
+    Report.objects.update(jurisdiction_id=Report.objects.get(external_id="AGREE").jurisdiction.parent_id)
+    out = StringIO()
+    call_command("route", "--quiet", stdout=out)
+    assert "routed 3 reports: to a unit 1" in out.getvalue()
+    agree = Report.objects.get(external_id="AGREE")
+    assert agree.jurisdiction.code == "IN-MH-BEED" and agree.status == Report.Status.ROUTED
+    location = ReportLocation.objects.get(report=agree)
+    assert (location.state, location.district, location.conflict) == ("MH", "BEED", False)
+    assert {c["method"] for c in location.candidates} >= {"address", "pin"}
+    clash = Report.objects.get(external_id="CLASH")
+    assert clash.jurisdiction.code == "IN" and clash.location.conflict
+    assert "CONFLICT" in clash.location.explanation
+    abroad = Report.objects.get(external_id="ABROAD")
+    assert abroad.jurisdiction.code == "IN" and abroad.location.country == "US"
+    assert AuditEvent.objects.filter(action="reports.routed").count() == 1
+    # the Beed officer now sees the routed report, and not the conflicting one
+    client.force_login(beed_officer)
+    assert client.get(f"/reports/{agree.pk}/").status_code == 200
+    assert client.get(f"/reports/{clash.pk}/").status_code == 404
+    # routing again does nothing: every report has a location
+    again = StringIO()
+    call_command("route", "--quiet", stdout=again)
+    assert "routed 0 reports" in again.getvalue()
