@@ -17,6 +17,7 @@ from typing import Any
 from django.db import transaction
 
 from tipline.audit.services import audit_record
+from tipline.core.progress import NullProgress, Progress
 from tipline.geo.clues import report_clues
 from tipline.geo.models import ReportLocation
 from tipline.geo.resolution import Resolution, resolve
@@ -68,6 +69,25 @@ def reports_route(*, report_ids: Sequence[int], actor: Any) -> Counter[str]:
         audit_record(actor=actor, action="reports.routed", data={
             "reports": list(report_ids), "outcomes": dict(outcomes)})
     return outcomes
+
+
+def reports_route_pending(*, actor: Any, progress: Progress | None = None,
+                          chunk: int = 500) -> tuple[int, Counter[str]]:
+    """Route every current report not yet routed, a chunk per transaction."""
+    ids = unrouted_report_ids()
+    progress = progress or NullProgress()
+    total: Counter[str] = Counter()
+    for start in range(0, len(ids), chunk):
+        total += reports_route(report_ids=ids[start:start + chunk], actor=actor)
+        progress.update(done=min(start + chunk, len(ids)), total=len(ids))
+    return len(ids), total
+
+
+def outcome_summary(count: int, outcomes: Counter[str]) -> str:
+    queued = outcomes["conflict"] + outcomes["foreign"] + outcomes["unknown"]
+    return (f"routed {count} reports: to a unit {outcomes['unit']}, to a state "
+            f"{outcomes['state']}, national queue {queued} (conflicting {outcomes['conflict']}, "
+            f"foreign {outcomes['foreign']}, unknown {outcomes['unknown']})")
 
 
 def unrouted_report_ids() -> list[int]:

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
 from tipline.accounts.services import system_user
 from tipline.core.progress import NullProgress, TerminalProgress
-from tipline.geo.routing import reports_route, unrouted_report_ids
-
-CHUNK = 500
+from tipline.geo.routing import outcome_summary, reports_route_pending
 
 
 class Command(BaseCommand):
@@ -22,17 +19,8 @@ class Command(BaseCommand):
         parser.add_argument("--quiet", action="store_true", help="no progress bar")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        ids = unrouted_report_ids()
         bar = NullProgress() if options["quiet"] else TerminalProgress("routing")
-        actor = system_user("router")
-        total: Counter[str] = Counter()
-        for start in range(0, len(ids), CHUNK):
-            total += reports_route(report_ids=ids[start:start + CHUNK], actor=actor)
-            bar.update(done=min(start + CHUNK, len(ids)), total=len(ids))
+        count, outcomes = reports_route_pending(actor=system_user("router"), progress=bar)
         if isinstance(bar, TerminalProgress):
             bar.finish()
-        self.stdout.write(
-            f"routed {len(ids)} reports: to a unit {total['unit']}, to a state {total['state']}, "
-            f"national queue {total['conflict'] + total['foreign'] + total['unknown']} "
-            f"(conflicting {total['conflict']}, foreign {total['foreign']}, "
-            f"unknown {total['unknown']})")
+        self.stdout.write(outcome_summary(count, outcomes))

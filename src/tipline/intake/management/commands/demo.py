@@ -14,6 +14,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
+from tipline.core.progress import NullProgress, TerminalProgress
+
 DEMO_PASSWORD = "tipline-demo-2026"  # noqa: S105 - published on purpose: demo users only
 URL = "http://127.0.0.1:8000/"
 
@@ -71,6 +73,7 @@ class Command(BaseCommand):
             self.stdout.write("import skipped (--no-import)")
         else:
             self._import(zip_path, actor, quiet=options["quiet"])
+            self._route(truth_path, quiet=options["quiet"])
         self._users(actor)
 
     # ------------------------------------------------------------------ steps
@@ -78,7 +81,6 @@ class Command(BaseCommand):
     def _generate(
         self, zip_path: Path, truth_path: Path, reports: int, seed: int, *, quiet: bool
     ) -> None:
-        from tipline.core.progress import TerminalProgress
         from tipline.demo.generator import GENERATOR_VERSION, generate_export
 
         stamp_path = zip_path.with_name("export.json")
@@ -110,14 +112,22 @@ class Command(BaseCommand):
             f"ground truth (kept outside the export): {truth_path} [{kinds}]"
         )
 
-    def _import(self, zip_path: Path, actor: Any, *, quiet: bool) -> None:
-        from tipline.core.progress import NullProgress, TerminalProgress
+    def _route(self, truth_path: Path, *, quiet: bool) -> None:
+        """Resolve and place the demo's reports, and say how right that was."""
+        from tipline.accounts.services import system_user
+        from tipline.geo.accuracy import routing_accuracy
+        from tipline.geo.routing import outcome_summary, reports_route_pending
 
-        try:
-            from tipline.intake.ingest import ingest_paths
-        except ImportError as exc:  # the importer is not there yet
-            self.stderr.write(f"importer not available ({exc}); export left at {zip_path}")
-            return
+        bar = NullProgress() if quiet else TerminalProgress("routing")
+        count, outcomes = reports_route_pending(actor=system_user("router"), progress=bar)
+        if isinstance(bar, TerminalProgress):
+            bar.finish()
+        self.stdout.write(outcome_summary(count, outcomes))
+        self.stdout.write(routing_accuracy(ground_truth_csv=truth_path).summary())
+
+    def _import(self, zip_path: Path, actor: Any, *, quiet: bool) -> None:
+        from tipline.intake.ingest import ingest_paths
+
         bar = NullProgress() if quiet else TerminalProgress("importing")
         batch = ingest_paths(paths=[zip_path], actor=actor, progress=bar)
         if isinstance(bar, TerminalProgress):

@@ -1,0 +1,58 @@
+"""Benchmark: resolve and route N generated reports (the demo generator's, with ground truth).
+
+    .venv/bin/python bench/route.py --n 100000
+
+Generates and imports N synthetic NCMEC reports into a fresh SQLite home (not timed), then
+times `reports_route_pending` (resolve + place; linking is not built yet) and prints the
+routing accuracy against the generator's ground truth. Last line
+`route_reports_per_s=<value>`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--n", type=int, default=100_000, help="reports to route")
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args()
+    home = Path(tempfile.mkdtemp(prefix="tipline-route-"))
+    os.environ["TIPLINE_HOME"] = str(home)
+    os.environ.pop("DATABASE_URL", None)
+    os.environ["DJANGO_SETTINGS_MODULE"] = "tipline.settings"
+    import django
+
+    django.setup()
+    from tipline.accounts.services import system_user
+    from tipline.core.bootstrap import ensure_ready
+    from tipline.demo.generator import generate_export
+    from tipline.geo.accuracy import routing_accuracy
+    from tipline.geo.routing import outcome_summary, reports_route_pending
+    from tipline.intake.ingest import ingest_paths
+
+    ensure_ready()
+    export, truth = home / "export.zip", home / "truth.csv"
+    generate_export(out_zip=export, ground_truth_csv=truth, reports=args.n, seed=args.seed)
+    ingest_paths(paths=[export], actor=system_user("bench"))
+    started = time.perf_counter()
+    count, outcomes = reports_route_pending(actor=system_user("bench"))
+    elapsed = time.perf_counter() - started
+    print(outcome_summary(count, outcomes))
+    print(routing_accuracy(ground_truth_csv=truth).summary())
+    print(f"seconds={elapsed:.1f}")
+    shutil.rmtree(home, ignore_errors=True)
+    print(f"route_reports_per_s={count / elapsed:.0f}")
+
+
+if __name__ == "__main__":
+    main()
