@@ -103,6 +103,29 @@ def allocate_ids(model: type[models.Model], count: int) -> list[int]:
         return list(range(top + 1, top + 1 + count))
 
 
+def update_rows(
+    model: type[models.Model], columns: Sequence[str], rows: Sequence[Sequence[Any]],
+) -> None:
+    """UPDATE each row's `columns` (tuples: the new values, then the primary key)."""
+    _in_transaction()
+    if not rows:
+        return
+    meta = model._meta
+    fields: list[Any] = [meta.get_field(name) for name in columns]
+    assignments = ", ".join(f"{connection.ops.quote_name(f.column)} = %s" for f in fields)
+    sql = (f"UPDATE {connection.ops.quote_name(meta.db_table)} SET {assignments} "  # noqa: S608
+           f"WHERE {connection.ops.quote_name(meta.pk.column)} = %s")  # type: ignore[union-attr]
+    converters = [(i, c) for i, f in enumerate(fields) if (c := _converter(f))]
+    prepared = []
+    for row in rows:
+        values = list(row)
+        for i, convert in converters:
+            values[i] = convert(values[i])
+        prepared.append(values)
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, prepared)
+
+
 def insert_rows(
     model: type[models.Model], columns: Sequence[str], rows: Sequence[Sequence[Any]],
     *, batch: int = 2000,

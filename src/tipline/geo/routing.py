@@ -10,19 +10,22 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import asdict
 from datetime import UTC, datetime
 from typing import Any
 
 from django.db import transaction
 
 from tipline.audit.services import audit_record
+from tipline.core.bulk import insert_rows, update_rows
 from tipline.core.progress import NullProgress, Progress
 from tipline.geo.clues import report_clues
 from tipline.geo.models import ReportLocation
 from tipline.geo.resolution import Resolution, resolve
 from tipline.geo.selectors import jurisdiction_tree
 from tipline.intake.models import Report
+
+LOCATION_COLUMNS = ("report", "country", "state", "district", "unit", "confidence", "conflict",
+                    "explanation", "candidates", "resolved_at")
 
 
 def placement(result: Resolution) -> tuple[int, str]:
@@ -46,26 +49,25 @@ def reports_route(*, report_ids: Sequence[int], actor: Any) -> Counter[str]:
     """Resolve and place the given reports, in one transaction with its audit event."""
     clues = report_clues(report_ids=report_ids)
     now = datetime.now(UTC)
+    tree = jurisdiction_tree()
     outcomes: Counter[str] = Counter()
-    locations: list[ReportLocation] = []
-    reports: list[Report] = []
+    locations: list[tuple[Any, ...]] = []
+    placements: list[tuple[Any, ...]] = []
     for rid in report_ids:
         result = resolve(clues[rid])
         node_id, outcome = placement(result)
         outcomes[outcome] += 1
-        unit = jurisdiction_tree().by_code.get(result.unit or "")
-        locations.append(ReportLocation(
-            report_id=rid, country=result.country or "", state=result.state or "",
-            district=result.district or "", unit_id=unit.id if unit else None,
-            confidence=result.confidence, conflict=result.conflict,
-            explanation=result.explanation[:5000],
-            candidates=[asdict(c) for c in result.candidates], resolved_at=now))
+        unit = tree.by_code.get(result.unit or "")
+        locations.append((
+            rid, result.country or "", result.state or "", result.district or "",
+            unit.id if unit else None, result.confidence, result.conflict,
+            result.explanation[:5000], [dict(vars(c)) for c in result.candidates], now))
         status = Report.Status.ROUTED if outcome == "unit" else Report.Status.NEW
-        reports.append(Report(id=rid, jurisdiction_id=node_id, status=status))
+        placements.append((node_id, status.value, rid))
     with transaction.atomic():
         ReportLocation.objects.filter(report_id__in=report_ids).delete()
-        ReportLocation.objects.bulk_create(locations, batch_size=500)
-        Report.objects.bulk_update(reports, ["jurisdiction", "status"], batch_size=500)
+        insert_rows(ReportLocation, LOCATION_COLUMNS, locations)
+        update_rows(Report, ("jurisdiction", "status"), placements)
         audit_record(actor=actor, action="reports.routed", data={
             "reports": list(report_ids), "outcomes": dict(outcomes)})
     return outcomes
