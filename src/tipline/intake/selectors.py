@@ -403,7 +403,9 @@ class ReportDetail:
 def report_detail(*, user: Any, pk: int) -> ReportDetail:
     """The report page's data in a fixed handful of queries; Http404 if missing or forbidden."""
     report = get_scoped_or_404(
-        Report.objects.select_related("jurisdiction", "batch", "supersedes").prefetch_related(
+        Report.objects.select_related(
+            "jurisdiction", "batch", "supersedes", "location", "location__unit"
+        ).prefetch_related(
             "subjects", "places", "ip_events", "files", "identifiers", "artifacts"
         ),
         user=user,

@@ -59,3 +59,15 @@ def test_route_places_reports_and_keeps_every_candidate(
     again = StringIO()
     call_command("route", "--quiet", stdout=again)
     assert "routed 0 reports" in again.getvalue()
+
+
+def test_report_page_shows_the_location_and_every_candidate(
+    tree: None, tmp_path: Path, client: Any, analyst: Any
+) -> None:
+    imported(tmp_path, b.xml_report("CLASH", state="Delhi", city="New Delhi", pin="431122"))
+    call_command("route", "--quiet", stdout=StringIO())
+    report = Report.objects.get(external_id="CLASH")
+    client.force_login(analyst)
+    page = client.get(f"/reports/{report.pk}/").content.decode()
+    assert "The clues disagree" in page and "CONFLICT" in page
+    assert "PIN 431122" in page and "Beed" in page
