@@ -49,6 +49,17 @@ MAX_ZIP_TOTAL_BYTES = env_int(
 MAX_ZIP_RATIO = env_int("TIPLINE_MAX_ZIP_RATIO", 200, "largest compression ratio of a ZIP member")
 MAX_FIELD_CHARS = env_int("TIPLINE_MAX_FIELD_CHARS", 10_000, "longest text field accepted")
 
+#: Linking reports (deconfliction).
+LINK_IP_WINDOW_SECONDS = env_int(
+    "TIPLINE_LINK_IP_WINDOW_SECONDS", 300,
+    "reports with events on the same IP and port this close in time are linked")
+LINK_MAX_SHARED = env_int(
+    "TIPLINE_LINK_MAX_SHARED", 50,
+    "an identifier shared by more reports than this links none of them")
+LINK_MAX_SHARED_FILES = env_int(
+    "TIPLINE_LINK_MAX_SHARED_FILES", 5,
+    "a file hash carried by more reports than this (circulating material) links none of them")
+
 #: MaxMind-format City database for IP locations; default: the 2018 GeoLite2-City shipped
 #: inside maxminddb-geolite2 (stale: point this at a current database in production).
 GEOIP_CITY_DB = Path(env_str(
@@ -74,6 +85,7 @@ INSTALLED_APPS = [
     "tipline.audit",
     "tipline.geo",
     "tipline.intake",
+    "tipline.routing",
 ]
 
 MIDDLEWARE = [

@@ -16,6 +16,7 @@ from tipline.accounts import policies
 from tipline.core.errors import NotPermitted, TiplineError
 from tipline.intake import selectors, services
 from tipline.intake.forms import ImportUploadForm, ReportFilterForm
+from tipline.routing.selectors import report_links
 
 
 def _require(request: HttpRequest, *, action: str, everywhere: bool = False) -> None:
@@ -56,10 +57,12 @@ def report_list(request: HttpRequest) -> HttpResponse:
 def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     detail = selectors.report_detail(user=request.user, pk=pk)
     services.report_viewed(actor=request.user, report=detail.report)
+    cluster_size, linked = report_links(user=request.user, report=detail.report)
     return render(
         request,
         "intake/report_detail.html",
-        {"section": "reports", "d": detail, "report": detail.report},
+        {"section": "reports", "d": detail, "report": detail.report,
+         "cluster_size": cluster_size, "linked": linked},
     )
 
 

@@ -372,7 +372,8 @@ def test_report_page_is_a_fixed_number_of_queries(
     url = reverse("intake:report_detail", args=[full_report.pk])
     client.get(url)
     # 13 reads + the report.viewed audit event (chain head lock, insert, head update)
-    with django_assert_max_num_queries(17):
+    # + its cluster (none here; a linked report adds a fixed 4, tested in routing)
+    with django_assert_max_num_queries(18):
         assert client.get(url).status_code == 200
 
 

@@ -117,6 +117,7 @@ class Command(BaseCommand):
         from tipline.accounts.services import system_user
         from tipline.geo.accuracy import routing_accuracy
         from tipline.geo.routing import outcome_summary, reports_route_pending
+        from tipline.routing.linking import clusters_rebuild
 
         bar = NullProgress() if quiet else TerminalProgress("routing")
         count, outcomes = reports_route_pending(actor=system_user("router"), progress=bar)
@@ -124,6 +125,8 @@ class Command(BaseCommand):
             bar.finish()
         self.stdout.write(outcome_summary(count, outcomes))
         self.stdout.write(routing_accuracy(ground_truth_csv=truth_path).summary())
+        linked, clusters = clusters_rebuild(actor=system_user("router"))
+        self.stdout.write(f"linked {linked} reports into {clusters} clusters")
 
     def _import(self, zip_path: Path, actor: Any, *, quiet: bool) -> None:
         from tipline.intake.ingest import ingest_paths

@@ -1,4 +1,4 @@
-"""tipline route: resolve and place every report not yet routed, with progress."""
+"""tipline route: resolve and place every report not yet routed, then link reports."""
 
 from __future__ import annotations
 
@@ -9,18 +9,23 @@ from django.core.management.base import BaseCommand, CommandParser
 from tipline.accounts.services import system_user
 from tipline.core.progress import NullProgress, TerminalProgress
 from tipline.geo.routing import outcome_summary, reports_route_pending
+from tipline.routing.linking import clusters_rebuild
 
 
 class Command(BaseCommand):
-    help = ("Resolve each not-yet-routed report's location and place it: at its unit when "
-            "the clues agree, else in the national queue (conflicting, foreign, unknown).")
+    help = ("Resolve each not-yet-routed report's location and place it (at its unit when "
+            "the clues agree, else in the national queue: conflicting, foreign, unknown), "
+            "then link reports that share an identifier or an IP, port and time.")
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--quiet", action="store_true", help="no progress bar")
 
     def handle(self, *args: Any, **options: Any) -> None:
         bar = NullProgress() if options["quiet"] else TerminalProgress("routing")
-        count, outcomes = reports_route_pending(actor=system_user("router"), progress=bar)
+        actor = system_user("router")
+        count, outcomes = reports_route_pending(actor=actor, progress=bar)
         if isinstance(bar, TerminalProgress):
             bar.finish()
         self.stdout.write(outcome_summary(count, outcomes))
+        linked, clusters = clusters_rebuild(actor=actor)
+        self.stdout.write(f"linked {linked} reports into {clusters} clusters")
