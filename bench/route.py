@@ -3,8 +3,8 @@
     .venv/bin/python bench/route.py --n 100000
 
 Generates and imports N synthetic NCMEC reports into a fresh SQLite home (not timed), then
-times `reports_route_pending` (resolve + place; linking is not built yet) and prints the
-routing accuracy against the generator's ground truth. Last line
+times resolve + place (`reports_route_pending`) and linking (`clusters_rebuild`), and prints
+the routing accuracy against the generator's ground truth. Last line
 `route_reports_per_s=<value>`.
 """
 
@@ -39,6 +39,7 @@ def main() -> None:
     from tipline.geo.accuracy import routing_accuracy
     from tipline.geo.routing import outcome_summary, reports_route_pending
     from tipline.intake.ingest import ingest_paths
+    from tipline.routing.linking import clusters_rebuild
 
     ensure_ready()
     export, truth = home / "export.zip", home / "truth.csv"
@@ -46,8 +47,12 @@ def main() -> None:
     ingest_paths(paths=[export], actor=system_user("bench"))
     started = time.perf_counter()
     count, outcomes = reports_route_pending(actor=system_user("bench"))
+    routed = time.perf_counter()
+    linked, clusters = clusters_rebuild(actor=system_user("bench"))
     elapsed = time.perf_counter() - started
     print(outcome_summary(count, outcomes))
+    print(f"linked {linked} reports into {clusters} clusters")
+    print(f"resolve+place {routed - started:.1f} s, link {elapsed - (routed - started):.1f} s")
     print(routing_accuracy(ground_truth_csv=truth).summary())
     print(f"seconds={elapsed:.1f}")
     shutil.rmtree(home, ignore_errors=True)
