@@ -62,7 +62,9 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "intake/report_detail.html",
         {"section": "reports", "d": detail, "report": detail.report,
-         "cluster_size": cluster_size, "linked": linked},
+         "cluster_size": cluster_size, "linked": linked,
+         "can_assign": policies.can(request.user, "report.assign",
+                                    jurisdiction_id=detail.report.jurisdiction_id)},
     )
 
 

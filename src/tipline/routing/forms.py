@@ -1,0 +1,13 @@
+"""Forms of the routing step."""
+
+from __future__ import annotations
+
+from django import forms
+
+
+class TransferForm(forms.Form):
+    to = forms.CharField(label="Send to", max_length=64,
+                         help_text="a jurisdiction code: IN-MH-BEED, IN-MH, or IN for the "
+                                   "national queue")
+    reason = forms.CharField(label="Reason", max_length=1000, widget=forms.Textarea(
+        attrs={"rows": 2}))
