@@ -37,9 +37,9 @@ def main() -> None:
     from tipline.core.bootstrap import ensure_ready
     from tipline.demo.generator import generate_export
     from tipline.geo.accuracy import routing_accuracy
-    from tipline.geo.routing import outcome_summary, reports_route_pending
     from tipline.intake.ingest import ingest_paths
     from tipline.routing.linking import clusters_rebuild
+    from tipline.routing.placement import outcome_summary, reports_route_pending
 
     ensure_ready()
     export, truth = home / "export.zip", home / "truth.csv"

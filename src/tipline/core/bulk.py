@@ -23,8 +23,10 @@ _CONVERTED = {"JSONField", "DateTimeField", "DateField", "BinaryField", "Generic
               "DecimalField", "UUIDField"}
 
 
-def _converter(field: models.Field) -> Callable[[Any], Any] | None:  # type: ignore[type-arg]
+def _converter(field: models.Field | None) -> Callable[[Any], Any] | None:  # type: ignore[type-arg]
     """What turns a Python value into the driver's value for this field (None: as it is)."""
+    if field is None:
+        return None
     kind = field.get_internal_type()
     if kind not in _CONVERTED or kind == "BinaryField":
         return None
@@ -103,6 +105,20 @@ def allocate_ids(model: type[models.Model], count: int) -> list[int]:
         return list(range(top + 1, top + 1 + count))
 
 
+def _prepare(fields: list[Any], rows: Sequence[Sequence[Any]]) -> Sequence[Sequence[Any]]:
+    """Rows with each value the driver can't take as it is converted by its field."""
+    converters = [(i, c) for i, f in enumerate(fields) if (c := _converter(f))]
+    if not converters:
+        return rows
+    prepared = []
+    for row in rows:
+        values = list(row)
+        for i, convert in converters:
+            values[i] = convert(values[i])
+        prepared.append(values)
+    return prepared
+
+
 def update_rows(
     model: type[models.Model], columns: Sequence[str], rows: Sequence[Sequence[Any]],
 ) -> None:
@@ -115,15 +131,9 @@ def update_rows(
     assignments = ", ".join(f"{connection.ops.quote_name(f.column)} = %s" for f in fields)
     sql = (f"UPDATE {connection.ops.quote_name(meta.db_table)} SET {assignments} "  # noqa: S608
            f"WHERE {connection.ops.quote_name(meta.pk.column)} = %s")  # type: ignore[union-attr]
-    converters = [(i, c) for i, f in enumerate(fields) if (c := _converter(f))]
-    prepared = []
-    for row in rows:
-        values = list(row)
-        for i, convert in converters:
-            values[i] = convert(values[i])
-        prepared.append(values)
+    # the primary key, last in each row, is taken as it is
     with connection.cursor() as cursor:
-        cursor.executemany(sql, prepared)
+        cursor.executemany(sql, _prepare([*fields, None], rows))
 
 
 def insert_rows(
@@ -139,17 +149,6 @@ def insert_rows(
     db_columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     placeholders = ", ".join(["%s"] * len(fields))
     sql = f"INSERT INTO {connection.ops.quote_name(meta.db_table)} ({db_columns}) VALUES ({placeholders})"  # noqa: S608,E501
-    converters = [(i, c) for i, f in enumerate(fields) if (c := _converter(f))]  # type: ignore[arg-type]
     with connection.cursor() as cursor:
         for start in range(0, len(rows), batch):
-            chunk = rows[start:start + batch]
-            if converters:
-                prepared = []
-                for row in chunk:
-                    values = list(row)
-                    for i, convert in converters:
-                        values[i] = convert(values[i])
-                    prepared.append(values)
-                cursor.executemany(sql, prepared)
-            else:
-                cursor.executemany(sql, chunk)
+            cursor.executemany(sql, _prepare(fields, rows[start:start + batch]))

@@ -116,8 +116,8 @@ class Command(BaseCommand):
         """Resolve and place the demo's reports, and say how right that was."""
         from tipline.accounts.services import system_user
         from tipline.geo.accuracy import routing_accuracy
-        from tipline.geo.routing import outcome_summary, reports_route_pending
         from tipline.routing.linking import clusters_rebuild
+        from tipline.routing.placement import outcome_summary, reports_route_pending
 
         bar = NullProgress() if quiet else TerminalProgress("routing")
         count, outcomes = reports_route_pending(actor=system_user("router"), progress=bar)

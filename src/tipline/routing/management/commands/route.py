@@ -8,8 +8,8 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from tipline.accounts.services import system_user
 from tipline.core.progress import NullProgress, TerminalProgress
-from tipline.geo.routing import outcome_summary, reports_route_pending
 from tipline.routing.linking import clusters_rebuild
+from tipline.routing.placement import outcome_summary, reports_route_pending
 
 
 class Command(BaseCommand):
