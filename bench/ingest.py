@@ -8,15 +8,14 @@ Prints reports/second and peak RSS; last line `ingest_reports_per_s=<value>`.
 from __future__ import annotations
 
 import argparse
-import os
 import resource
 import sys
-import tempfile
 import time
 from pathlib import Path
 
+
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
+from _home import fresh_home  # noqa: E402
 
 
 def main() -> None:
@@ -24,20 +23,12 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=100_000, help="reports to import")
     parser.add_argument("--keep", action="store_true", help="keep the temporary TIPLINE_HOME")
     args = parser.parse_args()
-    home = Path(tempfile.mkdtemp(prefix="tipline-bench-"))
-    os.environ["TIPLINE_HOME"] = str(home)
-    os.environ.pop("DATABASE_URL", None)
-    os.environ["DJANGO_SETTINGS_MODULE"] = "tipline.settings"
-    import django
-
-    django.setup()
+    home = fresh_home("tipline-bench-")
     from gen_xml import write_reports
 
     from tipline.accounts.services import system_user
-    from tipline.core.bootstrap import ensure_ready
     from tipline.intake.ingest import ingest_paths
 
-    ensure_ready()
     source = home / "reports.xml"
     write_reports(source, args.n)
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

@@ -11,14 +11,13 @@ the routing accuracy against the generator's ground truth. Last line
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _home import fresh_home  # noqa: E402
 
 
 def main() -> None:
@@ -26,22 +25,14 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=100_000, help="reports to route")
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
-    home = Path(tempfile.mkdtemp(prefix="tipline-route-"))
-    os.environ["TIPLINE_HOME"] = str(home)
-    os.environ.pop("DATABASE_URL", None)
-    os.environ["DJANGO_SETTINGS_MODULE"] = "tipline.settings"
-    import django
-
-    django.setup()
+    home = fresh_home("tipline-route-")
     from tipline.accounts.services import system_user
-    from tipline.core.bootstrap import ensure_ready
     from tipline.demo.generator import generate_export
     from tipline.geo.accuracy import routing_accuracy
     from tipline.intake.ingest import ingest_paths
     from tipline.routing.linking import clusters_rebuild
     from tipline.routing.placement import outcome_summary, reports_route_pending
 
-    ensure_ready()
     export, truth = home / "export.zip", home / "truth.csv"
     generate_export(out_zip=export, ground_truth_csv=truth, reports=args.n, seed=args.seed)
     ingest_paths(paths=[export], actor=system_user("bench"))

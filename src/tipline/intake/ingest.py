@@ -28,6 +28,7 @@ from tipline.intake.sources import (
     MAX_ZIP_DEPTH,
     Container,
     Entry,
+    file_chunks,
     folder_container,
     open_zip,
     zip_container,
@@ -70,17 +71,11 @@ def _keep_sources(paths: Sequence[Path]) -> list[dict[str, Any]]:
     for path in paths:
         if path.suffix.lower() in WHOLE_FILE_KEPT and path.is_file() and not path.is_symlink():
             try:
-                info = blob_put(_read(path))
+                info = blob_put(file_chunks(path))
             except RejectedInput:
                 continue  # over the size limit: the importer reports it
             kept.append({"name": path.name, "sha256": info.sha256, "size": info.size})
     return kept
-
-
-def _read(path: Path) -> Iterator[bytes]:
-    with path.open("rb") as fh:
-        while chunk := fh.read(1024 * 1024):
-            yield chunk
 
 
 def _run(paths: Sequence[Path], *, writer: ReportWriter, batch: ImportBatch, actor: Any,

@@ -31,6 +31,13 @@ MAX_ZIP_MEMBERS = 10_000_000
 _DRIVE = re.compile(r"^[A-Za-z]:")
 
 
+def file_chunks(path: Path) -> Iterator[bytes]:
+    """A file's content in 1 MiB chunks."""
+    with path.open("rb") as fh:
+        while chunk := fh.read(CHUNK):
+            yield chunk
+
+
 @dataclass
 class Entry:
     """One file to read: on disk, or inside a (possibly nested) ZIP."""

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import ClassVar
 
+from tipline.core.registry import Registry
+
 #: how precise a candidate is, from coarse to fine
 PRECISIONS = ("country", "state", "district", "city", "pin", "point")
 
@@ -88,18 +90,9 @@ class Locator(ABC):
         """Candidates for the clues of this locator's kind; [] when there are none."""
 
 
-_REGISTRY: dict[str, Locator] = {}
-
-
-def register(cls: type[Locator]) -> type[Locator]:
-    if cls.name in _REGISTRY:
-        raise ValueError(f"locator {cls.name!r} is registered twice")
-    _REGISTRY[cls.name] = cls()
-    return cls
-
-
-def locators() -> dict[str, Locator]:
-    return dict(_REGISTRY)
+_REGISTRY: Registry[Locator] = Registry("locator")
+register = _REGISTRY.register
+locators = _REGISTRY.all
 
 
 def locate_all(clues: Clues) -> list[Candidate]:

@@ -126,6 +126,13 @@ def geoip_reader_cache_clear() -> None:
             reader.close()
         _READERS.clear()
     _ip_place.cache_clear()
+    _stale.cache_clear()
+
+
+@lru_cache(maxsize=8)
+def _stale(path: str, max_age_days: int) -> bool:
+    """Is the database older than the limit? Asked once per database, not per IP event."""
+    return geoip_database_age_warning() is not None
 
 
 def geoip_database_built() -> datetime:
@@ -205,7 +212,7 @@ class IpLocator(Locator):
             return _nothing(quoted, place)
         confidence = CONFIDENCE[place.precision]
         notes = [f"{place.precision}-level, DB of {place.built}"]
-        if geoip_database_age_warning() is not None:
+        if _stale(str(settings.GEOIP_CITY_DB), settings.GEOIP_MAX_AGE_DAYS):
             # a stale database may still name the country, but must not outvote an address
             confidence *= STALE_FACTOR
             notes.append(f"database older than {settings.GEOIP_MAX_AGE_DAYS} days")

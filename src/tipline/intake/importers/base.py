@@ -11,6 +11,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from typing import ClassVar
 
+from tipline.core.registry import Registry
 from tipline.intake.records import RejectedRec, ReportRec
 from tipline.intake.sources import Container, Entry
 
@@ -31,18 +32,9 @@ class Importer(ABC):
         """Parse `entry` (siblings in `container` may hold its files) into outcomes."""
 
 
-_REGISTRY: dict[str, Importer] = {}
-
-
-def register(cls: type[Importer]) -> type[Importer]:
-    if cls.name in _REGISTRY:
-        raise ValueError(f"importer {cls.name!r} is registered twice")
-    _REGISTRY[cls.name] = cls()
-    return cls
-
-
-def importers() -> dict[str, Importer]:
-    return dict(_REGISTRY)
+_REGISTRY: Registry[Importer] = Registry("importer")
+register = _REGISTRY.register
+importers = _REGISTRY.all
 
 
 def importer_for(entry: Entry) -> Importer | None:
