@@ -7,7 +7,11 @@ ACTIONS: dict[str, str] = {
     "report.import": "import reports (files, batches)",
     "report.submit": "submit reports through the platform API",
     "report.assign": "assign and transfer reports between units",
+    "packet.create": "build and send packets of routed reports to units",
+    "packet.receive": "download and acknowledge the unit's packets",
     "case.update": "record what the unit did on a report",
+    "sop.edit": "edit the SOP template and the catalogue of legal sections",
+    "bank.manage": "import, export and configure hash banks",
     "media.view": "see media (blurred by default)",
     "review.decide": "decide on media in the review queue",
     "audit.view": "read the audit trail",
@@ -19,16 +23,18 @@ ROLES: dict[str, tuple[str, str, list[str]]] = {
     "hub_analyst": (
         "Hub analyst",
         "imports, reviews, resolves, routes, dispatches, watches the country",
-        ["report.view", "report.import", "report.assign", "media.view", "review.decide"],
+        ["report.view", "report.import", "report.assign", "packet.create", "media.view",
+         "review.decide", "bank.manage"],
     ),
     "reviewer": ("Reviewer", "decides on media", ["report.view", "media.view", "review.decide"]),
     "state_nodal": (
         "State nodal officer",
         "receives the state's packets, assigns units, watches the state",
-        ["report.view", "report.assign"],
+        ["report.view", "report.assign", "packet.create", "packet.receive"],
     ),
     "unit_officer": (
-        "Unit officer", "acts on the unit's reports", ["report.view", "case.update"]
+        "Unit officer", "acts on the unit's reports",
+        ["report.view", "packet.receive", "case.update"],
     ),
     "auditor": ("Auditor", "reads the audit trail, nothing else", ["audit.view"]),
     "platform": ("Platform API account", "submits reports", ["report.submit"]),
