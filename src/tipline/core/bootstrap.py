@@ -23,7 +23,9 @@ def ensure_ready(*, verbose: bool = False) -> bool:
 
 def seed_reference_data() -> None:
     from tipline.accounts.services import roles_seed
+    from tipline.cases.services import legal_sections_seed
     from tipline.geo.services import jurisdictions_seed
 
     jurisdictions_seed()
     roles_seed()
+    legal_sections_seed()

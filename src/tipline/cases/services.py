@@ -1,0 +1,472 @@
+"""Writes of the case step: opening cases in bulk for routed reports, and every transition.
+
+Each service runs in one transaction with its audit events. The bulk services (`cases_open`,
+`cases_mark_dispatched`, `cases_acknowledge`) are called by routing and dispatch after those
+have checked the actor's permission; the one-case services check it themselves: the case must
+be visible to the actor (`report.view`, else 404) and the actor needs `case.update` at the
+case's unit (else NotPermitted).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from datetime import date, timedelta
+from typing import Any, TypeVar
+
+from django.db import transaction
+from django.utils import timezone
+
+from tipline.accounts.policies import can_everywhere, get_scoped_or_404, require
+from tipline.audit.services import Entry, audit_record, audit_record_many
+from tipline.cases.models import FIR, Arrest, Case, ChecklistItem, LegalSection, Notice, Seizure
+from tipline.cases.reference import SECTIONS, SOP_STEPS
+from tipline.core.bulk import allocate_ids, insert_rows, update_rows
+from tipline.core.errors import NotPermitted, RejectedInput
+from tipline.geo.models import Jurisdiction
+from tipline.geo.selectors import jurisdiction_tree
+from tipline.intake.models import Report
+
+T = TypeVar("T")
+
+CHUNK = 900  # ids per IN (...) list, under SQLite's old variable limit
+#: report statuses that mean "routed to a unit" (dispatched is routed and sent)
+ROUTED = (Report.Status.ROUTED, Report.Status.DISPATCHED)
+#: jurisdiction kinds a case can be held at
+UNIT_KINDS = (Jurisdiction.Kind.DISTRICT, Jurisdiction.Kind.UNIT, Jurisdiction.Kind.STATION)
+#: statuses a case restarts from at its new unit when transferred before work began
+NOT_STARTED = (Case.Status.RECEIVED, Case.Status.ACKNOWLEDGED)
+CASE_TYPE = "cases.case"
+
+
+def _chunks(items: Sequence[T], size: int = CHUNK) -> Iterator[Sequence[T]]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+# --- bulk: called by routing and dispatch ----------------------------------------------------
+
+
+@transaction.atomic
+def cases_open(*, actor: Any, report_ids: Sequence[int]) -> int:
+    """Open a case (received) at the report's unit for each routed report that has none.
+
+    Idempotent. When an open case's report has since moved to another unit (a transfer), the
+    case moves with it, audited as `case.transferred`; if no work had begun there (received
+    or acknowledged) it starts over at the new unit as received and undispatched. Closed
+    cases stay where they are. Reports that are not routed to a unit are skipped. Returns the
+    number of cases opened or moved.
+    """
+    tree = jurisdiction_tree()
+    now = timezone.now()
+    ids = sorted(set(report_ids))
+    new: list[tuple[int, int]] = []  # (report id, unit id)
+    moved: list[tuple[int, int, int, str, int]] = []  # (case, report, from, status, to)
+    for chunk in _chunks(ids):
+        placed = {
+            rid: jid for rid, jid in Report.objects.filter(
+                pk__in=chunk, status__in=ROUTED, is_current=True,
+            ).values_list("id", "jurisdiction_id")
+            if tree.by_id[jid].kind in UNIT_KINDS
+        }
+        existing = Case.objects.filter(report_id__in=chunk).values_list(
+            "id", "report_id", "unit_id", "status")
+        seen = set()
+        for case_id, rid, unit_id, status in existing:
+            seen.add(rid)
+            to = placed.get(rid)
+            if to is not None and to != unit_id and status != Case.Status.CLOSED:
+                moved.append((case_id, rid, unit_id, status, to))
+        new.extend((rid, jid) for rid, jid in placed.items() if rid not in seen)
+    entries: list[Entry] = []
+    if new:
+        case_ids = allocate_ids(Case, len(new))
+        insert_rows(
+            Case,
+            ("id", "report", "unit", "status", "opened_at", "updated_at", "chargesheet_number",
+             "closure_reason", "closure_note"),
+            [(cid, rid, jid, Case.Status.RECEIVED, now, now, "", "", "")
+             for cid, (rid, jid) in zip(case_ids, new, strict=True)],
+        )
+        insert_rows(
+            ChecklistItem, ("case", "step", "title", "position", "due_at", "note"),
+            [(cid, step, title, pos, now + timedelta(days=days), "")
+             for cid in case_ids for pos, (step, title, days) in enumerate(SOP_STEPS, 1)],
+        )
+        entries.extend(
+            Entry("case.opened", CASE_TYPE, str(cid),
+                  {"report": rid, "unit": tree.by_id[jid].code})
+            for cid, (rid, jid) in zip(case_ids, new, strict=True)
+        )
+    if moved:
+        restart = [m for m in moved if m[3] in NOT_STARTED]
+        keep = [m for m in moved if m[3] not in NOT_STARTED]
+        update_rows(Case, ("unit", "status", "dispatched_at", "packet_id", "acknowledged_at",
+                           "updated_at"),
+                    [(to, Case.Status.RECEIVED, None, None, None, now, cid)
+                     for cid, _, _, _, to in restart])
+        update_rows(Case, ("unit", "updated_at"), [(to, now, cid) for cid, _, _, _, to in keep])
+        entries.extend(
+            Entry("case.transferred", CASE_TYPE, str(cid),
+                  {"report": rid, "from": tree.by_id[src].code, "to": tree.by_id[to].code,
+                   "restarted": status in NOT_STARTED})
+            for cid, rid, src, status, to in moved
+        )
+    audit_record_many(actor=actor, entries=entries)
+    return len(new) + len(moved)
+
+
+@transaction.atomic
+def cases_mark_dispatched(*, actor: Any, report_ids: Sequence[int], packet_id: int) -> int:
+    """Record that a packet carried these reports to their units (open cases only).
+
+    A later packet (a correction) overwrites the packet and time. Returns the number of
+    cases marked.
+    """
+    now = timezone.now()
+    marked: list[int] = []
+    for chunk in _chunks(sorted(set(report_ids))):
+        qs = Case.objects.filter(report_id__in=chunk).exclude(status=Case.Status.CLOSED)
+        case_ids = list(qs.values_list("id", flat=True))
+        Case.objects.filter(pk__in=case_ids).update(
+            dispatched_at=now, packet_id=packet_id, updated_at=now)
+        marked.extend(case_ids)
+    audit_record_many(actor=actor, entries=[
+        Entry("case.dispatched", CASE_TYPE, str(cid), {"packet": packet_id}) for cid in marked])
+    return len(marked)
+
+
+@transaction.atomic
+def cases_acknowledge(*, actor: Any, report_ids: Sequence[int]) -> int:
+    """The unit confirms it received these reports: received -> acknowledged.
+
+    Cases already past received are left as they are. Returns the number acknowledged.
+    """
+    now = timezone.now()
+    done: list[int] = []
+    for chunk in _chunks(sorted(set(report_ids))):
+        case_ids = list(Case.objects.filter(
+            report_id__in=chunk, status=Case.Status.RECEIVED).values_list("id", flat=True))
+        Case.objects.filter(pk__in=case_ids).update(
+            status=Case.Status.ACKNOWLEDGED, acknowledged_at=now, updated_at=now)
+        done.extend(case_ids)
+    audit_record_many(actor=actor, entries=[
+        Entry("case.acknowledged", CASE_TYPE, str(cid), {}) for cid in done])
+    return len(done)
+
+
+# --- one case: from the case page ------------------------------------------------------------
+
+
+def _case_for_update(actor: Any, case_id: int) -> Case:
+    """The case, locked; 404 if the actor may not see it, NotPermitted if not update it."""
+    case = get_scoped_or_404(Case.objects.select_for_update().select_related("unit"),
+                             user=actor, action="report.view", pk=case_id)
+    require(actor, "case.update", jurisdiction_id=case.unit_id)
+    return case
+
+
+def _refuse_closed(case: Case) -> None:
+    if case.is_closed:
+        raise RejectedInput(f"case {case.reference} is closed; nothing more can be recorded")
+
+
+def _need(case: Case, allowed: Sequence[str], doing: str) -> None:
+    _refuse_closed(case)
+    if case.status not in allowed:
+        raise RejectedInput(
+            f"cannot {doing}: case {case.reference} is {case.get_status_display().lower()}")
+
+
+def _move(case: Case, status: str, *, extra: Sequence[str] = ()) -> None:
+    """Set the status; moving on fills in acknowledgement when it was skipped."""
+    now = timezone.now()
+    case.status = status
+    case.updated_at = now
+    fields = ["status", "updated_at", *extra]
+    if case.acknowledged_at is None and status != Case.Status.CLOSED:
+        case.acknowledged_at = now
+        fields.append("acknowledged_at")
+    case.save(update_fields=fields)
+
+
+def _not_future(day: date, what: str) -> None:
+    if day > timezone.localdate():
+        raise RejectedInput(f"{what} cannot be in the future")
+
+
+@transaction.atomic
+def case_acknowledge(*, actor: Any, case_id: int) -> Case:
+    """The unit confirms it has the report: received -> acknowledged."""
+    case = _case_for_update(actor, case_id)
+    _need(case, [Case.Status.RECEIVED], "acknowledge")
+    _move(case, Case.Status.ACKNOWLEDGED)
+    audit_record(actor=actor, action="case.acknowledged", obj=case)
+    return case
+
+
+@transaction.atomic
+def case_enquiry_start(*, actor: Any, case_id: int) -> Case:
+    """The unit starts enquiring (lookups, notices, identifying the subscriber)."""
+    case = _case_for_update(actor, case_id)
+    _need(case, NOT_STARTED, "start an enquiry")
+    case.enquiry_at = timezone.now()
+    _move(case, Case.Status.ENQUIRY, extra=["enquiry_at"])
+    audit_record(actor=actor, action="case.enquiry", obj=case)
+    return case
+
+
+@transaction.atomic
+def case_fir_register(
+    *, actor: Any, case_id: int, number: str, registered_on: date, police_station: str,
+    section_ids: Sequence[int],
+) -> FIR:
+    """The FIR registered on the case (BNSS 173), under one or more sections of law."""
+    case = _case_for_update(actor, case_id)
+    _need(case, [*NOT_STARTED, Case.Status.ENQUIRY], "register an FIR")
+    number, police_station = number.strip(), police_station.strip()
+    if not number:
+        raise RejectedInput("an FIR needs its number")
+    if not police_station:
+        raise RejectedInput("an FIR needs the police station it was registered at")
+    wanted = set(section_ids)
+    sections = list(LegalSection.objects.filter(pk__in=wanted, active=True))
+    if not wanted:
+        raise RejectedInput("an FIR needs at least one section of law")
+    if len(sections) != len(wanted):
+        raise RejectedInput("unknown or retired section of law chosen")
+    _not_future(registered_on, "the FIR date")
+    fir = FIR.objects.create(case=case, number=number, registered_on=registered_on,
+                             police_station=police_station, recorded_by=_user(actor),
+                             recorded_at=timezone.now())
+    fir.sections.set(sections)
+    _move(case, Case.Status.FIR)
+    audit_record(actor=actor, action="case.fir_registered", obj=case, data={
+        "number": number, "registered_on": registered_on.isoformat(),
+        "police_station": police_station, "sections": sorted(str(s) for s in sections)})
+    return fir
+
+
+@transaction.atomic
+def case_chargesheet(*, actor: Any, case_id: int, number: str, filed_on: date) -> Case:
+    """The chargesheet (final report with charges) filed in court after the FIR."""
+    case = _case_for_update(actor, case_id)
+    _refuse_closed(case)
+    if case.status != Case.Status.FIR:
+        raise RejectedInput("no chargesheet before an FIR is registered")
+    number = number.strip()
+    if not number:
+        raise RejectedInput("a chargesheet needs its number")
+    _not_future(filed_on, "the chargesheet date")
+    if filed_on < case.fir.registered_on:
+        raise RejectedInput("the chargesheet cannot be filed before the FIR")
+    case.chargesheet_number, case.chargesheet_on = number, filed_on
+    _move(case, Case.Status.CHARGESHEETED, extra=["chargesheet_number", "chargesheet_on"])
+    audit_record(actor=actor, action="case.chargesheeted", obj=case,
+                 data={"number": number, "filed_on": filed_on.isoformat()})
+    return case
+
+
+_REF = re.compile(r"^(?:TLC?-)?0*(\d+)$", re.IGNORECASE)
+
+
+def _duplicate_target(case: Case, reference: str) -> Case:
+    match = _REF.match(reference.strip())
+    other = Case.objects.filter(report_id=int(match.group(1))).first() if match else None
+    if other is None:
+        raise RejectedInput(
+            "a duplicate closure must name the other case (e.g. TLC-00000123); "
+            f"no case {reference.strip() or '(none given)'!r}")
+    if other.pk == case.pk:
+        raise RejectedInput("a case cannot be a duplicate of itself")
+    if other.duplicate_of_id == case.pk:
+        raise RejectedInput(f"{other.reference} is already closed as a duplicate of this case")
+    return other
+
+
+@transaction.atomic
+def case_close(
+    *, actor: Any, case_id: int, reason: str, note: str = "", duplicate_of: str = "",
+) -> Case:
+    """Close the case with a reason.
+
+    Before an FIR a case may only be closed as not pursued (false positive, no actionable
+    information, duplicate of a named case); after an FIR with a closure report; after a
+    chargesheet when the court disposes of it. Outside jurisdiction is not a closure: transfer
+    the report instead.
+    """
+    case = _case_for_update(actor, case_id)
+    _refuse_closed(case)
+    if not reason:
+        raise RejectedInput("a case cannot be closed without a reason")
+    if reason not in Case.Closure.values:
+        raise RejectedInput(f"unknown closure reason {reason!r} (outside jurisdiction is a "
+                            "transfer of the report, not a closure)")
+    allowed = {
+        Case.Status.FIR: [Case.Closure.CLOSURE_REPORT],
+        Case.Status.CHARGESHEETED: [Case.Closure.DISPOSED],
+    }.get(Case.Status(case.status), list(Case.NOT_PURSUED))
+    if reason not in allowed:
+        raise RejectedInput(
+            f"a case that is {case.get_status_display().lower()} can be closed only as: "
+            + ", ".join(str(Case.Closure(r).label) for r in allowed))
+    data: dict[str, Any] = {"reason": reason, "from": case.status}
+    fields = ["closure_reason", "closure_note", "closed_at"]
+    if reason == Case.Closure.DUPLICATE:
+        case.duplicate_of = _duplicate_target(case, duplicate_of)
+        data["duplicate_of"] = case.duplicate_of.reference
+        fields.append("duplicate_of")
+    case.closure_reason, case.closure_note = reason, note.strip()
+    case.closed_at = timezone.now()
+    _move(case, Case.Status.CLOSED, extra=fields)
+    audit_record(actor=actor, action="case.closed", obj=case, data=data)
+    return case
+
+
+@transaction.atomic
+def arrest_add(
+    *, actor: Any, case_id: int, person: str, arrested_on: date, note: str = "",
+) -> Arrest:
+    """A person arrested in the case (only after an FIR)."""
+    case = _case_for_update(actor, case_id)
+    _need(case, [Case.Status.FIR, Case.Status.CHARGESHEETED], "record an arrest")
+    person = person.strip()
+    if not person:
+        raise RejectedInput("say who was arrested")
+    _not_future(arrested_on, "the arrest date")
+    arrest = Arrest.objects.create(case=case, person=person, arrested_on=arrested_on,
+                                   note=note.strip(), recorded_by=_user(actor),
+                                   recorded_at=timezone.now())
+    audit_record(actor=actor, action="case.arrest", obj=case,
+                 data={"arrest": arrest.pk, "arrested_on": arrested_on.isoformat()})
+    return arrest
+
+
+@transaction.atomic
+def seizure_add(
+    *, actor: Any, case_id: int, seized_on: date, items: str, video_recorded: bool,
+) -> Seizure:
+    """Something seized in a search on the case."""
+    case = _case_for_update(actor, case_id)
+    _refuse_closed(case)
+    items = items.strip()
+    if not items:
+        raise RejectedInput("say what was seized")
+    _not_future(seized_on, "the seizure date")
+    seizure = Seizure.objects.create(case=case, seized_on=seized_on, items=items,
+                                     video_recorded=video_recorded, recorded_by=_user(actor),
+                                     recorded_at=timezone.now())
+    audit_record(actor=actor, action="case.seizure", obj=case,
+                 data={"seizure": seizure.pk, "video_recorded": video_recorded})
+    return seizure
+
+
+@transaction.atomic
+def notice_add(
+    *, actor: Any, case_id: int, recipient_kind: str, recipient: str, sent_on: date,
+    due_on: date, section: str = "BNSS 94",
+) -> Notice:
+    """A notice sent to a platform or ISP to produce records, with its deadline."""
+    case = _case_for_update(actor, case_id)
+    _refuse_closed(case)
+    recipient = recipient.strip()
+    if recipient_kind not in Notice.Recipient.values:
+        raise RejectedInput("say whether the notice went to a platform, an ISP or another")
+    if not recipient:
+        raise RejectedInput("name the notice's recipient")
+    _not_future(sent_on, "the date sent")
+    if due_on < sent_on:
+        raise RejectedInput("the reply cannot be due before the notice was sent")
+    notice = Notice.objects.create(
+        case=case, section=section.strip() or "BNSS 94", recipient_kind=recipient_kind,
+        recipient=recipient, sent_on=sent_on, due_on=due_on, recorded_by=_user(actor),
+        recorded_at=timezone.now())
+    audit_record(actor=actor, action="case.notice", obj=case, data={
+        "notice": notice.pk, "recipient": recipient, "due_on": due_on.isoformat()})
+    return notice
+
+
+@transaction.atomic
+def notice_reply(*, actor: Any, notice_id: int, replied_on: date, reply: str) -> Notice:
+    """The recipient's reply to a notice (ends its being overdue)."""
+    notice = get_scoped_or_404(Notice.objects.select_for_update().select_related("case"),
+                               user=actor, action="report.view", pk=notice_id)
+    require(actor, "case.update", jurisdiction_id=notice.case.unit_id)
+    if notice.replied_on is not None:
+        raise RejectedInput("this notice's reply is already recorded")
+    _not_future(replied_on, "the reply date")
+    if replied_on < notice.sent_on:
+        raise RejectedInput("the reply cannot come before the notice was sent")
+    notice.replied_on, notice.reply = replied_on, reply.strip()
+    notice.save(update_fields=["replied_on", "reply"])
+    audit_record(actor=actor, action="case.notice_reply", obj=notice.case,
+                 data={"notice": notice.pk, "replied_on": replied_on.isoformat()})
+    return notice
+
+
+@transaction.atomic
+def checklist_item_set(*, actor: Any, item_id: int, done: bool, note: str = "") -> ChecklistItem:
+    """Mark an SOP step done (by whom, when) or not done again."""
+    item = get_scoped_or_404(ChecklistItem.objects.select_for_update().select_related("case"),
+                             user=actor, action="report.view", pk=item_id)
+    require(actor, "case.update", jurisdiction_id=item.case.unit_id)
+    _refuse_closed(item.case)
+    if done == (item.done_at is not None):
+        raise RejectedInput(f"'{item.title}' is already {'done' if done else 'not done'}")
+    item.done_at = timezone.now() if done else None
+    item.done_by = _user(actor) if done else None
+    item.note = note.strip()[:300]
+    item.save(update_fields=["done_at", "done_by", "note"])
+    audit_record(actor=actor, action="case.checklist", obj=item.case,
+                 data={"step": item.step, "done": done})
+    return item
+
+
+def _user(actor: Any) -> Any:
+    return actor if getattr(actor, "pk", None) else None
+
+
+# --- the catalogue of sections ---------------------------------------------------------------
+
+
+def legal_sections_seed() -> int:
+    """Create the starting catalogue of sections if missing (edited rows are kept)."""
+    created = 0
+    for position, (short, act, section, about) in enumerate(SECTIONS, 1):
+        _, made = LegalSection.objects.get_or_create(
+            short=short, section=section,
+            defaults={"act": act, "about": about, "position": position * 10})
+        created += int(made)
+    return created
+
+
+@transaction.atomic
+def legal_section_add(
+    *, actor: Any, short: str, act: str, section: str, about: str,
+) -> LegalSection:
+    """A new section in the national catalogue offered when registering FIRs."""
+    if not can_everywhere(actor, "sop.edit"):
+        raise NotPermitted("only the hub edits the catalogue of sections")
+    short, act, section = short.strip(), act.strip(), section.strip()
+    if not (short and act and section):
+        raise RejectedInput("give the act, its short name and the section")
+    if LegalSection.objects.filter(short=short, section=section).exists():
+        raise RejectedInput(f"{short} {section} is already in the catalogue")
+    top = LegalSection.objects.order_by("-position").values_list("position", flat=True).first()
+    row = LegalSection.objects.create(short=short, act=act, section=section,
+                                      about=about.strip(), position=(top or 0) + 10)
+    audit_record(actor=actor, action="legal_section.added", obj=row, data={"section": str(row)})
+    return row
+
+
+@transaction.atomic
+def legal_section_set_active(*, actor: Any, section_id: int, active: bool) -> LegalSection:
+    """Offer a section for new FIRs again, or retire it (FIRs already under it keep it)."""
+    if not can_everywhere(actor, "sop.edit"):
+        raise NotPermitted("only the hub edits the catalogue of sections")
+    row = LegalSection.objects.select_for_update().get(pk=section_id)
+    row.active = active
+    row.save(update_fields=["active"])
+    audit_record(actor=actor, action="legal_section.active", obj=row,
+                 data={"section": str(row), "active": active})
+    return row
