@@ -24,8 +24,13 @@ def ensure_ready(*, verbose: bool = False) -> bool:
 def seed_reference_data() -> None:
     from tipline.accounts.services import roles_seed
     from tipline.cases.services import legal_sections_seed
-    from tipline.geo.services import jurisdictions_seed
+    from tipline.geo.selectors import jurisdiction_cache_clear
+    from tipline.geo.services import jurisdictions_seed, units_seed
+    from tipline.geo.units import coverage_cache_clear
 
     jurisdictions_seed()
+    units_seed()
+    jurisdiction_cache_clear()
+    coverage_cache_clear()
     roles_seed()
     legal_sections_seed()

@@ -29,6 +29,10 @@ class Jurisdiction(models.Model):
     path = models.CharField(max_length=255, unique=True)
     #: other names and old codes this node is known by ("Orissa", "OR", "Bombay").
     aliases = models.JSONField(default=list, blank=True)
+    #: who receives the node's reports: a unit's officer in charge; on a state, its nodal officer
+    officer = models.CharField(max_length=200, blank=True, help_text="name and rank")
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=40, blank=True)
 
     class Meta:
         ordering = ["path"]
@@ -41,6 +45,42 @@ class Jurisdiction(models.Model):
         """The two-letter ISO 3166-2:IN code of the state this node is in, if any."""
         parts = self.path.strip("/").split("/")
         return parts[1] if len(parts) > 1 else None
+
+
+class Coverage(models.Model):
+    """One piece of a police unit's area: a district, a PIN code (or PIN prefix), or a city.
+
+    Routing asks which unit covers a resolved place (geo.units). A hub override (`override`)
+    wins over what the state declared; PIN beats city beats district within each. A district
+    nobody covers is its own district node's (the default cyber unit).
+    """
+
+    class Kind(models.TextChoices):
+        STATE = "state", "Whole state (override only)"
+        DISTRICT = "district", "District"
+        PIN = "pin", "PIN code or prefix (4110*)"
+        CITY = "city", "City or town"
+
+    scope_field = "unit"
+
+    unit = models.ForeignKey(Jurisdiction, on_delete=models.CASCADE, related_name="coverage")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    #: state code, district name (indian-pincode's spelling), PIN / "4110*", or folded city name
+    value = models.CharField(max_length=100)
+    #: the state the value is in (ISO code without "IN-"): city and district names repeat
+    state = models.CharField(max_length=2)
+    override = models.BooleanField(default=False, help_text="a hub override, not the state's")
+    reason = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["state", "kind", "value", "override"],
+                                    name="coverage_unique"),
+        ]
+
+    def __str__(self) -> str:
+        suffix = " (override)" if self.override else ""
+        return f"{self.unit_id}: {self.kind} {self.value}{suffix}"
 
 
 class ReportLocation(models.Model):
@@ -58,6 +98,8 @@ class ReportLocation(models.Model):
     country = models.CharField(max_length=2, blank=True, help_text="ISO 3166-1 alpha-2")
     state = models.CharField(max_length=2, blank=True, help_text="ISO 3166-2:IN without IN-")
     district = models.CharField(max_length=100, blank=True)
+    pin = models.CharField(max_length=6, blank=True)
+    city = models.CharField(max_length=100, blank=True)
     unit = models.ForeignKey(
         Jurisdiction, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
         help_text="the node resolution points at (routing may still hold the report back)",

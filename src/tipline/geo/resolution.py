@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from tipline.geo.locators import Candidate, Clues, locate_all
-from tipline.geo.selectors import jurisdiction_place
+from tipline.geo.units import unit_covering
 
 #: a rival place needs this much confidence behind it to count as a conflict
 CONFLICT_WEIGHT = 0.3
@@ -28,11 +28,13 @@ class Resolution:
     country: str | None  # ISO 3166-1 alpha-2
     state: str | None  # ISO 3166-2:IN code without "IN-"
     district: str | None  # as indian-pincode spells it
-    unit: str | None  # code of the jurisdiction node the report belongs to
+    unit: str | None  # code of the unit that covers the place (geo.units)
     confidence: float  # 0..1
     conflict: bool
     explanation: str
     candidates: tuple[Candidate, ...]
+    pin: str | None = None  # the surest PIN in the district, when a clue gave one
+    city: str | None = None  # the surest city name in the district
 
     @property
     def foreign(self) -> bool:
@@ -41,6 +43,7 @@ class Resolution:
     def as_json(self) -> dict[str, Any]:
         return {
             "country": self.country, "state": self.state, "district": self.district,
+            "pin": self.pin, "city": self.city,
             "unit": self.unit, "confidence": self.confidence, "conflict": self.conflict,
             "foreign": self.foreign, "explanation": self.explanation,
             "candidates": [asdict(c) for c in self.candidates],
@@ -64,6 +67,12 @@ def _votes(candidates: list[Candidate], key: Callable[[Candidate], str | None]) 
     for (_method, place), weight in best.items():
         weights[place] += weight
     return weights
+
+
+def _surest(candidates: list[Candidate], key: Callable[[Candidate], str | None]) -> str | None:
+    """The value of the surest candidate that has one."""
+    best = max((c for c in candidates if key(c)), key=lambda c: c.confidence, default=None)
+    return key(best) if best else None
 
 
 def _heaviest(weights: dict[str, float]) -> str | None:
@@ -112,7 +121,12 @@ def fuse(candidates: Iterable[Candidate]) -> Resolution:
     for method in methods:
         combined *= 1 - max(c.confidence for c in agreeing if c.method == method)
     confidence = round(max(best, 1 - combined) * (support / total), 3)
-    node = jurisdiction_place(state=state, district=district) if state else None
+    # the finer clues must agree on the district (an IP's city has none: it counts only
+    # when no district is known)
+    local = [c for c in agreeing if state and (c.district == district if district else True)]
+    pin = _surest(local, lambda c: c.pin)
+    city = _surest(local, lambda c: c.city)
+    node = unit_covering(state=state, district=district, pin=pin, city=city)
     unit = node.code if node else None
     where = ", ".join(p for p in [(district or "").title(), state, country] if p)
     lines = "; ".join(_line(c) for c in every)
@@ -122,5 +136,6 @@ def fuse(candidates: Iterable[Candidate]) -> Resolution:
         verdict = "agree"
     else:
         verdict = "single method"
+    routed = f" -> {node.name}" if node and node.kind != "state" else ""
     return Resolution(country, state, district, unit, confidence, conflict,
-                      f"{where}: {lines}; {verdict}.", every)
+                      f"{where}{routed}: {lines}; {verdict}.", every, pin, city)

@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 import indian_pincode
 from django.db import transaction
 
+from tipline.accounts.policies import can_everywhere
+from tipline.audit.services import audit_record
+from tipline.core.errors import NotPermitted, RejectedInput
 from tipline.geo.data import PINCODE_STATE_NAMES, STATE_ALIASES, STATE_NAMES, fold
-from tipline.geo.models import Jurisdiction
-from tipline.geo.selectors import jurisdiction_cache_clear
+from tipline.geo.models import Coverage, Jurisdiction
+from tipline.geo.selectors import jurisdiction_cache_clear, jurisdiction_tree
+from tipline.geo.unit_files import unit_rows_parse
+from tipline.geo.units import coverage_cache_clear
 
 
 def _slug(name: str) -> str:
@@ -61,3 +69,107 @@ def jurisdictions_seed() -> int:
     created += len(districts)
     transaction.on_commit(jurisdiction_cache_clear)
     return created
+
+
+@dataclass(frozen=True)
+class UnitsImported:
+    created: int
+    updated: int
+    coverage: int  # coverage rows written
+
+    def summary(self) -> str:
+        return (f"units: {self.created} created, {self.updated} updated, "
+                f"{self.coverage} coverage rules")
+
+
+def units_import(*, actor: Any, text: str, only_missing: bool = False) -> UnitsImported:
+    """Apply a units CSV (geo.unit_files): all of it, or nothing when any row is wrong.
+
+    Each unit in the file gets the contacts and the coverage the file gives it (its earlier
+    declared coverage is replaced; hub overrides stay). Units the file does not name are left
+    as they are. `only_missing` (the built-in defaults) adds units that do not exist yet and
+    touches nothing else.
+    """
+    tree = jurisdiction_tree()
+    rows, errors = unit_rows_parse(text, tree=tree)
+    if only_missing:
+        rows = [r for r in rows if r.kind == "unit" and r.code not in tree.by_code]
+    in_file = {r.code for r in rows}
+    for row in rows:
+        for kind, value in row.coverage():
+            other = (Coverage.objects.filter(state=row.state, kind=kind, override=False)
+                     .filter(value__iexact=value).exclude(unit__code__in=in_file)
+                     .select_related("unit").first())
+            if other is not None:
+                errors.append(f"{row.code}: {kind} {value} is already covered by "
+                              f"{other.unit.code}; include that unit in the file too")
+    if errors:
+        raise RejectedInput("the units file was not applied:\n" + "\n".join(errors))
+    created = updated = coverage = 0
+    with transaction.atomic():
+        for row in rows:
+            node = Jurisdiction.objects.filter(code=row.code).first()
+            if node is None:
+                state = Jurisdiction.objects.get(code=f"IN-{row.state}")
+                node = Jurisdiction.objects.create(
+                    code=row.code, name=row.name, kind=Jurisdiction.Kind.UNIT, parent=state,
+                    path=f"{state.path}{row.code.split('-', 2)[2]}/", officer=row.officer,
+                    email=row.email, phone=row.phone)
+                created += 1
+            else:
+                node.officer, node.email, node.phone = row.officer, row.email, row.phone
+                if row.kind == "unit" and row.name:
+                    node.name = row.name
+                node.save(update_fields=["officer", "email", "phone", "name"])
+                updated += 1
+            Coverage.objects.filter(unit=node, override=False).delete()
+            Coverage.objects.bulk_create([
+                Coverage(unit=node, kind=kind, value=value.upper() if kind == "district"
+                         else value, state=row.state) for kind, value in row.coverage()])
+            coverage += len(row.coverage())
+        if rows and actor is not None:
+            audit_record(actor=actor, action="units.imported", data={
+                "units": sorted(in_file), "created": created, "updated": updated,
+                "coverage": coverage})
+        transaction.on_commit(jurisdiction_cache_clear)
+        transaction.on_commit(coverage_cache_clear)
+    return UnitsImported(created, updated, coverage)
+
+
+def units_seed() -> int:
+    """Add the built-in police units (geo/units.csv) that do not exist yet."""
+    text = (Path(__file__).parent / "units.csv").read_text(encoding="utf-8")
+    jurisdiction_cache_clear()
+    return units_import(actor=None, text=text, only_missing=True).created
+
+
+@transaction.atomic
+def coverage_override(*, actor: Any, state: str, kind: str, value: str, unit_code: str | None,
+                      reason: str) -> Coverage | None:
+    """A hub override: reports from this place go to `unit_code` whatever the state declared
+    (`unit_code` None removes the override). Audited with its reason."""
+    if not can_everywhere(actor, "report.assign"):
+        raise NotPermitted("only the hub may override routing rules")
+    state = state.strip().upper()
+    if f"IN-{state}" not in jurisdiction_tree().by_code:
+        raise RejectedInput(f"unknown state {state!r}")
+    if kind not in Coverage.Kind.values:
+        raise RejectedInput(f"kind must be one of {', '.join(Coverage.Kind.values)}")
+    if len(reason.strip()) < 5:
+        raise RejectedInput("give the reason for the override")
+    value = value.strip().upper() if kind != "pin" else value.strip()
+    if kind == "state":
+        value = state
+    Coverage.objects.filter(state=state, kind=kind, value=value, override=True).delete()
+    rule = None
+    if unit_code:
+        unit = Jurisdiction.objects.filter(code=unit_code.strip().upper()).first()
+        if unit is None or unit.kind not in (Jurisdiction.Kind.UNIT, Jurisdiction.Kind.DISTRICT,
+                                             Jurisdiction.Kind.STATE):
+            raise RejectedInput(f"no unit {unit_code!r}")
+        rule = Coverage.objects.create(unit=unit, kind=kind, value=value, state=state,
+                                       override=True, reason=reason.strip())
+    audit_record(actor=actor, action="routing.override", data={
+        "state": state, "kind": kind, "value": value, "unit": unit_code, "reason": reason})
+    transaction.on_commit(coverage_cache_clear)
+    return rule

@@ -24,8 +24,8 @@ from tipline.geo.resolution import Resolution, resolve
 from tipline.geo.selectors import jurisdiction_tree
 from tipline.intake.models import Report
 
-LOCATION_COLUMNS = ("report", "country", "state", "district", "unit", "confidence", "conflict",
-                    "explanation", "candidates", "resolved_at")
+LOCATION_COLUMNS = ("report", "country", "state", "district", "pin", "city", "unit",
+                    "confidence", "conflict", "explanation", "candidates", "resolved_at")
 
 
 def placement(result: Resolution) -> tuple[int, str]:
@@ -60,7 +60,7 @@ def reports_route(*, report_ids: Sequence[int], actor: Any) -> Counter[str]:
         unit = tree.by_code.get(result.unit or "")
         locations.append((
             rid, result.country or "", result.state or "", result.district or "",
-            unit.id if unit else None, result.confidence, result.conflict,
+            result.pin or "", (result.city or "")[:100], unit.id if unit else None, result.confidence, result.conflict,
             result.explanation[:5000], [dict(vars(c)) for c in result.candidates], now))
         status = Report.Status.ROUTED if outcome == "unit" else Report.Status.NEW
         placements.append((node_id, status.value, rid))

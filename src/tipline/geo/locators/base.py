@@ -29,6 +29,7 @@ class Candidate:
     state: str | None = None  # ISO 3166-2:IN code without "IN-", e.g. "MH"
     district: str | None = None  # district name as indian-pincode spells it, e.g. "BEED"
     city: str | None = None
+    pin: str | None = None  # the PIN code the candidate rests on (given, or the nearest office)
     latitude: float | None = None
     longitude: float | None = None
     precision: str = "country"  # one of PRECISIONS

@@ -91,7 +91,7 @@ def gps_candidates(lat: float, lon: float) -> tuple[Candidate, ...]:
     pin, km, place = found
     far = "; far from any: perhaps at sea or abroad" if km > FAR_KM else ""
     if place is not None:
-        return (make(country="IN", state=place.state, district=place.district,
+        return (make(country="IN", state=place.state, district=place.district, pin=pin,
                      precision="point", confidence=distance_confidence(km),
                      note=f"nearest post office {km:.1f} km away (PIN {pin}){far}"),)
     places = pin_places(pin) or ()
@@ -100,7 +100,7 @@ def gps_candidates(lat: float, lon: float) -> tuple[Candidate, ...]:
                      note=f"nearest post office {km:.1f} km away (PIN {pin}), no district{far}"),)
     share = distance_confidence(km) / len(places)
     return tuple(
-        make(country="IN", state=p.state, district=p.district, precision="point",
+        make(country="IN", state=p.state, district=p.district, pin=pin, precision="point",
              confidence=round(share, 3),
              note=f"nearest post office {km:.1f} km away (PIN {pin}, "
                   f"spanning {len(places)} districts){far}")

@@ -167,7 +167,7 @@ def pin_candidates(pin: str, source: str, method: str = "pin") -> list[Candidate
             notes.append(f"PIN {pin} starts with {pin[0]}, {zone}: the directory may be wrong")
         out.append(Candidate(
             method=method, clue=clue, country="IN", state=place.state,
-            district=place.district, latitude=centroid.get("latitude"),
+            district=place.district, pin=pin, latitude=centroid.get("latitude"),
             longitude=centroid.get("longitude"), precision="pin",
             confidence=round(confidence, 3), note="; ".join(notes),
         ))

@@ -78,7 +78,7 @@ def test_locate_command_json(tree: None) -> None:
     data: dict[str, Any] = json.loads(out.getvalue())
     assert {"country", "state", "district", "unit", "confidence", "conflict", "explanation",
             "candidates"} <= set(data)
-    assert (data["country"], data["state"], data["unit"]) == ("IN", "MH", "IN-MH-MUMBAI")
+    assert (data["country"], data["state"], data["unit"]) == ("IN", "MH", "IN-MH-CP-MUMBAI")
     assert data["conflict"] is False and 0 < data["confidence"] <= 1
     assert len(data["candidates"]) >= 2
 
