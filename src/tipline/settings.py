@@ -71,6 +71,20 @@ GEOIP_MAX_AGE_DAYS = env_int(
     "GEOIP_MAX_AGE_DAYS", 365, "warn when the IP City database is older than this many days"
 )
 
+#: Offline classifiers (media/classifiers/fusion.py): where a detector's output starts to count
+#: in the risk score that orders the review queue. Percentages.
+CLASSIFY_EXPOSED_LABELS = env_list(
+    "TIPLINE_CLASSIFY_EXPOSED_LABELS",
+    ["FEMALE_GENITALIA_EXPOSED", "MALE_GENITALIA_EXPOSED", "ANUS_EXPOSED", "BUTTOCKS_EXPOSED",
+     "FEMALE_BREAST_EXPOSED"],
+    "NudeNet labels that count as exposed regions")
+CLASSIFY_EXPOSED_MIN_PERCENT = env_int(
+    "TIPLINE_CLASSIFY_EXPOSED_MIN_PERCENT", 50, "lowest NudeNet score counted as exposure")
+CLASSIFY_MINOR_MIN_PERCENT = env_int(
+    "TIPLINE_CLASSIFY_MINOR_MIN_PERCENT", 50, "P(age < 18) from which a face counts as a minor")
+CLASSIFY_DISTRESS_MIN_PERCENT = env_int(
+    "TIPLINE_CLASSIFY_DISTRESS_MIN_PERCENT", 50, "fear + sad + angry from which distress counts")
+
 INSTALLED_APPS = [
     "django.contrib.auth",
     "django.contrib.contenttypes",
