@@ -37,7 +37,8 @@ def main() -> None:
     generate_export(out_zip=export, ground_truth_csv=truth, reports=args.n, seed=args.seed)
     ingest_paths(paths=[export], actor=system_user("bench"))
     started = time.perf_counter()
-    count, outcomes = reports_route_pending(actor=system_user("bench"))
+    ids, outcomes = reports_route_pending(actor=system_user("bench"))
+    count = len(ids)
     routed = time.perf_counter()
     linked, clusters = clusters_rebuild(actor=system_user("bench"))
     elapsed = time.perf_counter() - started

@@ -16,9 +16,15 @@ COMMANDS: dict[str, str] = {
     "demo": "generate and import a synthetic NCMEC export, create demo users",
     "audit": "verify the audit chain",
     "route": "resolve and place every report not yet routed (national queue for conflicts)",
+    "dispatch": "build an encrypted packet of routed reports for a unit or a state",
+    "cases": "case register: `cases export --out FILE.xlsx [--state XX | --unit CODE]`",
+    "units": "police units, their areas and contacts (CSV import/export) and routing overrides",
     "locate": "resolve a location from clues (IP, PIN, GPS, address, phone) and explain it",
     "bootstrap": "create, migrate and seed the database (runs on its own when needed)",
     "createuser": "create a user with a role over a jurisdiction",
+    "hash": "print a file's MD5, SHA-1, SHA-256 and PDQ with its quality",
+    "hashes": "hash banks: import a hash list, export as VICS JSON, list banks",
+    "scan": "re-scan files against the hash banks (all, a batch, a bank, a date range)",
 }
 
 NO_BOOTSTRAP = {"help", "--help", "-h", "makemigrations", "check", "version", "--version"}

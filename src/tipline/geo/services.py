@@ -131,8 +131,10 @@ def units_import(*, actor: Any, text: str, only_missing: bool = False) -> UnitsI
             audit_record(actor=actor, action="units.imported", data={
                 "units": sorted(in_file), "created": created, "updated": updated,
                 "coverage": coverage})
-        transaction.on_commit(jurisdiction_cache_clear)
-        transaction.on_commit(coverage_cache_clear)
+        # cleared now for this transaction's own reads, and again once others can see it
+        for clear in (jurisdiction_cache_clear, coverage_cache_clear):
+            clear()
+            transaction.on_commit(clear)
     return UnitsImported(created, updated, coverage)
 
 
@@ -148,7 +150,8 @@ def coverage_override(*, actor: Any, state: str, kind: str, value: str, unit_cod
                       reason: str) -> Coverage | None:
     """A hub override: reports from this place go to `unit_code` whatever the state declared
     (`unit_code` None removes the override). Audited with its reason."""
-    if not can_everywhere(actor, "report.assign"):
+    # the command line (a system actor) speaks for the hub's operators
+    if not getattr(actor, "is_system", False) and not can_everywhere(actor, "report.assign"):
         raise NotPermitted("only the hub may override routing rules")
     state = state.strip().upper()
     if f"IN-{state}" not in jurisdiction_tree().by_code:
@@ -171,5 +174,6 @@ def coverage_override(*, actor: Any, state: str, kind: str, value: str, unit_cod
                                        override=True, reason=reason.strip())
     audit_record(actor=actor, action="routing.override", data={
         "state": state, "kind": kind, "value": value, "unit": unit_code, "reason": reason})
+    coverage_cache_clear()
     transaction.on_commit(coverage_cache_clear)
     return rule

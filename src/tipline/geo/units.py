@@ -20,8 +20,9 @@ import time
 from dataclasses import dataclass
 
 from tipline.geo.data import fold
-from tipline.geo.models import Coverage
+from tipline.geo.models import Coverage, Jurisdiction
 from tipline.geo.selectors import Node, jurisdiction_place, jurisdiction_tree
+from tipline.geo.unit_files import UnitRow
 
 COVERAGE_TTL_SECONDS = 30.0
 
@@ -88,3 +89,32 @@ def unit_covering(*, state: str | None, district: str | None = None, pin: str | 
         if hit is not None and hit in tree.by_id:
             return tree.by_id[hit]
     return jurisdiction_place(state=state, district=district)
+
+
+def unit_rows(*, state: str | None = None) -> list[UnitRow]:
+    """The units CSV's rows for one state or all: the state's nodal contact, its districts'
+    contacts, and every unit with the coverage it declared (hub overrides are not part of it)."""
+    nodes = Jurisdiction.objects.exclude(kind__in=[Jurisdiction.Kind.COUNTRY,
+                                                   Jurisdiction.Kind.STATION])
+    if state:
+        nodes = nodes.filter(path__startswith=f"IN/{state.upper()}/")
+    declared: dict[int, list[tuple[str, str]]] = {}
+    for unit_id, kind, value in (Coverage.objects.filter(override=False, unit__in=nodes)
+                                 .order_by("kind", "value").values_list("unit_id", "kind",
+                                                                         "value")):
+        declared.setdefault(unit_id, []).append((kind, value))
+    rows = []
+    for node in nodes.order_by("path"):
+        covers = declared.get(node.pk, [])
+        rows.append(UnitRow(
+            code=node.code, name=node.name, state=node.state_code or "", kind=node.kind,
+            districts=[v for k, v in covers if k == "district"],
+            pins=[v for k, v in covers if k == "pin"],
+            cities=[v for k, v in covers if k == "city"],
+            officer=node.officer, email=node.email, phone=node.phone))
+    return rows
+
+
+def coverage_overrides() -> list[Coverage]:
+    return list(Coverage.objects.filter(override=True).select_related("unit")
+                .order_by("state", "kind", "value"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 
 
@@ -18,6 +19,46 @@ class ReportCluster(models.Model):
         "intake.Report", on_delete=models.CASCADE, primary_key=True, related_name="cluster"
     )
     cluster = models.BigIntegerField(db_index=True)
+    #: the one unit that leads the cluster's enquiry (routing.clusters)
+    lead = models.ForeignKey("geo.Jurisdiction", null=True, blank=True,
+                             on_delete=models.SET_NULL, related_name="+")
 
     def __str__(self) -> str:
         return f"report {self.report_id} in cluster {self.cluster}"
+
+
+class ManualAssignment(models.Model):
+    """A person put the report where it is (a transfer or a queue decision): automatic
+    routing, such as a cluster's lead taking its reports, leaves it there."""
+
+    scope_field = "report__jurisdiction"
+
+    report = models.OneToOneField("intake.Report", on_delete=models.CASCADE, primary_key=True,
+                                  related_name="manual_assignment")
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField()
+    reason = models.TextField()
+
+    def __str__(self) -> str:
+        return f"report {self.report_id} placed by hand"
+
+
+class ClusterNotice(models.Model):
+    """Tells a unit that a report from its area went to the unit leading its cluster."""
+
+    scope_field = "unit"
+
+    unit = models.ForeignKey("geo.Jurisdiction", on_delete=models.CASCADE,
+                             related_name="cluster_notices")
+    report = models.ForeignKey("intake.Report", on_delete=models.CASCADE, related_name="+")
+    cluster = models.BigIntegerField()
+    lead = models.ForeignKey("geo.Jurisdiction", on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["unit", "report"],
+                                               name="cluster_notice_once")]
+        indexes = [models.Index(fields=["unit", "-created_at"], name="cluster_notice_unit")]
+
+    def __str__(self) -> str:
+        return f"{self.report_id} went from {self.unit_id} to {self.lead_id}"

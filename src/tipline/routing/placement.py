@@ -60,7 +60,8 @@ def reports_route(*, report_ids: Sequence[int], actor: Any) -> Counter[str]:
         unit = tree.by_code.get(result.unit or "")
         locations.append((
             rid, result.country or "", result.state or "", result.district or "",
-            result.pin or "", (result.city or "")[:100], unit.id if unit else None, result.confidence, result.conflict,
+            result.pin or "", (result.city or "")[:100], unit.id if unit else None,
+            result.confidence, result.conflict,
             result.explanation[:5000], [dict(vars(c)) for c in result.candidates], now))
         status = Report.Status.ROUTED if outcome == "unit" else Report.Status.NEW
         placements.append((node_id, status.value, rid))
@@ -74,15 +75,16 @@ def reports_route(*, report_ids: Sequence[int], actor: Any) -> Counter[str]:
 
 
 def reports_route_pending(*, actor: Any, progress: Progress | None = None,
-                          chunk: int = 500) -> tuple[int, Counter[str]]:
-    """Route every current report not yet routed, a chunk per transaction."""
+                          chunk: int = 500) -> tuple[list[int], Counter[str]]:
+    """Route every current report not yet routed, a chunk per transaction; returns their
+    ids and the outcomes."""
     ids = unrouted_report_ids()
     progress = progress or NullProgress()
     total: Counter[str] = Counter()
     for start in range(0, len(ids), chunk):
         total += reports_route(report_ids=ids[start:start + chunk], actor=actor)
         progress.update(done=min(start + chunk, len(ids)), total=len(ids))
-    return len(ids), total
+    return ids, total
 
 
 def outcome_summary(count: int, outcomes: Counter[str]) -> str:

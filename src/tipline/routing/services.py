@@ -1,16 +1,25 @@
-"""Writes of the routing step: assigning and transferring reports between units."""
+"""Writes of the routing step: routing what is new, and moving reports between units by hand."""
 
 from __future__ import annotations
 
+from collections import Counter
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from django.db import transaction
 
 from tipline.accounts.policies import can, get_scoped_or_404
 from tipline.audit.services import audit_record
+from tipline.cases.services import cases_open
 from tipline.core.errors import NotPermitted, RejectedInput
+from tipline.core.progress import Progress
 from tipline.geo.models import Jurisdiction
 from tipline.intake.models import Report
+from tipline.routing.clusters import clusters_assign
+from tipline.routing.linking import clusters_rebuild
+from tipline.routing.models import ManualAssignment
+from tipline.routing.placement import outcome_summary, reports_route_pending
 
 
 @transaction.atomic
@@ -38,6 +47,37 @@ def report_transfer(*, actor: Any, report_id: int, to_code: str, reason: str) ->
                                                              Jurisdiction.Kind.UNIT)
                      else Report.Status.NEW)
     report.save(update_fields=["jurisdiction", "status"])
+    ManualAssignment.objects.update_or_create(report=report, defaults={
+        "by": actor, "at": datetime.now(UTC), "reason": reason})
+    cases_open(actor=actor, report_ids=[report.pk])
     audit_record(actor=actor, action="report.transferred", obj=report, data={
         "from": source.code, "to": target.code, "reason": reason})
     return report
+
+
+@dataclass(frozen=True)
+class RoutingRun:
+    routed: int
+    outcomes: Counter[str]
+    linked: int
+    clusters: int
+    clusters_led: int
+    moved: int
+    cases: int
+
+    def summary(self) -> str:
+        return (f"{outcome_summary(self.routed, self.outcomes)}\n"
+                f"linked {self.linked} reports into {self.clusters} clusters; "
+                f"{self.clusters_led} led by one unit, {self.moved} reports moved to their "
+                f"cluster's lead\ncases opened or moved: {self.cases}")
+
+
+def routing_run(*, actor: Any, progress: Progress | None = None) -> RoutingRun:
+    """Route every report not yet routed (a chunk per transaction), re-link all reports,
+    give each cluster its lead unit, and open a case at the unit for each routed report."""
+    ids, outcomes = reports_route_pending(actor=actor, progress=progress)
+    linked, clusters = clusters_rebuild(actor=actor)
+    assignment = clusters_assign(actor=actor)
+    cases = cases_open(actor=actor, report_ids=[*ids, *assignment.moved])
+    return RoutingRun(len(ids), outcomes, linked, clusters, assignment.clusters_led,
+                      len(assignment.moved), cases)

@@ -116,17 +116,14 @@ class Command(BaseCommand):
         """Resolve and place the demo's reports, and say how right that was."""
         from tipline.accounts.services import system_user
         from tipline.geo.accuracy import routing_accuracy
-        from tipline.routing.linking import clusters_rebuild
-        from tipline.routing.placement import outcome_summary, reports_route_pending
+        from tipline.routing.services import routing_run
 
         bar = NullProgress() if quiet else TerminalProgress("routing")
-        count, outcomes = reports_route_pending(actor=system_user("router"), progress=bar)
+        run = routing_run(actor=system_user("router"), progress=bar)
         if isinstance(bar, TerminalProgress):
             bar.finish()
-        self.stdout.write(outcome_summary(count, outcomes))
+        self.stdout.write(run.summary())
         self.stdout.write(routing_accuracy(ground_truth_csv=truth_path).summary())
-        linked, clusters = clusters_rebuild(actor=system_user("router"))
-        self.stdout.write(f"linked {linked} reports into {clusters} clusters")
 
     def _import(self, zip_path: Path, actor: Any, *, quiet: bool) -> None:
         from tipline.intake.ingest import ingest_paths

@@ -8,14 +8,14 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from tipline.accounts.services import system_user
 from tipline.core.progress import NullProgress, TerminalProgress
-from tipline.routing.linking import clusters_rebuild
-from tipline.routing.placement import outcome_summary, reports_route_pending
+from tipline.routing.services import routing_run
 
 
 class Command(BaseCommand):
     help = ("Resolve each not-yet-routed report's location and place it (at its unit when "
             "the clues agree, else in the national queue: conflicting, foreign, unknown), "
-            "then link reports that share an identifier or an IP, port and time.")
+            "then link reports that share an identifier or an IP, port and time, give each "
+            "cluster one lead unit, and open a case at the unit for each routed report.")
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--quiet", action="store_true", help="no progress bar")
@@ -23,9 +23,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         bar = NullProgress() if options["quiet"] else TerminalProgress("routing")
         actor = system_user("router")
-        count, outcomes = reports_route_pending(actor=actor, progress=bar)
+        run = routing_run(actor=actor, progress=bar)
         if isinstance(bar, TerminalProgress):
             bar.finish()
-        self.stdout.write(outcome_summary(count, outcomes))
-        linked, clusters = clusters_rebuild(actor=actor)
-        self.stdout.write(f"linked {linked} reports into {clusters} clusters")
+        self.stdout.write(run.summary())
