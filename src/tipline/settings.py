@@ -60,6 +60,26 @@ LINK_MAX_SHARED_FILES = env_int(
     "TIPLINE_LINK_MAX_SHARED_FILES", 5,
     "a file hash carried by more reports than this (circulating material) links none of them")
 
+#: Dispatch: a packet not acknowledged this many days after it was built shows as overdue.
+DISPATCH_ACK_DAYS = env_int(
+    "TIPLINE_DISPATCH_ACK_DAYS", 3, "days a unit has to acknowledge a packet before it is overdue")
+
+#: Media scan: hashing, hash banks and matching (media app).
+MAX_IMAGE_PIXELS = env_int(
+    "TIPLINE_MAX_IMAGE_PIXELS", 100_000_000,
+    "images (and video frames) with more pixels are refused as decompression bombs")
+VIDEO_MAX_SECONDS = env_int(
+    "TIPLINE_VIDEO_MAX_SECONDS", 3 * 3600, "video frames past this second are not hashed")
+PDQ_MIN_QUALITY = env_int(
+    "TIPLINE_PDQ_MIN_QUALITY", 50, "PDQ hashes of lower quality are too weak to match on")
+VPDQ_MATCH_PERCENT = env_int(
+    "TIPLINE_VPDQ_MATCH_PERCENT", 80,
+    "a video matches a bank video when this share of its frames match (percent)")
+MAX_BANK_FILE_BYTES = env_int(
+    "TIPLINE_MAX_BANK_FILE_BYTES", 2 * 1024**3, "largest hash-list file accepted for import")
+SCAN_ON_IMPORT = env_bool(
+    "TIPLINE_SCAN_ON_IMPORT", True, "hash and match files as each import chunk commits")
+
 #: MaxMind-format City database for IP locations; default: the 2018 GeoLite2-City shipped
 #: inside maxminddb-geolite2 (stale: point this at a current database in production).
 GEOIP_CITY_DB = Path(env_str(

@@ -95,7 +95,9 @@ def _prepare(image: Image.Image) -> tuple[np.ndarray, float]:
     longest = max(width, height)
     factor = SIZE / longest
     resized = image.resize(
-        (max(1, round(width * factor)), max(1, round(height * factor))), Image.Resampling.BILINEAR
+        (max(1, round(width * factor)), max(1, round(height * factor))),
+        Image.Resampling.BILINEAR,
+        reducing_gap=2.0,
     )
     canvas = np.zeros((SIZE, SIZE, 3), dtype=np.float32)
     pixels = np.asarray(resized, dtype=np.float32)

@@ -19,6 +19,7 @@ from tipline.media.classifiers.types import ExpressionResult, FaceResult, Nudity
 
 #: Faces are looked for on a copy whose longer side is at most this (bounds dlib's time).
 FACE_MAX_SIDE = 800
+ORIENTATION = 0x0112  # the EXIF tag
 
 
 @dataclass(frozen=True)
@@ -57,7 +58,7 @@ def classify_many(
     expression on every image, exposed or not (to measure the worst case); the score is
     the same either way, as the fusion ignores faces without exposure."""
     limits = thresholds or Thresholds.from_settings()
-    rgb = [_as_rgb(image) for image in images]
+    rgb = [as_rgb(image) for image in images]
     nudity_model = cast(NudityDetector, detector("nudity"))
     face_model = cast(FaceAgeDetector, detector("faces"))
     expression_model = cast(ExpressionDetector, detector("expression"))
@@ -67,7 +68,7 @@ def classify_many(
         faces: tuple[FaceResult, ...] | None = None
         expressions: tuple[ExpressionResult, ...] | None = None
         if run_all or exposed_regions(nudity, limits):
-            pixels, factor = _face_pixels(image)
+            pixels, factor = face_pixels(image)
             found = face_model.faces(pixels)
             expressions = tuple(expression_model.expressions(pixels, [f.box for f in found]))
             faces = tuple(_rescale(face, factor) for face in found)
@@ -87,8 +88,10 @@ def classify_many(
     return assessments
 
 
-def _as_rgb(image: Image.Image) -> Image.Image:
-    oriented = ImageOps.exif_transpose(image)
+def as_rgb(image: Image.Image) -> Image.Image:
+    oriented = image
+    if image.getexif().get(ORIENTATION, 1) != 1:
+        oriented = ImageOps.exif_transpose(image)
     if oriented.mode == "RGB":
         return oriented
     if oriented.mode in ("RGBA", "LA", "PA") or "transparency" in oriented.info:
@@ -98,7 +101,7 @@ def _as_rgb(image: Image.Image) -> Image.Image:
     return oriented.convert("RGB")
 
 
-def _face_pixels(image: Image.Image) -> tuple[np.ndarray, float]:
+def face_pixels(image: Image.Image) -> tuple[np.ndarray, float]:
     """The RGB array faces are looked for in, and the factor back to image pixels."""
     longest = max(image.size)
     if longest <= FACE_MAX_SIDE:

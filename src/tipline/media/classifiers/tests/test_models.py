@@ -5,6 +5,7 @@ Images are generated (see `samples`) or read from the benign PDQ reference set i
 
 from __future__ import annotations
 
+import io
 import sys
 from pathlib import Path
 
@@ -17,7 +18,7 @@ from tipline.media.classifiers.base import DETECTORS, package_file
 from tipline.media.classifiers.expression import EMOTIONS
 from tipline.media.classifiers.faces import minor_probability
 from tipline.media.classifiers.fusion import Thresholds, exposed_regions
-from tipline.media.classifiers.pipeline import detector
+from tipline.media.classifiers.pipeline import ORIENTATION, as_rgb, detector
 from tipline.media.classifiers.samples import KINDS, benign_image
 
 ROOT = Path(__file__).resolve().parents[5]
@@ -133,3 +134,32 @@ def test_any_pillow_mode_is_assessed(mode: str) -> None:
     assert assessment.score < 0.1
     limits = Thresholds.from_settings()
     assert exposed_regions(assessment.nudity, limits) == []
+
+
+def test_a_counted_region_runs_faces_and_expression() -> None:
+    """No test image may show nudity, so a harmless label NudeNet finds on the benign pen and
+    coaster photo (BUTTOCKS_COVERED) is counted as 'exposure' for this test only."""
+    path = PDQ / "pen-and-coaster.png"
+    if not path.exists():
+        pytest.skip(f"the PDQ reference set is not at {PDQ}")
+    with Image.open(path) as image:
+        image.load()
+    counting = Thresholds(frozenset({"BUTTOCKS_COVERED"}), 0.2, 0.5, 0.5)
+    assessment = classify_image(image, thresholds=counting)
+    assert assessment.reasons.startswith("exposed regions: ")
+    assert assessment.reasons != "exposed regions: 0"
+    assert assessment.faces is not None and assessment.expressions is not None
+    assert set(assessment.model_versions) == {"nudity", "faces", "expression"}
+    assert 0.35 <= assessment.score <= 1.0
+    assert classify_image(image).score < 0.1  # with the real labels it is nothing
+
+
+def test_exif_orientation_is_applied() -> None:
+    image = benign_image(1, size=(400, 200))
+    exif = Image.Exif()
+    exif[ORIENTATION] = 6  # rotate 90 degrees to display
+    buffer = io.BytesIO()
+    image.save(buffer, format="JPEG", exif=exif)
+    with Image.open(buffer) as stored:
+        assert as_rgb(stored).size == (200, 400)
+        assert as_rgb(image).size == (400, 200)

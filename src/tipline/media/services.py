@@ -1,0 +1,432 @@
+"""Writes of the media scan: hashing and matching files, hash banks and their imports.
+
+Hashing is CPU work done outside transactions; each chunk of files is then written (signals,
+scans, matches, the reports' media priority) in one transaction with its audit event.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Count, Max
+
+from tipline.accounts.policies import require
+from tipline.audit.services import Entry, audit_record, audit_record_many
+from tipline.core.blobs import blob_exists, blob_read
+from tipline.core.errors import RejectedInput
+from tipline.core.progress import NullProgress, Progress
+from tipline.intake.models import ReportFile
+from tipline.media.banks import ParsedEntry, format_for, format_named
+from tipline.media.hashing import FileHashes, file_hashes
+from tipline.media.index import PdqIndex, pdq_matrix
+from tipline.media.matching import Found, matches_for
+from tipline.media.models import (
+    BankEntry,
+    FileScan,
+    FileSignal,
+    HashBank,
+    Match,
+    MediaKind,
+    ReportMedia,
+)
+
+log = logging.getLogger(__name__)
+SCAN_CHUNK = 200
+ENTRY_CHUNK = 5000
+_HEX = {"md5": 32, "sha1": 40, "sha256": 64, "pdq": 64}
+
+
+def _check(actor: Any, action: str) -> None:
+    """People need the action; the system's own workers (inactive system users) act freely."""
+    if actor is None or getattr(actor, "is_system", False):
+        return
+    require(actor, action)
+
+
+# ---------------------------------------------------------------- files
+
+
+@dataclass
+class ScanResult:
+    """What one scan did."""
+
+    files: int = 0
+    hashed: int = 0
+    failed: int = 0
+    matches: int = 0
+    reports: set[int] = field(default_factory=set)
+
+
+def files_scan(*, actor: Any, file_ids: Sequence[int], rehash: bool = False,
+               progress: Progress | None = None) -> ScanResult:
+    """Hash the files not hashed yet (all of them with `rehash`) and match them against the
+    enabled banks; record matches and raise their reports' media priority."""
+    _check(actor, "bank.manage")
+    progress = progress or NullProgress()
+    result = ScanResult()
+    ids = sorted(set(file_ids))
+    for start in range(0, len(ids), SCAN_CHUNK):
+        _scan_chunk(actor, ids[start: start + SCAN_CHUNK], rehash=rehash, result=result)
+        progress.update(done=min(start + SCAN_CHUNK, len(ids)), total=len(ids))
+    return result
+
+
+def _scan_chunk(actor: Any, ids: list[int], *, rehash: bool, result: ScanResult) -> None:
+    rows = list(ReportFile.objects.filter(pk__in=ids).values_list(
+        "pk", "report_id", "md5", "sha1", "sha256", "stored"))
+    done = set() if rehash else set(
+        FileScan.objects.filter(file_id__in=ids).values_list("file_id", flat=True))
+    hashed: dict[int, FileHashes] = {}
+    for pk, _report, _md5, _sha1, sha256, stored in rows:
+        if pk in done or not stored or not sha256 or not blob_exists(sha256):
+            continue
+        try:
+            hashed[pk] = file_hashes(blob_read(sha256))
+        except Exception as exc:  # noqa: BLE001 - one bad file must not stop a scan
+            log.warning("file %s could not be hashed: %s", pk, exc)
+            hashed[pk] = FileHashes("", "", "", 0, error=f"could not be read: {exc}"[:500])
+    now = datetime.now(UTC)
+    with transaction.atomic():
+        _write_signals(hashed, now=now)
+        report_of = {r[0]: r[1] for r in rows}
+        found, safe = matches_for([(r[0], r[2], r[3], r[4]) for r in rows])
+        _write_matches(found, safe, report_of=report_of, now=now)
+        reports = {r[1] for r in rows}
+        reports_refresh(report_ids=reports)
+        audit_record_many(actor=actor, entries=_scan_events(rows, hashed, found, safe,
+                                                            report_of))
+    result.files += len(rows)
+    result.hashed += sum(1 for h in hashed.values() if not h.error)
+    result.failed += sum(1 for h in hashed.values() if h.error)
+    result.matches += len(found)
+    result.reports |= {report_of[f.file_id] for f in found}
+
+
+def _write_signals(hashed: dict[int, FileHashes], *, now: datetime) -> None:
+    if not hashed:
+        return
+    FileSignal.objects.filter(file_id__in=list(hashed)).delete()
+    FileSignal.objects.bulk_create([
+        FileSignal(file_id=pk, pdq=s.hash, quality=s.quality, timestamp=s.timestamp)
+        for pk, h in hashed.items() for s in h.pdq
+    ], batch_size=500)
+    FileScan.objects.bulk_create(
+        [FileScan(file_id=pk, media=h.media, scanned_at=now, error=h.error[:500])
+         for pk, h in hashed.items()],
+        update_conflicts=True, unique_fields=["file"],
+        update_fields=["media", "scanned_at", "error"],
+    )
+
+
+def _write_matches(found: Sequence[Found], safe: set[int], *, report_of: dict[int, int],
+                   now: datetime) -> None:
+    if not found:
+        return
+    safe_banks = set(HashBank.objects.filter(kind=HashBank.Kind.SAFELIST)
+                     .values_list("pk", flat=True))
+    Match.objects.bulk_create(
+        [Match(file_id=f.file_id, report_id=report_of[f.file_id], entry_id=f.entry_id,
+               bank_id=f.bank_id, how=f.how, distance=f.distance, frame_share=f.frame_share,
+               suppressed=f.file_id in safe and f.bank_id not in safe_banks, matched_at=now)
+         for f in found],
+        update_conflicts=True, unique_fields=["file", "entry"],
+        update_fields=["how", "distance", "frame_share", "suppressed", "matched_at"],
+        batch_size=500,
+    )
+
+
+def _scan_events(rows: list[tuple[Any, ...]], hashed: dict[int, FileHashes],
+                 found: Sequence[Found], safe: set[int],
+                 report_of: dict[int, int]) -> list[Entry]:
+    per_report: dict[int, list[list[Any]]] = defaultdict(list)
+    for f in found:
+        per_report[report_of[f.file_id]].append(
+            [f.file_id, f.entry_id, f.bank_id, f.how, f.distance, f.file_id in safe])
+    events = [Entry(action="media.matched", object_type="intake.report", object_id=str(rid),
+                    data={"matches": m}) for rid, m in sorted(per_report.items())]
+    events.append(Entry(action="media.scanned", object_type="intake.reportfile",
+                        data={"files": [r[0] for r in rows], "hashed": len(hashed),
+                              "failed": sorted(k for k, h in hashed.items() if h.error),
+                              "matches": len(found)}))
+    return events
+
+
+def reports_refresh(*, report_ids: Iterable[int]) -> None:
+    """Recompute each report's media summary (priority, matches, categories) from its matches.
+
+    Only live matches count: not suppressed, entry not deleted, bank enabled and not a safelist.
+    """
+    ids = sorted(set(report_ids))
+    if not ids:
+        return
+    now = datetime.now(UTC)
+    live = (Match.objects.filter(report_id__in=ids, entry__deleted=False, bank__enabled=True,
+                                 bank__kind=HashBank.Kind.NORMAL))
+    summary: dict[int, dict[str, Any]] = {
+        rid: {"priority": 0, "matches": 0, "suppressed": 0, "categories": set()} for rid in ids}
+    for rid, suppressed, confirmed, category in live.values_list(
+            "report_id", "suppressed", "bank__confirmed", "entry__category"):
+        s = summary[rid]
+        if suppressed:
+            s["suppressed"] += 1
+            continue
+        s["matches"] += 1
+        s["priority"] = max(s["priority"], 2 if confirmed else 1)
+        if category:
+            s["categories"].add(category)
+    scanned = dict(FileScan.objects.filter(file__report_id__in=ids).values("file__report_id")
+                   .annotate(n=Count("pk")).values_list("file__report_id", "n"))
+    risk = dict(FileScan.objects.filter(file__report_id__in=ids, risk_score__isnull=False)
+                .values("file__report_id").annotate(r=Max("risk_score"))
+                .values_list("file__report_id", "r"))
+    ReportMedia.objects.bulk_create(
+        [ReportMedia(report_id=rid, priority=s["priority"], matches=s["matches"],
+                     suppressed=s["suppressed"],
+                     categories=", ".join(sorted(s["categories"]))[:300],
+                     files_scanned=scanned.get(rid, 0), risk_score=risk.get(rid),
+                     updated_at=now) for rid, s in summary.items()],
+        update_conflicts=True, unique_fields=["report"],
+        update_fields=["priority", "matches", "suppressed", "categories", "files_scanned",
+                       "risk_score", "updated_at"],
+    )
+
+
+def reports_scan_enqueue(*, report_ids: Sequence[int]) -> None:
+    """Queue the scan of newly imported reports' files (called after an import chunk commits)."""
+    if not settings.SCAN_ON_IMPORT or not report_ids:
+        return
+    from tipline.media.tasks import reports_scan_task
+
+    reports_scan_task.enqueue(report_ids=list(report_ids))
+
+
+def reports_scan(*, actor: Any, report_ids: Sequence[int]) -> ScanResult:
+    """Hash and match every file of the reports."""
+    ids = list(ReportFile.objects.filter(report_id__in=list(report_ids))
+               .values_list("pk", flat=True))
+    return files_scan(actor=actor, file_ids=ids)
+
+
+# ---------------------------------------------------------------- banks
+
+
+@transaction.atomic
+def bank_create(*, actor: Any, name: str, kind: str = HashBank.Kind.NORMAL,
+                pdq_threshold: int = 31, confirmed: bool = True,
+                category_map: dict[str, str] | None = None, description: str = "") -> HashBank:
+    """A new, enabled hash bank."""
+    _check(actor, "bank.manage")
+    if kind not in HashBank.Kind.values:
+        raise RejectedInput(f"bank kind must be one of {', '.join(HashBank.Kind.values)}")
+    if not 0 <= pdq_threshold <= 64:
+        raise RejectedInput("PDQ threshold must be between 0 and 64")
+    if HashBank.objects.filter(name=name).exists():
+        raise RejectedInput(f"a bank named {name!r} exists already")
+    bank = HashBank.objects.create(name=name[:100], kind=kind, pdq_threshold=pdq_threshold,
+                                   confirmed=confirmed, category_map=category_map or {},
+                                   description=description[:500])
+    audit_record(actor=actor, action="bank.created", obj=bank, data={
+        "name": bank.name, "kind": kind, "pdq_threshold": pdq_threshold,
+        "confirmed": confirmed, "category_map": bank.category_map})
+    return bank
+
+
+@transaction.atomic
+def bank_configure(*, actor: Any, bank: HashBank, enabled: bool | None = None,
+                   pdq_threshold: int | None = None,
+                   category_map: dict[str, str] | None = None) -> HashBank:
+    """Change how a bank matches: enabled, PDQ threshold, category table."""
+    _check(actor, "bank.manage")
+    changed: dict[str, Any] = {}
+    if enabled is not None:
+        bank.enabled = changed["enabled"] = enabled
+    if pdq_threshold is not None:
+        if not 0 <= pdq_threshold <= 64:
+            raise RejectedInput("PDQ threshold must be between 0 and 64")
+        bank.pdq_threshold = changed["pdq_threshold"] = pdq_threshold
+    if category_map is not None:
+        bank.category_map = changed["category_map"] = category_map
+    if changed:
+        bank.save(update_fields=list(changed))
+        audit_record(actor=actor, action="bank.configured", obj=bank, data=changed)
+        reports_refresh(report_ids=Match.objects.filter(bank=bank)
+                        .values_list("report_id", flat=True).distinct())
+    return bank
+
+
+@dataclass
+class BankImport:
+    """Counts of one hash-list import."""
+
+    format: str = ""
+    added: int = 0
+    deleted: int = 0
+    skipped: int = 0
+    invalid: int = 0
+    first_id: int | None = None
+    retro: ScanResult | None = None
+
+
+def _clean(entry: ParsedEntry) -> ParsedEntry | None:
+    """The entry with its hashes lower-cased, or None if any hash is malformed or none given."""
+    any_hash = False
+    for name, length in _HEX.items():
+        value = getattr(entry, name).strip().lower()
+        if value:
+            if len(value) != length or any(c not in "0123456789abcdef" for c in value):
+                return None
+            any_hash = True
+        setattr(entry, name, value)
+    return entry if any_hash or entry.deleted else None
+
+
+def bank_import(*, actor: Any, bank: HashBank, path: Path, format_name: str | None = None,
+                retro_hunt: bool = True, progress: Progress | None = None) -> BankImport:
+    """Read a hash list into the bank (deletions flag entries), then match the new entries
+    against the files already held (retro-hunt)."""
+    _check(actor, "bank.manage")
+    progress = progress or NullProgress()
+    size = path.stat().st_size
+    if size > settings.MAX_BANK_FILE_BYTES:
+        raise RejectedInput(f"{path.name}: {size} bytes is over the limit of "
+                            f"{settings.MAX_BANK_FILE_BYTES}")
+    with path.open("rb") as fh:
+        head = fh.read(8192)
+    fmt = format_named(format_name) if format_name else format_for(head, path.name)
+    if fmt is None:
+        raise RejectedInput(f"{path.name}: unknown hash-list format"
+                            + (f" {format_name!r}" if format_name else ""))
+    counts = BankImport(format=fmt.name)
+    buffer: list[ParsedEntry] = []
+    with path.open("rb") as fh:
+        for parsed in fmt.entries(fh):
+            buffer.append(parsed)
+            if len(buffer) >= ENTRY_CHUNK:
+                _import_chunk(actor, bank, buffer, counts, source=path.name)
+                buffer = []
+                progress.update(done=counts.added + counts.deleted + counts.invalid)
+        _import_chunk(actor, bank, buffer, counts, source=path.name)
+    progress.update(done=counts.added + counts.deleted + counts.invalid)
+    if retro_hunt and counts.first_id is not None:
+        counts.retro = bank_retrohunt(actor=actor, bank=bank, since_id=counts.first_id)
+    return counts
+
+
+def bank_entries_add(*, actor: Any, bank: HashBank, entries: Sequence[ParsedEntry],
+                     source: str = "") -> BankImport:
+    """Add entries to a bank (used by imports and by review decisions), without retro-hunt."""
+    _check(actor, "bank.manage")
+    counts = BankImport(format="direct")
+    _import_chunk(actor, bank, list(entries), counts, source=source)
+    return counts
+
+
+def _import_chunk(actor: Any, bank: HashBank, parsed: list[ParsedEntry], counts: BankImport,
+                  *, source: str) -> None:
+    if not parsed:
+        return
+    now = datetime.now(UTC)
+    rows: list[BankEntry] = []
+    deletions: list[str] = []
+    for raw in parsed:
+        entry = _clean(raw)
+        if entry is None:
+            counts.invalid += 1
+            continue
+        if entry.deleted:
+            if entry.source_id:
+                deletions.append(entry.source_id[:200])
+            else:
+                counts.invalid += 1
+            continue
+        category = bank.map_category(entry.category) if entry.category else ""
+        if category == "skip":
+            counts.skipped += 1
+            continue
+        rows.append(BankEntry(bank=bank, media=entry.media if entry.media in MediaKind.values
+                              else MediaKind.IMAGE, md5=entry.md5, sha1=entry.sha1,
+                              sha256=entry.sha256, pdq=entry.pdq, category=category[:60],
+                              source_category=entry.category[:60],
+                              source_id=entry.source_id[:200], added_at=now))
+    with transaction.atomic():
+        created = BankEntry.objects.bulk_create(rows, batch_size=1000)
+        deleted = 0
+        for start in range(0, len(deletions), 900):
+            deleted += BankEntry.objects.filter(
+                bank=bank, source_id__in=deletions[start: start + 900], deleted=False,
+            ).update(deleted=True)
+        if deleted:
+            affected = Match.objects.filter(entry__bank=bank, entry__deleted=True,
+                                            entry__source_id__in=deletions)
+            reports_refresh(report_ids=affected.values_list("report_id", flat=True).distinct())
+        audit_record(actor=actor, action="bank.imported", obj=bank, data={
+            "source": source, "added": len(rows), "deleted": deleted,
+            "withdrawn_ids": deletions[:1000]})
+    counts.added += len(rows)
+    counts.deleted += deleted
+    ids = [e.pk for e in created if e.pk is not None]
+    if not ids and rows:  # backends that don't return ids from bulk inserts
+        ids = [BankEntry.objects.filter(bank=bank, added_at=now).order_by("pk")
+               .values_list("pk", flat=True).first() or 0]
+    if ids and (counts.first_id is None or min(ids) < counts.first_id):
+        counts.first_id = min(ids)
+
+
+def bank_retrohunt(*, actor: Any, bank: HashBank, since_id: int = 0,
+                   progress: Progress | None = None) -> ScanResult:
+    """Match the bank's entries from `since_id` on against every file already held: files
+    sharing an exact hash, or with a PDQ signal within the bank's threshold, are re-matched."""
+    _check(actor, "bank.manage")
+    entries = BankEntry.objects.filter(bank=bank, pk__gte=since_id, deleted=False)
+    candidates: set[int] = set()
+    for name in ("md5", "sha1", "sha256"):
+        values = list(entries.exclude(**{name: ""}).values_list(name, flat=True).distinct())
+        for start in range(0, len(values), 900):
+            candidates |= set(ReportFile.objects.filter(
+                **{f"{name}__in": values[start: start + 900]}).values_list("pk", flat=True))
+    index = PdqIndex()
+    pdq_rows = list(entries.exclude(pdq="").values_list("pk", "pdq"))
+    for start in range(0, len(pdq_rows), 100_000):
+        part = pdq_rows[start: start + 100_000]
+        index.add([r[0] for r in part], pdq_matrix([r[1] for r in part]))
+    if len(index):
+        last = 0
+        while True:
+            sigs = list(FileSignal.objects.filter(pk__gt=last).order_by("pk")
+                        .values_list("pk", "file_id", "pdq")[:50_000])
+            if not sigs:
+                break
+            last = sigs[-1][0]
+            lims, _dist, _ids = index.search(pdq_matrix([s[2] for s in sigs]),
+                                             bank.pdq_threshold)
+            candidates |= {sigs[i][1] for i in range(len(sigs)) if lims[i + 1] > lims[i]}
+    return files_scan(actor=actor, file_ids=sorted(candidates), progress=progress)
+
+
+def bank_export(*, actor: Any, bank_names: Sequence[str], organisation: str = "NCRB") -> bytes:
+    """The named banks' live entries with an MD5 or SHA-1 as a VICS 2.0 JSON document."""
+    from tipline.media.banks.vics import vics_export
+
+    _check(actor, "bank.manage")
+    banks = list(HashBank.objects.filter(name__in=list(bank_names)))
+    missing = set(bank_names) - {b.name for b in banks}
+    if missing:
+        raise RejectedInput(f"no such bank: {', '.join(sorted(missing))}")
+    rows = (BankEntry.objects.filter(bank__in=banks, deleted=False)
+            .exclude(md5="", sha1="").order_by("pk")
+            .values("pk", "md5", "sha1", "source_category", "category", "source_id"))
+    data = vics_export(({"id": r["source_id"] or r["pk"], "md5": r["md5"], "sha1": r["sha1"],
+                         "category": r["source_category"] or r["category"]} for r in rows),
+                       organisation=organisation)
+    with transaction.atomic():
+        for bank in banks:
+            audit_record(actor=actor, action="bank.exported", obj=bank, data={"format": "vics"})
+    return data
