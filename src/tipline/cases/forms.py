@@ -1,0 +1,71 @@
+"""Forms of the case page: one per transition or record."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from tipline.cases.models import Case, LegalSection, Notice
+
+DATE = forms.DateInput(attrs={"type": "date"})
+
+
+class FIRForm(forms.Form):
+    number = forms.CharField(label="FIR number", max_length=100, required=False)
+    registered_on = forms.DateField(label="Registered on", widget=DATE)
+    police_station = forms.CharField(label="Police station", max_length=200, required=False)
+    sections = forms.ModelMultipleChoiceField(
+        label="Sections", queryset=LegalSection.objects.none(), required=False,
+        widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["sections"]
+        assert isinstance(field, forms.ModelMultipleChoiceField)
+        field.queryset = LegalSection.objects.filter(active=True)
+
+
+class ChargesheetForm(forms.Form):
+    number = forms.CharField(label="Chargesheet number", max_length=100, required=False)
+    filed_on = forms.DateField(label="Filed on", widget=DATE)
+
+
+class CloseForm(forms.Form):
+    reason = forms.ChoiceField(label="Reason", choices=[("", "—"), *Case.Closure.choices],
+                               required=False)
+    duplicate_of = forms.CharField(label="Duplicate of (case or report reference)",
+                                   max_length=40, required=False)
+    note = forms.CharField(label="Note", required=False,
+                           widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ArrestForm(forms.Form):
+    person = forms.CharField(label="Person", max_length=200, required=False)
+    arrested_on = forms.DateField(label="Arrested on", widget=DATE)
+    note = forms.CharField(label="Note", required=False)
+
+
+class SeizureForm(forms.Form):
+    seized_on = forms.DateField(label="Seized on", widget=DATE)
+    items = forms.CharField(label="Items", required=False,
+                            widget=forms.Textarea(attrs={"rows": 2}))
+    video_recorded = forms.BooleanField(label="Video-recorded (BNSS 105)", required=False)
+
+
+class NoticeForm(forms.Form):
+    section = forms.CharField(label="Under", max_length=40, initial="BNSS 94")
+    recipient_kind = forms.ChoiceField(label="To", choices=Notice.Recipient.choices)
+    recipient = forms.CharField(label="Recipient", max_length=200, required=False)
+    sent_on = forms.DateField(label="Sent on", widget=DATE)
+    due_on = forms.DateField(label="Reply due", widget=DATE)
+
+
+class NoticeReplyForm(forms.Form):
+    replied_on = forms.DateField(label="Replied on", widget=DATE)
+    reply = forms.CharField(label="Reply", required=False)
+
+
+class ChecklistForm(forms.Form):
+    done = forms.BooleanField(required=False)
+    note = forms.CharField(max_length=300, required=False)

@@ -1,0 +1,214 @@
+"""Reads of the case step: the funnel, overdue notices and SOP steps, a unit's cases, one case.
+
+Everything is scoped to what the viewer may see (`report.view`); counts are aggregated in the
+database, so the number of queries does not grow with the number of cases.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from tipline.accounts.policies import get_scoped_or_404, scoped
+from tipline.cases.models import FIR, Arrest, Case, ChecklistItem, LegalSection, Notice
+from tipline.geo.selectors import Node, jurisdiction_tree
+
+VIEW = "report.view"
+STAGES = ("reports", "dispatched", "acknowledged", "firs", "arrests", "chargesheets")
+
+
+@dataclass
+class FunnelRow:
+    """The funnel for one node (a state, a unit, or the whole country)."""
+
+    code: str
+    name: str
+    kind: str
+    node_id: int | None = None
+    reports: int = 0
+    dispatched: int = 0
+    acknowledged: int = 0
+    firs: int = 0
+    arrests: int = 0
+    chargesheets: int = 0
+    open: int = 0
+    not_pursued: dict[str, int] = field(default_factory=dict)
+
+    def add(self, other: FunnelRow) -> None:
+        for name in (*STAGES, "open"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        for reason, n in other.not_pursued.items():
+            self.not_pursued[reason] = self.not_pursued.get(reason, 0) + n
+
+    @property
+    def not_pursued_total(self) -> int:
+        return sum(self.not_pursued.values())
+
+
+@dataclass
+class Funnel:
+    total: FunnelRow
+    states: list[FunnelRow]
+    units: list[FunnelRow]
+
+
+def _cases(user: Any, *, state: str | None = None, unit: str | None = None) -> QuerySet[Case]:
+    """The cases the user may see, optionally within one state (MH) or one unit (code)."""
+    return _within(scoped(Case.objects.all(), user=user, action=VIEW), state=state, unit=unit)
+
+
+def _within(qs: QuerySet[Case], *, state: str | None, unit: str | None) -> QuerySet[Case]:
+    if unit:
+        node = jurisdiction_tree().by_code.get(unit.upper())
+        qs = qs.filter(unit__path__startswith=node.path) if node else qs.none()
+    elif state:
+        qs = qs.filter(unit__path__startswith=f"IN/{state.upper()}/")
+    return qs
+
+
+def case_funnel(*, user: Any, state: str | None = None) -> Funnel:
+    """Reports -> dispatched -> acknowledged -> FIR -> arrests -> chargesheets, and the reports
+    not pursued by reason, per unit and per state (two queries)."""
+    tree = jurisdiction_tree()
+    reasons = [str(r) for r in Case.NOT_PURSUED]
+    per_unit = _cases(user, state=state).values("unit_id").annotate(
+        reports=Count("id"),
+        dispatched=Count("dispatched_at"),
+        acknowledged=Count("acknowledged_at"),
+        firs=Count("fir"),
+        chargesheets=Count("chargesheet_on"),
+        open=Count("id", filter=~Q(status=Case.Status.CLOSED)),
+        **{f"np_{r}": Count("id", filter=Q(closure_reason=r)) for r in reasons},
+    ).order_by()
+    arrests_qs = scoped(Arrest.objects.all(), user=user, action=VIEW)
+    if state:
+        arrests_qs = arrests_qs.filter(case__unit__path__startswith=f"IN/{state.upper()}/")
+    arrests = dict(arrests_qs.values("case__unit_id").annotate(n=Count("id")).order_by()
+                   .values_list("case__unit_id", "n"))
+    units: list[FunnelRow] = []
+    states: dict[str, FunnelRow] = {}
+    total = FunnelRow(code="IN", name="India", kind="country")
+    for row in per_unit:
+        node = tree.by_id[row["unit_id"]]
+        unit = FunnelRow(
+            code=node.code, name=node.name, kind=node.kind, node_id=node.id,
+            reports=row["reports"], dispatched=row["dispatched"],
+            acknowledged=row["acknowledged"], firs=row["firs"],
+            arrests=arrests.get(node.id, 0), chargesheets=row["chargesheets"], open=row["open"],
+            not_pursued={r: row[f"np_{r}"] for r in reasons},
+        )
+        units.append(unit)
+        state_node = _state_of(node)
+        if state_node.code not in states:
+            states[state_node.code] = FunnelRow(code=state_node.code, name=state_node.name,
+                                                kind=state_node.kind, node_id=state_node.id)
+        states[state_node.code].add(unit)
+        total.add(unit)
+    return Funnel(
+        total=total,
+        states=sorted(states.values(), key=lambda r: (-r.reports, r.name)),
+        units=sorted(units, key=lambda r: (-r.reports, r.name)),
+    )
+
+
+def _state_of(node: Node) -> Node:
+    tree = jurisdiction_tree()
+    parts = node.path.strip("/").split("/")
+    return tree.by_code.get(f"IN-{parts[1]}", node) if len(parts) > 1 else node
+
+
+def notices_overdue(
+    *, user: Any, today: date, state: str | None = None, unit: str | None = None,
+) -> QuerySet[Notice]:
+    """Notices past their due date without a reply, on open cases, oldest due first."""
+    cases = _cases(user, state=state, unit=unit).exclude(status=Case.Status.CLOSED)
+    return (Notice.objects.filter(case__in=cases, replied_on__isnull=True, due_on__lt=today)
+            .select_related("case__unit").order_by("due_on", "id"))
+
+
+def checklist_overdue(
+    *, user: Any, now: datetime, state: str | None = None, unit: str | None = None,
+) -> QuerySet[ChecklistItem]:
+    """SOP steps past their due time and not done, on open cases, oldest due first."""
+    cases = _cases(user, state=state, unit=unit).exclude(status=Case.Status.CLOSED)
+    return (ChecklistItem.objects.filter(case__in=cases, done_at__isnull=True, due_at__lt=now)
+            .select_related("case__unit").order_by("due_at", "id"))
+
+
+def overdue_by_unit(*, user: Any, today: date, now: datetime,
+                    state: str | None = None) -> dict[int, tuple[int, int]]:
+    """unit id -> (overdue notices, overdue SOP steps) (two queries)."""
+    notices = dict(
+        notices_overdue(user=user, today=today, state=state).order_by()
+        .values("case__unit_id").annotate(n=Count("id")).values_list("case__unit_id", "n"))
+    steps = dict(
+        checklist_overdue(user=user, now=now, state=state).order_by()
+        .values("case__unit_id").annotate(n=Count("id")).values_list("case__unit_id", "n"))
+    return {u: (notices.get(u, 0), steps.get(u, 0)) for u in {*notices, *steps}}
+
+
+def case_list(*, user: Any, unit: str, status: str | None = None) -> QuerySet[Case]:
+    """The cases of one unit (and the nodes under it), newest first, with what a row shows."""
+    qs = _cases(user, unit=unit)
+    if status:
+        qs = qs.filter(status=status)
+    return (qs.select_related("report", "unit", "fir")
+            .annotate(arrest_count=Count("arrests", distinct=True))
+            .order_by("-opened_at", "-id"))
+
+
+def case_get(*, user: Any, case_id: int) -> Case:
+    """One case with its records, or 404 when the user may not see it."""
+    qs = Case.objects.select_related("report", "unit", "fir", "duplicate_of").prefetch_related(
+        Prefetch("fir__sections"), "arrests", "seizures", "notices",
+        Prefetch("checklist", queryset=ChecklistItem.objects.select_related("done_by")),
+    )
+    return get_scoped_or_404(qs, user=user, action=VIEW, pk=case_id)
+
+
+def legal_sections_active() -> QuerySet[LegalSection]:
+    return LegalSection.objects.filter(active=True)
+
+
+def case_register(
+    *, user: Any | None, state: str | None = None, unit: str | None = None,
+    today: date | None = None, chunk: int = 2000,
+) -> Iterator[Case]:
+    """Every case the user may see (in a state or unit), with counts and FIR sections, for the
+    register; streamed in chunks so memory stays flat. `user` None means every case (the
+    hub's own command line, never a web request)."""
+    today = today or timezone.localdate()
+    base = Case.objects.all() if user is None else scoped(Case.objects.all(), user=user,
+                                                          action=VIEW)
+    overdue = Q(notices__replied_on__isnull=True, notices__due_on__lt=today) & ~Q(
+        status=Case.Status.CLOSED)
+    qs = (_within(base, state=state, unit=unit)
+          .select_related("report", "unit", "fir", "duplicate_of")
+          .prefetch_related(Prefetch("fir__sections"))
+          .annotate(arrest_count=Count("arrests", distinct=True),
+                    seizure_count=Count("seizures", distinct=True),
+                    notice_count=Count("notices", distinct=True),
+                    overdue_count=Count("notices", filter=overdue, distinct=True))
+          .order_by("unit__path", "id"))
+    yield from qs.iterator(chunk_size=chunk)
+
+
+def fir_for(case: Case) -> FIR | None:
+    """The case's FIR, or None (without a query when it was selected with the case)."""
+    try:
+        return case.fir
+    except FIR.DoesNotExist:
+        return None
+
+
+def notice_get(*, user: Any, notice_id: int) -> Notice:
+    return get_scoped_or_404(Notice.objects.all(), user=user, action=VIEW, pk=notice_id)
+
+
+def checklist_item_get(*, user: Any, item_id: int) -> ChecklistItem:
+    return get_scoped_or_404(ChecklistItem.objects.all(), user=user, action=VIEW, pk=item_id)

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from tipline.cases import views
+
+app_name = "cases"
+
+urlpatterns = [
+    path("", views.funnel, name="funnel"),
+    path("unit/<str:code>/", views.unit_cases, name="unit_cases"),
+    path("<int:pk>/", views.case_detail, name="case_detail"),
+    path("<int:pk>/<slug:action>/", views.case_action, name="case_action"),
+    path("notices/<int:pk>/reply/", views.notice_reply, name="notice_reply"),
+    path("checklist/<int:pk>/", views.checklist_set, name="checklist_set"),
+]

@@ -1,0 +1,168 @@
+"""Case pages: the hub's funnel, a unit's case list, one case with a form per transition."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from tipline.accounts import policies
+from tipline.cases import forms as f
+from tipline.cases import selectors, services
+from tipline.cases.models import Case
+from tipline.core.errors import NotPermitted, RejectedInput
+from tipline.geo.selectors import jurisdiction_tree
+
+PAGE = 50
+
+
+def _viewer(request: HttpRequest) -> None:
+    if not policies.can(request.user, "report.view"):
+        raise Http404("No such page")
+
+
+@login_required
+def funnel(request: HttpRequest) -> HttpResponse:
+    """The funnel per state (or, for one state, per unit) with overdue notices."""
+    _viewer(request)
+    state = (request.GET.get("state") or "").upper()[:2] or None
+    now = timezone.now()
+    data = selectors.case_funnel(user=request.user, state=state)
+    overdue = selectors.overdue_by_unit(user=request.user, today=timezone.localdate(), now=now,
+                                        state=state)
+    notices = list(selectors.notices_overdue(user=request.user, today=timezone.localdate(),
+                                             state=state)[:50])
+    return render(request, "cases/funnel.html", {
+        "section": "cases", "funnel": data, "state": state, "overdue": overdue,
+        "notices": notices, "reasons": [(r, Case.Closure(r).label) for r in Case.NOT_PURSUED],
+        "state_name": jurisdiction_tree().by_code[f"IN-{state}"].name
+        if state and f"IN-{state}" in jurisdiction_tree().by_code else state,
+    })
+
+
+@login_required
+def unit_cases(request: HttpRequest, code: str) -> HttpResponse:
+    """One unit's cases, newest first."""
+    node = jurisdiction_tree().by_code.get(code.upper())
+    if node is None or not policies.can(request.user, "report.view", jurisdiction_id=node.id):
+        raise Http404("No such unit")
+    status = request.GET.get("status") or None
+    if status not in (None, *Case.Status.values):
+        status = None
+    page = Paginator(selectors.case_list(user=request.user, unit=node.code, status=status),
+                     PAGE).get_page(request.GET.get("page"))
+    return render(request, "cases/case_list.html", {
+        "section": "cases", "unit": node, "page": page, "status": status,
+        "statuses": Case.Status.choices,
+    })
+
+
+@login_required
+def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    case = selectors.case_get(user=request.user, case_id=pk)
+    editable = (policies.can(request.user, "case.update", jurisdiction_id=case.unit_id)
+                and not case.is_closed)
+    today, now = timezone.localdate(), timezone.now()
+    return render(request, "cases/case_detail.html", {
+        "section": "cases", "case": case, "fir": selectors.fir_for(case), "editable": editable,
+        "today": today, "now": now,
+        "overdue_notices": {n.pk for n in case.notices.all() if n.is_overdue(today)},
+        "overdue_steps": {i.pk for i in case.checklist.all()
+                          if not case.is_closed and i.is_overdue(now)},
+        "forms": {
+            "fir": f.FIRForm(initial={"registered_on": today}),
+            "chargesheet": f.ChargesheetForm(initial={"filed_on": today}),
+            "close": f.CloseForm(),
+            "arrest": f.ArrestForm(initial={"arrested_on": today}),
+            "seizure": f.SeizureForm(initial={"seized_on": today}),
+            "notice": f.NoticeForm(initial={"sent_on": today}),
+        },
+    })
+
+
+def _run(request: HttpRequest, form: forms.Form | None, call: Callable[..., Any],
+         done: str) -> None:
+    """Validate the form, call the service, and say what happened."""
+    if form is not None and not form.is_valid():
+        errors = "; ".join(f"{name}: {' '.join(str(x) for x in e)}"
+                           for name, e in form.errors.items())
+        messages.error(request, f"Not saved: {errors}")
+        return
+    try:
+        call(**(form.cleaned_data if form is not None else {}))
+    except RejectedInput as exc:
+        messages.error(request, str(exc))
+    except NotPermitted as exc:
+        raise PermissionDenied(str(exc)) from exc
+    else:
+        messages.success(request, done)
+
+
+@login_required
+@require_POST
+def case_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """One transition or record on a case (the forms on the case page post here)."""
+    user, post = request.user, request.POST
+    actions: dict[str, tuple[forms.Form | None, Callable[..., Any], str]] = {
+        "acknowledge": (None, lambda: services.case_acknowledge(actor=user, case_id=pk),
+                        "Acknowledged."),
+        "enquiry": (None, lambda: services.case_enquiry_start(actor=user, case_id=pk),
+                    "Enquiry started."),
+        "fir": (f.FIRForm(post), lambda number, registered_on, police_station, sections:
+                services.case_fir_register(
+                    actor=user, case_id=pk, number=number, registered_on=registered_on,
+                    police_station=police_station, section_ids=[s.pk for s in sections]),
+                "FIR recorded."),
+        "chargesheet": (f.ChargesheetForm(post), lambda number, filed_on:
+                        services.case_chargesheet(actor=user, case_id=pk, number=number,
+                                                  filed_on=filed_on), "Chargesheet recorded."),
+        "close": (f.CloseForm(post), lambda reason, duplicate_of, note:
+                  services.case_close(actor=user, case_id=pk, reason=reason, note=note,
+                                      duplicate_of=duplicate_of), "Case closed."),
+        "arrest": (f.ArrestForm(post), lambda person, arrested_on, note:
+                   services.arrest_add(actor=user, case_id=pk, person=person,
+                                       arrested_on=arrested_on, note=note), "Arrest recorded."),
+        "seizure": (f.SeizureForm(post), lambda seized_on, items, video_recorded:
+                    services.seizure_add(actor=user, case_id=pk, seized_on=seized_on,
+                                         items=items, video_recorded=video_recorded),
+                    "Seizure recorded."),
+        "notice": (f.NoticeForm(post), lambda section, recipient_kind, recipient, sent_on,
+                   due_on: services.notice_add(
+                       actor=user, case_id=pk, section=section, recipient_kind=recipient_kind,
+                       recipient=recipient, sent_on=sent_on, due_on=due_on),
+                   "Notice recorded."),
+    }
+    if action not in actions:
+        raise Http404("No such action")
+    selectors.case_get(user=user, case_id=pk)  # 404 before anything else when not visible
+    _run(request, *actions[action])
+    return redirect("cases:case_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def notice_reply(request: HttpRequest, pk: int) -> HttpResponse:
+    notice = selectors.notice_get(user=request.user, notice_id=pk)
+    _run(request, f.NoticeReplyForm(request.POST), lambda replied_on, reply:
+         services.notice_reply(actor=request.user, notice_id=pk, replied_on=replied_on,
+                               reply=reply), "Reply recorded.")
+    return redirect("cases:case_detail", pk=notice.case_id)
+
+
+@login_required
+@require_POST
+def checklist_set(request: HttpRequest, pk: int) -> HttpResponse:
+    item = selectors.checklist_item_get(user=request.user, item_id=pk)
+    _run(request, f.ChecklistForm(request.POST), lambda done, note:
+         services.checklist_item_set(actor=request.user, item_id=pk, done=done, note=note),
+         "Checklist updated.")
+    return redirect("cases:case_detail", pk=item.case_id)
