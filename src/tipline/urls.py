@@ -12,6 +12,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("reports/", include("tipline.intake.urls")),
     path("audit/", include("tipline.audit.urls")),
+    path("packets/", include("tipline.dispatch.urls")),
     path("cases/", include("tipline.cases.urls")),
     path("", include("tipline.routing.urls")),
     path("source.tar.gz", core_views.source_archive, name="source_archive"),

@@ -45,6 +45,11 @@ class Built:
     passphrase: str
 
 
+def _system(actor: Any) -> bool:
+    """A system user: the operator at the server's console (the CLI), not a web login."""
+    return bool(getattr(actor, "is_system", False) and getattr(actor, "pk", None))
+
+
 def _chunks(ids: Sequence[int], size: int = CHUNK) -> Iterator[Sequence[int]]:
     for start in range(0, len(ids), size):
         yield ids[start:start + size]
@@ -155,15 +160,16 @@ def packet_build(
     """Build a packet for a unit (or a state's nodal officer) of its routed reports not yet
     sent to it or below it; received on or after `since`, or only `report_ids` if given.
 
-    The actor needs packet.create at the target. The reports become DISPATCHED and their
-    cases learn which packet carried them.
+    The actor needs packet.create at the target (a system user, as `tipline dispatch` acts
+    for the operator at the server's console, may send anywhere). The reports become
+    DISPATCHED and their cases learn which packet carried them.
     """
     target = Jurisdiction.objects.filter(code=target_code.strip().upper()).first()
     if target is None:
         raise RejectedInput(f"no jurisdiction {target_code!r}")
     if target.kind == Jurisdiction.Kind.COUNTRY:
         raise RejectedInput("packets go to a state, district or unit, not the whole country")
-    if not can(actor, "packet.create", jurisdiction_id=target.pk):
+    if not _system(actor) and not can(actor, "packet.create", jurisdiction_id=target.pk):
         raise NotPermitted(f"you may not send packets to {target.name}")
     ids = packet_eligible_report_ids(target=target, since=since)
     if report_ids is not None:

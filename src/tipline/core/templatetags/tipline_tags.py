@@ -122,6 +122,7 @@ def nav_for(user: Any) -> dict[str, bool]:
         return {}
     return {
         "reports": policies.can(user, "report.view"),
+        "packets": policies.can(user, "packet.receive") or policies.can(user, "packet.create"),
         "imports": policies.can_everywhere(user, "report.import"),
         "audit": policies.can_everywhere(user, "audit.view"),
     }

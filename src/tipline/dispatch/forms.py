@@ -1,0 +1,34 @@
+"""Forms of the dispatch step."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+
+class PacketBuildForm(forms.Form):
+    target = forms.ChoiceField(label="Send to", help_text="a unit, or a state for its nodal "
+                                                          "officer to split among units")
+    since = forms.DateField(label="Received on or after", required=False,
+                            widget=forms.DateInput(attrs={"type": "date"}))
+    note = forms.CharField(label="Note to the unit", required=False, max_length=2000,
+                           widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args: Any, choices: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        target = self.fields["target"]
+        assert isinstance(target, forms.ChoiceField)
+        target.choices = choices
+
+
+class PacketCorrectForm(forms.Form):
+    reason = forms.CharField(label="Reason for the correction", max_length=1000,
+                             widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class SopForm(forms.Form):
+    title = forms.CharField(max_length=200)
+    body = forms.CharField(widget=forms.Textarea(attrs={"rows": 24}),
+                           help_text="'# ' starts a heading, '- ' a bullet; blank lines "
+                                     "separate paragraphs")
