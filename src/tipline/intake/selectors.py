@@ -404,7 +404,8 @@ def report_detail(*, user: Any, pk: int) -> ReportDetail:
     """The report page's data in a fixed handful of queries; Http404 if missing or forbidden."""
     report = get_scoped_or_404(
         Report.objects.select_related(
-            "jurisdiction", "batch", "supersedes", "location", "location__unit"
+            "jurisdiction", "batch", "supersedes", "location", "location__unit", "cluster",
+            "cluster__lead", "manual_assignment", "manual_assignment__by",
         ).prefetch_related(
             "subjects", "places", "ip_events", "files", "identifiers", "artifacts"
         ),

@@ -1,4 +1,5 @@
-"""Reads about linked reports, scoped to what the viewer may see."""
+"""Reads of the routing step, scoped to what the viewer may see: linked reports, the
+queues (national and per state), a unit's inbox and notices, a state's units."""
 
 from __future__ import annotations
 
@@ -7,11 +8,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.db.models import Count
 
-from tipline.accounts.policies import scoped
+from tipline.accounts.policies import allowed_jurisdictions, can, scoped
+from tipline.geo.models import Coverage, Jurisdiction, ReportLocation
+from tipline.geo.selectors import Node, jurisdiction_states, jurisdiction_tree
+from tipline.geo.units import unit_covering
 from tipline.intake.models import Identifier, IpEvent, Report
 from tipline.routing.linking import LINKING_KINDS
-from tipline.routing.models import ReportCluster
+from tipline.routing.models import ClusterNotice, ReportCluster
 
 
 @dataclass(frozen=True)
@@ -55,3 +60,168 @@ def report_links(*, user: Any, report: Report) -> tuple[int, list[LinkedReport]]
     linked = [LinkedReport(visible[pk], sorted(set(reasons[pk])) or ["through other reports"])
               for pk in sorted(visible)]
     return len(members) + 1, linked
+
+
+# -- queues, inboxes and the state's view ---------------------------------------------------
+
+QUEUE_PAGE = 50
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    code: str
+    name: str
+    why: str  # the clue that points there
+
+
+@dataclass(frozen=True)
+class QueueItem:
+    report: Report
+    reason: str  # conflicting | foreign | unknown | no district
+    explanation: str
+    suggestions: list[Suggestion]
+
+
+def _reason(location: ReportLocation | None) -> str:
+    if location is None:
+        return "not resolved"
+    if location.conflict:
+        return "conflicting clues"
+    if location.country and location.country != "IN":
+        return f"foreign ({location.country})"
+    if not location.country:
+        return "no location"
+    return "no unit found"
+
+
+def queue_suggestions(location: ReportLocation | None) -> list[Suggestion]:
+    """Units the report's candidates point at, surest first, each once."""
+    if location is None:
+        return []
+    out: dict[str, Suggestion] = {}
+    for c in sorted(location.candidates or [], key=lambda c: -float(c.get("confidence") or 0)):
+        if c.get("country") != "IN" or not c.get("state"):
+            continue
+        node = unit_covering(state=c["state"], district=c.get("district"), pin=c.get("pin"),
+                             city=c.get("city"))
+        if node is not None and node.code not in out:
+            out[node.code] = Suggestion(node.code, node.name, f"{c.get('method')}: "
+                                                              f"{c.get('clue')}")
+    return list(out.values())[:4]
+
+
+def queue_nodes(*, user: Any) -> list[Node]:
+    """The queues the user may work: the national one (hub) or their states'."""
+    tree = jurisdiction_tree()
+    if can(user, "report.assign", jurisdiction_id=tree.root.id):
+        return [tree.root, *jurisdiction_states()]
+    return [n for n in jurisdiction_states()
+            if can(user, "report.assign", jurisdiction_id=n.id)]
+
+
+def queue_page(*, user: Any, node: Node, before: int | None = None,
+               limit: int = QUEUE_PAGE) -> tuple[list[QueueItem], int | None]:
+    """Reports waiting at exactly this node (the national queue, or a state's) for a person,
+    newest first; and the id to continue from, if there are more."""
+    qs = scoped(Report.objects.filter(jurisdiction_id=node.id, is_current=True,
+                                      status=Report.Status.NEW),
+                user=user, action="report.assign")
+    if before is not None:
+        qs = qs.filter(pk__lt=before)
+    rows = list(qs.select_related("location").order_by("-pk")[:limit + 1])
+    more = rows[limit].pk if len(rows) > limit else None
+    rows = rows[:limit]
+    items = []
+    for report in rows:
+        location = getattr(report, "location", None)
+        items.append(QueueItem(report, _reason(location),
+                               location.explanation if location else "",
+                               queue_suggestions(location)))
+    return items, (rows[-1].pk if more else None)
+
+
+def queue_counts(*, user: Any) -> dict[int, int]:
+    """Reports waiting per queue node the user may work."""
+    nodes = [n.id for n in queue_nodes(user=user)]
+    qs = scoped(Report.objects.filter(jurisdiction_id__in=nodes, is_current=True,
+                                      status=Report.Status.NEW),
+                user=user, action="report.assign")
+    return dict(qs.values_list("jurisdiction_id").annotate(n=Count("pk")).order_by())
+
+
+def inbox_page(*, user: Any, unit: Node | None = None, before: int | None = None,
+               limit: int = QUEUE_PAGE) -> tuple[list[Report], int | None]:
+    """Reports routed to the units the user may see (or one of them), newest first."""
+    tree = jurisdiction_tree()
+    units = [n.id for n in tree.by_id.values() if n.kind in ("unit", "district")]
+    if unit is not None:
+        units = [unit.id] if unit.id in units else []
+    qs = scoped(Report.objects.filter(jurisdiction_id__in=units, is_current=True,
+                                      status__in=[Report.Status.ROUTED, Report.Status.DISPATCHED]),
+                user=user, action="report.view")
+    if before is not None:
+        qs = qs.filter(pk__lt=before)
+    rows = list(qs.select_related("jurisdiction", "location", "cluster")
+                .order_by("-pk")[:limit + 1])
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return rows, (rows[-1].pk if more else None)
+
+
+def inbox_units(*, user: Any) -> list[Node]:
+    """The units whose inbox the user may read (a hub user: every unit)."""
+    tree = jurisdiction_tree()
+    allowed = allowed_jurisdictions(user, "report.view")
+    return sorted((n for n in tree.by_id.values() if n.kind in ("unit", "district")
+                   and (allowed is None or n.id in allowed)), key=lambda n: n.path)
+
+
+def notices_for(*, user: Any, limit: int = 20) -> list[ClusterNotice]:
+    """Reports from the user's units that went to another unit leading their cluster."""
+    return list(scoped(ClusterNotice.objects.all(), user=user, action="report.view")
+                .select_related("unit", "lead", "report").order_by("-created_at", "-pk")[:limit])
+
+
+@dataclass(frozen=True)
+class UnitLoad:
+    node: Jurisdiction
+    routed: int
+    dispatched: int
+    closed: int
+    areas: list[str]
+
+    @property
+    def total(self) -> int:
+        return self.routed + self.dispatched + self.closed
+
+
+def state_overview(*, user: Any, state: Node) -> tuple[int, list[UnitLoad]]:
+    """For a nodal officer: reports waiting at the state itself, and per unit of the state
+    its reports by status, contact and areas. A fixed number of queries."""
+    ids = sorted(jurisdiction_tree().descendants(state.id))
+    counts: dict[tuple[int, str], int] = defaultdict(int)
+    for node_id, status, n in (scoped(Report.objects.filter(jurisdiction_id__in=ids,
+                                                            is_current=True),
+                                      user=user, action="report.view")
+                               .values_list("jurisdiction_id", "status")
+                               .annotate(n=Count("pk")).order_by()):
+        counts[(node_id, status)] += n
+    areas: dict[int, list[str]] = defaultdict(list)
+    for unit_id, kind, value in (Coverage.objects.filter(unit_id__in=ids, override=False)
+                                 .order_by("kind", "value")
+                                 .values_list("unit_id", "kind", "value")):
+        areas[unit_id].append(f"{kind} {value}")
+    loads = []
+    for node in Jurisdiction.objects.filter(pk__in=ids).exclude(pk=state.id).order_by("kind",
+                                                                                     "name"):
+        load = UnitLoad(node, counts[(node.pk, Report.Status.ROUTED)],
+                        counts[(node.pk, Report.Status.DISPATCHED)],
+                        counts[(node.pk, Report.Status.CLOSED)], areas[node.pk])
+        if load.total or node.kind == Jurisdiction.Kind.UNIT or node.officer:
+            loads.append(load)
+    loads.sort(key=lambda u: (-u.total, u.node.name))
+    return counts[(state.id, Report.Status.NEW)], loads
+
+
+def jurisdiction_contact(*, code: str) -> Jurisdiction | None:
+    return Jurisdiction.objects.filter(code=code).only("name", "officer", "email", "phone").first()

@@ -1,17 +1,38 @@
-"""Routing actions on a report: transfer (POST only; the form sits on the report page)."""
+"""Routing pages: the queues where people place reports, a unit's inbox, a state's units,
+the units directory, and the transfer action (its form sits on the report page and in the
+queues)."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect
-from django.views.decorators.http import require_POST
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_POST
 
 from tipline.accounts import policies
 from tipline.core.errors import NotPermitted, RejectedInput
+from tipline.geo.selectors import jurisdiction_states, jurisdiction_tree
+from tipline.geo.unit_files import unit_rows_render
+from tipline.geo.units import coverage_overrides, unit_rows
+from tipline.routing import selectors
 from tipline.routing.forms import TransferForm
 from tipline.routing.services import report_transfer
+
+
+def _int(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() else None
+
+
+def _back(request: HttpRequest, fallback: str, **kwargs: Any) -> HttpResponse:
+    target = request.POST.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                                  require_https=request.is_secure()):
+        return redirect(target)
+    return redirect(fallback, **kwargs)
 
 
 @login_required
@@ -19,19 +40,112 @@ from tipline.routing.services import report_transfer
 def transfer(request: HttpRequest, pk: int) -> HttpResponse:
     if not policies.can(request.user, "report.assign"):
         raise Http404("No such page")
-    form = TransferForm(request.POST)
+    data = request.POST.copy()
+    other = request.POST.get("to_other", "")
+    if not data.get("to") and other:  # the queue's "other" choice
+        data["to"] = other
+    form = TransferForm(data)
     if not form.is_valid():
         messages.error(request, "Give a jurisdiction code and a reason.")
-        return redirect("intake:report_detail", pk=pk)
+        return _back(request, "intake:report_detail", pk=pk)
     try:
         report = report_transfer(actor=request.user, report_id=pk,
                                  to_code=form.cleaned_data["to"],
                                  reason=form.cleaned_data["reason"])
     except (RejectedInput, NotPermitted) as exc:
         messages.error(request, str(exc))
-        return redirect("intake:report_detail", pk=pk)
+        return _back(request, "intake:report_detail", pk=pk)
     messages.success(request, f"{report.reference} sent to {report.jurisdiction.name}.")
+    if request.POST.get("next"):
+        return _back(request, "routing:queue")
     # the sender may no longer see it: go where they can
     if policies.can(request.user, "report.view", jurisdiction_id=report.jurisdiction_id):
         return redirect("intake:report_detail", pk=pk)
     return redirect("intake:report_list")
+
+
+@login_required
+@require_GET
+def queue(request: HttpRequest) -> HttpResponse:
+    """Reports that wait for a person: conflicting, foreign, unknown, or without a unit."""
+    nodes = selectors.queue_nodes(user=request.user)
+    if not nodes:
+        raise Http404("No such page")
+    by_code = {n.code: n for n in nodes}
+    node = by_code.get((request.GET.get("at") or "").upper(), nodes[0])
+    items, more = selectors.queue_page(user=request.user, node=node,
+                                       before=_int(request.GET.get("before")))
+    counts = selectors.queue_counts(user=request.user)
+    return render(request, "routing/queue.html", {
+        "section": "queue", "node": node, "items": items, "more": more,
+        "codes": sorted((n for n in jurisdiction_tree().by_id.values()
+                         if n.kind in ("unit", "district", "state")), key=lambda n: n.code),
+        "queues": [(n, counts.get(n.id, 0)) for n in nodes
+                   if counts.get(n.id, 0) or n.id == node.id or n.kind == "country"],
+    })
+
+
+@login_required
+@require_GET
+def inbox(request: HttpRequest) -> HttpResponse:
+    """A unit's reports, newest first, and the notices about reports that left it."""
+    units = selectors.inbox_units(user=request.user)
+    if not units:
+        raise Http404("No such page")
+    chosen = {n.code: n for n in units}.get((request.GET.get("unit") or "").upper())
+    reports, more = selectors.inbox_page(user=request.user, unit=chosen,
+                                         before=_int(request.GET.get("before")))
+    return render(request, "routing/inbox.html", {
+        "section": "inbox", "reports": reports, "more": more, "unit": chosen,
+        "units": units if len(units) <= 60 else [], "notices":
+        selectors.notices_for(user=request.user),
+    })
+
+
+@login_required
+@require_GET
+def state_view(request: HttpRequest, code: str) -> HttpResponse:
+    """A nodal officer's view of the state: its queue and its units' loads and contacts."""
+    state = jurisdiction_tree().by_code.get(f"IN-{code.upper()}")
+    if state is None or state.kind != "state" or not policies.can(
+            request.user, "report.view", jurisdiction_id=state.id):
+        raise Http404("No such state")
+    waiting, loads = selectors.state_overview(user=request.user, state=state)
+    return render(request, "routing/state.html", {
+        "section": "states", "state": state, "waiting": waiting, "loads": loads,
+        "contact": selectors.jurisdiction_contact(code=state.code),
+        "can_assign": policies.can(request.user, "report.assign", jurisdiction_id=state.id),
+    })
+
+
+@login_required
+@require_GET
+def states(request: HttpRequest) -> HttpResponse:
+    visible = [s for s in jurisdiction_states()
+               if policies.can(request.user, "report.view", jurisdiction_id=s.id)]
+    if not visible:
+        raise Http404("No such page")
+    if len(visible) == 1:
+        return redirect("routing:state", code=visible[0].code.split("-", 1)[1])
+    return render(request, "routing/states.html", {"section": "states", "states": visible})
+
+
+@login_required
+@require_GET
+def units(request: HttpRequest) -> HttpResponse:
+    """The units directory (areas and contacts) of a state, and its CSV."""
+    if not policies.can(request.user, "report.view"):
+        raise Http404("No such page")
+    state = (request.GET.get("state") or "").upper()
+    if f"IN-{state}" not in jurisdiction_tree().by_code:
+        state = ""
+    rows = [r for r in unit_rows(state=state or None)
+            if r.kind != "district" or r.coverage() or r.officer or state]
+    if request.GET.get("format") == "csv":
+        response = HttpResponse(unit_rows_render(rows), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="units-{state or "IN"}.csv"'
+        return response
+    return render(request, "routing/units.html", {
+        "section": "units", "rows": rows, "state": state, "states": jurisdiction_states(),
+        "overrides": coverage_overrides(),
+    })

@@ -122,9 +122,11 @@ def nav_for(user: Any) -> dict[str, bool]:
         return {}
     return {
         "reports": policies.can(user, "report.view"),
-        "packets": policies.can(user, "packet.receive") or policies.can(user, "packet.create"),
         "imports": policies.can_everywhere(user, "report.import"),
+        "packets": policies.can(user, "packet.receive") or policies.can(user, "packet.create"),
         "audit": policies.can_everywhere(user, "audit.view"),
+        "queue": policies.can(user, "report.assign"),
+        "inbox": policies.can(user, "report.view"),
     }
 
 
