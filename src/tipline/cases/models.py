@@ -203,7 +203,10 @@ class ChecklistItem(models.Model):
 
     scope_field = "case__unit"
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="checklist")
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, related_name="checklist",
+        db_index=False,  # the (case, step) unique index serves lookups by case
+    )
     step = models.CharField(max_length=40)
     title = models.CharField(max_length=200)
     position = models.PositiveSmallIntegerField()
