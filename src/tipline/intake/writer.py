@@ -14,6 +14,7 @@ import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 
 from django.db import DatabaseError, IntegrityError, transaction
@@ -229,6 +230,9 @@ class ReportWriter:
                 for p, rid in zip(planned, report_ids, strict=True)
             ]},
         )])
+        if any(p.rec.files for p in planned):  # media scan: hash and match once committed
+            from tipline.media.services import reports_scan_enqueue
+            transaction.on_commit(partial(reports_scan_enqueue, report_ids=list(report_ids)))
 
 
 REPORT_COLUMNS = (

@@ -16,4 +16,5 @@ register = template.Library()
 def report_media(report: Any) -> dict[str, Any]:
     """The report's media priority and matches (the report page has checked its scope)."""
     summary = ReportMedia.objects.filter(report_id=report.pk).first()
-    return {"summary": summary, "matches": report_matches(report_id=report.pk)}
+    found = summary is not None and (summary.matches or summary.suppressed)
+    return {"summary": summary, "matches": report_matches(report_id=report.pk) if found else []}

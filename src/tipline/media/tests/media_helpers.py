@@ -44,7 +44,7 @@ def encode(img: Image.Image, fmt: str = "JPEG", **kwargs: Any) -> bytes:
 
 def video(seed: int, *, seconds: int = 4, fps: int = 5, size: tuple[int, int] = (160, 120),
           codec: str = "mpeg4", bit_rate: int = 400_000) -> bytes:
-    """An MP4 of slowly drifting generated scenes: a new scene each second."""
+    """An MP4 of slowly drifting generated scenes, a new one each second, at `size`."""
     buf = io.BytesIO()
     with av.open(buf, mode="w", format="mp4") as out:
         stream = out.add_stream(codec, rate=fps)
@@ -52,9 +52,9 @@ def video(seed: int, *, seconds: int = 4, fps: int = 5, size: tuple[int, int] = 
         stream.pix_fmt = "yuv420p"
         stream.bit_rate = bit_rate
         for second in range(seconds):
-            scene = pattern(seed * 100 + second, (size[0] + 16, size[1] + 16))
+            scene = pattern(seed * 100 + second, (176, 136))
             for k in range(fps):
-                crop = scene.crop((k, k, k + size[0], k + size[1]))
+                crop = scene.crop((k, k, k + 160, k + 120)).resize(size)
                 frame = av.VideoFrame.from_ndarray(np.asarray(crop), format="rgb24")
                 for packet in stream.encode(frame):
                     out.mux(packet)
