@@ -69,3 +69,10 @@ class NoticeReplyForm(forms.Form):
 class ChecklistForm(forms.Form):
     done = forms.BooleanField(required=False)
     note = forms.CharField(max_length=300, required=False)
+
+
+class LegalSectionForm(forms.Form):
+    short = forms.CharField(label="Act (short)", max_length=20, help_text="e.g. IT Act, POCSO")
+    act = forms.CharField(label="Act (full name)", max_length=120)
+    section = forms.CharField(label="Section", max_length=20)
+    about = forms.CharField(label="About", max_length=300, required=False)

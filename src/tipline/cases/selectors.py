@@ -12,6 +12,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import Http404
 from django.utils import timezone
 
 from tipline.accounts.policies import get_scoped_or_404, scoped
@@ -212,3 +213,16 @@ def notice_get(*, user: Any, notice_id: int) -> Notice:
 
 def checklist_item_get(*, user: Any, item_id: int) -> ChecklistItem:
     return get_scoped_or_404(ChecklistItem.objects.all(), user=user, action=VIEW, pk=item_id)
+
+
+def legal_sections_all() -> QuerySet[LegalSection]:
+    """The whole catalogue, retired sections included, with how many FIRs cite each."""
+    return LegalSection.objects.annotate(fir_count=Count("firs"))
+
+
+def legal_section_get(*, section_id: int) -> LegalSection:
+    """One section of the national catalogue (callers check `sop.edit` on the root), or 404."""
+    row = LegalSection.objects.filter(pk=section_id).first()
+    if row is None:
+        raise Http404("No such section")
+    return row

@@ -51,11 +51,12 @@ def _chunks(items: Sequence[T], size: int = CHUNK) -> Iterator[Sequence[T]]:
 def cases_open(*, actor: Any, report_ids: Sequence[int]) -> int:
     """Open a case (received) at the report's unit for each routed report that has none.
 
-    Idempotent. When an open case's report has since moved to another unit (a transfer), the
-    case moves with it, audited as `case.transferred`; if no work had begun there (received
-    or acknowledged) it starts over at the new unit as received and undispatched. Closed
-    cases stay where they are. Reports that are not routed to a unit are skipped. Returns the
-    number of cases opened or moved.
+    Idempotent. An open case always follows its report: when the report has moved since (a
+    transfer to another unit, or back to a state or the national queue), the case moves with
+    it, audited as `case.transferred`, and only those who may see the report see the case; if
+    no work had begun (received or acknowledged) it starts over where it went, as received
+    and undispatched. Closed cases stay where they are. Reports not routed to a unit get no
+    new case. Returns the number of cases opened or moved.
     """
     tree = jurisdiction_tree()
     now = timezone.now()
@@ -63,18 +64,17 @@ def cases_open(*, actor: Any, report_ids: Sequence[int]) -> int:
     new: list[tuple[int, int]] = []  # (report id, unit id)
     moved: list[tuple[int, int, int, str, int]] = []  # (case, report, from, status, to)
     for chunk in _chunks(ids):
-        placed = {
-            rid: jid for rid, jid in Report.objects.filter(
-                pk__in=chunk, status__in=ROUTED, is_current=True,
-            ).values_list("id", "jurisdiction_id")
-            if tree.by_id[jid].kind in UNIT_KINDS
-        }
+        rows = list(Report.objects.filter(pk__in=chunk, is_current=True).values_list(
+            "id", "jurisdiction_id", "status"))
+        where = {rid: jid for rid, jid, _ in rows}
+        placed = {rid: jid for rid, jid, status in rows
+                  if status in ROUTED and tree.by_id[jid].kind in UNIT_KINDS}
         existing = Case.objects.filter(report_id__in=chunk).values_list(
             "id", "report_id", "unit_id", "status")
         seen = set()
         for case_id, rid, unit_id, status in existing:
             seen.add(rid)
-            to = placed.get(rid)
+            to = where.get(rid)
             if to is not None and to != unit_id and status != Case.Status.CLOSED:
                 moved.append((case_id, rid, unit_id, status, to))
         new.extend((rid, jid) for rid, jid in placed.items() if rid not in seen)

@@ -6,6 +6,9 @@ app_name = "cases"
 
 urlpatterns = [
     path("", views.funnel, name="funnel"),
+    path("sections/", views.sections, name="sections"),
+    path("sections/add/", views.section_add, name="section_add"),
+    path("sections/<int:pk>/active/", views.section_active, name="section_active"),
     path("unit/<str:code>/", views.unit_cases, name="unit_cases"),
     path("<int:pk>/", views.case_detail, name="case_detail"),
     path("<int:pk>/<slug:action>/", views.case_action, name="case_action"),

@@ -43,7 +43,8 @@ def funnel(request: HttpRequest) -> HttpResponse:
                                              state=state)[:50])
     return render(request, "cases/funnel.html", {
         "section": "cases", "funnel": data, "state": state, "overdue": overdue,
-        "notices": notices, "reasons": [(r, Case.Closure(r).label) for r in Case.NOT_PURSUED],
+        "notices": notices, "edit_sections": policies.can_everywhere(request.user, "sop.edit"),
+        "reasons": [(r, Case.Closure(r).label) for r in Case.NOT_PURSUED],
         "state_name": jurisdiction_tree().by_code[f"IN-{state}"].name
         if state and f"IN-{state}" in jurisdiction_tree().by_code else state,
     })
@@ -166,3 +167,39 @@ def checklist_set(request: HttpRequest, pk: int) -> HttpResponse:
          services.checklist_item_set(actor=request.user, item_id=pk, done=done, note=note),
          "Checklist updated.")
     return redirect("cases:case_detail", pk=item.case_id)
+
+
+def _catalogue_editor(request: HttpRequest) -> None:
+    if not policies.can_everywhere(request.user, "sop.edit"):
+        raise Http404("No such page")
+
+
+@login_required
+def sections(request: HttpRequest) -> HttpResponse:
+    """The catalogue of sections offered when registering an FIR (the hub edits it)."""
+    _catalogue_editor(request)
+    return render(request, "cases/sections.html", {
+        "section": "cases", "sections": selectors.legal_sections_all(),
+        "form": f.LegalSectionForm(),
+    })
+
+
+@login_required
+@require_POST
+def section_add(request: HttpRequest) -> HttpResponse:
+    _catalogue_editor(request)
+    _run(request, f.LegalSectionForm(request.POST), lambda short, act, section, about:
+         services.legal_section_add(actor=request.user, short=short, act=act, section=section,
+                                    about=about), "Section added.")
+    return redirect("cases:sections")
+
+
+@login_required
+@require_POST
+def section_active(request: HttpRequest, pk: int) -> HttpResponse:
+    _catalogue_editor(request)
+    row = selectors.legal_section_get(section_id=pk)
+    services.legal_section_set_active(actor=request.user, section_id=row.pk,
+                                      active=not row.active)
+    messages.success(request, f"{row} {'retired' if row.active else 'offered again'}.")
+    return redirect("cases:sections")

@@ -62,6 +62,23 @@ def test_a_transferred_report_takes_its_case_along(make_report: Any, analyst: An
     assert Case.objects.count() == 1  # moved, not closed and reopened
 
 
+def test_a_report_sent_back_to_its_state_takes_its_case_out_of_the_unit(
+    make_report: Any, analyst: Any, beed_officer: Any, mh_nodal: Any,
+) -> None:
+    from tipline.accounts.policies import scoped
+    from tipline.routing.services import report_transfer
+
+    report = make_report("IN-MH-BEED", status=ROUTED)
+    cases_open(actor=analyst, report_ids=[report.pk])
+    report_transfer(actor=analyst, report_id=report.pk, to_code="IN-MH",
+                    reason="not Beed: the address is in another state's district")
+    cases_open(actor=analyst, report_ids=[report.pk])  # what routing does after a transfer
+    case = Case.objects.get(report=report)
+    assert case.unit.code == "IN-MH" and case.status == Case.Status.RECEIVED
+    assert not scoped(Case.objects.all(), user=beed_officer, action="report.view").exists()
+    assert scoped(Case.objects.all(), user=mh_nodal, action="report.view").get() == case
+
+
 def test_dispatch_then_acknowledge(make_report: Any, analyst: Any, beed_officer: Any) -> None:
     reports = [make_report("IN-MH-BEED", status=ROUTED) for _ in range(4)]
     ids = [r.pk for r in reports]

@@ -171,3 +171,29 @@ def test_case_page_query_count_does_not_grow(
     client.get(url)
     with django_assert_max_num_queries(12):
         assert client.get(url).status_code == 200
+
+
+def test_sections_catalogue_page(
+    client: Client, hub_admin: Any, analyst: Any, mh_nodal: Any, nobody: Any,
+    django_assert_max_num_queries: Any,
+) -> None:
+    url = reverse("cases:sections")
+    assert client.get(url).status_code == 302
+    for outsider in (nobody, analyst, mh_nodal):  # only the hub's sop.edit
+        assert _get(Client(), outsider, url).status_code == 404
+        c = Client()
+        c.force_login(outsider)
+        assert c.post(reverse("cases:section_add"), {"short": "BNS", "act": "BNS",
+                                                     "section": "77"}).status_code == 404
+    client.force_login(hub_admin)
+    client.get(url)
+    with django_assert_max_num_queries(6):
+        page = client.get(url)
+    assert page.content.decode().count('class="section-row"') == LegalSection.objects.count()
+    client.post(reverse("cases:section_add"), {"short": "BNS", "act": "Bharatiya Nyaya Sanhita",
+                                               "section": "77", "about": "voyeurism"})
+    added = LegalSection.objects.get(short="BNS", section="77")
+    client.post(reverse("cases:section_active", args=[added.pk]))
+    assert not LegalSection.objects.get(pk=added.pk).active
+    assert "BNS 77" in client.get(url).content.decode()
+    assert "Sections of law offered" in client.get(reverse("cases:funnel")).content.decode()
