@@ -13,7 +13,8 @@ belongs, for measuring geo-resolution and routing:
     kind (consistent | missing | contradictory | foreign), area (police unit: "Pune City",
     "Pimpri-Chinchwad", "Pune Rural", "Mumbai", or the district's name), decoy_state (for a
     contradictory report: the state the misleading clue points to), truth_from (address |
-    geolocation | none)
+    geolocation | none), pin and city (of the true place: the police unit that covers them is
+    the right one)
 
 Deterministic: the same `reports` and `seed` give the same bytes (JSON, PDF, files, ZIP, CSV).
 Every value is invented; every "file" is abstract geometry labelled "DEMO FILE nnn".
@@ -64,6 +65,8 @@ GROUND_TRUTH_HEADER = (
     "area",
     "decoy_state",
     "truth_from",
+    "pin",
+    "city",
 )
 
 
@@ -526,6 +529,7 @@ class _Generator:
         geo_place: Place | None = None
         geo_exact = True
         foreign: ref.ForeignPlace | None = None
+        true_place: Place | None = None
         if slot.kind == "foreign":
             foreign = rng.choice(ref.FOREIGN)
         else:
@@ -727,6 +731,8 @@ class _Generator:
             slot.area,
             decoy_state,
             truth_from,
+            true_place.pin if true_place else "",
+            true_place.city if true_place else "",
         )
         return Built(report_id, json_bytes, pdf_bytes, files, received, truth)
 

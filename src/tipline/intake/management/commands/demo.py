@@ -26,7 +26,7 @@ DEMO_USERS: tuple[tuple[str, str, str, str], ...] = (
     ("reviewer", "reviewer", "IN", "Demo Reviewer"),
     ("mh.nodal", "state_nodal", "IN-MH", "Demo Maharashtra-Nodal"),
     ("beed.officer", "unit_officer", "IN-MH-BEED", "Demo Beed-Officer"),
-    ("pune.officer", "unit_officer", "IN-MH-PUNE", "Demo Pune-Officer"),
+    ("pune.officer", "unit_officer", "IN-MH-CP-PUNE", "Demo Pune-City-Officer"),
     ("auditor", "auditor", "IN", "Demo Auditor"),
     ("platform.demo", "platform", "IN", "Demo Platform"),
 )
@@ -69,6 +69,7 @@ class Command(BaseCommand):
 
         seed_reference_data()  # idempotent: the tree and roles the users are granted over
         actor = system_user("demo")
+        self._contacts(actor)
         if options["no_import"]:
             self.stdout.write("import skipped (--no-import)")
         else:
@@ -136,6 +137,24 @@ class Command(BaseCommand):
             f"import batch #{batch.pk}: imported {batch.imported}, duplicates "
             f"{batch.duplicates}, new versions {batch.versions}, rejected {batch.rejected}"
         )
+
+    def _contacts(self, actor: Any) -> None:
+        """Invented contacts (reserved .invalid domain) for each state's nodal officer and
+        each commissionerate that has none, through the same CSV import a state uses."""
+        from tipline.geo.services import units_import
+        from tipline.geo.unit_files import unit_rows_render
+        from tipline.geo.units import unit_rows
+
+        rows = [r for r in unit_rows() if r.kind in ("state", "unit") and not r.officer]
+        for r in rows:
+            slug = r.code.lower().replace("in-", "", 1)
+            r.officer = ("Nodal officer, state cyber cell (demo)" if r.kind == "state"
+                         else "Inspector, cyber police station (demo)")
+            r.email = f"{slug}@demo.tipline.invalid"
+            r.phone = "+91 00 0000 0000 (demo)"
+        if rows:
+            result = units_import(actor=actor, text=unit_rows_render(rows))
+            self.stdout.write(f"demo contacts: {result.updated} nodal officers and units")
 
     def _users(self, actor: Any) -> None:
         from tipline.accounts.models import Role, User
