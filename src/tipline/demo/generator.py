@@ -39,7 +39,7 @@ from tipline.demo import data as ref
 from tipline.demo.images import PoolImage, make_pool
 from tipline.demo.pdf import Line, text_pdf
 
-GENERATOR_VERSION = "1"
+GENERATOR_VERSION = "2"  # 2: ground truth carries the true PIN and city
 
 START = datetime(2019, 8, 23, 0, 0, 0, tzinfo=UTC)
 END = datetime(2020, 1, 23, 23, 59, 59, tzinfo=UTC)
