@@ -35,6 +35,9 @@ def test_upload_is_queued_and_the_worker_imports_it(
     assert batch.status == ImportBatch.Status.DONE and batch.imported == 2
     assert batch.done == 2 and batch.finished_at is not None
     assert AuditEvent.objects.filter(action="import.queued", actor=analyst).exists()
+    # the worker then routed the new reports
+    assert Report.objects.filter(location__isnull=False).count() == 2
+    assert AuditEvent.objects.filter(action="reports.routed").exists()
     assert not any((Path(settings.TIPLINE_HOME) / "tmp").glob("*/*"))  # plaintext removed
     assert batch_run(batch_id=batch.pk) is None  # running it again does nothing
 
