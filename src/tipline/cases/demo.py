@@ -31,10 +31,10 @@ from tipline.cases.services import (
 )
 
 ACKNOWLEDGED_SHARE = 0.7
-MH_ENQUIRY_SHARE = 0.12
+MH_ENQUIRY_SHARE = 0.08
 MH_FIR_SHARE = 0.03
 ARREST_SHARE = 0.5
-NOT_PURSUED_SHARE = 0.05
+NOT_PURSUED_SHARE = 0.03
 SECTION_SETS = [("IT Act 67B",), ("IT Act 67B", "POCSO 15"), ("IT Act 67B", "POCSO 14"),
                 ("POCSO 15", "BNS 294"), ("IT Act 67B", "POCSO 13", "POCSO 14")]
 PLATFORMS = ("ChatApp", "PhotoShare", "VideoTube", "MailBox")
@@ -63,11 +63,12 @@ def cases_demo_progress(*, actor: Any, rng: random.Random) -> dict[str, int]:
     for cid in [*firs, *enquiries]:
         case_enquiry_start(actor=actor, case_id=cid)
         done["enquiries"] += 1
-        for item in Case.objects.get(pk=cid).checklist.filter(
-                step__in=("integrity", "deconflict", "lookups")):
-            checklist_item_set(actor=actor, item_id=item.pk, done=True)
         _notices(actor=actor, case_id=cid, rng=rng, done=done)
     for n, cid in enumerate(firs, 1):
+        for item in Case.objects.get(pk=cid).checklist.filter(
+                step__in=("integrity", "deconflict", "lookups", "notice", "subscriber")):
+            checklist_item_set(actor=actor, item_id=item.pk, done=True)
+            done["steps_done"] += 1
         chosen = [sections[s] for s in rng.choice(SECTION_SETS) if s in sections]
         fir_day = today - timedelta(days=rng.randint(3, 40))
         unit = Case.objects.select_related("unit").get(pk=cid).unit
