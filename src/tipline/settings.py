@@ -63,6 +63,8 @@ LINK_MAX_SHARED_FILES = env_int(
 #: Dispatch: a packet not acknowledged this many days after it was built shows as overdue.
 DISPATCH_ACK_DAYS = env_int(
     "TIPLINE_DISPATCH_ACK_DAYS", 3, "days a unit has to acknowledge a packet before it is overdue")
+DISPATCH_WORKERS = env_int(
+    "TIPLINE_DISPATCH_WORKERS", 2, "processes rendering a packet's PDFs (0: in the build's own)")
 
 #: Media scan: hashing, hash banks and matching (media app).
 MAX_IMAGE_PIXELS = env_int(
@@ -77,6 +79,8 @@ VPDQ_MATCH_PERCENT = env_int(
     "a video matches a bank video when this share of its frames match (percent)")
 MAX_BANK_FILE_BYTES = env_int(
     "TIPLINE_MAX_BANK_FILE_BYTES", 2 * 1024**3, "largest hash-list file accepted for import")
+SCAN_PROCESSES = env_int(
+    "TIPLINE_SCAN_PROCESSES", 0, "processes that hash files during a scan; 0 = one per core")
 SCAN_ON_IMPORT = env_bool(
     "TIPLINE_SCAN_ON_IMPORT", True, "hash and match files as each import chunk commits")
 

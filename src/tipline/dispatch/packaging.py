@@ -72,16 +72,20 @@ def packet_zip_write(
 
         sessions = [r.start(packet=packet, sop=sop, workdir=Path(tmp))
                     for r in renderers.values()]
-        ids = list(report_ids)
-        for start in range(0, len(ids), chunk):
-            rows = report_data(report_ids=ids[start:start + chunk])
+        try:
+            ids = list(report_ids)
+            for start in range(0, len(ids), chunk):
+                rows = report_data(report_ids=ids[start:start + chunk])
+                for session in sessions:
+                    for item in session.add(rows):
+                        put(item)
+                progress.update(done=min(start + chunk, len(ids)), total=len(ids))
             for session in sessions:
-                for item in session.add(rows):
+                for item in session.finish():
                     put(item)
-            progress.update(done=min(start + chunk, len(ids)), total=len(ids))
-        for session in sessions:
-            for item in session.finish():
-                put(item)
+        finally:
+            for session in sessions:
+                session.close()
         manifest = {
             "packet_id": packet.id,
             "packet": packet.reference,

@@ -150,6 +150,9 @@ class Session(Protocol):
 
     def finish(self) -> Iterable[PacketFile]: ...
 
+    def close(self) -> None:
+        """Release what the session holds (worker processes); called even after an error."""
+
 
 class PacketRenderer(Protocol):
     """A kind of file in every packet. `name` is unique; `start` begins one packet."""

@@ -1,21 +1,26 @@
 """A small page writer over reportlab's canvas: headings, labelled fields, wrapped paragraphs.
 
-Platypus would do more, at ten times the cost per page; a packet has a PDF per report.
-Standard PDF fonts (Helvetica, Courier) cover Latin text; other scripts show as boxes.
+Platypus would do more, at many times the cost per page, and a packet has a PDF per report:
+each page here is one text object, and a font is set only when it changes. Standard PDF
+fonts (Helvetica, Courier) cover Latin text; other scripts show as boxes.
 """
 
 from __future__ import annotations
 
 import io
+import textwrap
 
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.utils import simpleSplit
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
+from reportlab.pdfgen.textobject import PDFTextObject
 
 MARGIN = 48
 WIDTH, HEIGHT = A4
 TEXT_WIDTH = WIDTH - 2 * MARGIN
-LABEL_WIDTH = 150
+LABEL_WIDTH = 110
+BODY = 9.0
 
 
 class Page:
@@ -29,64 +34,92 @@ class Page:
         self.footer = footer
         self.page = 1
         self.y = HEIGHT - MARGIN
+        self.rules: list[float] = []
+        self._start()
+
+    def _start(self) -> None:
+        self.text: PDFTextObject = self.canvas.beginText()
+        self._font: tuple[str, float] | None = None
+        self._at = (0.0, 0.0)
+
+    def _draw(self, x: float, y: float, line: str, font: str, size: float) -> None:
+        if self._font != (font, size):
+            self.text.setFont(font, size)
+            self._font = (font, size)
+        ox, oy = self._at
+        self.text.moveCursor(x - ox, oy - y)  # relative move: cheaper than a new origin
+        self._at = (x, y)
+        self.text.textOut(line)
+
+    def _flush(self) -> None:
+        self._draw(MARGIN, MARGIN - 10, f"{self.footer} · page {self.page}", "Helvetica", 7)
+        self.canvas.drawText(self.text)
+        self.canvas.setLineWidth(0.5)
+        for y in self.rules:
+            self.canvas.line(MARGIN, y, WIDTH - MARGIN, y)
+        self.rules = []
 
     def _need(self, height: float) -> None:
         if self.y - height < MARGIN + 20:
-            self._footer()
+            self._flush()
             self.canvas.showPage()
             self.page += 1
             self.y = HEIGHT - MARGIN
+            self._start()
 
-    def _footer(self) -> None:
-        self.canvas.setFont("Helvetica", 7)
-        self.canvas.drawString(MARGIN, MARGIN - 10, f"{self.footer} · page {self.page}")
-
-    def _lines(self, text: str, *, font: str, size: float, width: float) -> list[str]:
+    @staticmethod
+    def _lines(text: str, *, font: str, size: float, width: float) -> list[str]:
+        """Wrapped to `width`: cut by an average letter width, then each piece measured
+        once (and split word by word only when it is still too wide)."""
         lines: list[str] = []
+        guess = max(int(width / (size * (0.6 if font.startswith("Courier") else 0.5))), 8)
         for part in (text or "").splitlines() or [""]:
-            lines += simpleSplit(part, font, size, width) or [""]
+            pieces = [part] if len(part) <= guess else textwrap.wrap(
+                part, guess, break_long_words=True, break_on_hyphens=False) or [""]
+            for piece in pieces:
+                if len(piece) * size * 0.3 <= width or stringWidth(piece, font, size) <= width:
+                    lines.append(piece)
+                else:
+                    lines += simpleSplit(piece, font, size, width) or [""]
         return lines
 
     def title(self, text: str, *, size: float = 16) -> None:
         for line in self._lines(text, font="Helvetica-Bold", size=size, width=TEXT_WIDTH):
             self._need(size + 6)
-            self.canvas.setFont("Helvetica-Bold", size)
-            self.canvas.drawString(MARGIN, self.y - size, line)
+            self._draw(MARGIN, self.y - size, line, "Helvetica-Bold", size)
             self.y -= size + 6
 
     def heading(self, text: str) -> None:
         self.gap(6)
         self._need(40)
-        self.title(text, size=12)
-        self.canvas.setLineWidth(0.5)
-        self.canvas.line(MARGIN, self.y + 2, WIDTH - MARGIN, self.y + 2)
+        self.title(text, size=11.5)
+        self.rules.append(self.y + 2)
         self.y -= 4
 
-    def para(self, text: str, *, font: str = "Helvetica", size: float = 9.5) -> None:
+    def para(self, text: str, *, font: str = "Helvetica", size: float = BODY) -> None:
         for line in self._lines(text, font=font, size=size, width=TEXT_WIDTH):
             self._need(size + 3)
-            self.canvas.setFont(font, size)
-            self.canvas.drawString(MARGIN, self.y - size, line)
+            self._draw(MARGIN, self.y - size, line, font, size)
             self.y -= size + 3
 
-    def field(self, label: str, value: object, *, mono: bool = False) -> None:
-        """A label on the left and its value wrapped on the right ("—" when empty)."""
-        font, size = ("Courier" if mono else "Helvetica"), 9.5
+    def field(self, label: str, value: object, *, always: bool = True) -> None:
+        """A label on the left and its value wrapped on the right ("—" when empty; left out
+        when empty unless `always`)."""
+        if value in (None, "") and not always:
+            return
         text = "—" if value in (None, "") else str(value)
-        lines = self._lines(text, font=font, size=size, width=TEXT_WIDTH - LABEL_WIDTH)
+        lines = self._lines(text, font="Helvetica", size=BODY, width=TEXT_WIDTH - LABEL_WIDTH)
         for i, line in enumerate(lines):
-            self._need(size + 3)
+            self._need(BODY + 3)
             if i == 0:
-                self.canvas.setFont("Helvetica-Bold", size)
-                self.canvas.drawString(MARGIN, self.y - size, label)
-            self.canvas.setFont(font, size)
-            self.canvas.drawString(MARGIN + LABEL_WIDTH, self.y - size, line)
-            self.y -= size + 3
+                self._draw(MARGIN, self.y - BODY, label, "Helvetica-Bold", BODY)
+            self._draw(MARGIN + LABEL_WIDTH, self.y - BODY, line, "Helvetica", BODY)
+            self.y -= BODY + 3
 
     def gap(self, height: float = 6) -> None:
         self.y -= height
 
     def bytes(self) -> bytes:
-        self._footer()
+        self._flush()
         self.canvas.save()
         return self.buffer.getvalue()

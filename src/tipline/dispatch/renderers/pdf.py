@@ -5,9 +5,13 @@ The report PDF never carries media, only what the platform said of each file and
 
 from __future__ import annotations
 
+import multiprocessing
 from collections.abc import Iterable, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
 from datetime import datetime
 from pathlib import Path
+
+from django.conf import settings
 
 from tipline.dispatch.renderers.base import (
     PacketFile,
@@ -58,10 +62,11 @@ def report_pdf(*, packet: PacketInfo, report: ReportData) -> bytes:
     if report.incident_at and report.incident_at_text:
         page.field("  as described", report.incident_at_text)
     page.field("Referral", report.referral or "not stated")
-    page.field("Escalated", f"yes: {report.escalation_note}" if report.escalated else "no")
-    page.field("Annotations", ", ".join(report.annotations))
-    page.field("URLs", "\n".join(report.urls))
-    page.field("Additional info", report.additional_info)
+    if report.escalated:
+        page.field("Escalated", f"yes: {report.escalation_note}")
+    page.field("Annotations", ", ".join(report.annotations), always=False)
+    page.field("URLs", "\n".join(report.urls), always=False)
+    page.field("Additional info", report.additional_info, always=False)
     for n, suspect in enumerate(report.suspects, 1):
         page.field(f"Suspect {n}", "\n".join(suspect.identifiers()))
     if report.ip_events:
@@ -85,22 +90,21 @@ def report_pdf(*, packet: PacketInfo, report: ReportData) -> bytes:
         page.field("Explanation", loc.explanation)
 
     page.heading("Hub notes")
-    page.field("NCMEC's notes", report.ncmec_notes)
-    page.field("Packet note", packet.note)
+    page.field("NCMEC's notes", report.ncmec_notes, always=False)
+    page.field("Packet note", packet.note, always=False)
+    if not report.ncmec_notes and not packet.note:
+        page.para("None.")
 
     page.heading("Linked reports")
     page.para(", ".join(report.linked) if report.linked else "None known to the hub.")
 
     page.heading(f"Files ({report.file_count}); the material itself is never in the packet")
     for f in report.files:
-        page.field("Name", f.name)
-        page.field("Size", f"{f.size} bytes" if f.size is not None else "")
-        page.field("MD5", f.md5, mono=True)
-        page.field("SHA-1", f.sha1, mono=True)
-        page.field("SHA-256", f.sha256, mono=True)
-        if f.pdq:
-            page.field("PDQ", f.pdq, mono=True)
-        page.gap(4)
+        size = f"{f.size} bytes" if f.size is not None else "size not stated"
+        page.para(f"{f.name or '(no name)'} · {size}", font="Helvetica-Bold", size=9)
+        page.para(f"MD5     {f.md5 or '—'}\nSHA-1   {f.sha1 or '—'}\nSHA-256 {f.sha256 or '—'}"
+                  + (f"\nPDQ     {f.pdq}" if f.pdq else ""), font="Courier", size=7.5)
+        page.gap(3)
     return page.bytes()
 
 
@@ -127,18 +131,50 @@ def report_pdf_name(report: ReportData) -> str:
     return f"reports/{report.reference}.pdf"
 
 
+def _render_many(packet: PacketInfo, reports: Sequence[ReportData]) -> list[bytes]:
+    return [report_pdf(packet=packet, report=r) for r in reports]
+
+
 class _ReportPdfs:
+    """Renders a chunk's PDFs in worker processes while the caller reads and writes the next
+    chunk; hands back each chunk's files one chunk later, in order."""
+
     def __init__(self, packet: PacketInfo) -> None:
         self.packet = packet
+        self.pending: list[tuple[list[ReportData], list[Future[list[bytes]]]]] = []
+        workers = settings.DISPATCH_WORKERS
+        self.pool = (ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
+                     if workers > 0 else None)
+
+    def _files(self, reports: list[ReportData], parts: list[list[bytes]]) -> list[PacketFile]:
+        data = [pdf for part in parts for pdf in part]
+        return [PacketFile(report_pdf_name(r), pdf, meta={"report": r.reference})
+                for r, pdf in zip(reports, data, strict=True)]
+
+    def _collect(self) -> list[PacketFile]:
+        out: list[PacketFile] = []
+        while self.pending:
+            reports, futures = self.pending.pop(0)
+            out += self._files(reports, [f.result() for f in futures])
+        return out
 
     def add(self, reports: Sequence[ReportData]) -> Iterable[PacketFile]:
-        for report in reports:
-            yield PacketFile(report_pdf_name(report), report_pdf(packet=self.packet,
-                                                                 report=report),
-                             meta={"report": report.reference})
+        rows = list(reports)
+        if self.pool is None:
+            return self._files(rows, [_render_many(self.packet, rows)])
+        ready = self._collect()
+        step = max(len(rows) // (4 * settings.DISPATCH_WORKERS), 1)
+        self.pending.append((rows, [self.pool.submit(_render_many, self.packet,
+                                                     rows[i:i + step])
+                                    for i in range(0, len(rows), step)]))
+        return ready
 
     def finish(self) -> Iterable[PacketFile]:
-        return []
+        return self._collect()
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(cancel_futures=True)
 
 
 @renderers.register
@@ -155,6 +191,9 @@ class _Sop:
 
     def add(self, reports: Sequence[ReportData]) -> Iterable[PacketFile]:
         return []
+
+    def close(self) -> None:
+        return None
 
     def finish(self) -> Iterable[PacketFile]:
         yield PacketFile("SOP.pdf", sop_pdf(packet=self.packet, sop=self.sop),

@@ -101,6 +101,9 @@ class _Workbook:
                               f.sha256, f.pdq])
         return []
 
+    def close(self) -> None:
+        return None  # the temporary folder it writes in is removed by the caller
+
     def finish(self) -> Iterable[PacketFile]:
         for sheet, columns, next_row in self.sheets:
             sheet.autofilter(0, 0, max(next_row[0] - 1, 0), len(columns) - 1)

@@ -318,3 +318,12 @@ def test_report_data_reads_in_constant_queries(
     with CaptureQueriesContext(connection) as large:
         assert len(report_data(report_ids=many)) == 12
     assert len(small.captured_queries) == len(large.captured_queries) == 7
+
+
+def test_pdfs_rendered_in_process_too(analyst: Any, beed_reports: list[Report], settings: Any,
+                                      tmp_path: Path) -> None:
+    settings.DISPATCH_WORKERS = 0
+    built = services.packet_build(actor=analyst, target_code="IN-MH-BEED")
+    _, files = _open(built, tmp_path)
+    for report in beed_reports:
+        assert report.reference in _pdf_text(files[f"reports/{report.reference}.pdf"])
