@@ -158,3 +158,26 @@ def test_sop_edit_by_hub_admin_only(client: Client, hub_admin: Any, analyst: Any
     sop = SopTemplate.objects.get()
     assert (sop.version, sop.created_by) == (2, hub_admin)
     assert AuditEvent.objects.filter(action="sop.edited").exists()
+
+
+def test_list_queries_do_not_grow_with_packets(
+    client: Client, analyst: Any, mh_nodal: Any, make_report: Callable[..., Report],
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    login(client, mh_nodal)
+    routed(make_report, "IN-MH-BEED", 1)
+    services.packet_build(actor=analyst, target_code="IN-MH-BEED")
+    client.get(reverse("dispatch:packet_list"))  # warm the per-process tree cache
+    with CaptureQueriesContext(connection) as one:
+        assert client.get(reverse("dispatch:packet_list")).status_code == 200
+    for n in range(2, 6):
+        routed(make_report, "IN-MH-PUNE" if n % 2 else "IN-MH-BEED", n)
+        services.packet_build(actor=analyst, target_code="IN-MH")
+        services.packet_build(actor=analyst, target_code="IN-MH-BEED" if n % 2 == 0
+                              else "IN-MH-PUNE")
+    with CaptureQueriesContext(connection) as many:
+        page = client.get(reverse("dispatch:packet_list"))
+    assert page.content.count(b"PKT-") >= 9
+    assert len(many.captured_queries) == len(one.captured_queries)
