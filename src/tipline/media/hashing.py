@@ -82,7 +82,9 @@ def max_pixels() -> int:
 def image_open(data: bytes) -> Image.Image:
     """The image in `data`, loaded, EXIF-oriented, first frame; RejectedInput if it can't be.
 
-    The pixel count is checked from the header before any pixel is decoded.
+    The pixel count is checked from the header before any pixel is decoded. Images are
+    hashed at full resolution: decoding a JPEG at a reduced scale is faster but moves the hash
+    up to 12 bits from Meta's reference on the conformance set (the limit is 10).
     """
     limit = max_pixels()
     with warnings.catch_warnings():

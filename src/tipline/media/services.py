@@ -20,12 +20,12 @@ from django.db.models import Count, Max
 
 from tipline.accounts.policies import require
 from tipline.audit.services import Entry, audit_record, audit_record_many
-from tipline.core.blobs import blob_exists, blob_read
+from tipline.core.blobs import blob_exists
 from tipline.core.errors import RejectedInput
 from tipline.core.progress import NullProgress, Progress
 from tipline.intake.models import ReportFile
 from tipline.media.banks import ParsedEntry, format_for, format_named
-from tipline.media.hashing import FileHashes, file_hashes
+from tipline.media.hashing import FileHashes
 from tipline.media.index import PdqIndex, pdq_matrix
 from tipline.media.matching import Found, matches_for
 from tipline.media.models import (
@@ -37,6 +37,7 @@ from tipline.media.models import (
     MediaKind,
     ReportMedia,
 )
+from tipline.media.parallel import hash_stored_many
 
 log = logging.getLogger(__name__)
 SCAN_CHUNK = 200
@@ -84,15 +85,10 @@ def _scan_chunk(actor: Any, ids: list[int], *, rehash: bool, result: ScanResult)
         "pk", "report_id", "md5", "sha1", "sha256", "stored"))
     done = set() if rehash else set(
         FileScan.objects.filter(file_id__in=ids).values_list("file_id", flat=True))
-    hashed: dict[int, FileHashes] = {}
-    for pk, _report, _md5, _sha1, sha256, stored in rows:
-        if pk in done or not stored or not sha256 or not blob_exists(sha256):
-            continue
-        try:
-            hashed[pk] = file_hashes(blob_read(sha256))
-        except Exception as exc:  # noqa: BLE001 - one bad file must not stop a scan
-            log.warning("file %s could not be hashed: %s", pk, exc)
-            hashed[pk] = FileHashes("", "", "", 0, error=f"could not be read: {exc}"[:500])
+    todo = [(pk, sha256) for pk, _report, _md5, _sha1, sha256, stored in rows
+            if pk not in done and stored and sha256 and blob_exists(sha256)]
+    hashed: dict[int, FileHashes] = dict(zip(
+        [t[0] for t in todo], hash_stored_many([t[1] for t in todo]), strict=True))
     now = datetime.now(UTC)
     with transaction.atomic():
         _write_signals(hashed, now=now)

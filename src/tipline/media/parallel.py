@@ -1,0 +1,43 @@
+"""Hashing stored files on every core: the scan's CPU work, in forked worker processes.
+
+Each worker reads (decrypts) a file from the blob store and hashes it; only the hashes come
+back. The fork inherits the settings and the media key, and workers never touch the
+database. Small sets, or TIPLINE_SCAN_PROCESSES=1, are hashed in this process.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+from collections.abc import Sequence
+
+from django.conf import settings
+
+from tipline.core.blobs import blob_read
+from tipline.core.crypto import default_key
+from tipline.media.hashing import FileHashes, file_hashes
+
+MIN_PARALLEL = 8
+
+
+def hash_stored(sha256: str) -> FileHashes:
+    """The hashes of one stored file; a file that can't be read says why in `error`."""
+    try:
+        return file_hashes(blob_read(sha256))
+    except Exception as exc:  # noqa: BLE001 - one bad file must not stop a scan
+        return FileHashes("", "", sha256, 0, error=f"could not be read: {exc}"[:500])
+
+
+def processes() -> int:
+    wanted = int(settings.SCAN_PROCESSES)
+    return max(1, wanted if wanted > 0 else (os.cpu_count() or 1))
+
+
+def hash_stored_many(sha256s: Sequence[str]) -> list[FileHashes]:
+    """hash_stored of each, in order, on every core when there are enough of them."""
+    workers = min(processes(), len(sha256s) // (MIN_PARALLEL // 2) or 1)
+    if workers <= 1 or len(sha256s) < MIN_PARALLEL:
+        return [hash_stored(s) for s in sha256s]
+    default_key()  # loaded before the fork, so workers inherit it
+    with mp.get_context("fork").Pool(workers) as pool:
+        return pool.map(hash_stored, sha256s, chunksize=max(1, len(sha256s) // (workers * 4)))
