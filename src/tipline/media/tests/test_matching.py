@@ -288,3 +288,23 @@ def test_scan_command_selections(make_report: Any, capsys: pytest.CaptureFixture
     assert "1 hashed" in capsys.readouterr().out
     reports_scan(actor=None, report_ids=[report.pk])
     assert _priority(report) == 2
+
+
+def test_scan_runs_as_a_background_task(make_report: Any, settings: Any,
+                                        capsys: pytest.CaptureFixture[str]) -> None:
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    report = make_report()
+    f = report_file(report, encode(pattern(17)))
+    _add(_bank(), md5=f.md5)
+    call_command("scan", "--all", "--background")
+    assert "queued scan task" in capsys.readouterr().out
+    assert Match.objects.filter(file=f).exists() and _priority(report) == 2
+
+
+def test_scan_needs_one_selection(db: Any) -> None:
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="choose one"):
+        call_command("scan")
+    with pytest.raises(CommandError, match="choose one"):
+        call_command("scan", "--all", "--batch", "3")
