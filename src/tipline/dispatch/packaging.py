@@ -14,10 +14,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import pyzipper
-
 from tipline.core.errors import RejectedInput
 from tipline.core.progress import NullProgress, Progress
+from tipline.dispatch.aeszip import AesZipWriter
 from tipline.dispatch.data import report_data
 from tipline.dispatch.renderers import renderers
 from tipline.dispatch.renderers.base import PacketFile, PacketInfo, SopData, in_utc
@@ -55,10 +54,8 @@ def packet_zip_write(
     """Write the encrypted ZIP to `out`; returns the manifest it contains."""
     progress = progress or NullProgress()
     entries: list[dict[str, Any]] = []
-    with tempfile.TemporaryDirectory(prefix="packet-") as tmp, pyzipper.AESZipFile(
-            out, "w", compression=pyzipper.ZIP_DEFLATED, encryption=pyzipper.WZ_AES) as zf:
-        zf.setpassword(passphrase.encode("utf-8"))
-        zf.setencryption(pyzipper.WZ_AES, nbits=256)
+    with tempfile.TemporaryDirectory(prefix="packet-") as tmp, AesZipWriter(
+            out, passphrase=passphrase) as zf:
 
         def put(item: PacketFile) -> None:
             if item.path is not None:
