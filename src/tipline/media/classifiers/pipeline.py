@@ -1,5 +1,9 @@
 """The classifier stage: nudity on every image; faces, age and expression only on images the
-nudity model finds exposed regions in; then the fusion (see `fusion`) into an Assessment."""
+nudity model finds exposed regions in; then the fusion (see `fusion`) into an Assessment.
+
+Batching: the nudity model runs 8 images a session run; the age network runs all the faces of
+one image together; the expression model takes one face a run (its TFLite graph has a fixed
+batch of 1)."""
 
 from __future__ import annotations
 
@@ -40,6 +44,7 @@ class Assessment:
 
 
 def detector(name: str) -> Any:
+    """The registered detector called `name` (nudity, faces, expression)."""
     return DETECTORS.all()[name]
 
 
