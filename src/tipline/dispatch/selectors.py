@@ -105,8 +105,9 @@ def packet_targets_waiting(*, user: Any) -> list[Waiting]:
 
 def packets_for(*, user: Any, action: str = "packet.receive",
                 target: Jurisdiction | None = None) -> QuerySet[Packet]:
-    """Packets the user may see for `action`, newest first, with superseded flag annotated."""
-    qs = scoped(Packet.objects.all(), user=user, action=action).select_related(
+    """Packets the user may see for `action`, newest first, with superseded flag annotated
+    (packets still being built are left out)."""
+    qs = scoped(Packet.objects.exclude(sha256=""), user=user, action=action).select_related(
         "target", "created_by", "acknowledged_by", "downloaded_by", "supersedes")
     if target is not None:
         qs = qs.filter(target=target)

@@ -29,7 +29,7 @@ from tipline.core.progress import Progress
 from tipline.dispatch.models import Packet, PacketReport, SopTemplate
 from tipline.dispatch.packaging import packet_zip_write, passphrase_check, passphrase_new
 from tipline.dispatch.renderers.base import PacketInfo, SopData
-from tipline.dispatch.selectors import packet_eligible_report_ids, sop_current
+from tipline.dispatch.selectors import packet_eligible, packet_eligible_report_ids, sop_current
 from tipline.geo.models import Jurisdiction
 from tipline.intake.models import Report
 
@@ -122,6 +122,16 @@ def _record(*, actor: Any, packet: Packet, report_ids: Sequence[int], action: st
         "sha256": packet.sha256, "size": packet.size, **data})
 
 
+def _check_still_waiting(*, target: Jurisdiction, report_ids: Sequence[int]) -> None:
+    """Refuse when another packet took some of these reports while this one was rendered."""
+    waiting = 0
+    for chunk in _chunks(report_ids):
+        waiting += packet_eligible(target=target).filter(pk__in=chunk).count()
+    if waiting != len(report_ids):
+        raise RejectedInput(f"{len(report_ids) - waiting} of the reports were sent in another "
+                            "packet meanwhile; build the packet again")
+
+
 def _build(*, actor: Any, target: Jurisdiction, report_ids: list[int], since: date | None,
            note: str, passphrase: str | None, progress: Progress | None,
            supersedes: Packet | None = None, reason: str = "") -> Built:
@@ -137,6 +147,8 @@ def _build(*, actor: Any, target: Jurisdiction, report_ids: list[int], since: da
                 old = Packet.objects.select_for_update().get(pk=supersedes.pk)
                 if Packet.objects.filter(supersedes=old).exists():
                     raise InvalidTransition(f"{old.reference} has already been corrected")
+            else:
+                _check_still_waiting(target=target, report_ids=report_ids)
             packet.save(update_fields=["sha256", "size", "supersedes"])
             if supersedes is None:
                 _record(actor=actor, packet=packet, report_ids=report_ids,
@@ -193,8 +205,8 @@ def packet_correct(
     reason = reason.strip()
     if len(reason) < 5:
         raise RejectedInput("give the reason for the correction (at least a few words)")
-    old = get_scoped_or_404(Packet.objects.select_related("target"), user=actor,
-                            action="packet.create", pk=packet_id)
+    old = get_scoped_or_404(Packet.objects.select_related("target").exclude(sha256=""),
+                            user=actor, action="packet.create", pk=packet_id)
     if Packet.objects.filter(supersedes=old).exists():
         raise InvalidTransition(f"{old.reference} has already been corrected; correct the "
                                 "newest version")
@@ -209,8 +221,8 @@ def packet_download(*, actor: Any, packet_id: int) -> tuple[Packet, Iterator[byt
     """The packet's ZIP for a receiving officer (packet.receive at its target); every
     download is audited, the first one is kept on the packet."""
     with transaction.atomic():
-        packet = get_scoped_or_404(Packet.objects.select_for_update(), user=actor,
-                                   action="packet.receive", pk=packet_id)
+        packet = get_scoped_or_404(Packet.objects.select_for_update().exclude(sha256=""),
+                                   user=actor, action="packet.receive", pk=packet_id)
         now = timezone.now()
         packet.download_count += 1
         fields = ["download_count"]
@@ -227,8 +239,9 @@ def packet_acknowledge(*, actor: Any, packet_id: int) -> Packet:
     """The receiving officer confirms the packet arrived and opened (packet.receive at its
     target). A unit's acknowledgement moves its reports' cases to acknowledged."""
     with transaction.atomic():
-        packet = get_scoped_or_404(Packet.objects.select_for_update().select_related("target"),
-                                   user=actor, action="packet.receive", pk=packet_id)
+        packet = get_scoped_or_404(
+            Packet.objects.select_for_update().select_related("target").exclude(sha256=""),
+            user=actor, action="packet.receive", pk=packet_id)
         if packet.acknowledged_at is not None:
             raise InvalidTransition(f"{packet.reference} was already acknowledged")
         if Packet.objects.filter(supersedes=packet).exists():

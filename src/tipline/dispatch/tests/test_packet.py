@@ -327,3 +327,24 @@ def test_pdfs_rendered_in_process_too(analyst: Any, beed_reports: list[Report], 
     _, files = _open(built, tmp_path)
     for report in beed_reports:
         assert report.reference in _pdf_text(files[f"reports/{report.reference}.pdf"])
+
+
+def test_reports_taken_meanwhile_are_refused(analyst: Any, beed_reports: list[Report]) -> None:
+    """Two builds for the same unit at once: the one recorded second is refused, and its
+    reserved row is gone. (The second build runs while the first reports its progress.)"""
+
+    class Racing:
+        def __init__(self) -> None:
+            self.done = False
+
+        def update(self, *, done: int, total: int | None = None, note: str = "") -> None:
+            if not self.done:
+                self.done = True
+                services.packet_build(actor=analyst, target_code="IN-MH-BEED",
+                                      report_ids=[beed_reports[0].pk])
+
+    with pytest.raises(RejectedInput, match="sent in another packet meanwhile"):
+        services.packet_build(actor=analyst, target_code="IN-MH-BEED", progress=Racing())
+    packet = Packet.objects.get()
+    assert list(packet.items.values_list("report_id", flat=True)) == [beed_reports[0].pk]
+    assert Report.objects.filter(status=Report.Status.ROUTED).count() == 2
