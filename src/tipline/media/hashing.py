@@ -97,7 +97,7 @@ def image_open(data: bytes) -> Image.Image:
                                     f"{limit} pixels (decompression bomb?)")
             img.seek(0)
             img.load()
-            img = ImageOps.exif_transpose(img) or img
+            ImageOps.exif_transpose(img, in_place=True)
         except RejectedInput:
             raise
         except Image.DecompressionBombError as exc:
