@@ -26,12 +26,13 @@ BODY = 9.0
 class Page:
     """Writes top to bottom, starting a new page when the current one is full."""
 
-    def __init__(self, *, title: str, footer: str) -> None:
+    def __init__(self, *, title: str, footer: str, exact: bool = False) -> None:
         self.buffer = io.BytesIO()
         self.canvas = Canvas(self.buffer, pagesize=A4, pageCompression=0, invariant=1)
         self.canvas.setTitle(title)
         self.canvas.setAuthor("Tipline")
         self.footer = footer
+        self.exact = exact  # wrap word by word everywhere (slower; for one-off documents)
         self.page = 1
         self.y = HEIGHT - MARGIN
         self.rules: list[float] = []
@@ -67,12 +68,14 @@ class Page:
             self.y = HEIGHT - MARGIN
             self._start()
 
-    @staticmethod
-    def _lines(text: str, *, font: str, size: float, width: float) -> list[str]:
-        """Wrapped to `width`: cut by an average letter width, then each piece measured
-        once (and split word by word only when it is still too wide)."""
+    def _lines(self, text: str, *, font: str, size: float, width: float) -> list[str]:
+        """Wrapped to `width`: cut by a generous average letter width, then each piece
+        measured once (and split word by word only when it is still too wide)."""
+        if self.exact:
+            return [line for part in (text or "").splitlines() or [""]
+                    for line in simpleSplit(part, font, size, width) or [""]]
         lines: list[str] = []
-        guess = max(int(width / (size * (0.6 if font.startswith("Courier") else 0.5))), 8)
+        guess = max(int(width / (size * (0.6 if font.startswith("Courier") else 0.56))), 8)
         for part in (text or "").splitlines() or [""]:
             pieces = [part] if len(part) <= guess else textwrap.wrap(
                 part, guess, break_long_words=True, break_on_hyphens=False) or [""]

@@ -110,7 +110,8 @@ def report_pdf(*, packet: PacketInfo, report: ReportData) -> bytes:
 
 def sop_pdf(*, packet: PacketInfo, sop: SopData) -> bytes:
     """The SOP template rendered: `# ` headings, numbered steps, `- ` bullets, paragraphs."""
-    page = Page(title=sop.title, footer=f"{packet.reference} · SOP version {sop.version}")
+    page = Page(title=sop.title, footer=f"{packet.reference} · SOP version {sop.version}",
+                exact=True)
     page.title(sop.title)
     page.para(f"SOP version {sop.version} · sent with {packet.reference} to "
               f"{packet.target_name} · acknowledge by {in_ist(packet.ack_due_at)}")
