@@ -44,7 +44,13 @@ class NudityDetector(LazyModel):
         import onnxruntime as ort
 
         path = package_file("nudenet", "320n.onnx")
-        session = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
+        options = ort.SessionOptions()
+        # Threads sleep instead of spinning between runs: on a machine shared with the web
+        # server and other workers, spinning burns CPU the others need.
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+        session = ort.InferenceSession(
+            str(path), sess_options=options, providers=["CPUExecutionProvider"]
+        )
         names = ast.literal_eval(session.get_modelmeta().custom_metadata_map["names"])
         self.labels = [names[index] for index in range(len(names))]
         self._input = session.get_inputs()[0].name
