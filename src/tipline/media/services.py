@@ -6,7 +6,6 @@ scans, matches, the reports' media priority) in one transaction with its audit e
 
 from __future__ import annotations
 
-import logging
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -39,7 +38,6 @@ from tipline.media.models import (
 )
 from tipline.media.parallel import hash_stored_many
 
-log = logging.getLogger(__name__)
 SCAN_CHUNK = 200
 ENTRY_CHUNK = 5000
 _HEX = {"md5": 32, "sha1": 40, "sha256": 64, "pdq": 64}
@@ -368,10 +366,7 @@ def _import_chunk(actor: Any, bank: HashBank, parsed: list[ParsedEntry], counts:
             "withdrawn_ids": deletions[:1000]})
     counts.added += len(rows)
     counts.deleted += deleted
-    ids = [e.pk for e in created if e.pk is not None]
-    if not ids and rows:  # backends that don't return ids from bulk inserts
-        ids = [BankEntry.objects.filter(bank=bank, added_at=now).order_by("pk")
-               .values_list("pk", flat=True).first() or 0]
+    ids = [e.pk for e in created if e.pk is not None]  # SQLite and PostgreSQL return them
     if ids and (counts.first_id is None or min(ids) < counts.first_id):
         counts.first_id = min(ids)
 
