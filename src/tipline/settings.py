@@ -108,6 +108,8 @@ CLASSIFY_MINOR_MIN_PERCENT = env_int(
     "TIPLINE_CLASSIFY_MINOR_MIN_PERCENT", 50, "P(age < 18) from which a face counts as a minor")
 CLASSIFY_DISTRESS_MIN_PERCENT = env_int(
     "TIPLINE_CLASSIFY_DISTRESS_MIN_PERCENT", 50, "fear + sad + angry from which distress counts")
+CLASSIFY_ON_SCAN = env_bool(
+    "TIPLINE_CLASSIFY_ON_SCAN", True, "score each scanned image with the offline classifiers")
 
 INSTALLED_APPS = [
     "django.contrib.auth",

@@ -74,6 +74,10 @@ def files_scan(*, actor: Any, file_ids: Sequence[int], rehash: bool = False,
     ids = sorted(set(file_ids))
     for start in range(0, len(ids), SCAN_CHUNK):
         _scan_chunk(actor, ids[start: start + SCAN_CHUNK], rehash=rehash, result=result)
+        if settings.CLASSIFY_ON_SCAN:  # risk scores that order the review queue
+            from tipline.media.scoring import files_classify
+
+            files_classify(file_ids=ids[start: start + SCAN_CHUNK], actor=actor, redo=rehash)
         progress.update(done=min(start + SCAN_CHUNK, len(ids)), total=len(ids))
     return result
 

@@ -1,0 +1,97 @@
+"""The classifier stage of the scan: each stored image file gets a risk score with its reasons.
+
+The score only orders the review queue (ReportMedia.risk_score is the highest of a report's
+files). It never confirms anything, never closes anything and never goes into a packet.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q
+
+from tipline.audit.services import audit_record
+from tipline.core.blobs import blob_exists, blob_read
+from tipline.core.errors import RejectedInput
+from tipline.intake.models import ReportFile
+from tipline.media.hashing import image_open
+from tipline.media.models import FileScan, MediaKind
+
+#: images decoded and classified together (the nudity model runs 8 a session run)
+CLASSIFY_BATCH = 16
+
+
+@dataclass
+class ClassifyResult:
+    """What one classifier pass did."""
+
+    scored: int = 0
+    failed: int = 0
+
+
+def files_to_classify(*, file_ids: Sequence[int], redo: bool = False) -> list[tuple[int, str]]:
+    """(file id, sha256) of the stored files among `file_ids` to score: images the scan read
+    that have no score yet (all of them with `redo`), and files never scanned at all."""
+    out: list[tuple[int, str]] = []
+    ids = sorted(set(file_ids))
+    image = Q(scan__media=MediaKind.IMAGE, scan__error="")
+    if not redo:
+        image &= Q(scan__risk_score__isnull=True)
+    for start in range(0, len(ids), 900):
+        qs = ReportFile.objects.filter(Q(scan__isnull=True) | image,
+                                       pk__in=ids[start: start + 900], stored=True)
+        out += [(pk, sha) for pk, sha in qs.order_by("pk").values_list("pk", "sha256") if sha]
+    return out
+
+
+def files_classify(*, file_ids: Sequence[int], actor: Any = None,
+                   redo: bool = False) -> ClassifyResult:
+    """Score the stored image files (decrypting each from the blob store) with the offline
+    classifiers, a batch at a time; store FileScan.risk_score / risk_reasons (creating the
+    FileScan row if missing) and refresh the reports' media summaries. Files already scored
+    are skipped unless `redo`; a file that isn't a readable image is left unscored."""
+    from tipline.media.classifiers import classify_many
+
+    result = ClassifyResult()
+    todo = files_to_classify(file_ids=file_ids, redo=redo)
+    for start in range(0, len(todo), CLASSIFY_BATCH):
+        images, ids = [], []
+        for pk, sha256 in todo[start: start + CLASSIFY_BATCH]:
+            try:
+                if not blob_exists(sha256):
+                    raise RejectedInput("content not in the blob store")
+                images.append(image_open(blob_read(sha256)))
+                ids.append(pk)
+            except (RejectedInput, OSError, ValueError):
+                result.failed += 1
+        if not images:
+            continue
+        assessed = classify_many(images)
+        _store(actor, [(pk, a.score, a.reasons) for pk, a in zip(ids, assessed, strict=True)])
+        result.scored += len(ids)
+    return result
+
+
+@transaction.atomic
+def _store(actor: Any, scores: list[tuple[int, float, str]]) -> None:
+    from tipline.media.services import reports_refresh
+
+    if not scores:
+        return
+    now = datetime.now(UTC)
+    FileScan.objects.bulk_create(
+        [FileScan(file_id=pk, media=MediaKind.IMAGE, scanned_at=now,
+                  risk_score=round(float(score), 4), risk_reasons=reasons[:500])
+         for pk, score, reasons in scores],
+        update_conflicts=True, unique_fields=["file"],
+        update_fields=["risk_score", "risk_reasons"],
+    )
+    reports = set(ReportFile.objects.filter(pk__in=[s[0] for s in scores])
+                  .values_list("report_id", flat=True))
+    reports_refresh(report_ids=reports)
+    audit_record(actor=actor, action="media.classified", data={
+        "files": [s[0] for s in scores], "scores": [round(float(s[1]), 4) for s in scores]})
