@@ -14,6 +14,7 @@ urlpatterns = [
     path("audit/", include("tipline.audit.urls")),
     path("packets/", include("tipline.dispatch.urls")),
     path("cases/", include("tipline.cases.urls")),
+    path("review/", include("tipline.review.urls")),
     path("", include("tipline.routing.urls")),
     path("source.tar.gz", core_views.source_archive, name="source_archive"),
 ]

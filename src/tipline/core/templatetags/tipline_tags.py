@@ -127,6 +127,7 @@ def nav_for(user: Any) -> dict[str, bool]:
         "audit": policies.can_everywhere(user, "audit.view"),
         "queue": policies.can(user, "report.assign"),
         "inbox": policies.can(user, "report.view"),
+        "review": policies.can(user, "review.decide"),
     }
 
 

@@ -1,0 +1,182 @@
+"""Review pages: the queue, one report's files, the protected media, decisions, settings and
+throughput. Every response here is `Cache-Control: no-store`; clear media only on a POST."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from tipline.accounts import policies
+from tipline.core.blobs import blob_read
+from tipline.core.errors import RejectedInput
+from tipline.review import render as media
+from tipline.review import selectors, services
+from tipline.review.models import Category, ReviewerSettings, Verdict
+
+QUEUE_PAGE = 50
+
+
+def no_store(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """The response may not be kept by the browser or any cache."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = view(request, *args, **kwargs)
+        response["Cache-Control"] = "no-store, private"
+        response["Pragma"] = "no-cache"
+        return response
+
+    return wrapped
+
+
+def _need(request: HttpRequest, action: str, *, everywhere: bool = False) -> None:
+    ok = (policies.can_everywhere(request.user, action) if everywhere
+          else policies.can(request.user, action))
+    if not ok:
+        raise Http404("No such page")
+
+
+class DecisionForm(forms.Form):
+    verdict = forms.ChoiceField(choices=Verdict.choices)
+    category = forms.ChoiceField(choices=[("", "—"), *Category.choices], required=False)
+    note = forms.CharField(required=False, max_length=5000, widget=forms.Textarea(
+        attrs={"rows": 2}))
+    file = forms.IntegerField(required=False, help_text="one file; empty: every undecided")
+
+
+class SettingsForm(forms.Form):
+    blur_strength = forms.IntegerField(min_value=ReviewerSettings.BLUR_MIN,
+                                       max_value=ReviewerSettings.BLUR_MAX)
+    grayscale = forms.BooleanField(required=False)
+    video_muted = forms.BooleanField(required=False)
+    video_autoplay = forms.BooleanField(required=False)
+
+
+@no_store
+@login_required
+@require_GET
+def queue(request: HttpRequest) -> HttpResponse:
+    """The reports waiting for a decision, highest priority first."""
+    _need(request, "review.decide")
+    reports = selectors.queue_page(user=request.user, limit=QUEUE_PAGE)
+    return render(request, "review/queue.html", {
+        "section": "review", "reports": reports, "categories": Category.choices,
+        "throughput": policies.can_everywhere(request.user, "review.decide")})
+
+
+@no_store
+@login_required
+@require_GET
+def report(request: HttpRequest, pk: int) -> HttpResponse:
+    """One report's stored files, blurred, with the decision form."""
+    found = selectors.review_report(user=request.user, pk=pk)
+    settings = selectors.reviewer_settings(user=request.user)
+    return render(request, "review/report.html", {
+        "section": "review", "report": found, "files": list(found.files.all()),
+        "settings": settings, "categories": Category.choices,
+        "can_decide": policies.can(request.user, "review.decide",
+                                   jurisdiction_id=found.jurisdiction_id)})
+
+
+@no_store
+@login_required
+@require_POST
+def decide(request: HttpRequest, pk: int) -> HttpResponse:
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose a verdict (and a category to confirm).")
+        return redirect("review:report", pk=pk)
+    file_id = form.cleaned_data["file"]
+    try:
+        made = services.decision_record(
+            actor=request.user, report_id=pk, verdict=form.cleaned_data["verdict"],
+            category=form.cleaned_data["category"], note=form.cleaned_data["note"],
+            file_ids=[file_id] if file_id else None)
+    except RejectedInput as exc:
+        messages.error(request, str(exc))
+        return redirect("review:report", pk=pk)
+    messages.success(request, f"{Verdict(made[0].verdict).label}: {len(made)} file(s).")
+    if request.POST.get("next") == "report":
+        return redirect("review:report", pk=pk)
+    return redirect("review:queue")
+
+
+def _content(request: HttpRequest, pk: int) -> tuple[Any, bytes]:
+    file = selectors.file_for_media(user=request.user, pk=pk)
+    try:
+        return file, blob_read(file.sha256)
+    except (OSError, ValueError) as exc:
+        raise Http404("No content") from exc
+
+
+@no_store
+@login_required
+@require_GET
+def protected(request: HttpRequest, pk: int) -> HttpResponse:
+    """The default view of a file: blurred (and gray) on the server, as a JPEG."""
+    file, data = _content(request, pk)
+    settings = selectors.reviewer_settings(user=request.user)
+    try:
+        body = media.protected_jpeg(data, blur_strength=settings.blur_strength,
+                                    grayscale=settings.grayscale)
+    except RejectedInput as exc:
+        raise Http404("Not an image or video") from exc
+    return HttpResponse(body, content_type="image/jpeg")
+
+
+@no_store
+@login_required
+@require_POST
+def reveal(request: HttpRequest, pk: int) -> HttpResponse:
+    """The clear image (PNG) or video, only on a POST (press and hold), each reveal audited."""
+    file, data = _content(request, pk)
+    if media.is_video(data):
+        services.media_reveal(actor=request.user, file=file, kind="video")
+        return HttpResponse(data, content_type=media.video_mime(data))
+    try:
+        body = media.clear_image(data)
+    except RejectedInput as exc:
+        raise Http404("Not an image") from exc
+    services.media_reveal(actor=request.user, file=file, kind="image")
+    return HttpResponse(body, content_type="image/png")
+
+
+@no_store
+@login_required
+def settings_page(request: HttpRequest) -> HttpResponse:
+    """The user's own wellness settings."""
+    _need(request, "media.view")
+    current = selectors.reviewer_settings(user=request.user)
+    if request.method == "POST":
+        form = SettingsForm(request.POST)
+        if form.is_valid():
+            services.reviewer_settings_update(actor=request.user, **form.cleaned_data)
+            messages.success(request, "Settings saved.")
+            return redirect("review:settings")
+    else:
+        form = SettingsForm(initial={
+            "blur_strength": current.blur_strength, "grayscale": current.grayscale,
+            "video_muted": current.video_muted, "video_autoplay": current.video_autoplay})
+    return render(request, "review/settings.html", {"section": "review", "form": form})
+
+
+@no_store
+@login_required
+@require_GET
+def throughput(request: HttpRequest) -> HttpResponse:
+    """Decisions per reviewer per day and hour (hub roles only)."""
+    _need(request, "review.decide", everywhere=True)
+    try:
+        days = max(1, min(90, int(request.GET.get("days", "7"))))
+    except ValueError:
+        days = 7
+    return render(request, "review/throughput.html", {
+        "section": "review", "t": selectors.review_throughput(days=days), "days": days})
