@@ -35,6 +35,8 @@ from tipline.review.models import FINAL, Category, Decision, ReviewerSettings, V
 
 CONFIRMED_BANK = "hub-confirmed"
 SAFELIST_BANK = "hub-safelist"
+#: the Project VIC (VICS) category a confirmed file is exported with: child abuse material
+VICS_CATEGORY = "1"
 
 
 def _bank(name: str, *, safelist: bool) -> HashBank:
@@ -135,6 +137,9 @@ def decision_record(*, actor: Any, report_id: int, verdict: str, category: str =
         files = list(stored.filter(pk__in=list(file_ids)))
         if len(files) != len(set(file_ids)):
             raise RejectedInput("those files are not this report's stored files")
+        if Decision.objects.filter(file__in=files, verdict__in=FINAL).exists():
+            raise RejectedInput("a file named was decided already; no file of those is "
+                                "waiting for a decision")
     else:
         files = list(stored.exclude(decisions__verdict__in=FINAL))
     if not files:
@@ -151,6 +156,11 @@ def decision_record(*, actor: Any, report_id: int, verdict: str, category: str =
         added = bank_entries_add(actor=system_user("review"), bank=bank,
                                  entries=_entries(bank, files, category or "not_csam"),
                                  source=f"review of report {report.pk} by {actor.username}")
+        if verdict == Verdict.CONFIRMED and added.first_id is not None:
+            # exported as VICS category 1 (child abuse material); the hub's A1..B2 stays
+            BankEntry.objects.filter(bank=bank, pk__gte=added.first_id,
+                                     source_id__startswith="tipline-file-").update(
+                source_category=VICS_CATEGORY)
         data.update(bank=bank.name, entries_added=added.added)
         every = list(stored.values_list("pk", flat=True))
         files_scan(actor=system_user("review"), file_ids=every)  # matches and suppressions
