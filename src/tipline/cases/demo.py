@@ -41,7 +41,8 @@ PLATFORMS = ("ChatApp", "PhotoShare", "VideoTube", "MailBox")
 ISPS = ("Jio", "Airtel", "Vi", "BSNL", "ACT Fibernet")
 
 
-def cases_demo_progress(*, actor: Any, rng: random.Random) -> dict[str, int]:
+def cases_demo_progress(*, actor: Any, rng: random.Random,
+                        acknowledge_share: float = ACKNOWLEDGED_SHARE) -> dict[str, int]:
     """Acknowledge most dispatched cases, take some of Maharashtra's to FIR, arrest and
     chargesheet, send notices, and close some everywhere as not pursued; returns counts."""
     done: Counter[str] = Counter()
@@ -49,7 +50,7 @@ def cases_demo_progress(*, actor: Any, rng: random.Random) -> dict[str, int]:
     received = list(Case.objects.filter(status=Case.Status.RECEIVED)
                     .values_list("report_id", "dispatched_at"))
     sent = [rid for rid, at in received if at is not None] or [rid for rid, _ in received]
-    picked = [rid for rid in sent if rng.random() < ACKNOWLEDGED_SHARE]
+    picked = [rid for rid in sent if rng.random() < acknowledge_share]
     done["acknowledged"] = cases_acknowledge(actor=actor, report_ids=picked)
 
     open_cases = list(Case.objects.filter(status=Case.Status.ACKNOWLEDGED)

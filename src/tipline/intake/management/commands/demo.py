@@ -17,6 +17,7 @@ from django.db import transaction
 from tipline.core.progress import NullProgress, TerminalProgress
 
 DEMO_PASSWORD = "tipline-demo-2026"  # noqa: S105 - published on purpose: demo users only
+DEMO_PACKET_PASSPHRASE = "tipline-demo-packets"  # noqa: S105 - demo packets only
 URL = "http://127.0.0.1:8000/"
 
 #: username, role code, jurisdiction code, full name
@@ -72,10 +73,13 @@ class Command(BaseCommand):
         self._contacts(actor)
         if options["no_import"]:
             self.stdout.write("import skipped (--no-import)")
-        else:
-            self._import(zip_path, actor, quiet=options["quiet"])
-            self._route(truth_path, quiet=options["quiet"])
-        self._users(actor)
+            self._ready(self._users(actor))
+            return
+        self._import(zip_path, actor, quiet=options["quiet"])
+        self._route(truth_path, quiet=options["quiet"])
+        rows = self._users(actor)
+        self._dispatch(actor, seed=options["seed"], quiet=options["quiet"])
+        self._ready(rows)
 
     # ------------------------------------------------------------------ steps
 
@@ -156,7 +160,7 @@ class Command(BaseCommand):
             result = units_import(actor=actor, text=unit_rows_render(rows))
             self.stdout.write(f"demo contacts: {result.updated} nodal officers and units")
 
-    def _users(self, actor: Any) -> None:
+    def _users(self, actor: Any) -> list[tuple[str, str, str, str]]:
         from tipline.accounts.models import Role, User
         from tipline.accounts.services import grant_add, user_create
         from tipline.geo.models import Jurisdiction
@@ -182,7 +186,49 @@ class Command(BaseCommand):
                 )
                 grant_add(actor=actor, user=user, role_code=role_code, jurisdiction_code=node_code)
             rows.append((username, role_name, node_code, "created"))
+        return rows
 
+    def _dispatch(self, actor: Any, *, seed: int, quiet: bool) -> None:
+        """Send each unit its routed reports as a packet (one published demo passphrase),
+        have most units acknowledge, and move some cases along (FIRs, arrests, closures)."""
+        import random
+
+        from django.db.models import Count
+
+        from tipline.accounts.models import User
+        from tipline.cases.demo import cases_demo_progress
+        from tipline.dispatch.services import packet_acknowledge, packet_build
+        from tipline.geo.models import Jurisdiction
+        from tipline.intake.models import Report
+
+        admin = User.objects.filter(username="admin", is_active=True).first()
+        targets = list(Report.objects.filter(
+            is_current=True, status=Report.Status.ROUTED,
+            jurisdiction__kind__in=[Jurisdiction.Kind.UNIT, Jurisdiction.Kind.DISTRICT])
+            .values_list("jurisdiction__code").annotate(n=Count("pk")).order_by("-n"))
+        if not targets or admin is None:
+            return
+        rng = random.Random(f"demo-dispatch:{seed}")
+        bar = NullProgress() if quiet else TerminalProgress("dispatching")
+        sent = acknowledged = reports = 0
+        for done, (code, n) in enumerate(targets, start=1):
+            built = packet_build(actor=actor, target_code=code, passphrase=DEMO_PACKET_PASSPHRASE,
+                                 note="demo packet")
+            sent += 1
+            reports += n
+            if rng.random() < 0.75:  # the rest stay unacknowledged: some become overdue
+                packet_acknowledge(actor=admin, packet_id=built.packet.pk)
+                acknowledged += 1
+            bar.update(done=done, total=len(targets))
+        if isinstance(bar, TerminalProgress):
+            bar.finish()
+        self.stdout.write(f"dispatched {reports} reports in {sent} packets (passphrase "
+                          f"{DEMO_PACKET_PASSPHRASE!r}, demo only); {acknowledged} acknowledged")
+        counts = cases_demo_progress(actor=admin, rng=rng, acknowledge_share=0.0)
+        self.stdout.write("cases moved along: " + ", ".join(
+            f"{k} {v}" for k, v in counts.items() if v))
+
+    def _ready(self, rows: list[tuple[str, str, str, str]]) -> None:
         out = self.stdout
         out.write("")
         out.write(f"Tipline demo is ready: run `tipline serve`, then open {URL}")
