@@ -405,7 +405,7 @@ def report_detail(*, user: Any, pk: int) -> ReportDetail:
     report = get_scoped_or_404(
         Report.objects.select_related(
             "jurisdiction", "batch", "supersedes", "location", "location__unit", "cluster",
-            "cluster__lead", "manual_assignment", "manual_assignment__by",
+            "cluster__lead", "manual_assignment", "manual_assignment__by", "case",
         ).prefetch_related(
             "subjects", "places", "ip_events", "files", "identifiers", "artifacts"
         ),

@@ -197,3 +197,12 @@ def test_sections_catalogue_page(
     assert not LegalSection.objects.get(pk=added.pk).active
     assert "BNS 77" in client.get(url).content.decode()
     assert "Sections of law offered" in client.get(reverse("cases:funnel")).content.decode()
+
+
+def test_report_page_links_to_its_case(client: Client, make_report: Any,
+                                       beed_officer: Any) -> None:
+    case = open_case(make_report)
+    client.force_login(beed_officer)
+    page = client.get(reverse("intake:report_detail", args=[case.report_id])).content.decode()
+    assert f'href="{reverse("cases:case_detail", args=[case.pk])}"' in page
+    assert "case: Received" in page
