@@ -32,6 +32,7 @@ def test_queue_page_by_persona(make_report: Any, reviewer: Any, mh_reviewer: Any
                                beed_officer: Any, nobody: Any, analyst: Any) -> None:
     beed, _ = report_with_images(make_report, seeds=(1,))
     delhi, _ = report_with_images(make_report, "IN-DL", seeds=(2,))
+    unscanned, _ = report_with_images(make_report, seeds=(3,), scan=False)  # no media summary
     url = reverse("review:queue")
     anonymous = Client().get(url)
     assert anonymous.status_code == 302 and "login" in anonymous["Location"]
@@ -40,6 +41,7 @@ def test_queue_page_by_persona(make_report: Any, reviewer: Any, mh_reviewer: Any
     for user in (reviewer, analyst):
         html = _client(user).get(url).content.decode()
         assert beed.reference in html and delhi.reference in html
+        assert unscanned.reference in html
         assert ">Review</a>" in html  # the nav link
         assert "<kbd>j</kbd>" in html and "<kbd>h</kbd>" in html
     page = _client(mh_reviewer).get(url)
