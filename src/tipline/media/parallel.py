@@ -34,10 +34,16 @@ def processes() -> int:
 
 
 def hash_stored_many(sha256s: Sequence[str]) -> list[FileHashes]:
-    """hash_stored of each, in order, on every core when there are enough of them."""
-    workers = min(processes(), len(sha256s) // (MIN_PARALLEL // 2) or 1)
-    if workers <= 1 or len(sha256s) < MIN_PARALLEL:
-        return [hash_stored(s) for s in sha256s]
-    default_key()  # loaded before the fork, so workers inherit it
-    with mp.get_context("fork").Pool(workers) as pool:
-        return pool.map(hash_stored, sha256s, chunksize=max(1, len(sha256s) // (workers * 4)))
+    """hash_stored of each, in order, on every core when there are enough of them. The same
+    content (material circulates: one image in many reports) is decoded and hashed once."""
+    unique = list(dict.fromkeys(sha256s))
+    workers = min(processes(), len(unique) // (MIN_PARALLEL // 2) or 1)
+    if workers <= 1 or len(unique) < MIN_PARALLEL:
+        hashed = [hash_stored(s) for s in unique]
+    else:
+        default_key()  # loaded before the fork, so workers inherit it
+        with mp.get_context("fork").Pool(workers) as pool:
+            hashed = pool.map(hash_stored, unique,
+                              chunksize=max(1, len(unique) // (workers * 4)))
+    by_content = dict(zip(unique, hashed, strict=True))
+    return [by_content[s] for s in sha256s]

@@ -58,21 +58,35 @@ def files_classify(*, file_ids: Sequence[int], actor: Any = None,
 
     result = ClassifyResult()
     todo = files_to_classify(file_ids=file_ids, redo=redo)
-    for start in range(0, len(todo), CLASSIFY_BATCH):
-        images, ids = [], []
-        for pk, sha256 in todo[start: start + CLASSIFY_BATCH]:
+    # the same bytes get the same score: each content is classified once, and content
+    # already scored in another file (material circulates) is not classified again
+    files_of: dict[str, list[int]] = {}
+    for pk, sha256 in todo:
+        files_of.setdefault(sha256, []).append(pk)
+    known: dict[str, tuple[float, str]] = {} if redo else {
+        sha: (float(score or 0.0), reasons) for sha, score, reasons in FileScan.objects.filter(
+            file__sha256__in=list(files_of), risk_score__isnull=False,
+        ).values_list("file__sha256", "risk_score", "risk_reasons")}
+    if known:
+        _store(actor, [(pk, *known[sha]) for sha in known for pk in files_of[sha]])
+        result.scored += sum(len(files_of[sha]) for sha in known)
+    contents = [sha for sha in files_of if sha not in known]
+    for start in range(0, len(contents), CLASSIFY_BATCH):
+        images, shas = [], []
+        for sha256 in contents[start: start + CLASSIFY_BATCH]:
             try:
                 if not blob_exists(sha256):
                     raise RejectedInput("content not in the blob store")
                 images.append(image_open(blob_read(sha256)))
-                ids.append(pk)
+                shas.append(sha256)
             except (RejectedInput, OSError, ValueError):
-                result.failed += 1
+                result.failed += len(files_of[sha256])
         if not images:
             continue
         assessed = classify_many(images)
-        _store(actor, [(pk, a.score, a.reasons) for pk, a in zip(ids, assessed, strict=True)])
-        result.scored += len(ids)
+        _store(actor, [(pk, a.score, a.reasons) for sha, a in zip(shas, assessed, strict=True)
+                       for pk in files_of[sha]])
+        result.scored += sum(len(files_of[sha]) for sha in shas)
     return result
 
 

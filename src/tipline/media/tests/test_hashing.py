@@ -184,3 +184,23 @@ def test_rgb_arrays_unchanged_by_hashing() -> None:
     pdq_bytes(encode(img))
     assert (np.asarray(img) == before).all()
     assert io.BytesIO(encode(img)).getbuffer().nbytes > 0
+
+
+def test_stored_content_is_hashed_once_per_distinct_content(settings: object,
+                                                            monkeypatch: pytest.MonkeyPatch
+                                                            ) -> None:
+    from tipline.core.blobs import blob_put
+    from tipline.media import parallel
+
+    a, b = (blob_put([encode(pattern(seed))]).sha256 for seed in (21, 22))
+    seen: list[str] = []
+    real = parallel.hash_stored
+
+    def counting(sha256: str) -> object:
+        seen.append(sha256)
+        return real(sha256)
+
+    monkeypatch.setattr(parallel, "hash_stored", counting)
+    out = parallel.hash_stored_many([a, b, a, a])
+    assert sorted(seen) == sorted([a, b])  # each content decoded once
+    assert [h.sha256 for h in out] == [a, b, a, a] and out[0].pdq == out[2].pdq

@@ -65,3 +65,20 @@ def test_classify_creates_the_scan_row_when_missing(make_report: Any) -> None:
     scan = FileScan.objects.get(file=f)
     assert scan.risk_score is not None and scan.media == "image"
     assert ReportMedia.objects.get(report=report).risk_score == scan.risk_score
+
+
+def test_the_same_content_is_classified_once(make_report: Any, settings: Any) -> None:
+    """Files with the same bytes share a score: content scored once (here set by hand, a
+    value the classifiers would not give this pattern) is not classified again."""
+    settings.CLASSIFY_ON_SCAN = False
+    data = encode(pattern(11))
+    first = report_file(make_report("IN-MH-BEED"), data, "a.jpg")
+    files_scan(actor=None, file_ids=[first.pk])
+    FileScan.objects.filter(file=first).update(risk_score=0.77, risk_reasons="by hand")
+    again = [report_file(make_report("IN-DL"), data, f"copy{i}.jpg") for i in range(3)]
+    files_scan(actor=None, file_ids=[f.pk for f in again])
+    result = files_classify(file_ids=[f.pk for f in again])
+    assert result.scored == 3
+    assert [FileScan.objects.get(file=f).risk_score for f in again] == [0.77] * 3
+    assert files_classify(file_ids=[f.pk for f in again], redo=True).scored == 3
+    assert all(FileScan.objects.get(file=f).risk_score != 0.77 for f in again)
