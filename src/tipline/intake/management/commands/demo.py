@@ -18,6 +18,8 @@ from tipline.core.progress import NullProgress, TerminalProgress
 
 DEMO_PASSWORD = "tipline-demo-2026"  # noqa: S105 - published on purpose: demo users only
 DEMO_PACKET_PASSPHRASE = "tipline-demo-packets"  # noqa: S105 - demo packets only
+DEMO_BANK = "demo-known"
+DEMO_BANK_SIZE = 6
 URL = "http://127.0.0.1:8000/"
 
 #: username, role code, jurisdiction code, full name
@@ -76,6 +78,7 @@ class Command(BaseCommand):
             self._ready(self._users(actor))
             return
         self._import(zip_path, actor, quiet=options["quiet"])
+        self._scan(folder, quiet=options["quiet"])
         self._route(truth_path, quiet=options["quiet"])
         rows = self._users(actor)
         self._dispatch(actor, seed=options["seed"], quiet=options["quiet"])
@@ -187,6 +190,42 @@ class Command(BaseCommand):
                 grant_add(actor=actor, user=user, role_code=role_code, jurisdiction_code=node_code)
             rows.append((username, role_name, node_code, "created"))
         return rows
+
+    def _scan(self, folder: Path, *, quiet: bool) -> None:
+        """Hash, match and score every file, then load a demo hash bank made of the PDQ hashes
+        of a few of the demo's own generated images (abstract shapes: DEMO ONLY, not real
+        material) so that matches, priorities and the review queue show something."""
+        from tipline.accounts.services import system_user
+        from tipline.intake.models import ReportFile
+        from tipline.media.models import HashBank
+        from tipline.media.parallel import hash_stored
+        from tipline.media.services import bank_create, bank_import, files_scan
+
+        scanner = system_user("scanner")
+        ids = list(ReportFile.objects.filter(stored=True).order_by("pk")
+                   .values_list("pk", flat=True))
+        bar = NullProgress() if quiet else TerminalProgress("scanning")
+        result = files_scan(actor=scanner, file_ids=ids, progress=bar)
+        if isinstance(bar, TerminalProgress):
+            bar.finish()
+        self.stdout.write(f"scanned {len(ids)} files: hashed {result.hashed}, failed "
+                          f"{result.failed}, matches {result.matches}")
+        if HashBank.objects.filter(name=DEMO_BANK).exists():
+            return
+        contents = sorted(set(ReportFile.objects.filter(stored=True)
+                              .values_list("sha256", flat=True)))[:DEMO_BANK_SIZE]
+        lines = [f"# DEMO ONLY: PDQ hashes of {len(contents)} generated demo images "
+                 "(abstract shapes), standing in for a hash list of known material"]
+        lines += [h.pdq[0].hash for h in map(hash_stored, contents) if h.pdq]
+        path = folder / "demo-known-hashes.txt"
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        bank = bank_create(actor=scanner, name=DEMO_BANK, confirmed=True,
+                           description="DEMO ONLY: hashes of generated demo images")
+        imported = bank_import(actor=scanner, bank=bank, path=path, format_name="pdq-list")
+        retro = imported.retro
+        self.stdout.write(f"demo hash bank {DEMO_BANK!r}: {imported.added} hashes; retro-hunt "
+                          f"matched {retro.matches if retro else 0} files in "
+                          f"{len(retro.reports) if retro else 0} reports")
 
     def _dispatch(self, actor: Any, *, seed: int, quiet: bool) -> None:
         """Send each unit its routed reports as a packet (one published demo passphrase),
