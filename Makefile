@@ -33,7 +33,7 @@ help:
 	@echo "make demo    set up, load the demo data (once) and serve it on http://$(BIND)/"
 	@echo "make test    set up, then ruff, mypy and the test suite (SQLite, then PostgreSQL)"
 	@echo "make lint    ruff and mypy only"
-	@echo "make bench   the ingest benchmark (10,000 reports)"
+	@echo "make bench   every benchmark (BENCH=route for one), each printing its figure"
 	@echo "make lock    re-pin requirements.lock from the current .venv"
 	@echo "make clean   remove .venv and caches (never the data in $(TIPLINE_HOME)/)"
 
@@ -145,12 +145,14 @@ test-postgres: $(STAMP)
 	  echo "PostgreSQL not reachable: skipped PostgreSQL run"
 	fi
 
+# Each benchmark prints its headline figure last, as name=value. BENCH=name runs one.
+BENCH ?= ingest route dispatch cases hash match classify
 bench: $(STAMP)
-	@if [ -f bench/ingest.py ]; then
-	  $(BIN)/python bench/ingest.py --n 10000
-	else
-	  echo "bench/ingest.py does not exist yet"
-	fi
+	@declare -A size=([ingest]=10000 [route]=10000 [dispatch]=10000 [hash]=1000 [match]=1000000 [classify]=500 [cases]=25000)
+	for name in $(BENCH); do
+	  echo "== bench/$$name.py --n $${size[$$name]:-1000}"
+	  $(BIN)/python bench/$$name.py --n "$${size[$$name]:-1000}" | tail -1
+	done
 
 lock: $(STAMP)
 	@$(BIN)/python -m pip freeze --exclude-editable > $(LOCK)
