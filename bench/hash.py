@@ -42,13 +42,15 @@ def photo(seed: int) -> bytes:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--n", type=int, default=1000, help="images to hash")
-    parser.add_argument("--distinct", type=int, default=64, help="distinct images generated")
+    parser.add_argument("--distinct", type=int, default=0,
+                        help="distinct images generated (default: all N; the scan hashes "
+                             "each distinct content once, so repeats would flatter it)")
     args = parser.parse_args()
     fresh_home("tipline-hash-")
     from tipline.core.blobs import blob_put
     from tipline.media.parallel import hash_stored, hash_stored_many, processes
 
-    images = [photo(seed) for seed in range(min(args.distinct, args.n))]
+    images = [photo(seed) for seed in range(min(args.distinct or args.n, args.n))]
     keys = [blob_put([data]).sha256 for data in images]
     work = [keys[i % len(keys)] for i in range(args.n)]
     hash_stored(keys[0])  # warm up (library loading)

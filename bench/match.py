@@ -61,6 +61,7 @@ def main() -> None:
     ours = PdqIndex()
     for start in range(0, args.n, 100_000):
         ours.add(np.arange(start, min(start + 100_000, args.n)), bank[start: start + 100_000])
+    ours.flush()
     built = time.perf_counter() - started
     ours_mem = rss() - before
     started = time.perf_counter()

@@ -1,0 +1,72 @@
+"""The PDQ index finds exactly what a brute-force scan finds: every hash within the distance,
+once, with its distance, whether it sits in the word tables or is still pending."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from tipline.media import index as index_module
+from tipline.media.index import PdqIndex, pdq_matrix
+
+
+def brute(bank: np.ndarray, ids: np.ndarray, queries: np.ndarray, distance: int
+          ) -> list[set[tuple[int, int]]]:
+    bits = np.unpackbits(bank, axis=1).astype(np.int16)
+    out = []
+    for q in np.unpackbits(queries, axis=1).astype(np.int16):
+        d = np.abs(bits - q).sum(axis=1)
+        out.append({(int(ids[i]), int(d[i])) for i in np.nonzero(d <= distance)[0]})
+    return out
+
+
+def planted(bank: np.ndarray, rng: np.random.Generator, count: int) -> np.ndarray:
+    rows = rng.choice(len(bank), size=count, replace=False)
+    bits = np.unpackbits(bank[rows], axis=1)
+    for i in range(count):
+        bits[i, rng.choice(256, size=i % 40, replace=False)] ^= 1
+    return np.packbits(bits, axis=1)
+
+
+def answers(index: PdqIndex, queries: np.ndarray, distance: int) -> list[set[tuple[int, int]]]:
+    lims, dist, ids = index.search(queries, distance)
+    return [set(zip(ids[lims[i]: lims[i + 1]].tolist(), dist[lims[i]: lims[i + 1]].tolist(),
+                    strict=True)) for i in range(len(queries))]
+
+
+@pytest.mark.parametrize("distance", [0, 8, 31, 40])
+def test_index_matches_brute_force(distance: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(index_module, "QUERY_BLOCK", 37)  # several blocks
+    rng = np.random.default_rng(distance)
+    bank = rng.integers(0, 256, size=(3000, 32), dtype=np.uint8)
+    # near-duplicates inside the bank too, so some queries have several answers
+    bank[1000:1100] = planted(bank[:1000], rng, 100)
+    ids = np.arange(10_000, 13_000)
+    queries = np.concatenate([planted(bank, rng, 200),
+                              rng.integers(0, 256, size=(20, 32), dtype=np.uint8)])
+    index = PdqIndex()
+    index.add(ids[:2000], bank[:2000])
+    index.flush()
+    index.add(ids[2000:], bank[2000:])  # still pending: found by the brute-force block
+    assert len(index) == 3000
+    expected = brute(bank, ids, queries, distance)
+    assert answers(index, queries, distance) == expected
+    found = sum(map(len, expected))  # the test has something to find
+    assert found >= (len(queries) // 2 if distance >= 31 else distance + 1)
+
+
+def test_pending_hashes_are_folded_in_past_the_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(index_module, "MERGE_AT", 10)
+    rng = np.random.default_rng(1)
+    bank = rng.integers(0, 256, size=(50, 32), dtype=np.uint8)
+    index = PdqIndex()
+    index.add(range(50), bank)
+    assert answers(index, bank[:3], 0) == [{(0, 0)}, {(1, 0)}, {(2, 0)}]
+    assert index.id_at(49) == 49
+
+
+def test_empty_index_and_hex_rows() -> None:
+    index = PdqIndex()
+    lims, dist, ids = index.search(pdq_matrix(["00" * 32]), 31)
+    assert lims.tolist() == [0, 0] and len(dist) == len(ids) == 0
+    assert pdq_matrix(["ff" * 32]).shape == (1, 32)
