@@ -19,7 +19,7 @@ from tipline.dispatch.renderers.base import (
 from tipline.geo.models import ReportLocation
 from tipline.geo.selectors import jurisdiction_tree
 from tipline.intake.models import IpEvent, Place, Report, ReportFile, Subject
-from tipline.routing.models import ReportCluster
+from tipline.routing.models import ManualAssignment, ReportCluster
 
 REPORT_FIELDS = ("id", "external_id", "source", "version", "received_at", "incident_at",
                  "incident_at_text", "incident_type", "platform", "ncmec_priority", "referral",
@@ -112,6 +112,10 @@ def report_data(*, report_ids: Sequence[int]) -> list[ReportData]:
             cluster__in=set(clusters.values())).order_by("report_id").values_list(
             "report_id", "cluster"):
         members[cluster].append(rid)
+    by_hand = dict(ManualAssignment.objects.filter(report_id__in=ids)
+                   .values_list("report_id", "reason"))
+    leads = dict(ReportCluster.objects.filter(report_id__in=ids, lead__isnull=False)
+                 .values_list("report_id", "lead_id"))
     out: list[ReportData] = []
     for rid in ids:
         r = reports.get(rid)
@@ -130,6 +134,8 @@ def report_data(*, report_ids: Sequence[int]) -> list[ReportData]:
             urls=tuple(str(u) for u in r["urls"] or ()),
             additional_info=r["additional_info"], ncmec_notes=r["ncmec_notes"],
             jurisdiction=f"{node.name} ({node.code})" if node else "",
+            routed_because=_why_here(r["jurisdiction_id"], loc, by_hand.get(rid),
+                                     leads.get(rid), len(members.get(clusters.get(rid, -1), []))),
             file_count=r["file_count"], suspects=tuple(suspects[rid]),
             location=_location(loc) if loc else None,
             linked=tuple(reference(m) for m in members.get(clusters.get(rid, -1), [])
@@ -140,3 +146,14 @@ def report_data(*, report_ids: Sequence[int]) -> list[ReportData]:
             files=tuple(files[rid]),
         ))
     return out
+
+
+def _why_here(node_id: int, loc: Mapping[str, Any] | None, by_hand: str | None,
+              lead_id: int | None, cluster_size: int) -> str:
+    """Why the report is with this unit when its own location points elsewhere."""
+    if by_hand is not None:
+        return f"placed here by hand: {by_hand}"
+    if loc is not None and loc["unit_id"] not in (None, node_id) and lead_id == node_id:
+        return (f"this unit leads the cluster of {cluster_size} linked reports it belongs "
+                "to (one unit works a cluster; the unit of its own location was told)")
+    return ""

@@ -103,6 +103,7 @@ class ReportData:
     ncmec_notes: str
     jurisdiction: str
     file_count: int
+    routed_because: str = ""  # when it is not where its own location points
     suspects: tuple[SuspectData, ...] = ()
     location: LocationData | None = None
     linked: tuple[str, ...] = ()

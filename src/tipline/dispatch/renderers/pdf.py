@@ -53,6 +53,7 @@ def report_pdf(*, packet: PacketInfo, report: ReportData) -> bytes:
     page.field("Priority", report.priority if report.priority is not None else "not stated")
     page.field("Incident type", report.incident_type)
     page.field("Routed to", report.jurisdiction)
+    page.field("Why here", report.routed_because, always=False)
 
     page.heading("What the platform reported")
     page.field("Source", report.source)

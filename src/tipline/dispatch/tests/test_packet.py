@@ -317,7 +317,24 @@ def test_report_data_reads_in_constant_queries(
         assert len(report_data(report_ids=few)) == 2
     with CaptureQueriesContext(connection) as large:
         assert len(report_data(report_ids=many)) == 12
-    assert len(small.captured_queries) == len(large.captured_queries) == 7
+    assert len(small.captured_queries) == len(large.captured_queries) == 9
+
+
+def test_pdf_says_why_a_report_is_not_where_its_location_points(
+        analyst: Any, make_report: Callable[..., Report], tmp_path: Path) -> None:
+    from tipline.geo.models import Jurisdiction
+    from tipline.routing.models import ReportCluster
+
+    own = routed(make_report, "IN-MH-BEED", 1)
+    moved = routed(make_report, "IN-MH-PUNE", 2)  # located in Pune, taken by Beed's cluster
+    Report.objects.filter(pk=moved.pk).update(jurisdiction=own.jurisdiction)
+    link(own, moved)
+    ReportCluster.objects.update(lead=Jurisdiction.objects.get(code="IN-MH-BEED"))
+    built = services.packet_build(actor=analyst, target_code="IN-MH-BEED")
+    _, members = _open(built, tmp_path)
+    moved_pdf = _pdf_text(members[f"reports/{moved.reference}.pdf"])
+    assert "this unit leads the cluster of 2 linked reports" in moved_pdf
+    assert "Why here" not in _pdf_text(members[f"reports/{own.reference}.pdf"])
 
 
 def test_pdfs_rendered_in_process_too(analyst: Any, beed_reports: list[Report], settings: Any,
