@@ -15,14 +15,19 @@ Confidence scheme:
   the state field at 0.4 and the other state's district at 0.3, both noting the conflict;
   resolution weighs them against the other clues;
 - nothing recognisable: an address that says India gives India at 0.2; else nothing.
+A district taken from a city name yields to the address's own PIN when that PIN lies in one
+other district of the same state (a city can span districts: Hyderabad, Vijayawada).
 """
 
 from __future__ import annotations
 
+import re
+from dataclasses import replace
 from functools import lru_cache
 from typing import Any
 
 from tipline.geo.locators.base import AddressClue, Candidate, Clues, Locator, register
+from tipline.geo.locators.pin import pin_places
 from tipline.geo.names import (
     SPLIT_FROM,
     country_code,
@@ -66,7 +71,28 @@ def address_candidates(address: AddressClue) -> list[Candidate]:
 
 @lru_cache(maxsize=65536)
 def _address_candidates(address: AddressClue) -> tuple[Candidate, ...]:
-    return tuple(_candidates(address))
+    return tuple(_pin_settles_city(address, _candidates(address)))
+
+
+def _pin_settles_city(address: AddressClue, candidates: list[Candidate]) -> list[Candidate]:
+    """A city name can span districts (Hyderabad, Vijayawada, Delhi): when the address has no
+    district field and its own PIN puts it in one district of the same state, that district
+    is the address's, not the one the city is named after."""
+    pin = re.sub(r"\D", "", address.postal_code)
+    if address.district.strip() or len(pin) != 6:
+        return candidates
+    places = pin_places(pin) or ()
+    out = []
+    for c in candidates:
+        districts = {p.district for p in places if p.state == c.state}
+        if c.precision == "district" and c.district and len(districts) == 1 \
+                and c.district not in districts:
+            (district,) = districts
+            note = (f"{address.city.strip() or c.district.title()} spans districts: PIN {pin} "
+                    f"places the address in {district.title()}")
+            c = replace(c, district=district, note="; ".join(n for n in (c.note, note) if n))
+        out.append(c)
+    return out
 
 
 def _candidates(address: AddressClue) -> list[Candidate]:

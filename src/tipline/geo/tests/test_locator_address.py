@@ -94,3 +94,16 @@ def test_nothing_recognisable() -> None:
     assert address_candidates(AddressClue(street="nowhere")) == []
     assert one(street="somewhere", country="India") == ("IN", None, None, "country", 0.2)
     assert AddressLocator().locate(Clues()) == []
+
+
+def test_the_addresss_own_pin_settles_a_city_that_spans_districts() -> None:
+    # Hyderabad's PIN 500102 is in Ranga Reddy (Cyberabad), Vijayawada's 521107 in Krishna
+    assert one(street="Indira Colony", city="Hyderabad", state="Telangana",
+               postal_code="500102")[:3] == ("IN", "TS", "RANGA REDDY")
+    [c] = address_candidates(AddressClue(city="Vijayawada", state="Andhra Pradesh",
+                                         postal_code="521107"))
+    assert c.district == "KRISHNA" and "PIN 521107 places the address in Krishna" in c.note
+    # a PIN of the city's own district changes nothing; an explicit district field wins
+    assert one(city="Hyderabad", state="Telangana", postal_code="500001")[2] == "HYDERABAD"
+    assert one(city="Hyderabad", district="Hyderabad", state="Telangana",
+               postal_code="500102")[2] == "HYDERABAD"
