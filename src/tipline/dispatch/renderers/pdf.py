@@ -6,6 +6,7 @@ The report PDF never carries media, only what the platform said of each file and
 from __future__ import annotations
 
 import multiprocessing
+import threading
 from collections.abc import Iterable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from datetime import datetime
@@ -144,7 +145,11 @@ class _ReportPdfs:
     def __init__(self, packet: PacketInfo) -> None:
         self.packet = packet
         self.pending: list[tuple[list[ReportData], list[Future[list[bytes]]]]] = []
-        workers = settings.DISPATCH_WORKERS
+        # fork only from a main thread (the command line, the worker): a web request runs in
+        # one of a threaded server's threads, where forking can deadlock; it renders in-process
+        workers = (settings.DISPATCH_WORKERS
+                   if threading.current_thread() is threading.main_thread() else 0)
+        self.workers = workers
         self.pool = (ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
                      if workers > 0 else None)
 
@@ -165,7 +170,7 @@ class _ReportPdfs:
         if self.pool is None:
             return self._files(rows, [_render_many(self.packet, rows)])
         ready = self._collect()
-        step = max(len(rows) // (4 * settings.DISPATCH_WORKERS), 1)
+        step = max(len(rows) // (4 * self.workers), 1)
         self.pending.append((rows, [self.pool.submit(_render_many, self.packet,
                                                      rows[i:i + step])
                                     for i in range(0, len(rows), step)]))

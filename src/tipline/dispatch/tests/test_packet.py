@@ -365,3 +365,21 @@ def test_reports_taken_meanwhile_are_refused(analyst: Any, beed_reports: list[Re
     packet = Packet.objects.get()
     assert list(packet.items.values_list("report_id", flat=True)) == [beed_reports[0].pk]
     assert Report.objects.filter(status=Report.Status.ROUTED).count() == 2
+
+
+def test_pdf_workers_are_forked_only_from_a_main_thread(settings: Any) -> None:
+    """A web request runs in a server thread, where forking can deadlock: it renders in
+    its own process; the command line (a main thread) forks its workers."""
+    import threading
+
+    from tipline.dispatch.renderers.pdf import _ReportPdfs
+
+    settings.DISPATCH_WORKERS = 2
+    main = _ReportPdfs(packet=None)  # type: ignore[arg-type]
+    assert main.pool is not None and main.workers == 2
+    main.pool.shutdown()
+    seen: list[Any] = []
+    worker = threading.Thread(target=lambda: seen.append(_ReportPdfs(packet=None)))  # type: ignore[arg-type]
+    worker.start()
+    worker.join()
+    assert seen[0].pool is None and seen[0].workers == 0
