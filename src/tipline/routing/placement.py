@@ -95,6 +95,8 @@ def outcome_summary(count: int, outcomes: Counter[str]) -> str:
 
 
 def unrouted_report_ids() -> list[int]:
-    """Current reports that have never been resolved."""
+    """Current reports that have never been resolved, except those already closed (a
+    reviewer found the media was not CSAM before the report was routed: nobody is sent it)."""
     return list(Report.objects.filter(is_current=True, location__isnull=True)
+                .exclude(status=Report.Status.CLOSED)
                 .order_by("id").values_list("id", flat=True))

@@ -71,3 +71,20 @@ def test_report_page_shows_the_location_and_every_candidate(
     page = client.get(f"/reports/{report.pk}/").content.decode()
     assert "The clues disagree" in page and "CONFLICT" in page
     assert "PIN 431122" in page and "Beed" in page
+
+
+def test_a_report_closed_before_routing_is_sent_to_nobody(tree: None, tmp_path: Path) -> None:
+    """A reviewer found its media was not CSAM first: it gets no location, unit or case."""
+    from tipline.cases.models import Case
+
+    imported(tmp_path, b.xml_report("OPEN", state="Maharashtra", city="Beed", pin="431122"),
+             b.xml_report("SHUT", state="Maharashtra", city="Beed", pin="431122"))
+    Report.objects.filter(external_id="SHUT").update(status=Report.Status.CLOSED)
+    out = StringIO()
+    call_command("route", "--quiet", stdout=out)
+    assert "routed 1 reports: to a unit 1" in out.getvalue()
+    shut = Report.objects.get(external_id="SHUT")
+    assert shut.status == Report.Status.CLOSED
+    assert not ReportLocation.objects.filter(report=shut).exists()
+    assert not Case.objects.filter(report=shut).exists()
+    assert Case.objects.filter(report__external_id="OPEN").exists()
