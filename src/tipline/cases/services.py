@@ -10,9 +10,9 @@ case's unit (else NotPermitted).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from datetime import date, timedelta
-from typing import Any, TypeVar
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -21,13 +21,11 @@ from tipline.accounts.policies import can_everywhere, get_scoped_or_404, require
 from tipline.audit.services import Entry, audit_record, audit_record_many
 from tipline.cases.models import FIR, Arrest, Case, ChecklistItem, LegalSection, Notice, Seizure
 from tipline.cases.reference import SECTIONS, SOP_STEPS
-from tipline.core.bulk import allocate_ids, insert_rows, update_rows
+from tipline.core.bulk import allocate_ids, batches, insert_rows, update_rows
 from tipline.core.errors import NotPermitted, RejectedInput
 from tipline.geo.models import Jurisdiction
 from tipline.geo.selectors import jurisdiction_tree
 from tipline.intake.models import Report
-
-T = TypeVar("T")
 
 CHUNK = 5000  # ids per IN (...) list (SQLite >= 3.32 takes 32,766 variables)
 #: report statuses that mean "routed to a unit" (dispatched is routed and sent)
@@ -37,11 +35,6 @@ UNIT_KINDS = (Jurisdiction.Kind.DISTRICT, Jurisdiction.Kind.UNIT, Jurisdiction.K
 #: statuses a case restarts from at its new unit when transferred before work began
 NOT_STARTED = (Case.Status.RECEIVED, Case.Status.ACKNOWLEDGED)
 CASE_TYPE = "cases.case"
-
-
-def _chunks(items: Sequence[T], size: int = CHUNK) -> Iterator[Sequence[T]]:
-    for start in range(0, len(items), size):
-        yield items[start:start + size]
 
 
 # --- bulk: called by routing and dispatch ----------------------------------------------------
@@ -63,7 +56,7 @@ def cases_open(*, actor: Any, report_ids: Sequence[int]) -> int:
     ids = sorted(set(report_ids))
     new: list[tuple[int, int]] = []  # (report id, unit id)
     moved: list[tuple[int, int, int, str, int]] = []  # (case, report, from, status, to)
-    for chunk in _chunks(ids):
+    for chunk in batches(ids, CHUNK):
         rows = list(Report.objects.filter(pk__in=chunk, is_current=True).values_list(
             "id", "jurisdiction_id", "status"))
         where = {rid: jid for rid, jid, _ in rows}
@@ -125,7 +118,7 @@ def cases_mark_dispatched(*, actor: Any, report_ids: Sequence[int], packet_id: i
     """
     now = timezone.now()
     marked: list[int] = []
-    for chunk in _chunks(sorted(set(report_ids))):
+    for chunk in batches(sorted(set(report_ids)), CHUNK):
         qs = Case.objects.filter(report_id__in=chunk).exclude(status=Case.Status.CLOSED)
         case_ids = list(qs.values_list("id", flat=True))
         Case.objects.filter(pk__in=case_ids).update(
@@ -144,7 +137,7 @@ def cases_acknowledge(*, actor: Any, report_ids: Sequence[int]) -> int:
     """
     now = timezone.now()
     done: list[int] = []
-    for chunk in _chunks(sorted(set(report_ids))):
+    for chunk in batches(sorted(set(report_ids)), CHUNK):
         case_ids = list(Case.objects.filter(
             report_id__in=chunk, status=Case.Status.RECEIVED).values_list("id", flat=True))
         Case.objects.filter(pk__in=case_ids).update(

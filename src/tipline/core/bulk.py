@@ -15,9 +15,11 @@ import json
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import connection, models, transaction
+
+T = TypeVar("T")
 
 _CONVERTED = {"JSONField", "DateTimeField", "DateField", "BinaryField", "GenericIPAddressField",
               "DecimalField", "UUIDField"}
@@ -59,6 +61,12 @@ def _sqlite_datetime(value: Any) -> Any:
     if value.tzinfo is None:
         raise ValueError("naive datetime given to the bulk writer")
     return str(value.astimezone(UTC).replace(tzinfo=None))
+
+
+def batches(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:
+    """`items` in consecutive slices of at most `size` (one query or transaction each)."""
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
 
 
 @contextmanager

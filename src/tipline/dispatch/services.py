@@ -23,7 +23,7 @@ from django.utils import timezone
 from tipline.accounts.policies import can, can_everywhere, get_scoped_or_404
 from tipline.audit.services import audit_record
 from tipline.core.blobs import blob_open, blob_put
-from tipline.core.bulk import insert_rows
+from tipline.core.bulk import batches, insert_rows
 from tipline.core.errors import InvalidTransition, NotPermitted, RejectedInput
 from tipline.core.progress import Progress
 from tipline.dispatch.models import Packet, PacketReport, SopTemplate
@@ -48,11 +48,6 @@ class Built:
 def _system(actor: Any) -> bool:
     """A system user: the operator at the server's console (the CLI), not a web login."""
     return bool(getattr(actor, "is_system", False) and getattr(actor, "pk", None))
-
-
-def _chunks(ids: Sequence[int], size: int = CHUNK) -> Iterator[Sequence[int]]:
-    for start in range(0, len(ids), size):
-        yield ids[start:start + size]
 
 
 def _info(packet: Packet, target: Jurisdiction, actor: Any) -> PacketInfo:
@@ -114,7 +109,7 @@ def _record(*, actor: Any, packet: Packet, report_ids: Sequence[int], action: st
     from tipline.cases.services import cases_mark_dispatched
 
     insert_rows(PacketReport, ("packet", "report"), [(packet.pk, rid) for rid in report_ids])
-    for chunk in _chunks(report_ids):
+    for chunk in batches(report_ids, CHUNK):
         Report.objects.filter(pk__in=chunk).update(status=Report.Status.DISPATCHED)
     cases_mark_dispatched(actor=actor, report_ids=report_ids, packet_id=packet.pk)
     audit_record(actor=actor, action=action, obj=packet, data={
@@ -125,7 +120,7 @@ def _record(*, actor: Any, packet: Packet, report_ids: Sequence[int], action: st
 def _check_still_waiting(*, target: Jurisdiction, report_ids: Sequence[int]) -> None:
     """Refuse when another packet took some of these reports while this one was rendered."""
     waiting = 0
-    for chunk in _chunks(report_ids):
+    for chunk in batches(report_ids, CHUNK):
         waiting += packet_eligible(target=target).filter(pk__in=chunk).count()
     if waiting != len(report_ids):
         raise RejectedInput(f"{len(report_ids) - waiting} of the reports were sent in another "

@@ -17,7 +17,7 @@ from tipline.geo.data import PINCODE_STATE_NAMES, STATE_ALIASES, STATE_NAMES, fo
 from tipline.geo.models import Coverage, Jurisdiction
 from tipline.geo.selectors import jurisdiction_cache_clear, jurisdiction_tree
 from tipline.geo.unit_files import unit_rows_parse
-from tipline.geo.units import coverage_cache_clear
+from tipline.geo.units import coverage_cache_clear, coverage_key
 
 
 def _slug(name: str) -> str:
@@ -95,38 +95,42 @@ def units_import(*, actor: Any, text: str, only_missing: bool = False) -> UnitsI
     if only_missing:
         rows = [r for r in rows if r.kind == "unit" and r.code not in tree.by_code]
     in_file = {r.code for r in rows}
+    # areas that units not in the file hold already, in the form lookups compare them in
+    held = {(state, kind, coverage_key(value, kind)): unit for state, kind, value, unit in
+            Coverage.objects.filter(override=False, state__in={r.state for r in rows})
+            .exclude(unit__code__in=in_file).values_list("state", "kind", "value", "unit__code")}
     for row in rows:
         for kind, value in row.coverage():
-            other = (Coverage.objects.filter(state=row.state, kind=kind, override=False)
-                     .filter(value__iexact=value).exclude(unit__code__in=in_file)
-                     .select_related("unit").first())
+            other = held.get((row.state, kind, coverage_key(value, kind)))
             if other is not None:
-                errors.append(f"{row.code}: {kind} {value} is already covered by "
-                              f"{other.unit.code}; include that unit in the file too")
+                errors.append(f"{row.code}: {kind} {value} is already covered by {other}; "
+                              "include that unit in the file too")
     if errors:
         raise RejectedInput("the units file was not applied:\n" + "\n".join(errors))
-    created = updated = coverage = 0
+    nodes = {j.code: j for j in Jurisdiction.objects.filter(
+        code__in=in_file | {f"IN-{r.state}" for r in rows})}
+    new = [Jurisdiction(code=r.code, name=r.name, kind=Jurisdiction.Kind.UNIT,
+                        parent=nodes[f"IN-{r.state}"],
+                        path=f"{nodes[f'IN-{r.state}'].path}{r.code.split('-', 2)[2]}/",
+                        officer=r.officer, email=r.email, phone=r.phone)
+           for r in rows if r.code not in nodes]
+    changed = []
+    for row in rows:
+        if row.code in nodes:
+            node = nodes[row.code]
+            node.officer, node.email, node.phone = row.officer, row.email, row.phone
+            if row.kind == "unit" and row.name:
+                node.name = row.name
+            changed.append(node)
     with transaction.atomic():
-        for row in rows:
-            node = Jurisdiction.objects.filter(code=row.code).first()
-            if node is None:
-                state = Jurisdiction.objects.get(code=f"IN-{row.state}")
-                node = Jurisdiction.objects.create(
-                    code=row.code, name=row.name, kind=Jurisdiction.Kind.UNIT, parent=state,
-                    path=f"{state.path}{row.code.split('-', 2)[2]}/", officer=row.officer,
-                    email=row.email, phone=row.phone)
-                created += 1
-            else:
-                node.officer, node.email, node.phone = row.officer, row.email, row.phone
-                if row.kind == "unit" and row.name:
-                    node.name = row.name
-                node.save(update_fields=["officer", "email", "phone", "name"])
-                updated += 1
-            Coverage.objects.filter(unit=node, override=False).delete()
-            Coverage.objects.bulk_create([
-                Coverage(unit=node, kind=kind, value=value.upper() if kind == "district"
-                         else value, state=row.state) for kind, value in row.coverage()])
-            coverage += len(row.coverage())
+        nodes.update((j.code, j) for j in Jurisdiction.objects.bulk_create(new))
+        Jurisdiction.objects.bulk_update(changed, ["officer", "email", "phone", "name"])
+        Coverage.objects.filter(unit__in=changed, override=False).delete()
+        written = Coverage.objects.bulk_create([
+            Coverage(unit=nodes[r.code], kind=kind, state=r.state,
+                     value=value.upper() if kind == "district" else value)
+            for r in rows for kind, value in r.coverage()])
+        created, updated, coverage = len(new), len(changed), len(written)
         if rows and actor is not None:
             audit_record(actor=actor, action="units.imported", data={
                 "units": sorted(in_file), "created": created, "updated": updated,

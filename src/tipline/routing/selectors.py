@@ -8,12 +8,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 
 from tipline.accounts.policies import allowed_jurisdictions, can, scoped
-from tipline.geo.models import Coverage, Jurisdiction, ReportLocation
+from tipline.geo.models import Jurisdiction, ReportLocation
 from tipline.geo.selectors import Node, jurisdiction_states, jurisdiction_tree
-from tipline.geo.units import unit_covering
+from tipline.geo.unit_files import UnitRow
+from tipline.geo.units import unit_covering, unit_rows
 from tipline.intake.models import Identifier, IpEvent, Report
 from tipline.routing.linking import LINKING_KINDS
 from tipline.routing.models import ClusterNotice, ReportCluster
@@ -119,13 +120,18 @@ def queue_nodes(*, user: Any) -> list[Node]:
             if can(user, "report.assign", jurisdiction_id=n.id)]
 
 
+def _waiting(*, user: Any, node_ids: list[int]) -> QuerySet[Report]:
+    """Current reports waiting at exactly these nodes for a person to place them."""
+    return scoped(Report.objects.filter(jurisdiction_id__in=node_ids, is_current=True,
+                                        status=Report.Status.NEW),
+                  user=user, action="report.assign")
+
+
 def queue_page(*, user: Any, node: Node, before: int | None = None,
                limit: int = QUEUE_PAGE) -> tuple[list[QueueItem], int | None]:
     """Reports waiting at exactly this node (the national queue, or a state's) for a person,
     newest first; and the id to continue from, if there are more."""
-    qs = scoped(Report.objects.filter(jurisdiction_id=node.id, is_current=True,
-                                      status=Report.Status.NEW),
-                user=user, action="report.assign")
+    qs = _waiting(user=user, node_ids=[node.id])
     if before is not None:
         qs = qs.filter(pk__lt=before)
     rows = list(qs.select_related("location").order_by("-pk")[:limit + 1])
@@ -142,10 +148,7 @@ def queue_page(*, user: Any, node: Node, before: int | None = None,
 
 def queue_counts(*, user: Any) -> dict[int, int]:
     """Reports waiting per queue node the user may work."""
-    nodes = [n.id for n in queue_nodes(user=user)]
-    qs = scoped(Report.objects.filter(jurisdiction_id__in=nodes, is_current=True,
-                                      status=Report.Status.NEW),
-                user=user, action="report.assign")
+    qs = _waiting(user=user, node_ids=[n.id for n in queue_nodes(user=user)])
     return dict(qs.values_list("jurisdiction_id").annotate(n=Count("pk")).order_by())
 
 
@@ -184,21 +187,26 @@ def notices_for(*, user: Any, limit: int = 20) -> list[ClusterNotice]:
 
 @dataclass(frozen=True)
 class UnitLoad:
-    node: Jurisdiction
+    node: UnitRow  # the unit's row of the units CSV: name, code, kind, contacts, areas
     routed: int
     dispatched: int
     closed: int
-    areas: list[str]
 
     @property
     def total(self) -> int:
         return self.routed + self.dispatched + self.closed
 
+    @property
+    def areas(self) -> list[str]:
+        return [f"{kind} {value}" for kind, value in self.node.coverage()]
 
-def state_overview(*, user: Any, state: Node) -> tuple[int, list[UnitLoad]]:
-    """For a nodal officer: reports waiting at the state itself, and per unit of the state
-    its reports by status, contact and areas. A fixed number of queries."""
-    ids = sorted(jurisdiction_tree().descendants(state.id))
+
+def state_overview(*, user: Any, state: Node) -> tuple[int, UnitRow | None, list[UnitLoad]]:
+    """For a nodal officer: reports waiting at the state itself, the state's row (its nodal
+    officer's contact), and per unit of the state its reports by status, contact and areas.
+    A fixed number of queries."""
+    tree = jurisdiction_tree()
+    ids = sorted(tree.descendants(state.id))
     counts: dict[tuple[int, str], int] = defaultdict(int)
     for node_id, status, n in (scoped(Report.objects.filter(jurisdiction_id__in=ids,
                                                             is_current=True),
@@ -206,22 +214,16 @@ def state_overview(*, user: Any, state: Node) -> tuple[int, list[UnitLoad]]:
                                .values_list("jurisdiction_id", "status")
                                .annotate(n=Count("pk")).order_by()):
         counts[(node_id, status)] += n
-    areas: dict[int, list[str]] = defaultdict(list)
-    for unit_id, kind, value in (Coverage.objects.filter(unit_id__in=ids, override=False)
-                                 .order_by("kind", "value")
-                                 .values_list("unit_id", "kind", "value")):
-        areas[unit_id].append(f"{kind} {value}")
+    contact: UnitRow | None = None
     loads = []
-    for node in Jurisdiction.objects.filter(pk__in=ids).exclude(pk=state.id).order_by("kind",
-                                                                                     "name"):
-        load = UnitLoad(node, counts[(node.pk, Report.Status.ROUTED)],
-                        counts[(node.pk, Report.Status.DISPATCHED)],
-                        counts[(node.pk, Report.Status.CLOSED)], areas[node.pk])
-        if load.total or node.kind == Jurisdiction.Kind.UNIT or node.officer:
+    for row in unit_rows(state=state.code.split("-", 1)[1]):
+        if row.code == state.code:
+            contact = row
+            continue
+        pk = tree.by_code[row.code].id
+        load = UnitLoad(row, counts[(pk, Report.Status.ROUTED)],
+                        counts[(pk, Report.Status.DISPATCHED)], counts[(pk, Report.Status.CLOSED)])
+        if load.total or row.kind == Jurisdiction.Kind.UNIT or row.officer:
             loads.append(load)
     loads.sort(key=lambda u: (-u.total, u.node.name))
-    return counts[(state.id, Report.Status.NEW)], loads
-
-
-def jurisdiction_contact(*, code: str) -> Jurisdiction | None:
-    return Jurisdiction.objects.filter(code=code).only("name", "officer", "email", "phone").first()
+    return counts[(state.id, Report.Status.NEW)], contact, loads

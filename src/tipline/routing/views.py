@@ -110,10 +110,10 @@ def state_view(request: HttpRequest, code: str) -> HttpResponse:
     if state is None or state.kind != "state" or not policies.can(
             request.user, "report.view", jurisdiction_id=state.id):
         raise Http404("No such state")
-    waiting, loads = selectors.state_overview(user=request.user, state=state)
+    waiting, contact, loads = selectors.state_overview(user=request.user, state=state)
     return render(request, "routing/state.html", {
         "section": "states", "state": state, "waiting": waiting, "loads": loads,
-        "contact": selectors.jurisdiction_contact(code=state.code),
+        "contact": contact,
         "can_assign": policies.can(request.user, "report.assign", jurisdiction_id=state.id),
     })
 

@@ -197,8 +197,7 @@ class Command(BaseCommand):
         material) so that matches, priorities and the review queue show something."""
         from tipline.accounts.services import system_user
         from tipline.intake.models import ReportFile
-        from tipline.media.models import HashBank
-        from tipline.media.parallel import hash_stored
+        from tipline.media.models import FileSignal, HashBank
         from tipline.media.services import bank_create, bank_import, files_scan
 
         scanner = system_user("scanner")
@@ -214,9 +213,12 @@ class Command(BaseCommand):
             return
         contents = sorted(set(ReportFile.objects.filter(stored=True)
                               .values_list("sha256", flat=True)))[:DEMO_BANK_SIZE]
-        lines = [f"# DEMO ONLY: PDQ hashes of {len(contents)} generated demo images "
+        # the scan just stored their PDQ hashes: read them, don't hash the images again
+        pdqs = dict(FileSignal.objects.filter(file__sha256__in=contents, timestamp__isnull=True)
+                    .values_list("file__sha256", "pdq"))
+        lines = [f"# DEMO ONLY: PDQ hashes of {len(pdqs)} generated demo images "
                  "(abstract shapes), standing in for a hash list of known material"]
-        lines += [h.pdq[0].hash for h in map(hash_stored, contents) if h.pdq]
+        lines += [pdqs[sha] for sha in contents if sha in pdqs]
         path = folder / "demo-known-hashes.txt"
         path.write_text("\n".join(lines) + "\n", encoding="utf-8")
         bank = bank_create(actor=scanner, name=DEMO_BANK, confirmed=True,
