@@ -37,7 +37,7 @@ def _tipline_home(tmp_path: Path, settings: Any) -> None:
 @pytest.fixture
 def tree(db: Any) -> None:
     from tipline.core.bootstrap import seed_reference_data
-    from tipline.geo.selectors import jurisdiction_cache_clear
+    from tipline.jurisdictions.selectors import jurisdiction_cache_clear
 
     jurisdiction_cache_clear()
     seed_reference_data()
@@ -91,8 +91,8 @@ def nobody(tree: None) -> Any:
 @pytest.fixture
 def make_report(tree: None) -> Callable[..., Any]:
     """A minimal report placed at a jurisdiction node, written directly (for read tests)."""
-    from tipline.geo.models import Jurisdiction
     from tipline.intake.models import Report, Source
+    from tipline.jurisdictions.models import Jurisdiction
 
     counter = {"n": 0}
 

@@ -33,8 +33,8 @@ def main() -> None:
     from tipline.accounts.services import system_user
     from tipline.cases.selectors import case_funnel
     from tipline.cases.services import cases_acknowledge, cases_mark_dispatched, cases_open
-    from tipline.geo.models import Jurisdiction
     from tipline.intake.models import Report, Source
+    from tipline.jurisdictions.models import Jurisdiction
 
     actor = system_user("bench")
     units = list(Jurisdiction.objects.filter(code__in=UNITS)) or list(

@@ -31,9 +31,9 @@ def prepare(n: int, seed: int) -> Path:
     home = fresh_home("tipline-dispatch-")
     from tipline.accounts.services import system_user
     from tipline.demo.generator import generate_export
-    from tipline.geo.models import Jurisdiction
     from tipline.intake.ingest import ingest_paths
     from tipline.intake.models import Report
+    from tipline.jurisdictions.models import Jurisdiction
     from tipline.routing.services import routing_run
 
     export, truth = home / "export.zip", home / "truth.csv"

@@ -121,13 +121,16 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "tipline.core",
+    "tipline.jurisdictions",
     "tipline.accounts",
     "tipline.audit",
-    "tipline.geo",
+    # the steps of the flow, in its order (imports run down this list only: pyproject.toml's
+    # import-linter contract)
     "tipline.intake",
-    "tipline.routing",
     "tipline.media",
     "tipline.review",
+    "tipline.geo",
+    "tipline.routing",
     "tipline.dispatch",
     "tipline.cases",
 ]

@@ -4,3 +4,9 @@ from django.apps import AppConfig
 class AccountsConfig(AppConfig):
     name = "tipline.accounts"
     label = "accounts"
+
+    def ready(self) -> None:
+        from tipline.accounts.services import roles_seed
+        from tipline.core.bootstrap import seed_register
+
+        seed_register(roles_seed)

@@ -36,7 +36,7 @@ class Grant(models.Model):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="grants")
     role = models.ForeignKey(Role, on_delete=models.PROTECT, related_name="grants")
     jurisdiction = models.ForeignKey(
-        "geo.Jurisdiction", on_delete=models.PROTECT, related_name="grants"
+        "jurisdictions.Jurisdiction", on_delete=models.PROTECT, related_name="grants"
     )
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -15,7 +15,7 @@ from django.db.models import Model, QuerySet
 from django.http import Http404
 
 from tipline.core.errors import NotPermitted
-from tipline.geo.selectors import jurisdiction_tree
+from tipline.jurisdictions.selectors import jurisdiction_tree
 
 M = TypeVar("M", bound=Model)
 

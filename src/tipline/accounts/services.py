@@ -8,7 +8,7 @@ from tipline.accounts.actions import ROLES
 from tipline.accounts.models import Grant, Role, User
 from tipline.accounts.policies import forget
 from tipline.audit.services import audit_record
-from tipline.geo.models import Jurisdiction
+from tipline.jurisdictions.models import Jurisdiction
 
 
 @transaction.atomic

@@ -42,7 +42,7 @@ class Case(models.Model):
         "intake.Report", on_delete=models.PROTECT, related_name="case"
     )
     unit = models.ForeignKey(
-        "geo.Jurisdiction", on_delete=models.PROTECT, related_name="cases",
+        "jurisdictions.Jurisdiction", on_delete=models.PROTECT, related_name="cases",
         help_text="the unit (or district) that holds the case; follows the report's transfers",
     )
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.RECEIVED)

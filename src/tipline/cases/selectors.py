@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from tipline.accounts.policies import get_scoped_or_404, scoped
 from tipline.cases.models import FIR, Arrest, Case, ChecklistItem, LegalSection, Notice
-from tipline.geo.selectors import Node, jurisdiction_tree
+from tipline.jurisdictions.selectors import Node, jurisdiction_tree
 
 VIEW = "report.view"
 STAGES = ("reports", "dispatched", "acknowledged", "firs", "arrests", "chargesheets")

@@ -23,9 +23,9 @@ from tipline.cases.models import FIR, Arrest, Case, ChecklistItem, LegalSection,
 from tipline.cases.reference import SECTIONS, SOP_STEPS
 from tipline.core.bulk import allocate_ids, batches, insert_rows, update_rows
 from tipline.core.errors import NotPermitted, RejectedInput
-from tipline.geo.models import Jurisdiction
-from tipline.geo.selectors import jurisdiction_tree
 from tipline.intake.models import Report
+from tipline.jurisdictions.models import Jurisdiction
+from tipline.jurisdictions.selectors import jurisdiction_tree
 
 CHUNK = 5000  # ids per IN (...) list (SQLite >= 3.32 takes 32,766 variables)
 #: report statuses that mean "routed to a unit" (dispatched is routed and sent)

@@ -20,7 +20,7 @@ from tipline.cases import forms as f
 from tipline.cases import selectors, services
 from tipline.cases.models import Case
 from tipline.core.errors import NotPermitted, RejectedInput
-from tipline.geo.selectors import jurisdiction_tree
+from tipline.jurisdictions.selectors import jurisdiction_tree
 
 PAGE = 50
 

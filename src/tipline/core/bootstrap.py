@@ -1,6 +1,11 @@
-"""Make the database ready: migrate when migrations are pending, seed reference data."""
+"""Make the database ready: migrate when migrations are pending, seed reference data.
+
+Core imports no app: each app registers its own seed from its `AppConfig.ready()`.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from django.core.management import call_command
 from django.db import connection
@@ -21,16 +26,18 @@ def ensure_ready(*, verbose: bool = False) -> bool:
     return True
 
 
-def seed_reference_data() -> None:
-    from tipline.accounts.services import roles_seed
-    from tipline.cases.services import legal_sections_seed
-    from tipline.geo.selectors import jurisdiction_cache_clear
-    from tipline.geo.services import jurisdictions_seed, units_seed
-    from tipline.geo.units import coverage_cache_clear
+#: Each app's reference data (the jurisdiction tree, roles, legal sections...), registered by
+#: the app's own `ready()` through `seed_register`, run in the order the apps are installed.
+_SEEDS: list[Callable[[], object]] = []
 
-    jurisdictions_seed()
-    units_seed()
-    jurisdiction_cache_clear()
-    coverage_cache_clear()
-    roles_seed()
-    legal_sections_seed()
+
+def seed_register(seed: Callable[[], object]) -> None:
+    """Run `seed` (idempotent: it adds what is missing) whenever reference data is seeded."""
+    if seed not in _SEEDS:
+        _SEEDS.append(seed)
+
+
+def seed_reference_data() -> None:
+    """Add every app's missing reference data (after migrating, or on demand)."""
+    for seed in _SEEDS:
+        seed()

@@ -17,8 +17,8 @@ from tipline.dispatch.renderers.base import (
     SuspectData,
 )
 from tipline.geo.models import ReportLocation
-from tipline.geo.selectors import jurisdiction_tree
 from tipline.intake.models import IpEvent, Place, Report, ReportFile, Subject
+from tipline.jurisdictions.selectors import jurisdiction_tree
 from tipline.routing.models import ManualAssignment, ReportCluster
 
 REPORT_FIELDS = ("id", "external_id", "source", "version", "received_at", "incident_at",

@@ -24,7 +24,7 @@ class Packet(models.Model):
     scope_field = "target"
 
     target = models.ForeignKey(
-        "geo.Jurisdiction", on_delete=models.PROTECT, related_name="packets",
+        "jurisdictions.Jurisdiction", on_delete=models.PROTECT, related_name="packets",
         help_text="the unit/district the packet is for, or a state for its nodal officer",
     )
     series = models.PositiveBigIntegerField(

@@ -12,9 +12,9 @@ from django.utils import timezone
 
 from tipline.accounts.policies import scoped
 from tipline.dispatch.models import Packet, PacketReport, SopTemplate
-from tipline.geo.models import Jurisdiction
-from tipline.geo.selectors import jurisdiction_tree
 from tipline.intake.models import Report
+from tipline.jurisdictions.models import Jurisdiction
+from tipline.jurisdictions.selectors import jurisdiction_tree
 
 SOP_FILE = Path(__file__).with_name("sop_default.txt")
 

@@ -30,8 +30,8 @@ from tipline.dispatch.models import Packet, PacketReport, SopTemplate
 from tipline.dispatch.packaging import packet_zip_write, passphrase_check, passphrase_new
 from tipline.dispatch.renderers.base import PacketInfo, SopData
 from tipline.dispatch.selectors import packet_eligible, packet_eligible_report_ids, sop_current
-from tipline.geo.models import Jurisdiction
 from tipline.intake.models import Report
+from tipline.jurisdictions.models import Jurisdiction
 
 CHUNK = 500
 UNIT_KINDS = (Jurisdiction.Kind.DISTRICT, Jurisdiction.Kind.UNIT, Jurisdiction.Kind.STATION)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tipline.geo.models import ReportLocation
-from tipline.geo.units import unit_covering
+from tipline.jurisdictions.units import unit_covering
 
 
 @dataclass(frozen=True)

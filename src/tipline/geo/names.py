@@ -17,7 +17,7 @@ from functools import lru_cache
 import indian_pincode
 import pycountry
 
-from tipline.geo.data import PINCODE_STATE_NAMES, STATE_ALIASES, STATE_NAMES, fold
+from tipline.jurisdictions.data import PINCODE_STATE_NAMES, STATE_ALIASES, STATE_NAMES, fold
 
 #: City, old or common name -> (state code, district as indian-pincode spells it).
 #: Only names that are not already a district of that state need to be here.

@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from tipline.geo.locators import Candidate, Clues, locate_all
-from tipline.geo.units import unit_covering
+from tipline.jurisdictions.units import unit_covering
 
 #: a rival place needs this much confidence behind it to count as a conflict
 CONFLICT_WEIGHT = 0.3

@@ -8,9 +8,9 @@ from typing import Any
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
 
-from tipline.geo.selectors import Node
 from tipline.intake.models import Report, Source
 from tipline.intake.selectors import INCIDENT_TYPES, PRIORITIES, SORT_LABELS, ReportFilters
+from tipline.jurisdictions.selectors import Node
 
 #: What the importers read; the service checks the content, this only catches a wrong pick.
 UPLOAD_SUFFIXES: tuple[str, ...] = (".xml", ".json", ".zip", ".csv", ".xlsx")

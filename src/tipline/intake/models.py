@@ -134,7 +134,7 @@ class Report(models.Model):
 
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.NEW)
     jurisdiction = models.ForeignKey(
-        "geo.Jurisdiction", on_delete=models.PROTECT, related_name="reports",
+        "jurisdictions.Jurisdiction", on_delete=models.PROTECT, related_name="reports",
         help_text="the node the report currently belongs to (the country while unresolved)",
         db_index=False,  # covered by the report_place index
     )

@@ -18,11 +18,11 @@ from pathlib import Path
 from typing import Any
 
 from tipline.core.crypto import default_key
-from tipline.geo.selectors import jurisdiction_tree
 from tipline.intake.importers import importers
 from tipline.intake.records import RejectedRec, ReportRec
 from tipline.intake.sources import Container, Entry
 from tipline.intake.writer import prepare
+from tipline.jurisdictions.selectors import jurisdiction_tree
 
 CHUNK = 250
 MIN_BYTES = 2 * 1024 * 1024

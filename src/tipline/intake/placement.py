@@ -7,8 +7,8 @@ name. Geo-resolution (locators, confidence, conflicts) refines it later.
 
 from __future__ import annotations
 
-from tipline.geo.selectors import jurisdiction_place, jurisdiction_tree
 from tipline.intake.records import PlaceRec, ReportRec
+from tipline.jurisdictions.selectors import jurisdiction_place, jurisdiction_tree
 
 ORDER = ("ncmec_geo", "address", "estimated", "incident")
 INDIA = {"", "IN", "IND", "INDIA"}

@@ -23,8 +23,6 @@ from django.db.models import F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from tipline.accounts.policies import allowed_jurisdictions, get_scoped_or_404, scoped
-from tipline.geo.models import Jurisdiction
-from tipline.geo.selectors import Node, jurisdiction_states, jurisdiction_tree
 from tipline.intake.models import (
     ImportBatch,
     IpEvent,
@@ -34,6 +32,8 @@ from tipline.intake.models import (
     ReportFile,
     Subject,
 )
+from tipline.jurisdictions.models import Jurisdiction
+from tipline.jurisdictions.selectors import Node, jurisdiction_states, jurisdiction_tree
 
 #: CyberTipline incident types, as NCMEC names them.
 INCIDENT_TYPES: tuple[str, ...] = (

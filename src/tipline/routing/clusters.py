@@ -19,9 +19,9 @@ from django.db import transaction
 
 from tipline.audit.services import audit_record
 from tipline.core.bulk import insert_rows, update_rows
-from tipline.geo.models import Jurisdiction
-from tipline.geo.selectors import jurisdiction_tree
 from tipline.intake.models import Report
+from tipline.jurisdictions.models import Jurisdiction
+from tipline.jurisdictions.selectors import jurisdiction_tree
 from tipline.routing.models import ClusterNotice, ManualAssignment, ReportCluster
 
 UNIT_KINDS = (Jurisdiction.Kind.UNIT, Jurisdiction.Kind.DISTRICT)

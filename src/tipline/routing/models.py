@@ -20,7 +20,7 @@ class ReportCluster(models.Model):
     )
     cluster = models.BigIntegerField(db_index=True)
     #: the one unit that leads the cluster's enquiry (routing.clusters)
-    lead = models.ForeignKey("geo.Jurisdiction", null=True, blank=True,
+    lead = models.ForeignKey("jurisdictions.Jurisdiction", null=True, blank=True,
                              on_delete=models.SET_NULL, related_name="+")
 
     def __str__(self) -> str:
@@ -48,11 +48,12 @@ class ClusterNotice(models.Model):
 
     scope_field = "unit"
 
-    unit = models.ForeignKey("geo.Jurisdiction", on_delete=models.CASCADE,
+    unit = models.ForeignKey("jurisdictions.Jurisdiction", on_delete=models.CASCADE,
                              related_name="cluster_notices")
     report = models.ForeignKey("intake.Report", on_delete=models.CASCADE, related_name="+")
     cluster = models.BigIntegerField()
-    lead = models.ForeignKey("geo.Jurisdiction", on_delete=models.CASCADE, related_name="+")
+    lead = models.ForeignKey("jurisdictions.Jurisdiction", on_delete=models.CASCADE,
+                             related_name="+")
     created_at = models.DateTimeField()
 
     class Meta:

@@ -21,8 +21,8 @@ from tipline.core.progress import NullProgress, Progress
 from tipline.geo.clues import report_clues
 from tipline.geo.models import ReportLocation
 from tipline.geo.resolution import Resolution, resolve
-from tipline.geo.selectors import jurisdiction_tree
 from tipline.intake.models import Report
+from tipline.jurisdictions.selectors import jurisdiction_tree
 
 LOCATION_COLUMNS = ("report", "country", "state", "district", "pin", "city", "unit",
                     "confidence", "conflict", "explanation", "candidates", "resolved_at")

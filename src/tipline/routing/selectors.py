@@ -11,11 +11,12 @@ from django.conf import settings
 from django.db.models import Count, QuerySet
 
 from tipline.accounts.policies import allowed_jurisdictions, can, scoped
-from tipline.geo.models import Jurisdiction, ReportLocation
-from tipline.geo.selectors import Node, jurisdiction_states, jurisdiction_tree
-from tipline.geo.unit_files import UnitRow
-from tipline.geo.units import unit_covering, unit_rows
+from tipline.geo.models import ReportLocation
 from tipline.intake.models import Identifier, IpEvent, Report
+from tipline.jurisdictions.models import Jurisdiction
+from tipline.jurisdictions.selectors import Node, jurisdiction_states, jurisdiction_tree
+from tipline.jurisdictions.unit_files import UnitRow
+from tipline.jurisdictions.units import unit_covering, unit_rows
 from tipline.routing.linking import LINKING_KINDS
 from tipline.routing.models import ClusterNotice, ReportCluster
 

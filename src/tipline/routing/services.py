@@ -14,8 +14,8 @@ from tipline.audit.services import audit_record
 from tipline.cases.services import cases_open
 from tipline.core.errors import NotPermitted, RejectedInput
 from tipline.core.progress import Progress
-from tipline.geo.models import Jurisdiction
 from tipline.intake.models import Report
+from tipline.jurisdictions.models import Jurisdiction
 from tipline.routing.clusters import clusters_assign
 from tipline.routing.linking import clusters_rebuild
 from tipline.routing.models import ManualAssignment

@@ -15,9 +15,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from tipline.accounts import policies
 from tipline.core.errors import NotPermitted, RejectedInput
-from tipline.geo.selectors import jurisdiction_states, jurisdiction_tree
-from tipline.geo.unit_files import unit_rows_render
-from tipline.geo.units import coverage_overrides, unit_rows
+from tipline.jurisdictions.selectors import jurisdiction_states, jurisdiction_tree
+from tipline.jurisdictions.unit_files import unit_rows_render
+from tipline.jurisdictions.units import coverage_overrides, unit_rows
 from tipline.routing import selectors
 from tipline.routing.forms import TransferForm
 from tipline.routing.services import report_transfer

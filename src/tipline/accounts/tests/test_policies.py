@@ -20,8 +20,8 @@ from tipline.accounts.policies import (
 from tipline.accounts.services import grant_add
 from tipline.audit.models import AuditEvent
 from tipline.core.errors import NotPermitted
-from tipline.geo.models import Jurisdiction
 from tipline.intake.models import Report
+from tipline.jurisdictions.models import Jurisdiction
 
 MakeReport = Callable[..., Any]
 

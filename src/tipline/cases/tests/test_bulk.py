@@ -10,8 +10,8 @@ from tipline.audit.models import AuditEvent
 from tipline.cases.models import Case, ChecklistItem
 from tipline.cases.reference import SOP_STEPS
 from tipline.cases.services import cases_acknowledge, cases_mark_dispatched, cases_open
-from tipline.geo.models import Jurisdiction
 from tipline.intake.models import Report
+from tipline.jurisdictions.models import Jurisdiction
 
 pytestmark = pytest.mark.django_db
 

@@ -1,5 +1,6 @@
-"""Template helpers shared by every page: times in IST (UTC alongside), the header's grants
-and navigation, links that keep the current filters, and plain rendering of JSON values."""
+"""Template helpers shared by every page: times in IST (UTC alongside), links that keep the
+current filters, and plain rendering of JSON values. (The header's grants and navigation are
+`access_tags`, in accounts.)"""
 
 from __future__ import annotations
 
@@ -11,9 +12,6 @@ from django import template
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.html import format_html
-
-from tipline.accounts import policies
-from tipline.accounts.selectors import user_grant_labels
 
 register = template.Library()
 
@@ -113,33 +111,6 @@ def lookup(mapping: Any, key: Any) -> Any:
 @register.filter
 def items_sorted(value: Any) -> list[tuple[str, Any]]:
     return sorted(value.items()) if isinstance(value, dict) else []
-
-
-@register.simple_tag
-def nav_for(user: Any) -> dict[str, bool]:
-    """Which sections of the site the header links to for this user."""
-    if not getattr(user, "is_authenticated", False):
-        return {}
-    return {
-        "reports": policies.can(user, "report.view"),
-        "imports": policies.can_everywhere(user, "report.import"),
-        "packets": policies.can(user, "packet.receive") or policies.can(user, "packet.create"),
-        "audit": policies.can_everywhere(user, "audit.view"),
-        "queue": policies.can(user, "report.assign"),
-        "inbox": policies.can(user, "report.view"),
-        "review": policies.can(user, "review.decide"),
-    }
-
-
-@register.simple_tag
-def grants_for(user: Any) -> list[str]:
-    """The user's roles and where they hold them, e.g. "Unit officer, Beed"."""
-    cached = getattr(user, "_tipline_grant_labels", None)
-    if cached is None:
-        cached = user_grant_labels(user=user)
-        if getattr(user, "is_authenticated", False):
-            user._tipline_grant_labels = cached
-    return cached
 
 
 @register.simple_tag(takes_context=True)

@@ -6,8 +6,9 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from tipline.geo.models import Jurisdiction, ReportLocation
+from tipline.geo.models import ReportLocation
 from tipline.intake.models import IpEvent, Place, Report, ReportFile, Subject
+from tipline.jurisdictions.models import Jurisdiction
 from tipline.routing.models import ReportCluster
 
 T0 = datetime(2024, 3, 1, 6, 30, tzinfo=UTC)  # 12:00 IST

@@ -307,7 +307,7 @@ def test_report_data_reads_in_constant_queries(
     from django.test.utils import CaptureQueriesContext
 
     from tipline.dispatch.data import report_data
-    from tipline.geo.selectors import jurisdiction_tree
+    from tipline.jurisdictions.selectors import jurisdiction_tree
 
     jurisdiction_tree()  # held in memory per process, not per chunk
 
@@ -322,7 +322,7 @@ def test_report_data_reads_in_constant_queries(
 
 def test_pdf_says_why_a_report_is_not_where_its_location_points(
         analyst: Any, make_report: Callable[..., Report], tmp_path: Path) -> None:
-    from tipline.geo.models import Jurisdiction
+    from tipline.jurisdictions.models import Jurisdiction
     from tipline.routing.models import ReportCluster
 
     own = routed(make_report, "IN-MH-BEED", 1)

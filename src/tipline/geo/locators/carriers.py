@@ -7,7 +7,7 @@ often in another city or state. The IP locator lowers its confidence for these.
 
 from __future__ import annotations
 
-from tipline.geo.data import fold
+from tipline.jurisdictions.data import fold
 
 #: autonomous system number -> carrier
 CGNAT_CARRIER_ASNS: dict[int, str] = {

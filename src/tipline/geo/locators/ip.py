@@ -21,9 +21,9 @@ import geoip2.database
 import geoip2.errors
 from django.conf import settings
 
-from tipline.geo.data import STATE_ALIASES, STATE_NAMES, fold
 from tipline.geo.locators.base import Candidate, Clues, IpClue, Locator, register
 from tipline.geo.locators.carriers import cgnat_carrier
+from tipline.jurisdictions.data import STATE_ALIASES, STATE_NAMES, fold
 
 log = logging.getLogger(__name__)
 

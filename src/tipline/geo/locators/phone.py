@@ -13,10 +13,10 @@ from functools import lru_cache
 import phonenumbers
 from phonenumbers import PhoneNumberType, geocoder
 
-from tipline.geo.data import fold
 from tipline.geo.locators.base import Candidate, Clues, Locator, register
 from tipline.geo.locators.ip import india_state
 from tipline.geo.names import districts_named
+from tipline.jurisdictions.data import fold
 
 LANDLINE_CONFIDENCE = 0.5
 MOBILE_CONFIDENCE = 0.3

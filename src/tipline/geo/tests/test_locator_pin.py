@@ -11,8 +11,8 @@ from tipline.geo.locators.pin import (
     PinLocator,
     pin_candidates,
     pins_in,
-    zone_agrees,
 )
+from tipline.jurisdictions.data import zone_agrees
 
 
 @pytest.mark.parametrize(

@@ -5,7 +5,6 @@ from __future__ import annotations
 import indian_pincode
 import pytest
 
-from tipline.geo.data import STATE_NAMES
 from tipline.geo.names import (
     CITY_ALIASES,
     country_code,
@@ -15,6 +14,7 @@ from tipline.geo.names import (
     pincode_state_name,
     state_code,
 )
+from tipline.jurisdictions.data import STATE_NAMES
 
 
 @pytest.mark.parametrize(

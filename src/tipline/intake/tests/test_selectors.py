@@ -9,7 +9,6 @@ from typing import Any
 import pytest
 from django.http import Http404
 
-from tipline.geo.selectors import jurisdiction_tree
 from tipline.intake.models import IpEvent, Report, ReportFile, Source, Subject
 from tipline.intake.selectors import (
     Cursor,
@@ -18,6 +17,7 @@ from tipline.intake.selectors import (
     report_filter_states,
     report_list_page,
 )
+from tipline.jurisdictions.selectors import jurisdiction_tree
 
 pytestmark = pytest.mark.django_db
 

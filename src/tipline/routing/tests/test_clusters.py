@@ -11,8 +11,9 @@ import pytest
 from tipline.accounts.services import system_user
 from tipline.audit.models import AuditEvent
 from tipline.cases.models import Case
-from tipline.geo.models import Jurisdiction, ReportLocation
+from tipline.geo.models import ReportLocation
 from tipline.intake.models import Identifier, Report
+from tipline.jurisdictions.models import Jurisdiction
 from tipline.routing.clusters import clusters_assign
 from tipline.routing.linking import clusters_rebuild
 from tipline.routing.models import ClusterNotice, ManualAssignment, ReportCluster

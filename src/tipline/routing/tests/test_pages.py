@@ -9,8 +9,9 @@ from typing import Any
 
 import pytest
 
-from tipline.geo.models import Jurisdiction, ReportLocation
+from tipline.geo.models import ReportLocation
 from tipline.intake.models import Report
+from tipline.jurisdictions.models import Jurisdiction
 from tipline.routing.models import ClusterNotice, ManualAssignment
 
 pytestmark = pytest.mark.django_db

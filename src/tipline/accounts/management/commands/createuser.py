@@ -14,7 +14,7 @@ from django.db import transaction
 
 from tipline.accounts.models import Role, User
 from tipline.accounts.services import grant_add, system_user, user_create
-from tipline.geo.models import Jurisdiction
+from tipline.jurisdictions.models import Jurisdiction
 
 
 class Command(BaseCommand):

@@ -8,7 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from tipline.cases.export import cases_export
-from tipline.geo.selectors import jurisdiction_tree
+from tipline.jurisdictions.selectors import jurisdiction_tree
 
 
 class Command(BaseCommand):

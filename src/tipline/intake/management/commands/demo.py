@@ -148,9 +148,9 @@ class Command(BaseCommand):
     def _contacts(self, actor: Any) -> None:
         """Invented contacts (reserved .invalid domain) for each state's nodal officer and
         each commissionerate that has none, through the same CSV import a state uses."""
-        from tipline.geo.services import units_import
-        from tipline.geo.unit_files import unit_rows_render
-        from tipline.geo.units import unit_rows
+        from tipline.jurisdictions.services import units_import
+        from tipline.jurisdictions.unit_files import unit_rows_render
+        from tipline.jurisdictions.units import unit_rows
 
         rows = [r for r in unit_rows() if r.kind in ("state", "unit") and not r.officer]
         for r in rows:
@@ -166,7 +166,7 @@ class Command(BaseCommand):
     def _users(self, actor: Any) -> list[tuple[str, str, str, str]]:
         from tipline.accounts.models import Role, User
         from tipline.accounts.services import grant_add, user_create
-        from tipline.geo.models import Jurisdiction
+        from tipline.jurisdictions.models import Jurisdiction
 
         rows = []
         for username, role_code, node_code, full_name in DEMO_USERS:
@@ -239,8 +239,8 @@ class Command(BaseCommand):
         from tipline.accounts.models import User
         from tipline.cases.demo import cases_demo_progress
         from tipline.dispatch.services import packet_acknowledge, packet_build
-        from tipline.geo.models import Jurisdiction
         from tipline.intake.models import Report
+        from tipline.jurisdictions.models import Jurisdiction
 
         admin = User.objects.filter(username="admin", is_active=True).first()
         targets = list(Report.objects.filter(

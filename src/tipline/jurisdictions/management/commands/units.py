@@ -10,9 +10,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from tipline.accounts.services import system_user
 from tipline.core.errors import NotPermitted, RejectedInput
-from tipline.geo.services import coverage_override, units_import
-from tipline.geo.unit_files import unit_rows_render
-from tipline.geo.units import coverage_overrides, unit_rows
+from tipline.jurisdictions.services import coverage_override, units_import
+from tipline.jurisdictions.unit_files import unit_rows_render
+from tipline.jurisdictions.units import coverage_overrides, unit_rows
 
 
 class Command(BaseCommand):

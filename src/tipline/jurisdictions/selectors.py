@@ -6,8 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from tipline.geo.data import fold
-from tipline.geo.models import Jurisdiction
+from tipline.jurisdictions.data import fold
+from tipline.jurisdictions.models import Jurisdiction
 
 
 @dataclass(frozen=True)

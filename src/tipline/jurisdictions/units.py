@@ -19,10 +19,10 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-from tipline.geo.data import fold
-from tipline.geo.models import Coverage, Jurisdiction
-from tipline.geo.selectors import Node, jurisdiction_place, jurisdiction_tree
-from tipline.geo.unit_files import UnitRow
+from tipline.jurisdictions.data import fold
+from tipline.jurisdictions.models import Coverage, Jurisdiction
+from tipline.jurisdictions.selectors import Node, jurisdiction_place, jurisdiction_tree
+from tipline.jurisdictions.unit_files import UnitRow
 
 COVERAGE_TTL_SECONDS = 30.0
 

@@ -13,11 +13,11 @@ from django.db import transaction
 from tipline.accounts.policies import can_everywhere
 from tipline.audit.services import audit_record
 from tipline.core.errors import NotPermitted, RejectedInput
-from tipline.geo.data import PINCODE_STATE_NAMES, STATE_ALIASES, STATE_NAMES, fold
-from tipline.geo.models import Coverage, Jurisdiction
-from tipline.geo.selectors import jurisdiction_cache_clear, jurisdiction_tree
-from tipline.geo.unit_files import unit_rows_parse
-from tipline.geo.units import coverage_cache_clear, coverage_key
+from tipline.jurisdictions.data import PINCODE_STATE_NAMES, STATE_ALIASES, STATE_NAMES, fold
+from tipline.jurisdictions.models import Coverage, Jurisdiction
+from tipline.jurisdictions.selectors import jurisdiction_cache_clear, jurisdiction_tree
+from tipline.jurisdictions.unit_files import unit_rows_parse
+from tipline.jurisdictions.units import coverage_cache_clear, coverage_key
 
 
 def _slug(name: str) -> str:
@@ -143,7 +143,7 @@ def units_import(*, actor: Any, text: str, only_missing: bool = False) -> UnitsI
 
 
 def units_seed() -> int:
-    """Add the built-in police units (geo/units.csv) that do not exist yet."""
+    """Add the built-in police units (jurisdictions/units.csv) that do not exist yet."""
     text = (Path(__file__).parent / "units.csv").read_text(encoding="utf-8")
     jurisdiction_cache_clear()
     return units_import(actor=None, text=text, only_missing=True).created
@@ -181,3 +181,11 @@ def coverage_override(*, actor: Any, state: str, kind: str, value: str, unit_cod
     coverage_cache_clear()
     transaction.on_commit(coverage_cache_clear)
     return rule
+
+
+def tree_seed() -> None:
+    """The country, states, districts and built-in police units, then fresh caches."""
+    jurisdictions_seed()
+    units_seed()
+    jurisdiction_cache_clear()
+    coverage_cache_clear()

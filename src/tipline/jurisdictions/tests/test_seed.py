@@ -5,15 +5,15 @@ from __future__ import annotations
 import pycountry
 import pytest
 
-from tipline.geo.data import STATE_NAMES, fold
-from tipline.geo.models import Jurisdiction
-from tipline.geo.selectors import (
+from tipline.jurisdictions.data import STATE_NAMES, fold
+from tipline.jurisdictions.models import Jurisdiction
+from tipline.jurisdictions.selectors import (
     jurisdiction_cache_clear,
     jurisdiction_place,
     jurisdiction_states,
     jurisdiction_tree,
 )
-from tipline.geo.services import jurisdictions_seed
+from tipline.jurisdictions.services import jurisdictions_seed
 
 
 def test_country_and_36_states_and_uts(tree: None) -> None:

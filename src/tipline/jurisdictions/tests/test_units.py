@@ -14,12 +14,12 @@ from tipline.accounts.services import system_user
 from tipline.audit.models import AuditEvent
 from tipline.core.errors import NotPermitted, RejectedInput
 from tipline.geo.locators import AddressClue, Clues
-from tipline.geo.models import Coverage, Jurisdiction
 from tipline.geo.resolution import resolve
-from tipline.geo.selectors import jurisdiction_tree
-from tipline.geo.services import coverage_override, units_import
-from tipline.geo.unit_files import COLUMNS, unit_rows_parse
-from tipline.geo.units import coverage_cache_clear, unit_covering, unit_rows
+from tipline.jurisdictions.models import Coverage, Jurisdiction
+from tipline.jurisdictions.selectors import jurisdiction_tree
+from tipline.jurisdictions.services import coverage_override, units_import
+from tipline.jurisdictions.unit_files import COLUMNS, unit_rows_parse
+from tipline.jurisdictions.units import coverage_cache_clear, unit_covering, unit_rows
 
 pytestmark = pytest.mark.django_db
 HEADER = ",".join(COLUMNS)

@@ -16,9 +16,8 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
-from tipline.geo.data import fold
-from tipline.geo.locators.pin import zone_agrees
-from tipline.geo.selectors import Tree
+from tipline.jurisdictions.data import fold, zone_agrees
+from tipline.jurisdictions.selectors import Tree
 
 COLUMNS = ("code", "name", "state", "kind", "districts", "pins", "cities", "officer", "email",
            "phone")

@@ -51,3 +51,23 @@ def fold(text: str) -> str:
     plain = plain.replace("&", " AND ")
     kept = "".join(c if c.isalnum() else " " for c in plain.upper())
     return " ".join(kept.split())
+
+
+#: First digit of a PIN -> the states and UTs of that postal zone (9 is the Army Postal
+#: Service, which says nothing about where anyone lives).
+PIN_ZONES: dict[str, frozenset[str]] = {
+    "1": frozenset({"DL", "HR", "PB", "HP", "JK", "CH", "LA"}),
+    "2": frozenset({"UP", "UK"}),
+    "3": frozenset({"RJ", "GJ", "DH"}),
+    "4": frozenset({"MH", "MP", "CG", "GA"}),
+    "5": frozenset({"AP", "TS", "KA"}),
+    "6": frozenset({"TN", "KL", "PY", "LD"}),
+    "7": frozenset({"WB", "OD", "AR", "AS", "MN", "ML", "MZ", "NL", "TR", "AN", "SK"}),
+    "8": frozenset({"BR", "JH"}),
+    "9": frozenset(),
+}
+
+
+def zone_agrees(pin: str, state: str) -> bool:
+    """Whether a state is in the postal zone the PIN's first digit names."""
+    return state in PIN_ZONES.get(pin[:1], frozenset())

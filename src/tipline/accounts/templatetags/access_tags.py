@@ -1,0 +1,39 @@
+"""The header's access-dependent parts: which sections a user may open, and their grants."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+from tipline.accounts import policies
+from tipline.accounts.selectors import user_grant_labels
+
+register = template.Library()
+
+
+@register.simple_tag
+def nav_for(user: Any) -> dict[str, bool]:
+    """Which sections of the site the header links to for this user."""
+    if not getattr(user, "is_authenticated", False):
+        return {}
+    return {
+        "reports": policies.can(user, "report.view"),
+        "imports": policies.can_everywhere(user, "report.import"),
+        "packets": policies.can(user, "packet.receive") or policies.can(user, "packet.create"),
+        "audit": policies.can_everywhere(user, "audit.view"),
+        "queue": policies.can(user, "report.assign"),
+        "inbox": policies.can(user, "report.view"),
+        "review": policies.can(user, "review.decide"),
+    }
+
+
+@register.simple_tag
+def grants_for(user: Any) -> list[str]:
+    """The user's roles and where they hold them, e.g. "Unit officer, Beed"."""
+    cached = getattr(user, "_tipline_grant_labels", None)
+    if cached is None:
+        cached = user_grant_labels(user=user)
+        if getattr(user, "is_authenticated", False):
+            user._tipline_grant_labels = cached
+    return cached
