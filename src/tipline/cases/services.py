@@ -24,6 +24,7 @@ from tipline.cases.reference import SECTIONS, SOP_STEPS
 from tipline.core.bulk import allocate_ids, batches, insert_rows, update_rows
 from tipline.core.errors import NotPermitted, RejectedInput
 from tipline.intake.models import Report
+from tipline.intake.services import StatusChange, reports_status_set
 from tipline.jurisdictions.models import Jurisdiction
 from tipline.jurisdictions.selectors import jurisdiction_tree
 
@@ -303,17 +304,56 @@ def case_close(
         raise RejectedInput(
             f"a case that is {case.get_status_display().lower()} can be closed only as: "
             + ", ".join(str(Case.Closure(r).label) for r in allowed))
-    data: dict[str, Any] = {"reason": reason, "from": case.status}
-    fields = ["closure_reason", "closure_note", "closed_at"]
+    data: dict[str, Any] = {}
+    fields: list[str] = []
     if reason == Case.Closure.DUPLICATE:
         case.duplicate_of = _duplicate_target(case, duplicate_of)
         data["duplicate_of"] = case.duplicate_of.reference
         fields.append("duplicate_of")
-    case.closure_reason, case.closure_note = reason, note.strip()
-    case.closed_at = timezone.now()
-    _move(case, Case.Status.CLOSED, extra=fields)
-    audit_record(actor=actor, action="case.closed", obj=case, data=data)
+    _close(case, actor=actor, reason=reason, note=note.strip(), extra=fields, data=data)
     return case
+
+
+def _close(case: Case, *, actor: Any, reason: str, note: str, extra: Sequence[str] = (),
+           data: dict[str, Any] | None = None) -> None:
+    """Close the case with its reason and note, audited as `case.closed`."""
+    previous = case.status
+    case.closure_reason, case.closure_note = reason, note
+    case.closed_at = timezone.now()
+    _move(case, Case.Status.CLOSED, extra=["closure_reason", "closure_note", "closed_at", *extra])
+    audit_record(actor=actor, action="case.closed", obj=case, data={
+        "reason": reason, "from": previous, **(data or {})})
+
+
+@transaction.atomic
+def report_clear(*, actor: Any, report_id: int, note: str) -> str:
+    """A reviewer found none of the report's files to be CSAM: close it as not pursued,
+    false positive; returns what was done.
+
+    Review has checked the reviewer's permission; `case.update` at the unit (a unit's
+    permission, which reviewers don't hold) is not needed, but the rule is the same as
+    `case_close`'s: only before an FIR, audited `case.closed`. A report routed to a unit
+    without a case gets one first; a case with an FIR or chargesheet is left to its unit. A
+    report not routed to a unit has no case: the report itself is closed (audited
+    `report.closed`); routing does not reopen it by itself, but a report routed afterwards
+    gets an open case, which the unit must close.
+    """
+    report = Report.objects.get(pk=report_id)
+    if report.status in ROUTED and not Case.objects.filter(report=report).exists():
+        cases_open(actor=actor, report_ids=[report.pk])
+    case = Case.objects.select_for_update().filter(report=report).first()
+    if case is None:
+        reports_status_set(changes=[StatusChange(report.pk, Report.Status.CLOSED)])
+        audit_record(actor=actor, action="report.closed", obj=report, data={
+            "reason": Case.Closure.FALSE_POSITIVE, "by": "review", "note": note[:500]})
+        return "report closed"
+    if case.is_closed:
+        return "case already closed"
+    if case.status in (Case.Status.FIR, Case.Status.CHARGESHEETED):
+        return "case has an FIR: left to the unit"
+    _close(case, actor=actor, reason=Case.Closure.FALSE_POSITIVE,
+           note=(note.strip() or "Reviewed at the hub: not CSAM.")[:2000], data={"by": "review"})
+    return "case closed"
 
 
 @transaction.atomic

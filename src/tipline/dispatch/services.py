@@ -30,7 +30,9 @@ from tipline.dispatch.models import Packet, PacketReport, SopTemplate
 from tipline.dispatch.packaging import packet_zip_write, passphrase_check, passphrase_new
 from tipline.dispatch.renderers.base import PacketInfo, SopData
 from tipline.dispatch.selectors import packet_eligible, packet_eligible_report_ids, sop_current
+from tipline.dispatch.signals import packet_acknowledged, packet_sent
 from tipline.intake.models import Report
+from tipline.intake.services import StatusChange, reports_status_set
 from tipline.jurisdictions.models import Jurisdiction
 
 CHUNK = 500
@@ -106,12 +108,11 @@ def _reserve(*, actor: Any, target: Jurisdiction, count: int, since: date | None
 
 def _record(*, actor: Any, packet: Packet, report_ids: Sequence[int], action: str,
             data: dict[str, Any]) -> None:
-    from tipline.cases.services import cases_mark_dispatched
-
     insert_rows(PacketReport, ("packet", "report"), [(packet.pk, rid) for rid in report_ids])
-    for chunk in batches(report_ids, CHUNK):
-        Report.objects.filter(pk__in=chunk).update(status=Report.Status.DISPATCHED)
-    cases_mark_dispatched(actor=actor, report_ids=report_ids, packet_id=packet.pk)
+    reports_status_set(changes=[StatusChange(rid, Report.Status.DISPATCHED)
+                                for rid in report_ids])
+    packet_sent.send(sender=Packet, actor=actor, report_ids=list(report_ids),
+                     packet_id=packet.pk)
     audit_record(actor=actor, action=action, obj=packet, data={
         "packet": packet.reference, "target": packet.target.code, "reports": len(report_ids),
         "sha256": packet.sha256, "size": packet.size, **data})
@@ -249,10 +250,8 @@ def packet_acknowledge(*, actor: Any, packet_id: int) -> Packet:
         audit_record(actor=actor, action="packet.acknowledged", obj=packet, data={
             "packet": packet.reference, "late": late})
         if packet.target.kind in UNIT_KINDS:
-            from tipline.cases.services import cases_acknowledge
-
             ids = list(packet.items.values_list("report_id", flat=True))
-            cases_acknowledge(actor=actor, report_ids=ids)
+            packet_acknowledged.send(sender=Packet, actor=actor, report_ids=ids)
     return packet
 
 

@@ -8,15 +8,21 @@
 
 from __future__ import annotations
 
+import re
+import tempfile
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 
+from tipline.accounts.services import system_user
 from tipline.audit.services import audit_record
-from tipline.core.blobs import blob_put
+from tipline.core.blobs import blob_open, blob_put
 from tipline.core.bulk import gc_tuned
 from tipline.core.errors import RejectedInput
 from tipline.core.progress import NullProgress, Progress
@@ -24,6 +30,7 @@ from tipline.intake.importers import importer_for
 from tipline.intake.models import ImportBatch
 from tipline.intake.parallel import parse_in_child, worthwhile
 from tipline.intake.records import RejectedRec, ReportRec
+from tipline.intake.signals import batch_finished
 from tipline.intake.sources import (
     MAX_ZIP_DEPTH,
     Container,
@@ -41,9 +48,14 @@ FLUSH = object()
 
 def ingest_paths(
     *, paths: Sequence[Path], actor: Any, batch: ImportBatch | None = None,
-    progress: Progress | None = None, label: str | None = None,
+    progress: Progress | None = None, label: str | None = None, continue_flow: bool = True,
 ) -> ImportBatch:
-    """Import every report found under `paths`; returns the batch with its counts."""
+    """Import every report found under `paths`; returns the batch with its counts.
+
+    The new reports then follow the flow (`intake.signals`): their files are scanned as each
+    chunk commits and the batch is routed when it is done, through the task queue, whoever
+    imported them. `continue_flow=False` is for a caller that drives the next steps itself.
+    """
     progress = progress or NullProgress()
     if batch is None:
         batch = ImportBatch.objects.create(
@@ -53,11 +65,12 @@ def ingest_paths(
         )
     batch.status = ImportBatch.Status.RUNNING
     batch.save(update_fields=["status"])
-    writer = ReportWriter(actor=actor, batch=batch)
+    writer = ReportWriter(actor=actor, batch=batch, continue_flow=continue_flow)
     with gc_tuned():
-        _run(paths, writer=writer, batch=batch, actor=actor, progress=progress)
+        _run(paths, writer=writer, batch=batch, actor=actor, progress=progress,
+             continue_flow=continue_flow)
     progress.update(done=writer.processed, total=max(batch.total or 0, writer.processed) or None)
-    _finish(batch, actor=actor, status=ImportBatch.Status.DONE)
+    _finish(batch, actor=actor, status=ImportBatch.Status.DONE, continue_flow=continue_flow)
     return batch
 
 
@@ -79,7 +92,7 @@ def _keep_sources(paths: Sequence[Path]) -> list[dict[str, Any]]:
 
 
 def _run(paths: Sequence[Path], *, writer: ReportWriter, batch: ImportBatch, actor: Any,
-         progress: Progress) -> None:
+         progress: Progress, continue_flow: bool) -> None:
     total = 0
     try:
         for path in paths:
@@ -99,12 +112,14 @@ def _run(paths: Sequence[Path], *, writer: ReportWriter, batch: ImportBatch, act
         writer.flush()
     except Exception as exc:
         writer.flush()
-        _finish(batch, actor=actor, status=ImportBatch.Status.FAILED, error=str(exc)[:2000])
+        _finish(batch, actor=actor, status=ImportBatch.Status.FAILED, error=str(exc)[:2000],
+                continue_flow=continue_flow)
         raise
 
 
 @transaction.atomic
-def _finish(batch: ImportBatch, *, actor: Any, status: str, error: str = "") -> None:
+def _finish(batch: ImportBatch, *, actor: Any, status: str, continue_flow: bool,
+            error: str = "") -> None:
     batch.status = status
     batch.error = error
     batch.finished_at = datetime.now(UTC)
@@ -113,6 +128,8 @@ def _finish(batch: ImportBatch, *, actor: Any, status: str, error: str = "") -> 
         "label": batch.label, "imported": batch.imported, "duplicates": batch.duplicates,
         "versions": batch.versions, "rejected": batch.rejected, "error": error,
     })
+    transaction.on_commit(partial(batch_finished.send, sender=ImportBatch, batch_id=batch.pk,
+                                  continue_flow=continue_flow))
 
 
 def _outcomes(path: Path) -> Iterator[object]:
@@ -188,3 +205,42 @@ def _guarded(outcomes: Iterator[object], entry: Entry) -> Iterator[object]:
         yield RejectedRec(entry.name, "file", str(exc))
     except UnicodeDecodeError as exc:
         yield RejectedRec(entry.name, "file", f"not valid UTF-8 (byte {exc.start})")
+
+
+# ---------------------------------------------------------------- queued uploads
+
+
+def safe_name(name: str) -> str:
+    """A file name safe to keep: no folders, only plain characters."""
+    base = Path(name.replace("\\", "/")).name
+    return re.sub(r"[^A-Za-z0-9._-]+", "_", base)[:120] or "upload"
+
+
+@contextmanager
+def _decrypted(stored: list[dict[str, Any]]) -> Iterator[list[Path]]:
+    """The batch's uploads as plain files in a private temporary folder, removed after."""
+    base = Path(settings.TIPLINE_HOME) / "tmp"
+    base.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=base) as folder:
+        paths = []
+        for item in stored:
+            path = Path(folder) / safe_name(item["name"])
+            with path.open("wb") as out:
+                for chunk in blob_open(item["sha256"]):
+                    out.write(chunk)
+            paths.append(path)
+        yield paths
+
+
+def batch_run(*, batch_id: int) -> ImportBatch | None:
+    """Run a queued import (an upload, by the worker); idempotent: a batch that already ran
+    is left alone."""
+    with transaction.atomic():
+        batch = ImportBatch.objects.select_for_update().filter(
+            pk=batch_id, status=ImportBatch.Status.QUEUED).first()
+        if batch is None:
+            return None
+        batch.status = ImportBatch.Status.RUNNING
+        batch.save(update_fields=["status"])
+    with _decrypted(batch.paths) as paths:
+        return ingest_paths(paths=paths, actor=system_user("importer"), batch=batch)

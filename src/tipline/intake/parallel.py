@@ -22,7 +22,6 @@ from tipline.intake.importers import importers
 from tipline.intake.records import RejectedRec, ReportRec
 from tipline.intake.sources import Container, Entry
 from tipline.intake.writer import prepare
-from tipline.jurisdictions.selectors import jurisdiction_tree
 
 CHUNK = 250
 MIN_BYTES = 2 * 1024 * 1024
@@ -52,8 +51,7 @@ def _child(importer_name: str, name: str, path: str, out: Any) -> None:
 
 def parse_in_child(importer_name: str, path: Path, *, name: str) -> Iterator[object]:
     # What the child's `prepare` reads is loaded here, so the fork inherits it and the child
-    # never touches the database: the jurisdiction tree and the media key.
-    jurisdiction_tree()
+    # never touches the database: the media key.
     default_key()
     ctx = mp.get_context("fork")
     out = ctx.Queue(maxsize=8)

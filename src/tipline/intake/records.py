@@ -118,8 +118,6 @@ class ReportRec:
     ip_events: list[IpEventRec] = field(default_factory=list)
     files: list[FileRec] = field(default_factory=list)
     artifacts: list[ArtifactRec] = field(default_factory=list)
-    #: set by `writer.prepare`: the jurisdiction node the report provisionally belongs to
-    node_id: int | None = None
 
 
 @dataclass

@@ -1,41 +1,37 @@
-"""Writes to the report store that aren't the bulk import itself (see ingest.py, writer.py)."""
+"""Writes to the report store that aren't the bulk import itself (see ingest.py, writer.py),
+and the one service that changes a stored report's status."""
 
 from __future__ import annotations
 
-import re
-import tempfile
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
 from tipline.accounts.policies import require
 from tipline.audit.services import audit_record
-from tipline.core.blobs import blob_open, blob_put
+from tipline.core.blobs import blob_put
+from tipline.core.bulk import batches, update_rows
+from tipline.core.errors import RejectedInput
+from tipline.intake.ingest import safe_name
 from tipline.intake.models import ImportBatch, Report
+from tipline.intake.tasks import import_batch_run
 
 ACCEPTED = (".xml", ".json", ".zip", ".csv", ".xlsx")
-
-
-def _safe_name(name: str) -> str:
-    base = Path(name.replace("\\", "/")).name
-    return re.sub(r"[^A-Za-z0-9._-]+", "_", base)[:120] or "upload"
+CHUNK = 5000  # ids per IN (...) list
 
 
 def batch_upload(*, actor: Any, files: Sequence[UploadedFile]) -> ImportBatch:
     """Keep uploaded files (encrypted) and queue their import as a background task."""
-    from tipline.core.errors import RejectedInput
-
     require(actor, "report.import")
     if not files:
         raise RejectedInput("choose at least one file to import")
     stored: list[dict[str, Any]] = []
     for upload in files:
-        name = _safe_name(upload.name or "upload")
+        name = safe_name(upload.name or "upload")
         if Path(name).suffix.lower() not in ACCEPTED:
             raise RejectedInput(f"{name}: unsupported file type; expected one of "
                                 f"{', '.join(ACCEPTED)}")
@@ -45,7 +41,7 @@ def batch_upload(*, actor: Any, files: Sequence[UploadedFile]) -> ImportBatch:
         batch = ImportBatch.objects.create(
             created_by=actor, label=", ".join(s["name"] for s in stored)[:500], paths=stored)
         audit_record(actor=actor, action="import.queued", obj=batch, data={"files": stored})
-        transaction.on_commit(lambda: _enqueue(batch.pk))
+        transaction.on_commit(lambda: import_batch_run.enqueue(batch_id=batch.pk))
     return batch
 
 
@@ -55,39 +51,32 @@ def report_viewed(*, actor: Any, report: Report) -> None:
     audit_record(actor=actor, action="report.viewed", obj=report)
 
 
-def _enqueue(batch_id: int) -> None:
-    from tipline.intake.tasks import import_batch_run
+@dataclass(frozen=True)
+class StatusChange:
+    """A report's new status, and the node it now belongs to (None: it stays where it is)."""
 
-    import_batch_run.enqueue(batch_id=batch_id)
-
-
-@contextmanager
-def _decrypted(stored: list[dict[str, Any]]) -> Iterator[list[Path]]:
-    """The batch's uploads as plain files in a private temporary folder, removed after."""
-    base = Path(settings.TIPLINE_HOME) / "tmp"
-    base.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=base) as folder:
-        paths = []
-        for item in stored:
-            path = Path(folder) / _safe_name(item["name"])
-            with path.open("wb") as out:
-                for chunk in blob_open(item["sha256"]):
-                    out.write(chunk)
-            paths.append(path)
-        yield paths
+    report_id: int
+    status: str
+    jurisdiction_id: int | None = None
 
 
-def batch_run(*, batch_id: int) -> ImportBatch | None:
-    """Run a queued import (idempotent: a batch that already ran is left alone)."""
-    from tipline.accounts.services import system_user
-    from tipline.intake.ingest import ingest_paths
+def reports_status_set(*, changes: Sequence[StatusChange]) -> int:
+    """The one place a report's status (and, with it, its node) changes after import.
 
-    with transaction.atomic():
-        batch = ImportBatch.objects.select_for_update().filter(
-            pk=batch_id, status=ImportBatch.Status.QUEUED).first()
-        if batch is None:
-            return None
-        batch.status = ImportBatch.Status.RUNNING
-        batch.save(update_fields=["status"])
-    with _decrypted(batch.paths) as paths:
-        return ingest_paths(paths=paths, actor=system_user("importer"), batch=batch)
+    Routing places reports (new at a state or the national queue, routed at a unit), dispatch
+    marks them dispatched, review closes one found not to be CSAM before routing. It runs
+    inside the caller's transaction, whose audit event says why; returns the reports changed.
+    """
+    placed = [(c.jurisdiction_id, c.status, c.report_id) for c in changes
+              if c.jurisdiction_id is not None]
+    update_rows(Report, ("jurisdiction", "status"), placed)
+    by_status: dict[str, list[int]] = {}
+    for c in changes:
+        if c.jurisdiction_id is None:
+            by_status.setdefault(c.status, []).append(c.report_id)
+    for status, ids in by_status.items():
+        if status not in Report.Status.values:
+            raise ValueError(f"no report status {status!r}")
+        for chunk in batches(ids, CHUNK):
+            Report.objects.filter(pk__in=chunk).update(status=status)
+    return len(changes)

@@ -4,13 +4,10 @@ from __future__ import annotations
 
 from django_tasks import task
 
-from tipline.intake.services import batch_run
+from tipline.intake.ingest import batch_run
 
 
 @task()
 def import_batch_run(batch_id: int) -> None:
-    """Import an uploaded batch in the worker, then have the new reports routed."""
-    from tipline.routing.tasks import route_pending
-
+    """Import an uploaded batch in the worker (the flow then continues: intake.signals)."""
     batch_run(batch_id=batch_id)
-    route_pending.enqueue()

@@ -35,8 +35,9 @@ from tipline.intake.models import (
     ReportFile,
     Subject,
 )
-from tipline.intake.placement import provisional_node_id
 from tipline.intake.records import FileRec, IpEventRec, PlaceRec, RejectedRec, ReportRec
+from tipline.intake.signals import reports_stored
+from tipline.jurisdictions.selectors import jurisdiction_tree
 
 log = logging.getLogger(__name__)
 INLINE_LIMIT = 256 * 1024
@@ -47,7 +48,6 @@ class _Planned:
     rec: ReportRec
     version: int
     supersedes_id: int | None
-    node_id: int
     files: list[BlobInfo | None]
     artifacts: list[tuple[BlobInfo, bytes | None]]
 
@@ -62,8 +62,7 @@ class Counts:
 
 def prepare(rec: ReportRec) -> ReportRec:
     """The writer's pure work on a record, done ahead (in the parser's process when parallel):
-    its provisional place, and its small artifacts hashed and encrypted."""
-    rec.node_id = provisional_node_id(rec)
+    its small artifacts hashed and encrypted."""
     for art in rec.artifacts:
         if art.data is not None and len(art.data) <= INLINE_LIMIT:
             art.sealed = (hashlib.sha256(art.data).hexdigest(), len(art.data),
@@ -75,10 +74,12 @@ def prepare(rec: ReportRec) -> ReportRec:
 class ReportWriter:
     """Buffers records and writes them a chunk at a time; see the module docstring."""
 
-    def __init__(self, *, actor: Any, batch: ImportBatch, chunk: int = 1000) -> None:
+    def __init__(self, *, actor: Any, batch: ImportBatch, chunk: int = 1000,
+                 continue_flow: bool = True) -> None:
         self.actor = actor
         self.batch = batch
         self.chunk = chunk
+        self.continue_flow = continue_flow
         self.counts = Counts()
         self._buffer: list[ReportRec] = []
         self._keys: set[tuple[str, str]] = set()
@@ -166,8 +167,7 @@ class ReportWriter:
             except RejectedInput as exc:
                 self._rejects.append(RejectedRec(rec.position, "record", str(exc)))
                 continue
-            node_id = rec.node_id if rec.node_id is not None else provisional_node_id(rec)
-            planned.append(_Planned(rec, top + 1, top_id or None, node_id, files, artifacts))
+            planned.append(_Planned(rec, top + 1, top_id or None, files, artifacts))
         return planned
 
     @staticmethod
@@ -214,8 +214,10 @@ class ReportWriter:
         subject_ids = iter(allocate_ids(Subject, sum(len(p.rec.subjects) for p in planned)))
         file_ids = iter(allocate_ids(ReportFile, sum(len(p.rec.files) for p in planned)))
         rows = _Rows()
+        # a new report waits at the national level until routing resolves where it belongs
+        root_id = jurisdiction_tree().root.id
         for plan, report_id in zip(planned, report_ids, strict=True):
-            rows.add_report(plan, report_id, batch_id=self.batch.pk, now=now,
+            rows.add_report(plan, report_id, batch_id=self.batch.pk, now=now, root_id=root_id,
                             subject_ids=subject_ids, file_ids=file_ids)
         rows.insert()
         # One event per chunk naming every report it wrote (id, sender's id, version, the
@@ -230,9 +232,11 @@ class ReportWriter:
                 for p, rid in zip(planned, report_ids, strict=True)
             ]},
         )])
-        if any(p.rec.files for p in planned):  # media scan: hash and match once committed
-            from tipline.media.services import reports_scan_enqueue
-            transaction.on_commit(partial(reports_scan_enqueue, report_ids=list(report_ids)))
+        # the steps after intake (the media scan first) take the chunk once it is committed
+        if self.continue_flow:
+            transaction.on_commit(partial(
+                reports_stored.send, sender=Report, report_ids=list(report_ids),
+                with_files=any(p.rec.files for p in planned)))
 
 
 REPORT_COLUMNS = (
@@ -283,14 +287,14 @@ class _Rows:
         insert_rows(Artifact, ARTIFACT_COLUMNS, self.artifacts, batch=200)
 
     def add_report(self, plan: _Planned, rid: int, *, batch_id: int, now: datetime,
-                   subject_ids: Iterator[int], file_ids: Iterator[int]) -> None:
+                   root_id: int, subject_ids: Iterator[int], file_ids: Iterator[int]) -> None:
         r = plan.rec
         self.reports.append((
             rid, r.source, r.external_id, plan.version, True, plan.supersedes_id,
             r.content_sha256, batch_id, now, r.received_at or now, r.incident_at,
             r.incident_at_text[:500], r.incident_type[:120], r.platform[:200], r.annotations,
             r.urls, r.ncmec_priority, r.referral, r.escalated, r.escalation_note, r.additional_info,
-            r.ncmec_notes, r.reporter, Report.Status.NEW.value, plan.node_id, len(r.files),
+            r.ncmec_notes, r.reporter, Report.Status.NEW.value, root_id, len(r.files),
         ))
         idents: set[tuple[str, str, str, str]] = set()
         for s in r.subjects:

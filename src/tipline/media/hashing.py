@@ -5,7 +5,7 @@ alike have hashes a small Hamming distance apart. Every image mode and format Pi
 hashed after its EXIF orientation is applied; the eight rotations and flips (dihedral
 variants) are available for matching turned or mirrored copies. Images over the pixel limit
 (decompression bombs) and broken images are refused with a RejectedInput, never a crash.
-Videos are hashed one frame a second (see video.py).
+Videos are hashed one frame a second (video.py); content.py hashes a file whatever it holds.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import hashlib
 import io
 import struct
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import pdqhash
@@ -39,33 +39,6 @@ class PdqSignal:
     hash: str
     quality: int
     timestamp: float | None = None
-
-
-@dataclass
-class FileHashes:
-    """Everything hashed from one file's bytes."""
-
-    md5: str
-    sha1: str
-    sha256: str
-    size: int
-    media: str = "other"  # image / video / other
-    pdq: list[PdqSignal] = field(default_factory=list)
-    error: str = ""
-
-    def as_dict(self) -> dict[str, object]:
-        first = self.pdq[0] if self.pdq else None
-        out: dict[str, object] = {
-            "md5": self.md5, "sha1": self.sha1, "sha256": self.sha256, "size": self.size,
-            "media": self.media, "pdq": first.hash if first else None,
-            "pdq_quality": first.quality if first else None,
-        }
-        if self.media == "video":
-            out["frames"] = [{"t": s.timestamp, "pdq": s.hash, "quality": s.quality}
-                             for s in self.pdq]
-        if self.error:
-            out["error"] = self.error
-        return out
 
 
 def crypto_hashes(data: bytes) -> tuple[str, str, str]:
@@ -156,38 +129,13 @@ def hamming(a: str, b: str) -> int:
     return (int(a, 16) ^ int(b, 16)).bit_count()
 
 
-def file_hashes(data: bytes) -> FileHashes:
-    """All hashes of one file's bytes: cryptographic always, PDQ for images and videos.
-
-    A broken or hostile image or video keeps its cryptographic hashes and says why it has no
-    PDQ in `error`.
-    """
-    from tipline.media.video import looks_like_video, video_pdq
-
-    md5, sha1, sha256 = crypto_hashes(data)
-    out = FileHashes(md5=md5, sha1=sha1, sha256=sha256, size=len(data))
-    if looks_like_video(data):
-        out.media = "video"
-        try:
-            out.pdq = video_pdq(data)
-        except RejectedInput as exc:
-            out.error = str(exc)
-        return out
-    if _looks_like_image(data):
-        out.media = "image"
-        try:
-            out.pdq = [pdq_bytes(data)]
-        except RejectedInput as exc:
-            out.error = str(exc)
-    return out
-
-
 _IMAGE_MAGIC = (b"\xff\xd8\xff", b"\x89PNG", b"GIF8", b"BM", b"II*\x00", b"MM\x00*", b"RIFF",
                 b"\x00\x00\x00\x0cjP", b"P1", b"P2", b"P3", b"P4", b"P5", b"P6",
                 b"\x00\x00\x01\x00")
 
 
-def _looks_like_image(data: bytes) -> bool:
+def looks_like_image(data: bytes) -> bool:
+    """Whether the bytes start like an image Pillow can read."""
     head = data[:16]
     if head.startswith(b"RIFF"):
         return head[8:12] == b"WEBP"
@@ -204,5 +152,5 @@ def _looks_like_image(data: bytes) -> bool:
         return False
 
 
-__all__ = ["PdqSignal", "FileHashes", "crypto_hashes", "file_hashes", "image_open",
-           "pdq_bytes", "pdq_image", "pdq_dihedral", "pdq_array", "hamming"]
+__all__ = ["PdqSignal", "crypto_hashes", "image_open", "image_rgb", "pdq_bytes", "pdq_image",
+           "pdq_dihedral", "pdq_array", "hamming", "looks_like_image"]

@@ -15,7 +15,7 @@ from django.conf import settings
 
 from tipline.core.blobs import blob_read
 from tipline.core.crypto import default_key
-from tipline.media.hashing import FileHashes, file_hashes
+from tipline.media.content import FileHashes, file_hashes
 
 MIN_PARALLEL = 8
 

@@ -20,6 +20,7 @@ from tipline.core.errors import RejectedInput
 from tipline.intake.models import ReportFile
 from tipline.media.hashing import image_open
 from tipline.media.models import FileScan, MediaKind
+from tipline.media.summary import reports_refresh
 
 #: images decoded and classified together (the nudity model runs 8 a session run)
 CLASSIFY_BATCH = 16
@@ -92,8 +93,6 @@ def files_classify(*, file_ids: Sequence[int], actor: Any = None,
 
 @transaction.atomic
 def _store(actor: Any, scores: list[tuple[int, float, str]]) -> None:
-    from tipline.media.services import reports_refresh
-
     if not scores:
         return
     now = datetime.now(UTC)

@@ -7,7 +7,7 @@ scans, matches, the reports' media priority) in one transaction with its audit e
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -15,7 +15,6 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, Max
 
 from tipline.accounts.policies import require
 from tipline.audit.services import Entry, audit_record, audit_record_many
@@ -24,7 +23,7 @@ from tipline.core.errors import RejectedInput
 from tipline.core.progress import NullProgress, Progress
 from tipline.intake.models import ReportFile
 from tipline.media.banks import ParsedEntry, format_for, format_named
-from tipline.media.hashing import FileHashes
+from tipline.media.content import FileHashes
 from tipline.media.index import PdqIndex, pdq_matrix
 from tipline.media.matching import Found, matches_for
 from tipline.media.models import (
@@ -34,9 +33,9 @@ from tipline.media.models import (
     HashBank,
     Match,
     MediaKind,
-    ReportMedia,
 )
 from tipline.media.parallel import hash_stored_many
+from tipline.media.summary import reports_refresh
 
 SCAN_CHUNK = 200
 ENTRY_CHUNK = 5000
@@ -155,55 +154,6 @@ def _scan_events(rows: list[tuple[Any, ...]], hashed: dict[int, FileHashes],
                               "failed": sorted(k for k, h in hashed.items() if h.error),
                               "matches": len(found)}))
     return events
-
-
-def reports_refresh(*, report_ids: Iterable[int]) -> None:
-    """Recompute each report's media summary (priority, matches, categories) from its matches.
-
-    Only live matches count: not suppressed, entry not deleted, bank enabled and not a safelist.
-    """
-    ids = sorted(set(report_ids))
-    if not ids:
-        return
-    now = datetime.now(UTC)
-    live = (Match.objects.filter(report_id__in=ids, entry__deleted=False, bank__enabled=True,
-                                 bank__kind=HashBank.Kind.NORMAL))
-    summary: dict[int, dict[str, Any]] = {
-        rid: {"priority": 0, "matches": 0, "suppressed": 0, "categories": set()} for rid in ids}
-    for rid, suppressed, confirmed, category in live.values_list(
-            "report_id", "suppressed", "bank__confirmed", "entry__category"):
-        s = summary[rid]
-        if suppressed:
-            s["suppressed"] += 1
-            continue
-        s["matches"] += 1
-        s["priority"] = max(s["priority"], 2 if confirmed else 1)
-        if category:
-            s["categories"].add(category)
-    scanned = dict(FileScan.objects.filter(file__report_id__in=ids).values("file__report_id")
-                   .annotate(n=Count("pk")).values_list("file__report_id", "n"))
-    risk = dict(FileScan.objects.filter(file__report_id__in=ids, risk_score__isnull=False)
-                .values("file__report_id").annotate(r=Max("risk_score"))
-                .values_list("file__report_id", "r"))
-    ReportMedia.objects.bulk_create(
-        [ReportMedia(report_id=rid, priority=s["priority"], matches=s["matches"],
-                     suppressed=s["suppressed"],
-                     categories=", ".join(sorted(s["categories"]))[:300],
-                     files_scanned=scanned.get(rid, 0), risk_score=risk.get(rid),
-                     updated_at=now) for rid, s in summary.items()],
-        update_conflicts=True, unique_fields=["report"],
-        update_fields=["priority", "matches", "suppressed", "categories", "files_scanned",
-                       "risk_score", "updated_at"],
-    )
-
-
-def reports_scan_enqueue(*, report_ids: Sequence[int]) -> None:
-    """Queue the scan of newly imported reports' files (called after an import chunk commits)."""
-    if not settings.SCAN_ON_IMPORT or not report_ids:
-        return
-    from tipline.media.tasks import reports_scan_task
-
-    reports_scan_task.enqueue(report_ids=list(report_ids))
 
 
 def reports_scan(*, actor: Any, report_ids: Sequence[int]) -> ScanResult:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from django_tasks import task
 
+from tipline.accounts.services import system_user
+from tipline.media.scan import scan_run
+from tipline.media.services import reports_scan
+
 
 @task()
 def reports_scan_task(report_ids: list[int]) -> None:
     """Hash and match the files of newly imported reports."""
-    from tipline.accounts.services import system_user
-    from tipline.media.services import reports_scan
-
     reports_scan(actor=system_user("scanner"), report_ids=report_ids)
 
 
@@ -19,8 +20,5 @@ def media_scan_task(batch_id: int | None = None, bank: str | None = None,
                     since: str | None = None, until: str | None = None,
                     rehash: bool = False) -> None:
     """`tipline scan --background`: re-scan a selection of files (see media/scan.py)."""
-    from tipline.accounts.services import system_user
-    from tipline.media.scan import scan_run
-
     scan_run(actor=system_user("scanner"), batch_id=batch_id, bank=bank, since=since,
              until=until, rehash=rehash)

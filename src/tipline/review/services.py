@@ -8,7 +8,8 @@ A decision runs in one transaction with its audit events:
   now (the report's files are matched again) and in future files. When every stored file of
   the report is then decided and none was confirmed, the report is closed as not pursued,
   false positive: its case if it has one (opened first if the report is routed to a unit);
-  otherwise the report itself is marked closed (see close_not_pursued).
+  otherwise the report itself is marked closed (`review.signals.report_cleared`: the cases
+  step owns what follows).
 - second opinion: nothing else; the files stay in the queue for another reviewer.
 Classifier scores play no part in any of this.
 """
@@ -24,14 +25,13 @@ from django.utils import timezone
 from tipline.accounts.policies import get_scoped_or_404, require
 from tipline.accounts.services import system_user
 from tipline.audit.services import audit_record
-from tipline.cases.models import Case
-from tipline.cases.services import ROUTED, cases_open
 from tipline.core.errors import RejectedInput
 from tipline.intake.models import Report, ReportFile
 from tipline.media.banks import ParsedEntry
 from tipline.media.models import BankEntry, FileSignal, HashBank, MediaKind
 from tipline.media.services import bank_entries_add, files_scan
 from tipline.review.models import FINAL, Category, Decision, ReviewerSettings, Verdict
+from tipline.review.signals import report_cleared
 
 CONFIRMED_BANK = "hub-confirmed"
 SAFELIST_BANK = "hub-safelist"
@@ -83,43 +83,6 @@ def _entries(bank: HashBank, files: Sequence[ReportFile], category: str) -> list
     return out
 
 
-def close_not_pursued(*, actor: Any, report: Report, note: str) -> str:
-    """Close the report as not pursued, false positive; returns what was done.
-
-    The case, if the report has one (opened now when the report is routed to a unit), is
-    closed directly rather than through cases.services.case_close, which requires
-    `case.update` at the unit (a unit's permission, which reviewers don't hold); the rule is
-    the same (only before an FIR) and the audit event is the same `case.closed`. A case
-    with an FIR or chargesheet is left to its unit. A report not routed to a unit has no
-    case: the report itself is marked closed (audited `report.closed`); routing does not
-    reopen it by itself, but a report routed afterwards gets an open case, which the unit
-    must close.
-    """
-    if report.status in ROUTED and not Case.objects.filter(report=report).exists():
-        cases_open(actor=actor, report_ids=[report.pk])
-    case = Case.objects.select_for_update().filter(report=report).first()
-    if case is None:
-        report.status = Report.Status.CLOSED
-        report.save(update_fields=["status"])
-        audit_record(actor=actor, action="report.closed", obj=report, data={
-            "reason": Case.Closure.FALSE_POSITIVE, "by": "review", "note": note[:500]})
-        return "report closed"
-    if case.is_closed:
-        return "case already closed"
-    if case.status in (Case.Status.FIR, Case.Status.CHARGESHEETED):
-        return "case has an FIR: left to the unit"
-    now = timezone.now()
-    previous = case.status
-    case.status, case.closure_reason = Case.Status.CLOSED, Case.Closure.FALSE_POSITIVE
-    case.closure_note = (note.strip() or "Reviewed at the hub: not CSAM.")[:2000]
-    case.closed_at = case.updated_at = now
-    case.save(update_fields=["status", "closure_reason", "closure_note", "closed_at",
-                             "updated_at"])
-    audit_record(actor=actor, action="case.closed", obj=case, data={
-        "reason": Case.Closure.FALSE_POSITIVE, "from": previous, "by": "review"})
-    return "case closed"
-
-
 @transaction.atomic
 def decision_record(*, actor: Any, report_id: int, verdict: str, category: str = "",
                     note: str = "", file_ids: Sequence[int] | None = None) -> list[Decision]:
@@ -167,7 +130,9 @@ def decision_record(*, actor: Any, report_id: int, verdict: str, category: str =
     if verdict == Verdict.NOT_CSAM:
         verdicts = _final_verdicts(report)
         if verdicts and verdicts == {Verdict.NOT_CSAM} and not _undecided(report):
-            data["closure"] = close_not_pursued(actor=actor, report=report, note=note)
+            answers = report_cleared.send(sender=Report, actor=actor, report_id=report.pk,
+                                          note=note)
+            data["closure"] = "; ".join(str(answer) for _, answer in answers if answer)
     audit_record(actor=actor, action="review.decided", obj=report, data=data)
     return made
 

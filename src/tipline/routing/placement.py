@@ -16,12 +16,13 @@ from typing import Any
 from django.db import transaction
 
 from tipline.audit.services import audit_record
-from tipline.core.bulk import insert_rows, update_rows
+from tipline.core.bulk import insert_rows
 from tipline.core.progress import NullProgress, Progress
 from tipline.geo.clues import report_clues
 from tipline.geo.models import ReportLocation
 from tipline.geo.resolution import Resolution, resolve
 from tipline.intake.models import Report
+from tipline.intake.services import StatusChange, reports_status_set
 from tipline.jurisdictions.selectors import jurisdiction_tree
 
 LOCATION_COLUMNS = ("report", "country", "state", "district", "pin", "city", "unit",
@@ -52,7 +53,7 @@ def reports_route(*, report_ids: Sequence[int], actor: Any) -> Counter[str]:
     tree = jurisdiction_tree()
     outcomes: Counter[str] = Counter()
     locations: list[tuple[Any, ...]] = []
-    placements: list[tuple[Any, ...]] = []
+    placements: list[StatusChange] = []
     for rid in report_ids:
         result = resolve(clues[rid])
         node_id, outcome = placement(result)
@@ -64,11 +65,11 @@ def reports_route(*, report_ids: Sequence[int], actor: Any) -> Counter[str]:
             result.confidence, result.conflict,
             result.explanation[:5000], [dict(vars(c)) for c in result.candidates], now))
         status = Report.Status.ROUTED if outcome == "unit" else Report.Status.NEW
-        placements.append((node_id, status.value, rid))
+        placements.append(StatusChange(rid, status.value, node_id))
     with transaction.atomic():
         ReportLocation.objects.filter(report_id__in=report_ids).delete()
         insert_rows(ReportLocation, LOCATION_COLUMNS, locations)
-        update_rows(Report, ("jurisdiction", "status"), placements)
+        reports_status_set(changes=placements)
         audit_record(actor=actor, action="reports.routed", data={
             "reports": list(report_ids), "outcomes": dict(outcomes)})
     return outcomes

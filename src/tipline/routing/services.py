@@ -11,15 +11,16 @@ from django.db import transaction
 
 from tipline.accounts.policies import can, get_scoped_or_404
 from tipline.audit.services import audit_record
-from tipline.cases.services import cases_open
 from tipline.core.errors import NotPermitted, RejectedInput
 from tipline.core.progress import Progress
 from tipline.intake.models import Report
+from tipline.intake.services import StatusChange, reports_status_set
 from tipline.jurisdictions.models import Jurisdiction
 from tipline.routing.clusters import clusters_assign
 from tipline.routing.linking import clusters_rebuild
 from tipline.routing.models import ManualAssignment
 from tipline.routing.placement import outcome_summary, reports_route_pending
+from tipline.routing.signals import reports_placed
 
 
 @transaction.atomic
@@ -42,14 +43,14 @@ def report_transfer(*, actor: Any, report_id: int, to_code: str, reason: str) ->
     if not can(actor, "report.assign", jurisdiction_id=target.pk):
         raise NotPermitted(f"you may not assign reports to {target.name}")
     source = report.jurisdiction
-    report.jurisdiction = target
-    report.status = (Report.Status.ROUTED if target.kind in (Jurisdiction.Kind.DISTRICT,
-                                                             Jurisdiction.Kind.UNIT)
-                     else Report.Status.NEW)
-    report.save(update_fields=["jurisdiction", "status"])
+    status = (Report.Status.ROUTED if target.kind in (Jurisdiction.Kind.DISTRICT,
+                                                      Jurisdiction.Kind.UNIT)
+              else Report.Status.NEW)
+    reports_status_set(changes=[StatusChange(report.pk, status, target.pk)])
+    report.jurisdiction, report.status = target, status  # as stored, for the caller
     ManualAssignment.objects.update_or_create(report=report, defaults={
         "by": actor, "at": datetime.now(UTC), "reason": reason})
-    cases_open(actor=actor, report_ids=[report.pk])
+    reports_placed.send(sender=Report, actor=actor, report_ids=[report.pk])
     audit_record(actor=actor, action="report.transferred", obj=report, data={
         "from": source.code, "to": target.code, "reason": reason})
     return report
@@ -74,10 +75,13 @@ class RoutingRun:
 
 def routing_run(*, actor: Any, progress: Progress | None = None) -> RoutingRun:
     """Route every report not yet routed (a chunk per transaction), re-link all reports,
-    give each cluster its lead unit, and open a case at the unit for each routed report."""
+    give each cluster its lead unit; the steps after routing then follow the reports placed
+    or moved (the cases step opens or moves their cases: `routing.signals`)."""
     ids, outcomes = reports_route_pending(actor=actor, progress=progress)
     linked, clusters = clusters_rebuild(actor=actor)
     assignment = clusters_assign(actor=actor)
-    cases = cases_open(actor=actor, report_ids=[*ids, *assignment.moved])
+    answers = reports_placed.send(sender=Report, actor=actor,
+                                  report_ids=[*ids, *assignment.moved])
+    cases = sum(count for _, count in answers if isinstance(count, int))
     return RoutingRun(len(ids), outcomes, linked, clusters, assignment.clusters_led,
                       len(assignment.moved), cases)

@@ -13,9 +13,9 @@ from tipline.accounts.services import system_user
 from tipline.audit.models import AuditEvent
 from tipline.core.errors import NotPermitted, RejectedInput
 from tipline.intake import parallel
-from tipline.intake.ingest import ingest_paths
+from tipline.intake.ingest import batch_run, ingest_paths
 from tipline.intake.models import ImportBatch, Report
-from tipline.intake.services import batch_run, batch_upload
+from tipline.intake.services import batch_upload
 from tipline.intake.tests import builders as b
 
 pytestmark = pytest.mark.django_db

@@ -34,7 +34,11 @@ def test_xml_report_is_normalised(tree: None, tmp_path: Path) -> None:
     assert report.source == "platform"
     assert report.incident_type == b.CP
     assert report.annotations == ["sextortion"]
-    assert report.jurisdiction.code == "IN-MH-BEED"
+    # the place it names is kept for routing, which alone decides where it belongs: until
+    # then it waits at the national level
+    assert report.jurisdiction.code == "IN"
+    assert list(report.places.values_list("kind", "city", "state", "postal_code", "country")) \
+        == [("address", "Beed", "Maharashtra", "431122", "IN")]
     suspect = Subject.objects.get(report=report, role="suspect")
     assert suspect.emails == ["one@example.in"]
     assert suspect.phones == ["+919876543210"]
@@ -129,12 +133,14 @@ def _rows() -> list[list[str]]:
 
 def _check_batch_rows() -> None:
     c1 = Report.objects.get(external_id="C1")
-    assert c1.source == "batch" and c1.jurisdiction.code == "IN-MH-PUNE"
+    assert c1.source == "batch" and c1.jurisdiction.code == "IN"  # until routed
+    assert list(c1.places.values_list("district", "state", "postal_code")) == [
+        ("Pune", "MH", "411001")]
     assert sorted(c1.subjects.get().emails) == ["a@example.in", "b@example.in"]
     assert list(c1.ip_events.order_by("port").values_list("port", flat=True)) == [1000, 2000]
     assert c1.files.get().md5 == "d41d8cd98f00b204e9800998ecf8427e"
     c2 = Report.objects.get(external_id="C2")
-    assert c2.jurisdiction.code == "IN-DL"
+    assert list(c2.places.values_list("state", flat=True)) == ["Delhi"]
     assert c2.received_at.isoformat() == "2021-07-02T11:00:00+00:00"
 
 

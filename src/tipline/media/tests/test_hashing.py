@@ -14,9 +14,9 @@ from django.core.management import call_command
 from PIL import Image
 
 from tipline.core.errors import RejectedInput
+from tipline.media.content import file_hashes
 from tipline.media.hashing import (
     crypto_hashes,
-    file_hashes,
     hamming,
     image_open,
     pdq_bytes,

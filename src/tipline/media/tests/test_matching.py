@@ -12,7 +12,8 @@ from django.urls import reverse
 from PIL import ImageFilter
 
 from tipline.media.banks import ParsedEntry
-from tipline.media.hashing import file_hashes, hamming, pdq_bytes
+from tipline.media.content import file_hashes
+from tipline.media.hashing import hamming, pdq_bytes
 from tipline.media.models import BankEntry, FileScan, FileSignal, HashBank, Match, ReportMedia
 from tipline.media.services import (
     bank_configure,

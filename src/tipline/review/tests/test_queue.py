@@ -13,7 +13,8 @@ from django.urls import reverse
 
 from tipline.media.banks import ParsedEntry
 from tipline.media.models import FileScan
-from tipline.media.services import bank_create, bank_entries_add, files_scan, reports_refresh
+from tipline.media.services import bank_create, bank_entries_add, files_scan
+from tipline.media.summary import reports_refresh
 from tipline.review.selectors import review_queue
 from tipline.review.services import decision_record
 from tipline.review.tests.helpers import report_with_images

@@ -16,6 +16,7 @@ from tipline.geo.models import ReportLocation
 from tipline.intake.ingest import ingest_paths
 from tipline.intake.models import Report
 from tipline.intake.tests import builders as b
+from tipline.jurisdictions.models import Jurisdiction
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +37,8 @@ def test_route_places_reports_and_keeps_every_candidate(
         b.xml_report("ABROAD", state="", city="Springfield", pin="", extra="").replace(
             "<country>IN</country>", "<country>US</country>"),
     )
-    Report.objects.update(jurisdiction_id=Report.objects.get(external_id="AGREE").jurisdiction.parent_id)
+    # wherever they were before (here: all at the state), routing puts each where it belongs
+    Report.objects.update(jurisdiction_id=Jurisdiction.objects.get(code="IN-MH").pk)
     out = StringIO()
     call_command("route", "--quiet", stdout=out)
     assert "routed 3 reports: to a unit 1" in out.getvalue()

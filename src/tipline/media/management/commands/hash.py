@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from tipline.media.hashing import file_hashes
+from tipline.media.content import file_hashes
 
 
 class Command(BaseCommand):
