@@ -82,6 +82,7 @@ def routing_run(*, actor: Any, progress: Progress | None = None) -> RoutingRun:
     assignment = clusters_assign(actor=actor)
     answers = reports_placed.send(sender=Report, actor=actor,
                                   report_ids=[*ids, *assignment.moved])
-    cases = sum(count for _, count in answers if isinstance(count, int))
+    counts: list[Any] = [count for _, count in answers]
+    cases = sum(c for c in counts if isinstance(c, int))
     return RoutingRun(len(ids), outcomes, linked, clusters, assignment.clusters_led,
                       len(assignment.moved), cases)
