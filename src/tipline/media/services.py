@@ -269,16 +269,37 @@ def bank_import(*, actor: Any, bank: HashBank, path: Path, format_name: str | No
 
 
 def bank_entries_add(*, actor: Any, bank: HashBank, entries: Sequence[ParsedEntry],
-                     source: str = "") -> BankImport:
-    """Add entries to a bank (used by imports and by review decisions), without retro-hunt."""
+                     source: str = "", source_category: str | None = None) -> BankImport:
+    """Add entries to a bank (used by imports and by review decisions), without retro-hunt;
+    `source_category` is the category they are exported with, when not their own."""
     _check(actor, "bank.manage")
     counts = BankImport(format="direct")
-    _import_chunk(actor, bank, list(entries), counts, source=source)
+    _import_chunk(actor, bank, list(entries), counts, source=source,
+                  source_category=source_category)
     return counts
 
 
+@transaction.atomic
+def bank_of_hub(*, actor: Any, name: str, safelist: bool) -> HashBank:
+    """The hub's own bank of that name (its confirmed files, or its safelist of files found
+    not to be CSAM), created on first use; RejectedInput if a bank of that name is another
+    kind."""
+    kind = HashBank.Kind.SAFELIST if safelist else HashBank.Kind.NORMAL
+    bank, created = HashBank.objects.get_or_create(name=name, defaults={
+        "kind": kind, "confirmed": not safelist,
+        "description": ("files reviewers found not to be CSAM" if safelist
+                        else "files reviewers confirmed")})
+    if bank.kind != kind or (not safelist and not bank.confirmed):
+        raise RejectedInput(f"the bank {name!r} exists but is not the hub's "
+                            f"{'safelist' if safelist else 'confirmed bank'}")
+    if created:
+        audit_record(actor=actor, action="bank.created", obj=bank,
+                     data={"name": name, "kind": kind, "confirmed": bank.confirmed})
+    return bank
+
+
 def _import_chunk(actor: Any, bank: HashBank, parsed: list[ParsedEntry], counts: BankImport,
-                  *, source: str) -> None:
+                  *, source: str, source_category: str | None = None) -> None:
     if not parsed:
         return
     now = datetime.now(UTC)
@@ -302,7 +323,7 @@ def _import_chunk(actor: Any, bank: HashBank, parsed: list[ParsedEntry], counts:
         rows.append(BankEntry(bank=bank, media=entry.media if entry.media in MediaKind.values
                               else MediaKind.IMAGE, md5=entry.md5, sha1=entry.sha1,
                               sha256=entry.sha256, pdq=entry.pdq, category=category[:60],
-                              source_category=entry.category[:60],
+                              source_category=(source_category or entry.category)[:60],
                               source_id=entry.source_id[:200], added_at=now))
     with transaction.atomic():
         created = BankEntry.objects.bulk_create(rows, batch_size=1000)

@@ -29,7 +29,7 @@ from tipline.core.errors import RejectedInput
 from tipline.intake.models import Report, ReportFile
 from tipline.media.banks import ParsedEntry
 from tipline.media.models import BankEntry, FileSignal, HashBank, MediaKind
-from tipline.media.services import bank_entries_add, files_scan
+from tipline.media.services import bank_entries_add, bank_of_hub, files_scan
 from tipline.review.models import FINAL, Category, Decision, ReviewerSettings, Verdict
 from tipline.review.signals import report_cleared
 
@@ -37,22 +37,6 @@ CONFIRMED_BANK = "hub-confirmed"
 SAFELIST_BANK = "hub-safelist"
 #: the Project VIC (VICS) category a confirmed file is exported with: child abuse material
 VICS_CATEGORY = "1"
-
-
-def _bank(name: str, *, safelist: bool) -> HashBank:
-    """The hub's own bank of that name, created on first use."""
-    kind = HashBank.Kind.SAFELIST if safelist else HashBank.Kind.NORMAL
-    bank, created = HashBank.objects.get_or_create(name=name, defaults={
-        "kind": kind, "confirmed": not safelist,
-        "description": ("files reviewers found not to be CSAM" if safelist
-                        else "files reviewers confirmed")})
-    if bank.kind != kind or (not safelist and not bank.confirmed):
-        raise RejectedInput(f"the bank {name!r} exists but is not the hub's "
-                            f"{'safelist' if safelist else 'confirmed bank'}")
-    if created:
-        audit_record(actor=system_user("review"), action="bank.created", obj=bank,
-                     data={"name": name, "kind": kind, "confirmed": bank.confirmed})
-    return bank
 
 
 def _entries(bank: HashBank, files: Sequence[ReportFile], category: str) -> list[ParsedEntry]:
@@ -114,16 +98,16 @@ def decision_record(*, actor: Any, report_id: int, verdict: str, category: str =
     data: dict[str, Any] = {"verdict": verdict, "category": category,
                             "files": [f.pk for f in files]}
     if verdict in FINAL:
-        bank = _bank(SAFELIST_BANK if verdict == Verdict.NOT_CSAM else CONFIRMED_BANK,
-                     safelist=verdict == Verdict.NOT_CSAM)
+        bank = bank_of_hub(actor=system_user("review"),
+                           name=SAFELIST_BANK if verdict == Verdict.NOT_CSAM else CONFIRMED_BANK,
+                           safelist=verdict == Verdict.NOT_CSAM)
+        # confirmed entries are exported as VICS category 1 (child abuse material); the hub's
+        # A1..B2 stays their category
         added = bank_entries_add(actor=system_user("review"), bank=bank,
                                  entries=_entries(bank, files, category or "not_csam"),
-                                 source=f"review of report {report.pk} by {actor.username}")
-        if verdict == Verdict.CONFIRMED and added.first_id is not None:
-            # exported as VICS category 1 (child abuse material); the hub's A1..B2 stays
-            BankEntry.objects.filter(bank=bank, pk__gte=added.first_id,
-                                     source_id__startswith="tipline-file-").update(
-                source_category=VICS_CATEGORY)
+                                 source=f"review of report {report.pk} by {actor.username}",
+                                 source_category=VICS_CATEGORY
+                                 if verdict == Verdict.CONFIRMED else None)
         data.update(bank=bank.name, entries_added=added.added)
         every = list(stored.values_list("pk", flat=True))
         files_scan(actor=system_user("review"), file_ids=every)  # matches and suppressions

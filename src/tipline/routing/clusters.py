@@ -20,6 +20,7 @@ from django.db import transaction
 from tipline.audit.services import audit_record
 from tipline.core.bulk import insert_rows, update_rows
 from tipline.intake.models import Report
+from tipline.intake.services import StatusChange, reports_status_set
 from tipline.jurisdictions.models import Jurisdiction
 from tipline.jurisdictions.selectors import jurisdiction_tree
 from tipline.routing.models import ClusterNotice, ManualAssignment, ReportCluster
@@ -91,7 +92,8 @@ def clusters_assign(*, actor: Any) -> ClusterAssignment:
             notices.append((m.node_id, m.report_id, cluster, lead, now))
     with transaction.atomic():
         update_rows(ReportCluster, ("lead",), leads)
-        update_rows(Report, ("jurisdiction",), moves)
+        reports_status_set(changes=[StatusChange(rid, Report.Status.ROUTED, lead)
+                                    for lead, rid in moves])
         already = set(ClusterNotice.objects.filter(
             report_id__in=[n[1] for n in notices]).values_list("unit_id", "report_id"))
         fresh = [n for n in notices if (n[0], n[1]) not in already]

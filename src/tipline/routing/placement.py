@@ -16,17 +16,13 @@ from typing import Any
 from django.db import transaction
 
 from tipline.audit.services import audit_record
-from tipline.core.bulk import insert_rows
 from tipline.core.progress import NullProgress, Progress
 from tipline.geo.clues import report_clues
-from tipline.geo.models import ReportLocation
 from tipline.geo.resolution import Resolution, resolve
+from tipline.geo.services import locations_save
 from tipline.intake.models import Report
 from tipline.intake.services import StatusChange, reports_status_set
 from tipline.jurisdictions.selectors import jurisdiction_tree
-
-LOCATION_COLUMNS = ("report", "country", "state", "district", "pin", "city", "unit",
-                    "confidence", "conflict", "explanation", "candidates", "resolved_at")
 
 
 def placement(result: Resolution) -> tuple[int, str]:
@@ -49,26 +45,17 @@ def placement(result: Resolution) -> tuple[int, str]:
 def reports_route(*, report_ids: Sequence[int], actor: Any) -> Counter[str]:
     """Resolve and place the given reports, in one transaction with its audit event."""
     clues = report_clues(report_ids=report_ids)
-    now = datetime.now(UTC)
-    tree = jurisdiction_tree()
     outcomes: Counter[str] = Counter()
-    locations: list[tuple[Any, ...]] = []
+    resolutions: dict[int, Resolution] = {}
     placements: list[StatusChange] = []
     for rid in report_ids:
-        result = resolve(clues[rid])
+        result = resolutions[rid] = resolve(clues[rid])
         node_id, outcome = placement(result)
         outcomes[outcome] += 1
-        unit = tree.by_code.get(result.unit or "")
-        locations.append((
-            rid, result.country or "", result.state or "", result.district or "",
-            result.pin or "", (result.city or "")[:100], unit.id if unit else None,
-            result.confidence, result.conflict,
-            result.explanation[:5000], [dict(vars(c)) for c in result.candidates], now))
         status = Report.Status.ROUTED if outcome == "unit" else Report.Status.NEW
         placements.append(StatusChange(rid, status.value, node_id))
     with transaction.atomic():
-        ReportLocation.objects.filter(report_id__in=report_ids).delete()
-        insert_rows(ReportLocation, LOCATION_COLUMNS, locations)
+        locations_save(resolutions=resolutions, at=datetime.now(UTC))
         reports_status_set(changes=placements)
         audit_record(actor=actor, action="reports.routed", data={
             "reports": list(report_ids), "outcomes": dict(outcomes)})
