@@ -179,4 +179,5 @@ def throughput(request: HttpRequest) -> HttpResponse:
     except ValueError:
         days = 7
     return render(request, "review/throughput.html", {
-        "section": "review", "t": selectors.review_throughput(days=days), "days": days})
+        "section": "review", "t": selectors.review_throughput(user=request.user, days=days),
+        "days": days})
