@@ -4,6 +4,9 @@ A grant gives a role's actions over a jurisdiction node and everything below it.
 carry the node they belong to (`scope_field` on the model); national-only records (the audit
 trail) have none and need a grant on the root. A record the user may not see is treated
 exactly like one that does not exist, and so is a page the user may not use (`gate`).
+
+The system itself (a saved system user: the background workers, the command line at the
+server's console) acts freely: it holds every action everywhere.
 """
 
 from __future__ import annotations
@@ -48,8 +51,18 @@ def forget(user: Any) -> None:
         delattr(user, _CACHE_ATTR)
 
 
+def is_system_actor(user: Any) -> bool:
+    """Is this the system itself: a saved system user (`accounts.services.system_user`), the
+    actor background work and the server's command line are recorded under? An unsaved user
+    marked `is_system` is nobody and gets nothing."""
+    return bool(getattr(user, "is_system", False) and getattr(user, "pk", None))
+
+
 def allowed_jurisdictions(user: Any, action: str) -> set[int] | None:
-    """Node ids where the user may do `action`; None means everywhere (a grant on the root)."""
+    """Node ids where the user may do `action`; None means everywhere (a grant on the root,
+    or the system itself)."""
+    if is_system_actor(user):
+        return None
     tree = jurisdiction_tree()
     ids: set[int] = set()
     for actions, node_id in _grants(user):
