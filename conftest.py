@@ -3,7 +3,7 @@
 Personas: `hub_admin` (Asha), `analyst` (Harish, hub analyst over India), `mh_nodal`
 (Meera, Maharashtra nodal officer), `beed_officer` (Bhim, unit officer over Beed),
 `pune_officer` (Prakash, unit officer over Pune), `auditor` (Aditi, auditor over India),
-`nobody` (Nikhil, logged in with no grants).
+`reviewer` (Ravi, reviewer over India), `nobody` (Nikhil, logged in with no grants).
 """
 
 from __future__ import annotations
@@ -81,6 +81,11 @@ def pune_officer(tree: None) -> Any:
 @pytest.fixture
 def auditor(tree: None) -> Any:
     return _persona("aditi", "auditor", "IN")
+
+
+@pytest.fixture
+def reviewer(tree: None) -> Any:
+    return _persona("ravi", "reviewer", "IN")
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ from __future__ import annotations
 ACTIONS: dict[str, str] = {
     "report.view": "see reports and their details",
     "report.import": "import reports (files, batches)",
-    "report.submit": "submit reports through the platform API",
     "report.assign": "assign and transfer reports between units",
     "packet.create": "build and send packets of routed reports to units",
     "packet.receive": "download and acknowledge the unit's packets",
@@ -37,5 +36,4 @@ ROLES: dict[str, tuple[str, str, list[str]]] = {
         ["report.view", "packet.receive", "case.update"],
     ),
     "auditor": ("Auditor", "reads the audit trail, nothing else", ["audit.view"]),
-    "platform": ("Platform API account", "submits reports", ["report.submit"]),
 }

@@ -3,21 +3,28 @@
 A grant gives a role's actions over a jurisdiction node and everything below it. Records
 carry the node they belong to (`scope_field` on the model); national-only records (the audit
 trail) have none and need a grant on the root. A record the user may not see is treated
-exactly like one that does not exist.
+exactly like one that does not exist, and so is a page the user may not use (`gate`).
+
+The system itself (a saved system user: the background workers, the command line at the
+server's console) acts freely: it holds every action everywhere.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
 from typing import Any, TypeVar
 
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Model, QuerySet
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponseBase
 
 from tipline.core.errors import NotPermitted
-from tipline.jurisdictions.selectors import jurisdiction_tree
+from tipline.jurisdictions.selectors import Node, jurisdiction_tree
 
 M = TypeVar("M", bound=Model)
+V = TypeVar("V", bound=Callable[..., HttpResponseBase])
 
 _CACHE_ATTR = "_tipline_grants"
 
@@ -44,8 +51,18 @@ def forget(user: Any) -> None:
         delattr(user, _CACHE_ATTR)
 
 
+def is_system_actor(user: Any) -> bool:
+    """Is this the system itself: a saved system user (`accounts.services.system_user`), the
+    actor background work and the server's command line are recorded under? An unsaved user
+    marked `is_system` is nobody and gets nothing."""
+    return bool(getattr(user, "is_system", False) and getattr(user, "pk", None))
+
+
 def allowed_jurisdictions(user: Any, action: str) -> set[int] | None:
-    """Node ids where the user may do `action`; None means everywhere (a grant on the root)."""
+    """Node ids where the user may do `action`; None means everywhere (a grant on the root,
+    or the system itself)."""
+    if is_system_actor(user):
+        return None
     tree = jurisdiction_tree()
     ids: set[int] = set()
     for actions, node_id in _grants(user):
@@ -68,6 +85,7 @@ def can(user: Any, action: str, *, jurisdiction_id: int | None = None) -> bool:
 
 
 def can_everywhere(user: Any, action: str) -> bool:
+    """May the user do `action` over the whole country (national records, hub pages)?"""
     return allowed_jurisdictions(user, action) is None
 
 
@@ -94,3 +112,40 @@ def require(user: Any, action: str, *, jurisdiction_id: int | None = None) -> No
     """Raise NotPermitted unless the user may do `action` (at the node, if given)."""
     if not can(user, action, jurisdiction_id=jurisdiction_id):
         raise NotPermitted(f"not permitted: {action}")
+
+
+def node_or_404(user: Any, *, action: str, code: str, kinds: tuple[str, ...] = ()) -> Node:
+    """The tree node `code` (of one of `kinds`, if given) where the user may `action`; a
+    missing node and a forbidden one both raise Http404."""
+    node = jurisdiction_tree().by_code.get(code.upper())
+    if node is None or (kinds and node.kind not in kinds) or not can(
+            user, action, jurisdiction_id=node.id):
+        raise Http404("No such place")
+    return node
+
+
+def gate(*actions: str, everywhere: bool = False) -> Callable[[V], V]:
+    """A page's gate, for function views: anonymous visitors are sent to log in; a user who
+    may do none of `actions` anywhere (with `everywhere`: over the whole country) gets 404,
+    exactly like a page that does not exist. Per-record access is the selectors' (scoped).
+
+        @gate("report.import", everywhere=True)
+        def batch_list(request): ...
+    """
+    if not actions:
+        raise ValueError("a gate needs at least one action")
+
+    def allowed(user: Any) -> bool:
+        check = can_everywhere if everywhere else can
+        return any(check(user, action) for action in actions)
+
+    def decorate(view: V) -> V:
+        @wraps(view)
+        def gated(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+            if not allowed(request.user):
+                raise Http404("No such page")
+            return view(request, *args, **kwargs)
+
+        return login_required(gated)  # type: ignore[return-value]
+
+    return decorate

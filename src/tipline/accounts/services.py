@@ -6,7 +6,7 @@ from django.db import transaction
 
 from tipline.accounts.actions import ROLES
 from tipline.accounts.models import Grant, Role, User
-from tipline.accounts.policies import forget
+from tipline.accounts.policies import forget, require
 from tipline.audit.services import audit_record
 from tipline.jurisdictions.models import Jurisdiction
 
@@ -36,7 +36,10 @@ def user_create(
     *, actor: User | None, username: str, password: str | None, email: str = "",
     full_name: str = "",
 ) -> User:
-    """A new person who can log in once granted a role."""
+    """A new person who can log in once granted a role. A person acting needs user.manage;
+    the command line (no actor, or a system user) creates users freely."""
+    if actor is not None:
+        require(actor, "user.manage")
     first, _, last = full_name.partition(" ")
     user = User(username=username, email=email, first_name=first, last_name=last)
     if password:
@@ -51,9 +54,12 @@ def user_create(
 
 @transaction.atomic
 def grant_add(*, actor: User | None, user: User, role_code: str, jurisdiction_code: str) -> Grant:
-    """Give `user` the role over a node and everything below it."""
+    """Give `user` the role over a node and everything below it. A person acting needs
+    user.manage at that node; the command line (no actor, or a system user) grants freely."""
     role = Role.objects.get(code=role_code)
     node = Jurisdiction.objects.get(code=jurisdiction_code)
+    if actor is not None:
+        require(actor, "user.manage", jurisdiction_id=node.pk)
     grant, _ = Grant.objects.get_or_create(user=user, role=role, jurisdiction=node)
     forget(user)
     audit_record(

@@ -8,12 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from tipline.accounts import policies
+from tipline.accounts.policies import gate
 from tipline.audit.selectors import audit_chain_verify, audit_event_page
 
 PAGE_SIZE = 50
@@ -27,11 +26,9 @@ def _int(value: str | None) -> int | None:
     return number if number > 0 else None
 
 
-@login_required
+@gate("audit.view", everywhere=True)
 @require_GET
 def event_list(request: HttpRequest) -> HttpResponse:
-    if not policies.can_everywhere(request.user, "audit.view"):
-        raise Http404("No such page")
     action = request.GET.get("action", "").strip()[:64]
     object_id = request.GET.get("object_id", "").strip()[:64]
     page = audit_event_page(

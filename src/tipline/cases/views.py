@@ -7,7 +7,6 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
@@ -16,6 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from tipline.accounts import policies
+from tipline.accounts.policies import gate, node_or_404
 from tipline.cases import forms as f
 from tipline.cases import selectors, services
 from tipline.cases.models import Case
@@ -25,15 +25,9 @@ from tipline.jurisdictions.selectors import jurisdiction_tree
 PAGE = 50
 
 
-def _viewer(request: HttpRequest) -> None:
-    if not policies.can(request.user, "report.view"):
-        raise Http404("No such page")
-
-
-@login_required
+@gate("report.view")
 def funnel(request: HttpRequest) -> HttpResponse:
     """The funnel per state (or, for one state, per unit) with overdue notices."""
-    _viewer(request)
     state = (request.GET.get("state") or "").upper()[:2] or None
     now = timezone.now()
     data = selectors.case_funnel(user=request.user, state=state)
@@ -50,12 +44,10 @@ def funnel(request: HttpRequest) -> HttpResponse:
     })
 
 
-@login_required
+@gate("report.view")
 def unit_cases(request: HttpRequest, code: str) -> HttpResponse:
     """One unit's cases, newest first."""
-    node = jurisdiction_tree().by_code.get(code.upper())
-    if node is None or not policies.can(request.user, "report.view", jurisdiction_id=node.id):
-        raise Http404("No such unit")
+    node = node_or_404(request.user, action="report.view", code=code)
     status = request.GET.get("status") or None
     if status not in (None, *Case.Status.values):
         status = None
@@ -67,7 +59,7 @@ def unit_cases(request: HttpRequest, code: str) -> HttpResponse:
     })
 
 
-@login_required
+@gate("report.view")
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     case = selectors.case_get(user=request.user, case_id=pk)
     editable = (policies.can(request.user, "case.update", jurisdiction_id=case.unit_id)
@@ -108,7 +100,7 @@ def _run(request: HttpRequest, form: forms.Form | None, call: Callable[..., Any]
         messages.success(request, done)
 
 
-@login_required
+@gate("report.view")
 @require_POST
 def case_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     """One transition or record on a case (the forms on the case page post here)."""
@@ -149,7 +141,7 @@ def case_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     return redirect("cases:case_detail", pk=pk)
 
 
-@login_required
+@gate("report.view")
 @require_POST
 def notice_reply(request: HttpRequest, pk: int) -> HttpResponse:
     notice = selectors.notice_get(user=request.user, notice_id=pk)
@@ -159,7 +151,7 @@ def notice_reply(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("cases:case_detail", pk=notice.case_id)
 
 
-@login_required
+@gate("report.view")
 @require_POST
 def checklist_set(request: HttpRequest, pk: int) -> HttpResponse:
     item = selectors.checklist_item_get(user=request.user, item_id=pk)
@@ -169,35 +161,27 @@ def checklist_set(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("cases:case_detail", pk=item.case_id)
 
 
-def _catalogue_editor(request: HttpRequest) -> None:
-    if not policies.can_everywhere(request.user, "sop.edit"):
-        raise Http404("No such page")
-
-
-@login_required
+@gate("sop.edit", everywhere=True)
 def sections(request: HttpRequest) -> HttpResponse:
     """The catalogue of sections offered when registering an FIR (the hub edits it)."""
-    _catalogue_editor(request)
     return render(request, "cases/sections.html", {
         "section": "cases", "sections": selectors.legal_sections_all(),
         "form": f.LegalSectionForm(),
     })
 
 
-@login_required
+@gate("sop.edit", everywhere=True)
 @require_POST
 def section_add(request: HttpRequest) -> HttpResponse:
-    _catalogue_editor(request)
     _run(request, f.LegalSectionForm(request.POST), lambda short, act, section, about:
          services.legal_section_add(actor=request.user, short=short, act=act, section=section,
                                     about=about), "Section added.")
     return redirect("cases:sections")
 
 
-@login_required
+@gate("sop.edit", everywhere=True)
 @require_POST
 def section_active(request: HttpRequest, pk: int) -> HttpResponse:
-    _catalogue_editor(request)
     row = selectors.legal_section_get(section_id=pk)
     services.legal_section_set_active(actor=request.user, section_id=row.pk,
                                       active=not row.active)

@@ -49,7 +49,8 @@ def packet_eligible(*, target: Jurisdiction, since: date | None = None) -> Query
 
     A report sent to a state's nodal officer can be sent again to its unit (the nodal officer
     splitting the state's packet); a report sitting on a state node (no district known) counts
-    as routed to the state.
+    as routed to the state. Unscoped: for the packet services, which check packet.create at
+    `target` first; never a page.
     """
     nodes = _subtree(target)
     sent_below = PacketReport.objects.filter(
@@ -66,6 +67,7 @@ def packet_eligible(*, target: Jurisdiction, since: date | None = None) -> Query
 
 
 def packet_eligible_report_ids(*, target: Jurisdiction, since: date | None = None) -> list[int]:
+    """The ids of `packet_eligible` (unscoped, for the packet services), oldest first."""
     return list(packet_eligible(target=target, since=since).order_by("id")
                 .values_list("id", flat=True))
 
@@ -130,4 +132,6 @@ def packet_is_overdue(packet: Packet, *, now: datetime | None = None) -> bool:
 
 
 def packet_report_ids(*, packet: Packet) -> list[int]:
+    """The ids of the reports a packet carries (the caller has the packet through a scoped
+    read)."""
     return list(packet.items.order_by("report_id").values_list("report_id", flat=True))

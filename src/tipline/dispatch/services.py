@@ -47,11 +47,6 @@ class Built:
     passphrase: str
 
 
-def _system(actor: Any) -> bool:
-    """A system user: the operator at the server's console (the CLI), not a web login."""
-    return bool(getattr(actor, "is_system", False) and getattr(actor, "pk", None))
-
-
 def _info(packet: Packet, target: Jurisdiction, actor: Any) -> PacketInfo:
     old = packet.supersedes
     return PacketInfo(
@@ -177,7 +172,7 @@ def packet_build(
         raise RejectedInput(f"no jurisdiction {target_code!r}")
     if target.kind == Jurisdiction.Kind.COUNTRY:
         raise RejectedInput("packets go to a state, district or unit, not the whole country")
-    if not _system(actor) and not can(actor, "packet.create", jurisdiction_id=target.pk):
+    if not can(actor, "packet.create", jurisdiction_id=target.pk):
         raise NotPermitted(f"you may not send packets to {target.name}")
     ids = packet_eligible_report_ids(target=target, since=since)
     if report_ids is not None:

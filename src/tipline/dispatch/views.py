@@ -7,14 +7,14 @@ A packet the user may not see answers 404, exactly like one that does not exist.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tipline.accounts import policies
+from tipline.accounts.policies import gate
 from tipline.core.errors import TiplineError
 from tipline.dispatch import selectors, services
 from tipline.dispatch.forms import PacketBuildForm, PacketCorrectForm, SopForm
@@ -22,15 +22,9 @@ from tipline.dispatch.forms import PacketBuildForm, PacketCorrectForm, SopForm
 LIST_LIMIT = 200
 
 
-def _require(request: HttpRequest, *actions: str) -> None:
-    if not any(policies.can(request.user, a) for a in actions):
-        raise Http404("No such page")
-
-
-@login_required
+@gate("packet.receive", "packet.create")
 @require_GET
 def packet_list(request: HttpRequest) -> HttpResponse:
-    _require(request, "packet.receive", "packet.create")
     now = timezone.now()
     received = list(selectors.packets_for(user=request.user, action="packet.receive")
                     [:LIST_LIMIT]) if policies.can(request.user, "packet.receive") else []
@@ -59,11 +53,10 @@ def _passphrase_page(request: HttpRequest, built: services.Built) -> HttpRespons
     return response
 
 
-@login_required
+@gate("packet.create")
 @never_cache
 @require_http_methods(["GET", "POST"])
 def packet_new(request: HttpRequest) -> HttpResponse:
-    _require(request, "packet.create")
     form = PacketBuildForm(request.POST or None, choices=_choices(request))
     if request.method == "POST" and form.is_valid():
         try:
@@ -77,11 +70,10 @@ def packet_new(request: HttpRequest) -> HttpResponse:
     return render(request, "dispatch/packet_new.html", {"section": "packets", "form": form})
 
 
-@login_required
+@gate("packet.create")
 @never_cache
 @require_POST
 def packet_correct(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(request, "packet.create")
     form = PacketCorrectForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Give the reason for the correction.")
@@ -95,10 +87,9 @@ def packet_correct(request: HttpRequest, pk: int) -> HttpResponse:
     return _passphrase_page(request, built)
 
 
-@login_required
+@gate("packet.receive")
 @require_GET
 def packet_download(request: HttpRequest, pk: int) -> StreamingHttpResponse:
-    _require(request, "packet.receive")
     packet, stream = services.packet_download(actor=request.user, packet_id=pk)
     response = StreamingHttpResponse(stream, content_type="application/zip")
     response["Content-Disposition"] = (
@@ -108,10 +99,9 @@ def packet_download(request: HttpRequest, pk: int) -> StreamingHttpResponse:
     return response
 
 
-@login_required
+@gate("packet.receive")
 @require_POST
 def packet_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(request, "packet.receive")
     try:
         packet = services.packet_acknowledge(actor=request.user, packet_id=pk)
     except TiplineError as exc:
@@ -121,11 +111,9 @@ def packet_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("dispatch:packet_list")
 
 
-@login_required
+@gate("sop.edit", everywhere=True)
 @require_http_methods(["GET", "POST"])
 def sop_edit(request: HttpRequest) -> HttpResponse:
-    if not policies.can_everywhere(request.user, "sop.edit"):
-        raise Http404("No such page")
     current = selectors.sop_current()
     form = SopForm(request.POST or None, initial={"title": current.title, "body": current.body})
     if request.method == "POST" and form.is_valid():

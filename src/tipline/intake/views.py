@@ -7,33 +7,21 @@ or a record they may not see, answers 404, exactly like one that does not exist.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from tipline.accounts import policies
+from tipline.accounts.policies import gate
 from tipline.core.errors import NotPermitted, TiplineError
 from tipline.intake import selectors, services
 from tipline.intake.forms import ImportUploadForm, ReportFilterForm
 from tipline.routing.selectors import report_links
 
 
-def _require(request: HttpRequest, *, action: str, everywhere: bool = False) -> None:
-    """404 unless the user may do `action` somewhere (or, for national records, everywhere)."""
-    allowed = (
-        policies.can_everywhere(request.user, action)
-        if everywhere
-        else policies.can(request.user, action)
-    )
-    if not allowed:
-        raise Http404("No such page")
-
-
-@login_required
+@gate("report.view")
 @require_GET
 def report_list(request: HttpRequest) -> HttpResponse:
-    _require(request, action="report.view")
     form = ReportFilterForm(request.GET, states=selectors.report_filter_states(user=request.user))
     filters = form.filters()
     page = selectors.report_list_page(
@@ -52,7 +40,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@gate("report.view")
 @require_GET
 def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     detail = selectors.report_detail(user=request.user, pk=pk)
@@ -68,10 +56,9 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
+@gate("report.import", everywhere=True)
 @require_http_methods(["GET", "POST"])
 def batch_list(request: HttpRequest) -> HttpResponse:
-    _require(request, action="report.import", everywhere=True)
     if request.method == "POST":
         form = ImportUploadForm(request.POST, request.FILES)
         if form.is_valid():
@@ -97,7 +84,7 @@ def batch_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@gate("report.import", everywhere=True)
 @require_GET
 def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
     batch = selectors.import_batch_get(user=request.user, pk=pk)
@@ -116,7 +103,7 @@ def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
+@gate("report.import", everywhere=True)
 @require_GET
 def batch_progress(request: HttpRequest, pk: int) -> JsonResponse:
     batch = selectors.import_batch_get(user=request.user, pk=pk)

@@ -126,6 +126,8 @@ class Match(models.Model):
         PDQ = "pdq", "PDQ"
         VIDEO = "vpdq", "Video frames (vPDQ)"
 
+    scope_field = "report__jurisdiction"
+
     file = models.ForeignKey("intake.ReportFile", on_delete=models.CASCADE,
                              related_name="matches")
     report = models.ForeignKey("intake.Report", on_delete=models.CASCADE,
@@ -159,6 +161,8 @@ class ReportMedia(models.Model):
         NONE = 0, "No match"
         MATCH = 1, "Matches a bank"
         CONFIRMED = 2, "Matches a confirmed bank"
+
+    scope_field = "report__jurisdiction"
 
     report = models.OneToOneField("intake.Report", on_delete=models.CASCADE,
                                   related_name="media", primary_key=True)

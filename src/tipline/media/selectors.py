@@ -7,12 +7,14 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
+from tipline.accounts.policies import scoped
 from tipline.intake.models import ReportFile
-from tipline.media.models import HashBank, Match
+from tipline.media.models import HashBank, Match, ReportMedia
 
 
 def bank_list() -> list[dict[str, Any]]:
-    """Every bank with its settings and live / deleted entry counts."""
+    """Every bank with its settings and live / deleted entry counts (no report data: the
+    `tipline hashes list` command's)."""
     banks = HashBank.objects.annotate(
         live=Count("entries", filter=Q(entries__deleted=False)),
         withdrawn=Count("entries", filter=Q(entries__deleted=True)),
@@ -23,16 +25,24 @@ def bank_list() -> list[dict[str, Any]]:
              "matches": b.matched, "category_map": b.category_map} for b in banks]
 
 
-def report_matches(*, report_id: int) -> list[Match]:
-    """The report's matches, best first (the caller has already checked the report's scope)."""
-    return list(Match.objects.filter(report_id=report_id)
+def report_media_summary(*, user: Any, report_id: int) -> ReportMedia | None:
+    """The report's media priority and match counts, if the user may see the report."""
+    return scoped(ReportMedia.objects.filter(report_id=report_id), user=user,
+                  action="report.view").first()
+
+
+def report_matches(*, user: Any, report_id: int) -> list[Match]:
+    """The report's matches the user may see, best first."""
+    return list(scoped(Match.objects.filter(report_id=report_id), user=user,
+                       action="report.view")
                 .select_related("bank", "entry", "file")
                 .order_by("suppressed", "distance", "pk")[:200])
 
 
 def files_to_scan(*, batch_id: int | None = None, since: datetime | None = None,
                   until: datetime | None = None) -> QuerySet[ReportFile]:
-    """Files of current reports, optionally of one import batch or imported in a period."""
+    """Files of current reports, optionally of one import batch or imported in a period.
+    Unscoped: for the scan (service, task and command), never a page."""
     qs = ReportFile.objects.filter(report__is_current=True)
     if batch_id is not None:
         qs = qs.filter(report__batch_id=batch_id)

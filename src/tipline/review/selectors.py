@@ -22,7 +22,8 @@ def file_decided() -> Exists:
 
 
 def files_awaiting() -> QuerySet[ReportFile]:
-    """Stored files with no final decision (what still needs a person)."""
+    """Stored files with no final decision (what still needs a person). Unscoped: a part of
+    the queries below, which narrow it to reports the user may see."""
     return ReportFile.objects.filter(stored=True).filter(~file_decided())
 
 
@@ -83,9 +84,10 @@ def file_for_media(*, user: Any, pk: int) -> ReportFile:
     return found
 
 
-def report_decisions(*, report_id: int) -> list[Decision]:
-    """The report's decisions, oldest first (the caller has checked the report's scope)."""
-    return list(Decision.objects.filter(report_id=report_id)
+def report_decisions(*, user: Any, report_id: int) -> list[Decision]:
+    """The report's decisions the user may see (its report page's), oldest first."""
+    return list(policies.scoped(Decision.objects.filter(report_id=report_id), user=user,
+                                action="report.view")
                 .select_related("reviewer", "file").order_by("decided_at", "pk")[:500])
 
 
@@ -105,12 +107,13 @@ class Throughput:
     totals: list[dict[str, Any]]
 
 
-def review_throughput(*, days: int = 7, now: datetime | None = None) -> Throughput:
-    """Decisions (one per file) per reviewer per day and hour over the last `days` days.
-    For hub roles; the caller checks."""
+def review_throughput(*, user: Any, days: int = 7, now: datetime | None = None) -> Throughput:
+    """Decisions (one per file) per reviewer per day and hour over the last `days` days, on
+    the reports the user may decide on (the page is for hub roles: every report)."""
     now = now or timezone.now()
     since = now - timedelta(days=days)
-    qs = Decision.objects.filter(decided_at__gte=since)
+    qs = policies.scoped(Decision.objects.filter(decided_at__gte=since), user=user,
+                         action="review.decide")
     tz = timezone.get_current_timezone()
     per_day = list(qs.annotate(day=TruncDate("decided_at", tzinfo=tz))
                    .values("reviewer__username", "day")

@@ -9,12 +9,12 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from tipline.accounts import policies
+from tipline.accounts.policies import gate
 from tipline.core.blobs import blob_read
 from tipline.core.errors import RejectedInput
 from tipline.review import render as media
@@ -37,13 +37,6 @@ def no_store(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     return wrapped
 
 
-def _need(request: HttpRequest, action: str, *, everywhere: bool = False) -> None:
-    ok = (policies.can_everywhere(request.user, action) if everywhere
-          else policies.can(request.user, action))
-    if not ok:
-        raise Http404("No such page")
-
-
 class DecisionForm(forms.Form):
     verdict = forms.ChoiceField(choices=Verdict.choices)
     category = forms.ChoiceField(choices=[("", "—"), *Category.choices], required=False)
@@ -61,11 +54,10 @@ class SettingsForm(forms.Form):
 
 
 @no_store
-@login_required
+@gate("review.decide")
 @require_GET
 def queue(request: HttpRequest) -> HttpResponse:
     """The reports waiting for a decision, highest priority first."""
-    _need(request, "review.decide")
     reports = selectors.queue_page(user=request.user, limit=QUEUE_PAGE)
     return render(request, "review/queue.html", {
         "section": "review", "reports": reports, "categories": Category.choices,
@@ -73,7 +65,7 @@ def queue(request: HttpRequest) -> HttpResponse:
 
 
 @no_store
-@login_required
+@gate("media.view")
 @require_GET
 def report(request: HttpRequest, pk: int) -> HttpResponse:
     """One report's stored files, blurred, with the decision form."""
@@ -87,7 +79,7 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @no_store
-@login_required
+@gate("review.decide")
 @require_POST
 def decide(request: HttpRequest, pk: int) -> HttpResponse:
     form = DecisionForm(request.POST)
@@ -118,7 +110,7 @@ def _content(request: HttpRequest, pk: int) -> tuple[Any, bytes]:
 
 
 @no_store
-@login_required
+@gate("media.view")
 @require_GET
 def protected(request: HttpRequest, pk: int) -> HttpResponse:
     """The default view of a file: blurred (and gray) on the server, as a JPEG."""
@@ -133,7 +125,7 @@ def protected(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @no_store
-@login_required
+@gate("media.view")
 @require_POST
 def reveal(request: HttpRequest, pk: int) -> HttpResponse:
     """The clear image (PNG) or video, only on a POST (press and hold), each reveal audited."""
@@ -150,10 +142,9 @@ def reveal(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @no_store
-@login_required
+@gate("media.view")
 def settings_page(request: HttpRequest) -> HttpResponse:
     """The user's own wellness settings."""
-    _need(request, "media.view")
     current = selectors.reviewer_settings(user=request.user)
     if request.method == "POST":
         form = SettingsForm(request.POST)
@@ -169,14 +160,14 @@ def settings_page(request: HttpRequest) -> HttpResponse:
 
 
 @no_store
-@login_required
+@gate("review.decide", everywhere=True)
 @require_GET
 def throughput(request: HttpRequest) -> HttpResponse:
     """Decisions per reviewer per day and hour (hub roles only)."""
-    _need(request, "review.decide", everywhere=True)
     try:
         days = max(1, min(90, int(request.GET.get("days", "7"))))
     except ValueError:
         days = 7
     return render(request, "review/throughput.html", {
-        "section": "review", "t": selectors.review_throughput(days=days), "days": days})
+        "section": "review", "t": selectors.review_throughput(user=request.user, days=days),
+        "days": days})

@@ -180,6 +180,13 @@ def inbox_units(*, user: Any) -> list[Node]:
                    and (allowed is None or n.id in allowed)), key=lambda n: n.path)
 
 
+def states_visible(*, user: Any) -> list[Node]:
+    """The states (and UTs) whose reports the user may see, whole: a nodal officer's own, a
+    hub user's all of them; none for a unit officer."""
+    allowed = allowed_jurisdictions(user, "report.view")
+    return [s for s in jurisdiction_states() if allowed is None or s.id in allowed]
+
+
 def notices_for(*, user: Any, limit: int = 20) -> list[ClusterNotice]:
     """Reports from the user's units that went to another unit leading their cluster."""
     return list(scoped(ClusterNotice.objects.all(), user=user, action="report.view")

@@ -7,13 +7,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from tipline.accounts import policies
+from tipline.accounts.policies import gate, node_or_404
 from tipline.core.errors import NotPermitted, RejectedInput
 from tipline.jurisdictions.selectors import jurisdiction_states, jurisdiction_tree
 from tipline.jurisdictions.unit_files import unit_rows_render
@@ -35,11 +35,9 @@ def _back(request: HttpRequest, fallback: str, **kwargs: Any) -> HttpResponse:
     return redirect(fallback, **kwargs)
 
 
-@login_required
+@gate("report.assign")
 @require_POST
 def transfer(request: HttpRequest, pk: int) -> HttpResponse:
-    if not policies.can(request.user, "report.assign"):
-        raise Http404("No such page")
     data = request.POST.copy()
     other = request.POST.get("to_other", "")
     if not data.get("to") and other:  # the queue's "other" choice
@@ -64,7 +62,7 @@ def transfer(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("intake:report_list")
 
 
-@login_required
+@gate("report.assign")
 @require_GET
 def queue(request: HttpRequest) -> HttpResponse:
     """Reports that wait for a person: conflicting, foreign, unknown, or without a unit."""
@@ -85,7 +83,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     })
 
 
-@login_required
+@gate("report.view")
 @require_GET
 def inbox(request: HttpRequest) -> HttpResponse:
     """A unit's reports, newest first, and the notices about reports that left it."""
@@ -102,14 +100,11 @@ def inbox(request: HttpRequest) -> HttpResponse:
     })
 
 
-@login_required
+@gate("report.view")
 @require_GET
 def state_view(request: HttpRequest, code: str) -> HttpResponse:
     """A nodal officer's view of the state: its queue and its units' loads and contacts."""
-    state = jurisdiction_tree().by_code.get(f"IN-{code.upper()}")
-    if state is None or state.kind != "state" or not policies.can(
-            request.user, "report.view", jurisdiction_id=state.id):
-        raise Http404("No such state")
+    state = node_or_404(request.user, action="report.view", code=f"IN-{code}", kinds=("state",))
     waiting, contact, loads = selectors.state_overview(user=request.user, state=state)
     return render(request, "routing/state.html", {
         "section": "states", "state": state, "waiting": waiting, "loads": loads,
@@ -118,11 +113,10 @@ def state_view(request: HttpRequest, code: str) -> HttpResponse:
     })
 
 
-@login_required
+@gate("report.view")
 @require_GET
 def states(request: HttpRequest) -> HttpResponse:
-    visible = [s for s in jurisdiction_states()
-               if policies.can(request.user, "report.view", jurisdiction_id=s.id)]
+    visible = selectors.states_visible(user=request.user)
     if not visible:
         raise Http404("No such page")
     if len(visible) == 1:
@@ -130,12 +124,10 @@ def states(request: HttpRequest) -> HttpResponse:
     return render(request, "routing/states.html", {"section": "states", "states": visible})
 
 
-@login_required
+@gate("report.view")
 @require_GET
 def units(request: HttpRequest) -> HttpResponse:
     """The units directory (areas and contacts) of a state, and its CSV."""
-    if not policies.can(request.user, "report.view"):
-        raise Http404("No such page")
     state = (request.GET.get("state") or "").upper()
     if f"IN-{state}" not in jurisdiction_tree().by_code:
         state = ""

@@ -9,15 +9,18 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.http import Http404
 
+from tipline.accounts.actions import ACTIONS
+from tipline.accounts.models import User
 from tipline.accounts.policies import (
     allowed_jurisdictions,
     can,
     can_everywhere,
     get_scoped_or_404,
+    is_system_actor,
     require,
     scoped,
 )
-from tipline.accounts.services import grant_add
+from tipline.accounts.services import grant_add, system_user
 from tipline.audit.models import AuditEvent
 from tipline.core.errors import NotPermitted
 from tipline.intake.models import Report
@@ -159,3 +162,25 @@ def test_get_scoped_or_404_forbidden_and_missing_alike(
     with pytest.raises(Http404) as missing:
         get_scoped_or_404(queryset, user=beed_officer, action="report.view", pk=missing_pk)
     assert str(forbidden.value) == str(missing.value)
+
+
+def test_the_system_acts_freely(reports: dict[str, Any]) -> None:
+    """A saved system user (workers, the command line) holds every action everywhere."""
+    worker = system_user("worker")
+    assert is_system_actor(worker) and not worker.is_active
+    assert visible(worker) == ids(reports, *reports)
+    for action in ACTIONS:
+        assert can_everywhere(worker, action)
+        require(worker, action, jurisdiction_id=reports["delhi"].jurisdiction_id)
+
+
+def test_an_unsaved_system_user_or_a_person_is_not_the_system(
+    nobody: Any, reports: dict[str, Any]
+) -> None:
+    ghost = User(username="system:ghost", is_system=True)
+    for user in (ghost, nobody, AnonymousUser(), None):
+        assert not is_system_actor(user)
+    assert visible(ghost) == set()
+    assert not can(ghost, "report.view")
+    with pytest.raises(NotPermitted):
+        require(ghost, "bank.manage")

@@ -17,6 +17,7 @@ from tipline.accounts.models import Grant, Role, User
 from tipline.accounts.services import grant_add, roles_seed, system_user, user_create
 from tipline.audit.models import AuditEvent
 from tipline.audit.selectors import audit_chain_verify
+from tipline.core.errors import NotPermitted
 
 PASSWORD = "correct-horse-battery-9"
 
@@ -164,3 +165,45 @@ def test_createuser_refuses_weak_and_duplicate(tree: None, tmp_path: Path,
     with pytest.raises(CommandError, match="already exists"):
         createuser("x5", role="auditor", jurisdiction="IN", password_file=str(password_file))
     assert User.objects.filter(username="x5").count() == 1
+
+
+# --- who may manage users ------------------------------------------------------------------
+
+
+def test_a_person_needs_user_manage(hub_admin: Any, analyst: Any) -> None:
+    """Asha (hub admin) manages users; Harish (analyst, no user.manage) may not, not even
+    for himself; the command line (a system user) may."""
+    with pytest.raises(NotPermitted):
+        user_create(actor=analyst, username="vikram", password=PASSWORD)
+    assert not User.objects.filter(username="vikram").exists()
+    vikram = user_create(actor=hub_admin, username="vikram", password=PASSWORD)
+    for user in (vikram, analyst):
+        with pytest.raises(NotPermitted):
+            grant_add(actor=analyst, user=user, role_code="hub_admin", jurisdiction_code="IN")
+    assert not Grant.objects.filter(user=vikram).exists()
+    assert not Grant.objects.filter(user=analyst, role__code="hub_admin").exists()
+    grant_add(actor=system_user("cli"), user=vikram, role_code="unit_officer",
+              jurisdiction_code="IN-MH-BEED")
+    assert Grant.objects.filter(user=vikram).count() == 1
+    assert not AuditEvent.objects.filter(actor_label="harish").exists()
+
+
+def test_user_manage_over_a_state_grants_within_it(mh_nodal: Any, tree: None) -> None:
+    Role.objects.create(code="state_admin", name="State admin", actions=["user.manage"])
+    grant_add(actor=None, user=mh_nodal, role_code="state_admin", jurisdiction_code="IN-MH")
+    officer = user_create(actor=mh_nodal, username="vikram", password=PASSWORD)
+    grant_add(actor=mh_nodal, user=officer, role_code="unit_officer",
+              jurisdiction_code="IN-MH-BEED")
+    for elsewhere in ("IN-DL", "IN"):
+        with pytest.raises(NotPermitted):
+            grant_add(actor=mh_nodal, user=officer, role_code="unit_officer",
+                      jurisdiction_code=elsewhere)
+    assert list(Grant.objects.filter(user=officer).values_list("jurisdiction__code",
+                                                               flat=True)) == ["IN-MH-BEED"]
+
+
+def test_an_unsaved_system_user_manages_nothing(tree: None) -> None:
+    ghost = User(username="system:ghost", is_system=True)
+    with pytest.raises(NotPermitted):
+        user_create(actor=ghost, username="vikram", password=PASSWORD)
+    assert not User.objects.filter(username="vikram").exists()

@@ -1,4 +1,5 @@
-"""Review tests: reviewers as personas, a fresh PDQ index per test, generated media only."""
+"""Review tests: more reviewers as personas (Ravi, `reviewer`, is in the root conftest), a
+fresh PDQ index per test, generated media only."""
 
 from __future__ import annotations
 
@@ -23,12 +24,6 @@ def _person(username: str, role: str, node: str) -> Any:
     user = user_create(actor=None, username=username, password="correct-horse-9")  # noqa: S106
     grant_add(actor=None, user=user, role_code=role, jurisdiction_code=node)
     return user
-
-
-@pytest.fixture
-def reviewer(tree: None) -> Any:
-    """Ravi, a reviewer over India."""
-    return _person("ravi", "reviewer", "IN")
 
 
 @pytest.fixture

@@ -75,7 +75,7 @@ def test_throughput_matches_the_database(make_report: Any, reviewer: Any, review
     for who, f, at in plan:
         Decision.objects.create(report=report, file=f, reviewer=who, verdict="second_opinion",
                                 decided_at=at)
-    t = review_throughput(days=7, now=now + timedelta(minutes=1))
+    t = review_throughput(user=analyst, days=7, now=now + timedelta(minutes=1))
     local = timezone.get_current_timezone()
     recent = [(w.username, at.astimezone(local)) for w, _, at in plan
               if at >= now + timedelta(minutes=1) - timedelta(days=7)]

@@ -31,7 +31,6 @@ DEMO_USERS: tuple[tuple[str, str, str, str], ...] = (
     ("beed.officer", "unit_officer", "IN-MH-BEED", "Demo Beed-Officer"),
     ("pune.officer", "unit_officer", "IN-MH-CP-PUNE", "Demo Pune-City-Officer"),
     ("auditor", "auditor", "IN", "Demo Auditor"),
-    ("platform.demo", "platform", "IN", "Demo Platform"),
 )
 
 

@@ -1,0 +1,212 @@
+"""Every page's gate, generated (the NetBox way): each named URL pattern of the project is
+opened by every persona, and the answer must be what the table below says.
+
+- anonymous visitors are sent to log in, from every page but the public ones;
+- a persona the page is not for gets 404, exactly like a page that does not exist (a form
+  target is tried with a POST, so the refusal comes before anything is done);
+- a persona it is for gets the page (200; a form target, tried with a GET, answers 405,
+  which it only reaches once its gate has let the persona through).
+
+Personas: one per built-in role at its natural node (conftest.py), Prakash (`pune_officer`),
+a unit officer of another district, for the pages of Beed's records, and Nikhil (`nobody`),
+logged in without a grant. Every record the pages need is in Beed.
+
+A new URL pattern fails this test until it is added to PAGES (or PUBLIC) with who may open
+it, and a new role fails it until it has a persona here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from tipline.accounts.actions import ROLES
+from tipline.cases.models import Case, LegalSection
+from tipline.cases.services import cases_open, notice_add
+from tipline.dispatch.services import packet_build
+from tipline.intake.models import ImportBatch, Report
+from tipline.review.tests.helpers import report_with_images
+
+pytestmark = pytest.mark.django_db
+
+#: the persona holding each built-in role, at its natural node (conftest.py)
+ROLE_PERSONAS: dict[str, str] = {
+    "hub_admin": "hub_admin",  # IN
+    "hub_analyst": "analyst",  # IN
+    "reviewer": "reviewer",  # IN
+    "state_nodal": "mh_nodal",  # IN-MH
+    "unit_officer": "beed_officer",  # IN-MH-BEED
+    "auditor": "auditor",  # IN
+}
+PERSONAS = [*ROLE_PERSONAS.values(), "pune_officer", "nobody"]
+
+# Who holds each action where the pages' records are (accounts/actions.py ROLES at the
+# personas' nodes); a page's row below names the action its view requires.
+VIEW = frozenset({"hub_admin", "analyst", "reviewer", "mh_nodal", "beed_officer",
+                  "pune_officer"})  # report.view, somewhere
+VIEW_BEED = VIEW - {"pune_officer"}  # report.view over Beed
+VIEW_MH = VIEW_BEED - {"beed_officer"}  # report.view over the whole of Maharashtra
+IMPORT = frozenset({"hub_admin", "analyst"})  # report.import over the country
+ASSIGN = frozenset({"hub_admin", "analyst", "mh_nodal"})  # report.assign
+CREATE = frozenset({"hub_admin", "analyst", "mh_nodal"})  # packet.create
+RECEIVE = frozenset({"hub_admin", "mh_nodal", "beed_officer", "pune_officer"})  # packet.receive
+RECEIVE_BEED = RECEIVE - {"pune_officer"}  # packet.receive over Beed
+SOP = frozenset({"hub_admin"})  # sop.edit over the country
+MEDIA = frozenset({"hub_admin", "analyst", "reviewer"})  # media.view (over Beed, and all)
+DECIDE = frozenset({"hub_admin", "analyst", "reviewer"})  # review.decide (over the country)
+AUDIT = frozenset({"hub_admin", "auditor"})  # audit.view over the country
+
+
+@dataclass(frozen=True)
+class Page:
+    """Who may open a page, on which of the records built below, and how it answers them."""
+
+    who: frozenset[str]
+    record: str | None = None  # the URL's kwargs: a key of `records`
+    form: bool = False  # POST only: the permitted get 405 on a GET, the others 404 on a POST
+    also: Mapping[str, int] = field(default_factory=dict)  # persona -> another status
+
+
+PAGES: dict[str, Page] = {
+    "intake:report_list": Page(VIEW),
+    "intake:report_detail": Page(VIEW_BEED, "report"),
+    "intake:batch_list": Page(IMPORT),
+    "intake:batch_detail": Page(IMPORT, "batch"),
+    "intake:batch_progress": Page(IMPORT, "batch"),
+    "audit:event_list": Page(AUDIT),
+    "dispatch:packet_list": Page(RECEIVE | CREATE),  # either
+    "dispatch:packet_new": Page(CREATE),
+    "dispatch:packet_download": Page(RECEIVE_BEED, "packet"),
+    "dispatch:packet_acknowledge": Page(RECEIVE_BEED, "packet", form=True),
+    "dispatch:packet_correct": Page(CREATE, "packet", form=True),
+    "dispatch:sop_edit": Page(SOP),
+    "cases:funnel": Page(VIEW),
+    "cases:sections": Page(SOP),
+    "cases:section_add": Page(SOP, form=True),
+    "cases:section_active": Page(SOP, "section", form=True),
+    "cases:unit_cases": Page(VIEW_BEED, "unit"),
+    "cases:case_detail": Page(VIEW_BEED, "case"),
+    "cases:case_action": Page(VIEW_BEED, "case_action", form=True),
+    "cases:notice_reply": Page(VIEW_BEED, "notice", form=True),
+    "cases:checklist_set": Page(VIEW_BEED, "checklist", form=True),
+    "review:queue": Page(DECIDE),
+    "review:settings": Page(MEDIA),
+    "review:throughput": Page(DECIDE),
+    "review:report": Page(MEDIA, "report"),
+    "review:decide": Page(DECIDE, "report", form=True),
+    "review:protected": Page(MEDIA, "file"),
+    "review:reveal": Page(MEDIA, "file", form=True),
+    "routing:transfer": Page(ASSIGN, "report", form=True),
+    "routing:queue": Page(ASSIGN),
+    "routing:inbox": Page(VIEW),
+    # a nodal officer sees one state: sent straight to it
+    "routing:states": Page(VIEW_MH, also={"mh_nodal": 302}),
+    "routing:state": Page(VIEW_MH, "state"),
+    "routing:units": Page(VIEW),
+}
+
+#: pages without a gate, and what they answer anyone (logged in or not)
+PUBLIC: dict[str, int] = {
+    "home": 302,  # to the report list, whose gate then decides
+    "login": 200,
+    "logout": 405,  # POST only
+    "source_archive": 200,  # the Corresponding Source (AGPL-3.0, section 13)
+}
+
+
+def url_patterns(resolver: URLResolver | None = None, namespace: str = "",
+                 prefix: str = "") -> Iterator[tuple[str | None, str]]:
+    """(name with its namespaces, or None; route) for every URL pattern of the project."""
+    for pattern in (resolver or get_resolver()).url_patterns:
+        route = prefix + str(pattern.pattern)
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from url_patterns(pattern, inner, route)
+        elif isinstance(pattern, URLPattern):
+            yield (f"{namespace}{pattern.name}" if pattern.name else None), route
+
+
+@pytest.fixture
+def records(make_report: Callable[..., Report], analyst: Any,
+            beed_officer: Any) -> dict[str, dict[str, Any]]:
+    """One of each record a page shows, all in Beed, as each page's URL kwargs."""
+    report, files = report_with_images(make_report, "IN-MH-BEED", seeds=(1,), scan=False,
+                                       status=Report.Status.ROUTED)
+    cases_open(actor=None, report_ids=[report.pk])
+    case = Case.objects.get(report=report)
+    today = timezone.localdate()
+    notice = notice_add(actor=beed_officer, case_id=case.pk, recipient_kind="platform",
+                        recipient="ExampleChat", sent_on=today, due_on=today + timedelta(7))
+    packet = packet_build(actor=analyst, target_code="IN-MH-BEED").packet
+    batch = ImportBatch.objects.create(created_by=analyst, label="export.zip")
+    section = LegalSection.objects.order_by("pk").first()
+    item = case.checklist.order_by("pk").first()
+    assert section is not None and item is not None
+    return {
+        "report": {"pk": report.pk}, "file": {"pk": files[0].pk}, "batch": {"pk": batch.pk},
+        "case": {"pk": case.pk}, "case_action": {"pk": case.pk, "action": "acknowledge"},
+        "notice": {"pk": notice.pk}, "checklist": {"pk": item.pk},
+        "packet": {"pk": packet.pk}, "section": {"pk": section.pk},
+        "unit": {"code": "IN-MH-BEED"}, "state": {"code": "MH"},
+    }
+
+
+def test_every_role_has_a_persona() -> None:
+    assert set(ROLE_PERSONAS) == set(ROLES), "give each built-in role a persona here"
+
+
+def test_every_url_pattern_is_in_the_table() -> None:
+    patterns = list(url_patterns())
+    unnamed = [route for name, route in patterns if name is None]
+    names = {name for name, _ in patterns if name is not None}
+    assert unnamed == [], "name every URL pattern, so its gate can be tested"
+    assert sorted(names - set(PAGES) - set(PUBLIC)) == [], (
+        "a new page: add it to PAGES with who may open it (or to PUBLIC)")
+    assert sorted((set(PAGES) | set(PUBLIC)) - names) == [], "a page the table still names"
+    assert not set(PAGES) & set(PUBLIC)
+
+
+def _answer(client: Client, url: str, *, post: bool = False) -> tuple[int, str]:
+    response = client.post(url) if post else client.get(url)
+    response.close()
+    return response.status_code, response.get("Location", "")
+
+
+def test_every_page_answers_each_persona_as_its_gate_says(
+    request: pytest.FixtureRequest, records: dict[str, dict[str, Any]]
+) -> None:
+    users = {name: request.getfixturevalue(name) for name in PERSONAS}
+    for role, persona in ROLE_PERSONAS.items():
+        assert [g.role.code for g in users[persona].grants.all()] == [role]
+    assert not users["nobody"].grants.exists()
+    clients = {name: Client(raise_request_exception=False) for name in PERSONAS}
+    for name, client in clients.items():
+        client.force_login(users[name])
+    anonymous = Client(raise_request_exception=False)
+    wrong: list[str] = []
+
+    for name, page in PAGES.items():
+        url = reverse(name, kwargs=records[page.record] if page.record else None)
+        status, location = _answer(anonymous, url)
+        if status != 302 or not location.startswith(reverse("login")):
+            wrong.append(f"{name} anonymous: {status} {location}, expected the login page")
+        for persona in PERSONAS:
+            allowed = persona in page.who
+            expected = page.also.get(persona, 405 if page.form else 200) if allowed else 404
+            status, _ = _answer(clients[persona], url, post=page.form and not allowed)
+            if status != expected:
+                wrong.append(f"{name} as {persona}: {status}, expected {expected}")
+
+    for name, expected in PUBLIC.items():
+        for client in (anonymous, clients["nobody"]):
+            status, _ = _answer(client, reverse(name))
+            if status != expected:
+                wrong.append(f"{name} (public): {status}, expected {expected}")
+    assert wrong == [], "\n".join(wrong)
