@@ -11,12 +11,11 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from tipline.accounts import policies
 from tipline.accounts.policies import gate
 from tipline.core.errors import NotPermitted, TiplineError
 from tipline.intake import selectors, services
 from tipline.intake.forms import ImportUploadForm, ReportFilterForm
-from tipline.routing.selectors import report_links
+from tipline.intake.sections import sections_render
 
 
 @gate("report.view")
@@ -45,14 +44,11 @@ def report_list(request: HttpRequest) -> HttpResponse:
 def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     detail = selectors.report_detail(user=request.user, pk=pk)
     services.report_viewed(actor=request.user, report=detail.report)
-    cluster_size, linked = report_links(user=request.user, report=detail.report)
     return render(
         request,
         "intake/report_detail.html",
         {"section": "reports", "d": detail, "report": detail.report,
-         "cluster_size": cluster_size, "linked": linked,
-         "can_assign": policies.can(request.user, "report.assign",
-                                    jurisdiction_id=detail.report.jurisdiction_id)},
+         "sections": sections_render(request=request, report=detail.report)},
     )
 
 

@@ -1,6 +1,6 @@
 """The report page's media and review sections read through the viewer's scope: Bhim (Beed)
 sees his report's matches and decisions, Prakash (Pune) sees none of them, whatever page
-the tags end up on."""
+the sections end up on."""
 
 from __future__ import annotations
 
@@ -12,12 +12,12 @@ from django.utils import timezone
 
 from tipline.intake.models import Report
 from tipline.media.banks import ParsedEntry
+from tipline.media.sections import media_context
 from tipline.media.selectors import report_matches, report_media_summary
 from tipline.media.services import bank_create, bank_entries_add, files_scan
-from tipline.media.templatetags.media_tags import report_media
 from tipline.review.models import Decision
+from tipline.review.sections import review_context
 from tipline.review.selectors import report_decisions
-from tipline.review.templatetags.review_tags import report_review
 from tipline.review.tests.helpers import report_with_images
 
 pytestmark = pytest.mark.django_db
@@ -41,18 +41,18 @@ def matched(make_report: Callable[..., Report], reviewer: Any, settings: Any) ->
 
 
 def test_the_reports_unit_sees_its_media_section(matched: Any, beed_officer: Any) -> None:
-    media = report_media({"user": beed_officer}, matched)
+    media = media_context(user=beed_officer, report=matched)
     assert media["summary"] is not None and media["summary"].matches == 1
     assert [m.bank.name for m in media["matches"]] == ["ncmec"]
-    review = report_review({"user": beed_officer}, matched)
+    review = review_context(user=beed_officer, report=matched)
     assert [d.reviewer.username for d in review["decisions"]] == ["ravi"]
     assert not review["media_link"]  # a unit officer sees no media
 
 
 def test_another_district_sees_nothing_of_it(matched: Any, pune_officer: Any) -> None:
     for user in (pune_officer, None):
-        assert report_media({"user": user}, matched) == {"summary": None, "matches": []}
-        assert report_review({"user": user}, matched)["decisions"] == []
+        assert media_context(user=user, report=matched) == {"summary": None, "matches": []}
+        assert review_context(user=user, report=matched)["decisions"] == []
         assert report_media_summary(user=user, report_id=matched.pk) is None
         assert report_matches(user=user, report_id=matched.pk) == []
         assert report_decisions(user=user, report_id=matched.pk) == []

@@ -1,0 +1,20 @@
+"""The report page's review section: the decisions the viewer may see (never the media), and
+a link to the report's review page for those who may see media."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tipline.accounts import policies
+from tipline.intake.sections import ReportSection
+from tipline.review.selectors import report_decisions
+
+
+def review_context(*, user: Any, report: Any) -> dict[str, Any]:
+    return {"decisions": report_decisions(user=user, report_id=report.pk),
+            "media_link": policies.can(user, "media.view",
+                                       jurisdiction_id=report.jurisdiction_id)}
+
+
+REVIEW = ReportSection(name="review", slot="after_places", order=20,
+                       template="review/report_decisions.html", context=review_context)

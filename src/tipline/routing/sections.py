@@ -1,0 +1,26 @@
+"""The report page's routing sections: moving the report by hand, and the reports linked to
+it (its cluster, and why each is linked)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tipline.accounts import policies
+from tipline.intake.sections import ReportSection
+from tipline.routing.selectors import report_links
+
+
+def transfer_context(*, user: Any, report: Any) -> dict[str, Any]:
+    return {"can_assign": policies.can(user, "report.assign",
+                                       jurisdiction_id=report.jurisdiction_id)}
+
+
+def linked_context(*, user: Any, report: Any) -> dict[str, Any]:
+    cluster_size, linked = report_links(user=user, report=report)
+    return {"cluster_size": cluster_size, "linked": linked, "nav": f"Linked ({len(linked)})"}
+
+
+TRANSFER = ReportSection(name="transfer", slot="after_subjects", order=20,
+                         template="routing/report_transfer.html", context=transfer_context)
+LINKED = ReportSection(name="linked", slot="after_subjects", order=30,
+                       template="routing/report_linked.html", context=linked_context)
