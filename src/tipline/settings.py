@@ -133,6 +133,8 @@ INSTALLED_APPS = [
     "tipline.routing",
     "tipline.dispatch",
     "tipline.cases",
+    # the demo drives every step from above (no app imports it)
+    "tipline.demo",
 ]
 
 MIDDLEWARE = [

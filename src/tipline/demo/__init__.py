@@ -1,8 +1,3 @@
-"""Synthetic demo data: a deterministic NCMEC law-enforcement export with benign files.
-
-Plain Python (no Django): `tipline demo` and the tests call `generate_export`.
-"""
-
-from tipline.demo.generator import GenerationSummary, generate_export
-
-__all__ = ["GenerationSummary", "generate_export"]
+"""The demo: `tipline demo` (management/commands/demo.py) and its steps (steps/), each driving
+one step of the flow through that step's public services, and the synthetic NCMEC export
+they load (generator.py: plain Python, no Django; see README.md)."""

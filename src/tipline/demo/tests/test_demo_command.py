@@ -10,7 +10,10 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
-from tipline.intake.management.commands.demo import DEMO_PASSWORD, DEMO_USERS
+from tipline.accounts.models import Grant, User
+from tipline.accounts.services import user_create
+from tipline.demo.management.commands.demo import DEMO_PASSWORD, DEMO_USERS
+from tipline.intake.models import ImportBatch
 
 
 @pytest.fixture(autouse=True)
@@ -28,8 +31,6 @@ def _run(**options: Any) -> str:
 
 @pytest.mark.django_db
 def test_demo_users_and_export_without_import(tree: None) -> None:
-    from tipline.accounts.models import Grant, User
-
     text = _run(no_import=True)
     folder = Path(settings.TIPLINE_HOME) / "demo"
     assert (folder / "export.zip").stat().st_size > 0
@@ -48,9 +49,6 @@ def test_demo_users_and_export_without_import(tree: None) -> None:
 
 @pytest.mark.django_db
 def test_existing_user_is_left_alone(tree: None) -> None:
-    from tipline.accounts.models import User
-    from tipline.accounts.services import user_create
-
     user_create(actor=None, username="admin", password="a-real-password-123")
     _run(no_import=True)
     admin = User.objects.get(username="admin")
@@ -61,8 +59,6 @@ def test_existing_user_is_left_alone(tree: None) -> None:
 @pytest.mark.django_db
 def test_second_import_counts_duplicates(tree: None) -> None:
     pytest.importorskip("tipline.intake.ingest")
-    from tipline.intake.models import ImportBatch
-
     first = _run()
     assert "imported 30" in first
     second = _run()

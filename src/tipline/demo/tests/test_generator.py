@@ -11,6 +11,7 @@ import shutil
 import subprocess
 import zipfile
 from collections import Counter
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -18,15 +19,15 @@ import indian_pincode
 import pytest
 
 from tipline.demo import data as ref
-from tipline.demo.generator import (
-    END,
-    GROUND_TRUTH_HEADER,
-    START,
-    build_report,
-    generate_export,
-    plan,
-)
+from tipline.demo.generator import GROUND_TRUTH_HEADER, build_report, generate_export
 from tipline.demo.pdf import text_pdf
+from tipline.demo.plan import plan
+from tipline.demo.values import END, START
+
+try:
+    from pypdf import PdfReader
+except ImportError:  # checked by hand below instead
+    PdfReader = None
 
 N = 300
 
@@ -180,8 +181,6 @@ def test_json_shape_and_hashes(export: dict[str, Any]) -> None:
 
 
 def test_dates_in_window_and_formats(export: dict[str, Any]) -> None:
-    from datetime import UTC, datetime, timedelta
-
     seen = Counter()
     for doc in export["reports"].values():
         text = doc["dateReceived"]
@@ -212,9 +211,7 @@ def test_files_and_suspects_recur(export: dict[str, Any]) -> None:
 
 def _check_pdf(data: bytes, expect: str) -> None:
     assert data.startswith(b"%PDF-1.4") and data.rstrip().endswith(b"%%EOF")
-    try:
-        from pypdf import PdfReader
-    except ImportError:
+    if PdfReader is None:
         # no pypdf: check the cross-reference table by hand
         start = int(re.search(rb"startxref\s+(\d+)", data).group(1))  # type: ignore[union-attr]
         assert data[start : start + 4] == b"xref"

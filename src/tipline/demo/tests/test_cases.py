@@ -1,4 +1,5 @@
-"""The demo's case progress: FIRs and arrests in Maharashtra, not pursued elsewhere."""
+"""The demo's case progress (demo/steps/cases.py): FIRs and arrests in Maharashtra, not pursued
+elsewhere."""
 
 from __future__ import annotations
 
@@ -7,10 +8,10 @@ from typing import Any
 
 import pytest
 
-from tipline.cases.demo import cases_demo_progress
 from tipline.cases.models import Arrest, Case, Notice
 from tipline.cases.selectors import case_funnel
 from tipline.cases.services import cases_mark_dispatched, cases_open
+from tipline.demo.steps.cases import cases_demo_progress, cases_demo_summary
 from tipline.intake.models import Report
 
 pytestmark = pytest.mark.django_db
@@ -37,3 +38,9 @@ def test_demo_progress_moves_cases_through_the_services(
     total = case_funnel(user=hub_admin).total
     assert (total.reports, total.firs, total.arrests) == (
         100, firs.count(), Arrest.objects.count())
+
+
+def test_demo_summary_names_what_moved_in_order() -> None:
+    counts = {"acknowledged": 0, "enquiries": 2, "firs": 1, "not_pursued_duplicate": 3}
+    assert cases_demo_summary(counts) == (
+        "cases moved along: enquiries 2, firs 1, not_pursued_duplicate 3")

@@ -1,4 +1,5 @@
-"""Moving the demo's cases along, through the services, so the funnel shows something real.
+"""Moving the demo's cases along, through the cases' services, so the funnel shows
+something real.
 
 Calibrated loosely on Maharashtra by July 2021 (15,255 tips, 213 FIRs, 105 arrests): in the
 demo a few percent of Maharashtra's cases get an FIR, about half of those an arrest, a few a
@@ -11,7 +12,7 @@ from __future__ import annotations
 
 import random
 from collections import Counter
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from django.utils import timezone
@@ -46,7 +47,6 @@ def cases_demo_progress(*, actor: Any, rng: random.Random,
     """Acknowledge most dispatched cases, take some of Maharashtra's to FIR, arrest and
     chargesheet, send notices, and close some everywhere as not pursued; returns counts."""
     done: Counter[str] = Counter()
-    today = timezone.localdate()
     received = list(Case.objects.filter(status=Case.Status.RECEIVED)
                     .values_list("report_id", "dispatched_at"))
     sent = [rid for rid, at in received if at is not None] or [rid for rid, _ in received]
@@ -66,31 +66,59 @@ def cases_demo_progress(*, actor: Any, rng: random.Random,
         done["enquiries"] += 1
         _notices(actor=actor, case_id=cid, rng=rng, done=done)
     for n, cid in enumerate(firs, 1):
-        for item in Case.objects.get(pk=cid).checklist.filter(
-                step__in=("integrity", "deconflict", "lookups", "notice", "subscriber")):
-            checklist_item_set(actor=actor, item_id=item.pk, done=True)
-            done["steps_done"] += 1
-        chosen = [sections[s] for s in rng.choice(SECTION_SETS) if s in sections]
-        fir_day = today - timedelta(days=rng.randint(3, 40))
-        unit = Case.objects.select_related("unit").get(pk=cid).unit
-        case_fir_register(actor=actor, case_id=cid, number=f"{n}/{today.year}",
-                          registered_on=fir_day, police_station=f"Cyber PS, {unit.name}",
-                          section_ids=chosen or list(sections.values())[:1])
-        done["firs"] += 1
-        if rng.random() < ARREST_SHARE:
-            arrest_day = min(today, fir_day + timedelta(days=rng.randint(0, 3)))
-            arrest_add(actor=actor, case_id=cid, person=f"Accused {n} (demo)",
-                       arrested_on=arrest_day)
-            seizure_add(actor=actor, case_id=cid, seized_on=arrest_day,
-                        items="one mobile phone; one memory card", video_recorded=True)
-            done["arrests"] += 1
-            done["seizures"] += 1
-            if rng.random() < 0.3:
-                case_chargesheet(actor=actor, case_id=cid, number=f"CS-{n}/{today.year}",
-                                 filed_on=today)
-                done["chargesheets"] += 1
+        _fir(actor=actor, case_id=cid, n=n, sections=sections, rng=rng, done=done)
 
     rest = [cid for cid, _ in open_cases if cid not in set(firs) | set(enquiries)]
+    _not_pursued(actor=actor, case_ids=rest, rng=rng, done=done)
+    return dict(done)
+
+
+def cases_demo_summary(counts: dict[str, int]) -> str:
+    """The line the demo prints about the cases it moved along."""
+    return "cases moved along: " + ", ".join(f"{k} {v}" for k, v in counts.items() if v)
+
+
+def _fir(*, actor: Any, case_id: int, n: int, sections: dict[str, int], rng: random.Random,
+         done: Counter[str]) -> None:
+    """The enquiry's checklist done, the FIR registered; half the time an arrest follows."""
+    today = timezone.localdate()
+    for item in Case.objects.get(pk=case_id).checklist.filter(
+            step__in=("integrity", "deconflict", "lookups", "notice", "subscriber")):
+        checklist_item_set(actor=actor, item_id=item.pk, done=True)
+        done["steps_done"] += 1
+    chosen = [sections[s] for s in rng.choice(SECTION_SETS) if s in sections]
+    fir_day = today - timedelta(days=rng.randint(3, 40))
+    unit = Case.objects.select_related("unit").get(pk=case_id).unit
+    case_fir_register(actor=actor, case_id=case_id, number=f"{n}/{today.year}",
+                      registered_on=fir_day, police_station=f"Cyber PS, {unit.name}",
+                      section_ids=chosen or list(sections.values())[:1])
+    done["firs"] += 1
+    if rng.random() < ARREST_SHARE:
+        _arrest(actor=actor, case_id=case_id, n=n, fir_day=fir_day, rng=rng, done=done)
+
+
+def _arrest(*, actor: Any, case_id: int, n: int, fir_day: date, rng: random.Random,
+            done: Counter[str]) -> None:
+    """An arrest within days of the FIR, with a seizure; now and then a chargesheet."""
+    today = timezone.localdate()
+    arrest_day = min(today, fir_day + timedelta(days=rng.randint(0, 3)))
+    arrest_add(actor=actor, case_id=case_id, person=f"Accused {n} (demo)",
+               arrested_on=arrest_day)
+    seizure_add(actor=actor, case_id=case_id, seized_on=arrest_day,
+                items="one mobile phone; one memory card", video_recorded=True)
+    done["arrests"] += 1
+    done["seizures"] += 1
+    if rng.random() < 0.3:
+        case_chargesheet(actor=actor, case_id=case_id, number=f"CS-{n}/{today.year}",
+                         filed_on=today)
+        done["chargesheets"] += 1
+
+
+def _not_pursued(*, actor: Any, case_ids: list[int], rng: random.Random,
+                 done: Counter[str]) -> None:
+    """A few of the other cases closed by their unit as not pursued (some as duplicates of
+    a case that stays open)."""
+    rest = list(case_ids)
     rng.shuffle(rest)
     closing = rest[:round(len(rest) * NOT_PURSUED_SHARE)]
     kept = rest[len(closing):]
@@ -105,7 +133,6 @@ def cases_demo_progress(*, actor: Any, rng: random.Random,
         case_close(actor=actor, case_id=cid, reason=reason, duplicate_of=original,
                    note="demo: checked by the unit")
         done[f"not_pursued_{reason}"] += 1
-    return dict(done)
 
 
 def _notices(*, actor: Any, case_id: int, rng: random.Random, done: Counter[str]) -> None:

@@ -1,0 +1,69 @@
+"""The demo's users: one per role, each granted over a node of the tree, all with one
+published password. DEMO ONLY: an account that exists already is never touched (it may be
+a real person's)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+
+from tipline.accounts.models import Role, User
+from tipline.accounts.services import grant_add, user_create
+from tipline.jurisdictions.models import Jurisdiction
+
+DEMO_PASSWORD = "tipline-demo-2026"  # noqa: S105 - published on purpose: demo users only
+
+#: username, role code, jurisdiction code, full name
+DEMO_USERS: tuple[tuple[str, str, str, str], ...] = (
+    ("admin", "hub_admin", "IN", "Demo Admin"),
+    ("analyst", "hub_analyst", "IN", "Demo Analyst"),
+    ("reviewer", "reviewer", "IN", "Demo Reviewer"),
+    ("mh.nodal", "state_nodal", "IN-MH", "Demo Maharashtra-Nodal"),
+    ("beed.officer", "unit_officer", "IN-MH-BEED", "Demo Beed-Officer"),
+    ("pune.officer", "unit_officer", "IN-MH-CP-PUNE", "Demo Pune-City-Officer"),
+    ("auditor", "auditor", "IN", "Demo Auditor"),
+)
+
+#: username, role name, jurisdiction code, what the demo did ("created", "exists, left as is")
+UserRow = tuple[str, str, str, str]
+
+
+@dataclass
+class DemoUsers:
+    """The demo users as the final summary lists them, and those that could not be made."""
+
+    rows: list[UserRow] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+
+def demo_users_create(*, actor: Any) -> DemoUsers:
+    """Create the demo users that do not exist yet, each with its one grant."""
+    done = DemoUsers()
+    for username, role_code, node_code, full_name in DEMO_USERS:
+        role = Role.objects.filter(code=role_code).first()
+        role_name = role.name if role else role_code
+        if User.objects.filter(username=username).exists():
+            # never touch an existing account: it may be a real person's
+            done.rows.append((username, role_name, node_code, "exists, left as is"))
+            continue
+        if not Jurisdiction.objects.filter(code=node_code).exists():
+            done.problems.append(f"no jurisdiction {node_code}: {username} not created")
+            continue
+        with transaction.atomic():
+            user = user_create(
+                actor=actor,
+                username=username,
+                password=DEMO_PASSWORD,
+                email=f"{username}@example.org",
+                full_name=full_name,
+            )
+            grant_add(actor=actor, user=user, role_code=role_code, jurisdiction_code=node_code)
+        done.rows.append((username, role_name, node_code, "created"))
+    return done
+
+
+def demo_admin() -> User | None:
+    """The demo's hub admin (who acknowledges packets and moves cases along), if active."""
+    return User.objects.filter(username="admin", is_active=True).first()
