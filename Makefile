@@ -32,7 +32,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 help:
 	@echo "make demo    set up, load the demo data (once) and serve it on http://$(BIND)/"
 	@echo "make test    set up, then ruff, mypy and the test suite (SQLite, then PostgreSQL)"
-	@echo "make lint    ruff and mypy only"
+	@echo "make lint    ruff, mypy and the layering contract (import-linter) only"
 	@echo "make bench   every benchmark (BENCH=route for one), each printing its figure"
 	@echo "make lock    re-pin requirements.lock from the current .venv"
 	@echo "make clean   remove .venv and caches (never the data in $(TIPLINE_HOME)/)"
@@ -116,6 +116,8 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	echo "== mypy"
 	$(BIN)/mypy src
+	echo "== import-linter (the layering contract in pyproject.toml)"
+	$(BIN)/lint-imports --no-cache
 
 test: lint apt-deps test-sqlite test-postgres
 
