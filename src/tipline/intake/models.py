@@ -39,7 +39,6 @@ class ImportBatch(models.Model):
     #: the imported files kept byte-for-byte in the blob store: [{name, sha256, size}]
     #: (uploads, which the worker reads from there, and XML/CSV/XLSX files given to the CLI)
     paths = models.JSONField(default=list, blank=True)
-    done = models.PositiveIntegerField(default=0, help_text="records processed so far")
     total = models.PositiveIntegerField(null=True, blank=True)
     imported = models.PositiveIntegerField(default=0)
     duplicates = models.PositiveIntegerField(default=0)
@@ -50,6 +49,12 @@ class ImportBatch(models.Model):
 
     def __str__(self) -> str:
         return f"import #{self.pk}: {self.label}"
+
+    @property
+    def done(self) -> int:
+        """Records processed so far: every record is imported, a new version, a duplicate
+        or rejected (derived, never stored apart from its parts)."""
+        return self.imported + self.versions + self.rejected + self.duplicates
 
 
 class Rejection(models.Model):

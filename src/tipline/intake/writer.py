@@ -199,8 +199,7 @@ class ReportWriter:
         b, c = self.batch, self.counts
         b.imported, b.versions = c.imported + imported, c.versions + versions
         b.rejected, b.duplicates = c.rejected + rejected, c.duplicates
-        b.done = b.imported + b.versions + b.rejected + b.duplicates
-        b.save(update_fields=["imported", "duplicates", "versions", "rejected", "done"])
+        b.save(update_fields=["imported", "duplicates", "versions", "rejected"])
 
     def _write(self, planned: list[_Planned]) -> None:
         if not planned:

@@ -50,7 +50,6 @@ def batch(analyst: Any) -> ImportBatch:
         created_by=analyst,
         label="export-2024-03.zip",
         status=ImportBatch.Status.RUNNING,
-        done=40,
         total=100,
         imported=35,
         duplicates=3,
