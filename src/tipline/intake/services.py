@@ -16,9 +16,10 @@ from django.db import transaction
 from tipline.accounts.policies import require
 from tipline.audit.services import audit_record
 from tipline.core.blobs import blob_open, blob_put
+from tipline.intake.importers import accepted_suffixes
 from tipline.intake.models import ImportBatch, Report
 
-ACCEPTED = (".xml", ".json", ".zip", ".csv", ".xlsx")
+ACCEPTED = accepted_suffixes()
 
 
 def _safe_name(name: str) -> str:

@@ -2,7 +2,9 @@
 
 An importer turns one entry (a file on disk or in a ZIP) into a stream of ReportRec or
 RejectedRec. It never writes to the database: `intake.ingest` hands its records to the
-writer. Add a format by subclassing `Importer` and decorating it with `@register`.
+writer. Add a format by subclassing `Importer` and decorating it with `@register`: the
+registry is then the one list of what an import accepts (`accepted_suffixes`), for the
+upload form and service, the CLI and the walk through folders and ZIPs alike.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from typing import ClassVar
 
 from tipline.core.registry import Registry
 from tipline.intake.records import RejectedRec, ReportRec
-from tipline.intake.sources import Container, Entry
+from tipline.intake.sources import ZIP_SUFFIX, Container, Entry
 
 Outcome = ReportRec | RejectedRec
 
@@ -26,6 +28,12 @@ class Importer(ABC):
     #: records carry no open handles (no file contents), so a large file on disk may be
     #: parsed in a second process while this one writes
     parallel: ClassVar[bool] = False
+    #: each file is one report (NCMEC's `<id>.json`): the file itself is the report's raw
+    #: record, and a folder's or ZIP's reports can be counted before they are read
+    one_report_per_file: ClassVar[bool] = False
+    #: a report's PDF and files lie beside its file (NCMEC's export folders), so a file given
+    #: alone is read with its folder
+    reads_siblings: ClassVar[bool] = False
 
     @abstractmethod
     def records(self, entry: Entry, container: Container) -> Iterator[Outcome]:
@@ -38,7 +46,17 @@ importers = _REGISTRY.all
 
 
 def importer_for(entry: Entry) -> Importer | None:
+    return importer_for_suffix(entry.suffix)
+
+
+def importer_for_suffix(suffix: str) -> Importer | None:
+    """The importer of files ending in `suffix` (lower case, with its dot), if any."""
     for importer in _REGISTRY.values():
-        if entry.suffix in importer.suffixes:
+        if suffix in importer.suffixes:
             return importer
     return None
+
+
+def accepted_suffixes() -> tuple[str, ...]:
+    """Every file suffix an import takes: each importer's, then the ZIP that may hold them."""
+    return (*(s for importer in _REGISTRY.values() for s in importer.suffixes), ZIP_SUFFIX)

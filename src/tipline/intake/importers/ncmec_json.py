@@ -225,6 +225,8 @@ def _file(f: Any, where: str) -> FileRec:
 class NcmecExportImporter(Importer):
     name = "ncmec-export"
     suffixes = (".json",)
+    one_report_per_file = True
+    reads_siblings = True
 
     def records(self, entry: Entry, container: Container) -> Iterator[Outcome]:
         try:
