@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
-from typing import ClassVar
+from typing import IO, ClassVar
 
 from tipline.core.registry import Registry
 from tipline.intake.records import RejectedRec, ReportRec
@@ -21,6 +21,8 @@ Outcome = ReportRec | RejectedRec
 
 
 class Importer(ABC):
+    """One input format: turns its files into report records, and never writes."""
+
     #: unique name, shown in messages and docs
     name: ClassVar[str]
     #: file suffixes this importer reads (".xml")
@@ -38,6 +40,22 @@ class Importer(ABC):
     @abstractmethod
     def records(self, entry: Entry, container: Container) -> Iterator[Outcome]:
         """Parse `entry` (siblings in `container` may hold its files) into outcomes."""
+
+
+class StreamImporter(Importer):
+    """An importer of files that stand alone, read as one stream from start to end (XML, CSV):
+    their records need nothing beside the file, so a large one may be parsed in a second
+    process."""
+
+    parallel = True
+
+    def records(self, entry: Entry, container: Container) -> Iterator[Outcome]:
+        with entry.open() as fh:
+            yield from self.parse_stream(fh, name=entry.name)
+
+    @abstractmethod
+    def parse_stream(self, fh: IO[bytes], *, name: str) -> Iterator[Outcome]:
+        """Parse the open file `fh`, called `name` in messages, into outcomes."""
 
 
 _REGISTRY: Registry[Importer] = Registry("importer")
