@@ -131,17 +131,7 @@ def update_rows(
     model: type[models.Model], columns: Sequence[str], rows: Sequence[Sequence[Any]],
 ) -> None:
     """UPDATE each row's `columns` (tuples: the new values, then the primary key)."""
-    _in_transaction()
-    if not rows:
-        return
-    meta = model._meta
-    fields: list[Any] = [meta.get_field(name) for name in columns]
-    assignments = ", ".join(f"{connection.ops.quote_name(f.column)} = %s" for f in fields)
-    sql = (f"UPDATE {connection.ops.quote_name(meta.db_table)} SET {assignments} "  # noqa: S608
-           f"WHERE {connection.ops.quote_name(meta.pk.column)} = %s")  # type: ignore[union-attr]
-    # the primary key, last in each row, is taken as it is
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, _prepare([*fields, None], rows))
+    _execute_many(model, columns, rows, statement=_update_sql, keyed=True)
 
 
 def insert_rows(
@@ -149,14 +139,41 @@ def insert_rows(
     *, batch: int = 2000,
 ) -> None:
     """INSERT `rows` (tuples in `columns` order, field names as on the model)."""
+    _execute_many(model, columns, rows, statement=_insert_sql, batch=batch)
+
+
+#: the SQL of one statement, from the model's options and the fields of its columns
+Statement = Callable[[Any, list[Any]], str]
+
+
+def _execute_many(
+    model: type[models.Model], columns: Sequence[str], rows: Sequence[Sequence[Any]], *,
+    statement: Statement, keyed: bool = False, batch: int | None = None,
+) -> None:
+    """Run one prepared statement for every row, `batch` rows per `executemany`; with `keyed`,
+    each row ends with its primary key, which is taken as it is."""
     _in_transaction()
     if not rows:
         return
     meta = model._meta
     fields: list[Any] = [meta.get_field(name) for name in columns]
-    db_columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    placeholders = ", ".join(["%s"] * len(fields))
-    sql = f"INSERT INTO {connection.ops.quote_name(meta.db_table)} ({db_columns}) VALUES ({placeholders})"  # noqa: S608,E501
+    sql = statement(meta, fields)
+    if keyed:
+        fields.append(None)
     with connection.cursor() as cursor:
-        for start in range(0, len(rows), batch):
-            cursor.executemany(sql, _prepare(fields, rows[start:start + batch]))
+        for chunk in batches(rows, batch or len(rows)):
+            cursor.executemany(sql, _prepare(fields, chunk))
+
+
+def _update_sql(meta: Any, fields: list[Any]) -> str:
+    quote = connection.ops.quote_name
+    assignments = ", ".join(f"{quote(f.column)} = %s" for f in fields)
+    return (f"UPDATE {quote(meta.db_table)} SET {assignments} "  # noqa: S608
+            f"WHERE {quote(meta.pk.column)} = %s")
+
+
+def _insert_sql(meta: Any, fields: list[Any]) -> str:
+    quote = connection.ops.quote_name
+    names = ", ".join(quote(f.column) for f in fields)
+    placeholders = ", ".join(["%s"] * len(fields))
+    return f"INSERT INTO {quote(meta.db_table)} ({names}) VALUES ({placeholders})"  # noqa: S608

@@ -8,12 +8,10 @@ from typing import Any
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
 
+from tipline.intake.importers import accepted_suffixes
 from tipline.intake.models import Report, Source
 from tipline.intake.selectors import INCIDENT_TYPES, PRIORITIES, SORT_LABELS, ReportFilters
 from tipline.jurisdictions.selectors import Node
-
-#: What the importers read; the service checks the content, this only catches a wrong pick.
-UPLOAD_SUFFIXES: tuple[str, ...] = (".xml", ".json", ".zip", ".csv", ".xlsx")
 
 
 class ReportFilterForm(forms.Form):
@@ -91,24 +89,26 @@ class MultipleFileField(forms.FileField):
 
 
 class ImportUploadForm(forms.Form):
-    """One or more files to import as one batch."""
+    """One or more files to import as one batch. The suffix check only catches a wrong pick:
+    the service and the importers check the content."""
 
     uploads = MultipleFileField(
         label="Files",
         help_text="NCMEC export (ZIP or JSON), CyberTipline XML, CSV or XLSX; several at once.",
-        widget=MultipleFileInput(attrs={"accept": ",".join(UPLOAD_SUFFIXES)}),
+        widget=MultipleFileInput(attrs={"accept": ",".join(accepted_suffixes())}),
     )
 
     def clean_uploads(self) -> list[UploadedFile]:
         files: list[UploadedFile] = self.cleaned_data["uploads"]
+        accepted = accepted_suffixes()
         wrong = [
             f.name or "(unnamed)"
             for f in files
-            if PurePath(f.name or "").suffix.lower() not in UPLOAD_SUFFIXES
+            if PurePath(f.name or "").suffix.lower() not in accepted
         ]
         if wrong:
             raise forms.ValidationError(
                 "Not a file Tipline imports: %(names)s. Accepted: %(accepted)s.",
-                params={"names": ", ".join(wrong), "accepted": ", ".join(UPLOAD_SUFFIXES)},
+                params={"names": ", ".join(wrong), "accepted": ", ".join(accepted)},
             )
         return files

@@ -26,13 +26,14 @@ from tipline.core.blobs import blob_open, blob_put
 from tipline.core.bulk import gc_tuned
 from tipline.core.errors import RejectedInput
 from tipline.core.progress import NullProgress, Progress
-from tipline.intake.importers import importer_for
+from tipline.intake.importers import accepted_suffixes, importer_for, importer_for_suffix
 from tipline.intake.models import ImportBatch
 from tipline.intake.parallel import parse_in_child, worthwhile
 from tipline.intake.records import RejectedRec, ReportRec
 from tipline.intake.signals import batch_finished
 from tipline.intake.sources import (
     MAX_ZIP_DEPTH,
+    ZIP_SUFFIX,
     Container,
     Entry,
     file_chunks,
@@ -74,15 +75,14 @@ def ingest_paths(
     return batch
 
 
-#: files holding many records: each record's artifact is its element or row as parsed, so the
-#: file itself is kept byte-for-byte too (an upload is kept already, by batch_upload)
-WHOLE_FILE_KEPT = (".xml", ".csv", ".xlsx")
-
-
 def _keep_sources(paths: Sequence[Path]) -> list[dict[str, Any]]:
+    """The files of many reports, kept byte-for-byte: each report's raw record is only its
+    element or row as parsed (an upload is kept already, by batch_upload)."""
     kept = []
     for path in paths:
-        if path.suffix.lower() in WHOLE_FILE_KEPT and path.is_file() and not path.is_symlink():
+        importer = importer_for_suffix(path.suffix.lower())
+        if (importer is not None and not importer.one_report_per_file and path.is_file()
+                and not path.is_symlink()):
             try:
                 info = blob_put(file_chunks(path))
             except RejectedInput:
@@ -144,7 +144,7 @@ def _outcomes(path: Path) -> Iterator[object]:
         yield from _container(container, depth=0)
         yield FLUSH
         return
-    if path.suffix.lower() == ".zip":
+    if path.suffix.lower() == ZIP_SUFFIX:
         try:
             with open_zip(path, name=name) as zf:
                 container = zip_container(zf, name=name)
@@ -158,27 +158,30 @@ def _outcomes(path: Path) -> Iterator[object]:
     entry = Entry(name, path.name, path.stat().st_size, lambda: path.open("rb"))
     importer = importer_for(entry)
     if importer is None:
+        *others, last = accepted_suffixes()
         yield RejectedRec(name, "file", f"unsupported file type {path.suffix or '(none)'!r}: "
-                          "expected .xml, .json, .zip, .csv or .xlsx")
+                          f"expected {', '.join(others)} or {last}")
         return
     if importer.parallel and worthwhile(path):
         yield from parse_in_child(importer.name, path, name=name)
         return
     # A report's JSON given alone still finds its PDF and files beside it (or in files/).
-    siblings = (folder_container(path.parent, depth=1) if path.suffix.lower() == ".json"
+    siblings = (folder_container(path.parent, depth=1) if importer.reads_siblings
                 else Container(name, {}, []))
     entry = siblings.get(path.name) or entry
     yield from _guarded(importer.records(entry, siblings), entry)
 
 
 def _count(container: Container) -> int:
-    return sum(1 for e in container.entries.values() if e.suffix == ".json")
+    """The reports in `container` known before reading it: one per one-report file."""
+    return sum(1 for e in container.entries.values()
+               if (importer := importer_for(e)) is not None and importer.one_report_per_file)
 
 
 def _container(container: Container, *, depth: int) -> Iterator[object]:
     for relpath in sorted(container.entries):
         entry = container.entries[relpath]
-        if entry.suffix == ".zip":
+        if entry.suffix == ZIP_SUFFIX:
             if depth >= MAX_ZIP_DEPTH:
                 yield RejectedRec(entry.name, "file", f"ZIPs nested deeper than {MAX_ZIP_DEPTH}")
                 continue

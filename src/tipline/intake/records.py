@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from tipline.core.places import Address, Geolocation
+
 
 @dataclass
 class IpEventRec:
@@ -21,19 +23,11 @@ class IpEventRec:
     possible_proxy: bool | None = None
 
 
-@dataclass
-class PlaceRec:
+@dataclass(frozen=True, kw_only=True)
+class PlaceRec(Geolocation, Address):
+    """A place the report states: an address, a GPS point, or someone's estimate of it."""
+
     kind: str  # intake.models.Place.Kind value
-    street: str = ""
-    city: str = ""
-    district: str = ""
-    state: str = ""
-    postal_code: str = ""
-    country: str = ""
-    latitude: float | None = None
-    longitude: float | None = None
-    ip: str | None = None
-    isp: str = ""
     verified: bool | None = None
 
 

@@ -16,11 +16,12 @@ from tipline.audit.services import audit_record
 from tipline.core.blobs import blob_put
 from tipline.core.bulk import batches, update_rows
 from tipline.core.errors import RejectedInput
+from tipline.intake.importers import accepted_suffixes
 from tipline.intake.ingest import safe_name
 from tipline.intake.models import ImportBatch, Report
 from tipline.intake.tasks import import_batch_run
 
-ACCEPTED = (".xml", ".json", ".zip", ".csv", ".xlsx")
+ACCEPTED = accepted_suffixes()
 CHUNK = 5000  # ids per IN (...) list
 
 

@@ -26,6 +26,8 @@ from tipline.core.errors import RejectedInput
 from tipline.intake.records import Opener, RejectedRec
 
 CHUNK = 1024 * 1024
+#: the one container format: a ZIP may hold any importer's files, folders and other ZIPs
+ZIP_SUFFIX = ".zip"
 MAX_ZIP_DEPTH = 3
 MAX_ZIP_MEMBERS = 10_000_000
 _DRIVE = re.compile(r"^[A-Za-z]:")

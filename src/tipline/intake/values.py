@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from collections.abc import Callable
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import phonenumbers
 from django.conf import settings
@@ -129,17 +130,31 @@ def day(value: Any, *, field: str) -> date | None:
     raise BadValue(f"{field}: {moment[:40]!r} is not a date")
 
 
-def whole(value: Any, *, field: str, low: int = 0, high: int = 2**31 - 1) -> int | None:
-    raw = text(value, field=field, limit=20)
+N = TypeVar("N", int, float)
+
+
+def _number(value: Any, *, field: str, limit: int, parse: Callable[[str], N], what: str,
+            low: float, high: float) -> N | None:
+    """A number read from text by `parse`, within low..high; None when not given."""
+    raw = text(value, field=field, limit=limit)
     if not raw:
         return None
     try:
-        number = int(float(raw)) if re.fullmatch(r"-?\d+(\.0+)?", raw) else int(raw)
+        number = parse(raw)
     except ValueError:
-        raise BadValue(f"{field}: {raw!r} is not a whole number") from None
+        raise BadValue(f"{field}: {raw!r} is not {what}") from None
     if not low <= number <= high:
         raise BadValue(f"{field}: {number} is outside {low}..{high}")
     return number
+
+
+def _whole_number(raw: str) -> int:
+    return int(float(raw)) if re.fullmatch(r"-?\d+(\.0+)?", raw) else int(raw)
+
+
+def whole(value: Any, *, field: str, low: int = 0, high: int = 2**31 - 1) -> int | None:
+    return _number(value, field=field, limit=20, parse=_whole_number, what="a whole number",
+                   low=low, high=high)
 
 
 def flag(value: Any, *, field: str) -> bool | None:
@@ -156,16 +171,15 @@ def flag(value: Any, *, field: str) -> bool | None:
 
 
 def decimal(value: Any, *, field: str, low: float, high: float) -> float | None:
-    raw = text(value, field=field, limit=40)
-    if not raw:
-        return None
-    try:
-        number = float(raw)
-    except ValueError:
-        raise BadValue(f"{field}: {raw!r} is not a number") from None
-    if not low <= number <= high:
-        raise BadValue(f"{field}: {number} is outside {low}..{high}")
-    return number
+    return _number(value, field=field, limit=40, parse=float, what="a number", low=low, high=high)
+
+
+def latitude(value: Any, *, field: str) -> float | None:
+    return decimal(value, field=field, low=-90, high=90)
+
+
+def longitude(value: Any, *, field: str) -> float | None:
+    return decimal(value, field=field, low=-180, high=180)
 
 
 def ip(value: Any, *, field: str) -> str | None:

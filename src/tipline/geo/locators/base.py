@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import ClassVar
 
+from tipline.core.places import Address, Geolocation
 from tipline.core.registry import Registry
 
 #: how precise a candidate is, from coarse to fine
@@ -45,18 +46,12 @@ class IpClue:
     possible_proxy: bool | None = None
 
 
-@dataclass(frozen=True)
-class AddressClue:
-    street: str = ""
-    city: str = ""
-    district: str = ""
-    state: str = ""
-    postal_code: str = ""
-    country: str = ""
+#: an address a report states (a subject's, an incident's)
+AddressClue = Address
 
 
-@dataclass(frozen=True)
-class EstimateClue:
+@dataclass(frozen=True, kw_only=True)
+class EstimateClue(Geolocation):
     """A place someone else already estimated: the platform's, or NCMEC's geolocation."""
 
     source: str  # "platform" or "ncmec"
@@ -64,10 +59,6 @@ class EstimateClue:
     region: str = ""
     city: str = ""
     postal_code: str = ""
-    latitude: float | None = None
-    longitude: float | None = None
-    ip: str | None = None
-    isp: str = ""
 
 
 @dataclass(frozen=True)

@@ -8,24 +8,16 @@ See docs/formats/csv-batch.md. The header row names the columns (any order, case
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import json
 from collections.abc import Iterator
-from typing import Any
+from typing import IO, Any
 
 from tipline.core.errors import RejectedInput
 from tipline.intake import values as v
-from tipline.intake.importers.base import Importer, Outcome, register
-from tipline.intake.records import (
-    ArtifactRec,
-    FileRec,
-    IpEventRec,
-    PersonRec,
-    PlaceRec,
-    RejectedRec,
-    ReportRec,
-)
+from tipline.intake.importers import build
+from tipline.intake.importers.base import Importer, Outcome, StreamImporter, register
+from tipline.intake.records import FileRec, IpEventRec, PersonRec, PlaceRec, RejectedRec, ReportRec
 from tipline.intake.sources import Container, Entry
 
 COLUMNS: dict[str, str] = {
@@ -76,17 +68,16 @@ def report_from_row(row: dict[str, str], *, position: str) -> ReportRec:
     if not incident_type:
         raise RejectedInput("incident_type is empty")
     raw = json.dumps(row, sort_keys=True, ensure_ascii=False).encode("utf-8")
-    rec = ReportRec(
-        source="batch", external_id=report_id, content_sha256=hashlib.sha256(raw).hexdigest(),
-        position=position,
-        received_at=v.when(get("date_received"), field="date_received"),
-        incident_at=v.when(get("incident_datetime"), field="incident_datetime"),
-        incident_type=incident_type, platform=get("platform", 200),
-        ncmec_priority=v.whole(get("priority"), field="priority", low=1, high=9),
-        referral={"referral": "referral", "informational": "informational"}.get(
-            get("referral").lower(), ""),
-        additional_info=get("notes"),
-    )
+    rec = build.report(source="batch", external_id=report_id, raw=raw, raw_kind="row",
+                       position=position)
+    rec.received_at = v.when(get("date_received"), field="date_received")
+    rec.incident_at = v.when(get("incident_datetime"), field="incident_datetime")
+    rec.incident_type = incident_type
+    rec.platform = get("platform", 200)
+    rec.ncmec_priority = v.whole(get("priority"), field="priority", low=1, high=9)
+    rec.referral = {"referral": "referral", "informational": "informational"}.get(
+        get("referral").lower(), "")
+    rec.additional_info = get("notes")
     suspect = PersonRec(
         role="suspect", first_name=get("suspect_first_name"), last_name=get("suspect_last_name"),
         emails=[v.email(e) for e in _split(get("suspect_email")) if e],
@@ -123,7 +114,6 @@ def report_from_row(row: dict[str, str], *, position: str) -> ReportRec:
         if i < len(shas) and shas[i]:
             declared["sha256"] = shas[i].lower()
         rec.files.append(FileRec(filename=name, declared_hashes=declared))
-    rec.artifacts.append(ArtifactRec(kind="row", name=position, data=raw))
     return rec
 
 
@@ -158,24 +148,22 @@ def _rows(header: list[str], rows: Iterator[list[Any]], name: str) -> Iterator[O
 
 
 @register
-class CsvImporter(Importer):
+class CsvImporter(StreamImporter):
     name = "csv-batch"
     suffixes = (".csv",)
-    parallel = True
 
-    def records(self, entry: Entry, container: Container) -> Iterator[Outcome]:
-        with entry.open() as fh:
-            text = io.TextIOWrapper(fh, encoding="utf-8-sig", errors="strict", newline="")
-            reader = csv.reader(text)
-            try:
-                header = _header(next(reader, []), entry.name)
-                yield from _rows(header, reader, entry.name)
-            except RejectedInput as exc:
-                yield RejectedRec(entry.name, "header", str(exc))
-            except UnicodeDecodeError as exc:
-                yield RejectedRec(entry.name, f"byte {exc.start}", "not valid UTF-8")
-            except csv.Error as exc:
-                yield RejectedRec(entry.name, f"line {reader.line_num}", f"malformed CSV: {exc}")
+    def parse_stream(self, fh: IO[bytes], *, name: str) -> Iterator[Outcome]:
+        text = io.TextIOWrapper(fh, encoding="utf-8-sig", errors="strict", newline="")
+        reader = csv.reader(text)
+        try:
+            header = _header(next(reader, []), name)
+            yield from _rows(header, reader, name)
+        except RejectedInput as exc:
+            yield RejectedRec(name, "header", str(exc))
+        except UnicodeDecodeError as exc:
+            yield RejectedRec(name, f"byte {exc.start}", "not valid UTF-8")
+        except csv.Error as exc:
+            yield RejectedRec(name, f"line {reader.line_num}", f"malformed CSV: {exc}")
 
 
 @register

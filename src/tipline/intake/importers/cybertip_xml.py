@@ -8,7 +8,6 @@ changed re-send becomes a new version); without it the record's hash identifies 
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -17,17 +16,9 @@ from lxml import etree
 
 from tipline.core.errors import RejectedInput
 from tipline.intake import values as v
-from tipline.intake.importers.base import Importer, Outcome, register
-from tipline.intake.records import (
-    ArtifactRec,
-    FileRec,
-    IpEventRec,
-    PersonRec,
-    PlaceRec,
-    RejectedRec,
-    ReportRec,
-)
-from tipline.intake.sources import Container, Entry
+from tipline.intake.importers import build
+from tipline.intake.importers.base import Outcome, StreamImporter, register
+from tipline.intake.records import FileRec, IpEventRec, PersonRec, PlaceRec, RejectedRec, ReportRec
 
 INCIDENT_TYPES = {
     "Child Pornography (possession, manufacture, and distribution)",
@@ -112,18 +103,19 @@ def _all(k: K, tag: str, field: str) -> list[str]:
     return v.texts([_text_of(x) for x in k.by_tag.get(tag, [])], field=field)
 
 
-def ip_event(el: Any, where: str) -> IpEventRec | None:
-    address = v.ip(_t(el, "ipAddress", f"{where}.ipAddress"), field=f"{where}.ipAddress")
-    if address is None:
-        return None
-    return IpEventRec(
-        ip=address,
-        port=v.whole(_t(el, "port", f"{where}.port"), field=f"{where}.port", high=65535),
-        event=_t(el, "eventName", f"{where}.eventName"),
-        occurred_at=v.when(_t(el, "dateTime", f"{where}.dateTime"), field=f"{where}.dateTime"),
-        possible_proxy=v.flag(_t(el, "possibleProxy", f"{where}.possibleProxy"),
-                              field=f"{where}.possibleProxy"),
-    )
+def _reader(k: K, where: str) -> build.Read:
+    """The text of `k`'s child by tag, checked as `<where>.<tag>`."""
+    return lambda tag: _t(k, tag, f"{where}.{tag}")
+
+
+def _ip_events(k: K, where: str) -> list[IpEventRec]:
+    """`k`'s `<ipCaptureEvent>`s that name an address."""
+    events = []
+    for i, el in enumerate(k.findall("ipCaptureEvent")):
+        w = f"{where}.ipCaptureEvent[{i}]"
+        if event := build.ip_event(_reader(el, w), where=w):
+            events.append(event)
+    return events
 
 
 def _estimated(el: Any, where: str) -> PlaceRec | None:
@@ -170,10 +162,7 @@ def person(block: Any, role: str, person_tag: str, where: str) -> PersonRec:
     rec.display_names = _all(block, "displayName", f"{where}.displayName")
     rec.profile_urls = _all(block, "profileUrl", f"{where}.profileUrl")
     rec.notes = _t(block, "additionalInfo", f"{where}.additionalInfo")
-    for i, ev in enumerate(block.findall("ipCaptureEvent")):
-        parsed = ip_event(ev, f"{where}.ipCaptureEvent[{i}]")
-        if parsed:
-            rec.ip_events.append(parsed)
+    rec.ip_events = _ip_events(block, where)
     for dev in block.findall("deviceId"):
         value = _t(dev, "idValue", f"{where}.deviceId")
         if value:
@@ -215,10 +204,7 @@ def file_details(el: Any, where: str) -> FileRec:
             if name:
                 rec.esp_metadata[f"{d.get('type') or 'details'}:{name}"] = _t(
                     pair, "value", f"{where}.details.value")
-    for i, ev in enumerate(el.findall("ipCaptureEvent")):
-        parsed = ip_event(ev, f"{where}.ipCaptureEvent[{i}]")
-        if parsed:
-            rec.ip_events.append(parsed)
+    rec.ip_events = _ip_events(el, where)
     return rec
 
 
@@ -240,25 +226,19 @@ def report_from_element(el: Any, *, raw: bytes, position: str) -> ReportRec:
     reporter_el = el.find("reporter")
     if reporter_el is None:
         raise RejectedInput("reporter is required")
-    digest = hashlib.sha256(raw).hexdigest()
-    external = v.text(el.get("id"), field="report/@id", limit=100) or f"sha256:{digest[:40]}"
-    escalate = summary.find("escalateToHighPriority")
+    rec = build.report(source="platform", raw=raw, raw_kind="xml", position=position,
+                       external_id=v.text(el.get("id"), field="report/@id", limit=100))
+    rec.incident_at = incident_at
+    rec.incident_at_text = _t(summary, "incidentDateTimeDescription",
+                              "incidentDateTimeDescription")
+    rec.incident_type = incident_type
+    rec.platform = _t(summary, "platform", "platform")
     ann = summary.find("reportAnnotations")
-    rec = ReportRec(
-        source="platform",
-        external_id=external,
-        content_sha256=digest,
-        position=position,
-        incident_at=incident_at,
-        incident_at_text=_t(summary, "incidentDateTimeDescription", "incidentDateTimeDescription"),
-        incident_type=incident_type,
-        platform=_t(summary, "platform", "platform"),
-        annotations=[_local(c.tag) for c in ann if _local(c.tag) in ANNOTATIONS]
-        if ann is not None else [],
-        escalated=escalate is not None,
-        escalation_note=_t(summary, "escalateToHighPriority", "escalateToHighPriority"),
-        additional_info=_t(el, "additionalInfo", "additionalInfo"),
-    )
+    if ann is not None:
+        rec.annotations = [_local(c.tag) for c in ann if _local(c.tag) in ANNOTATIONS]
+    rec.escalated = summary.find("escalateToHighPriority") is not None
+    rec.escalation_note = _t(summary, "escalateToHighPriority", "escalateToHighPriority")
+    rec.additional_info = _t(el, "additionalInfo", "additionalInfo")
     rp = reporter_el.find("reportingPerson")
     rec.reporter = {
         "name": " ".join(x for x in [_t(rp, "firstName", "reporter.firstName"),
@@ -276,10 +256,10 @@ def report_from_element(el: Any, *, raw: bytes, position: str) -> ReportRec:
             if kind == "webPageIncident":
                 rec.urls += _all(child, "url", f"{where}.url")
             elif kind == "cellPhoneIncident":
-                lat = v.decimal(_t(child, "latitude", f"{where}.latitude"),
-                                field=f"{where}.latitude", low=-90, high=90)
-                lon = v.decimal(_t(child, "longitude", f"{where}.longitude"),
-                                field=f"{where}.longitude", low=-180, high=180)
+                lat = v.latitude(_t(child, "latitude", f"{where}.latitude"),
+                                 field=f"{where}.latitude")
+                lon = v.longitude(_t(child, "longitude", f"{where}.longitude"),
+                                  field=f"{where}.longitude")
                 if lat is not None and lon is not None:
                     rec.places.append(PlaceRec(kind="gps", latitude=lat, longitude=lon))
             elif kind == "nonInternetIncident":
@@ -287,10 +267,7 @@ def report_from_element(el: Any, *, raw: bytes, position: str) -> ReportRec:
                 if addr:
                     rec.places.append(PlaceRec(kind="incident", street=addr))
             elif kind == "peer2peerIncident":
-                for j, ev in enumerate(child.findall("ipCaptureEvent")):
-                    parsed = ip_event(ev, f"{where}.ipCaptureEvent[{j}]")
-                    if parsed:
-                        rec.ip_events.append(parsed)
+                rec.ip_events += _ip_events(child, where)
     suspect = el.find("personOrUserReported")
     if suspect is not None:
         rec.subjects.append(person(suspect, "suspect", "personOrUserReportedPerson", "suspect"))
@@ -301,7 +278,6 @@ def report_from_element(el: Any, *, raw: bytes, position: str) -> ReportRec:
         rec.subjects.append(person(block, "victim", "victimPerson", f"victim[{i}]"))
     for i, fd in enumerate(el.findall("fileDetails")):
         rec.files.append(file_details(fd, f"fileDetails[{i}]"))
-    rec.artifacts.append(ArtifactRec(kind="xml", name=position, data=raw))
     return rec
 
 
@@ -344,14 +320,9 @@ _PARSER_OPTIONS = {
 
 
 @register
-class CyberTiplineXmlImporter(Importer):
+class CyberTiplineXmlImporter(StreamImporter):
     name = "cybertipline-xml"
     suffixes = (".xml",)
-    parallel = True
-
-    def records(self, entry: Entry, container: Container) -> Iterator[Outcome]:
-        with entry.open() as fh:
-            yield from self.parse_stream(fh, name=entry.name)
 
     def parse_stream(self, fh: Any, *, name: str) -> Iterator[Outcome]:
         head = fh.read(PROLOG_BYTES)

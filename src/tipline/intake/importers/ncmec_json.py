@@ -9,7 +9,6 @@ Uploaded files are looked up beside the JSON, or in its `files/` folder.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import mimetypes
 import posixpath
@@ -18,6 +17,7 @@ from typing import Any
 
 from tipline.core.errors import RejectedInput
 from tipline.intake import values as v
+from tipline.intake.importers import build
 from tipline.intake.importers.base import Importer, Outcome, register
 from tipline.intake.records import (
     ArtifactRec,
@@ -28,7 +28,7 @@ from tipline.intake.records import (
     RejectedRec,
     ReportRec,
 )
-from tipline.intake.sources import Container, Entry
+from tipline.intake.sources import Container, Entry, unsafe_member_reason
 
 
 def _get(obj: Any, *keys: str) -> Any:
@@ -56,20 +56,12 @@ def _captures(obj: Any, where: str) -> tuple[list[IpEventRec], list[str]]:
         if not isinstance(cap, dict):
             raise v.BadValue(f"{where}.sourceCaptures[{i}]: expected an object")
         kind = v.text(cap.get("captureType"), field=f"{where}.captureType").lower()
-        value = cap.get("value")
         w = f"{where}.sourceCaptures[{i}]"
         if kind == "ip address":
-            address = v.ip(value, field=f"{w}.value")
-            if address:
-                events.append(IpEventRec(
-                    ip=address,
-                    port=v.whole(cap.get("port"), field=f"{w}.port", high=65535),
-                    event=v.text(cap.get("eventName"), field=f"{w}.eventName"),
-                    occurred_at=v.when(cap.get("dateTime"), field=f"{w}.dateTime"),
-                    possible_proxy=v.flag(cap.get("possibleProxy"), field=f"{w}.possibleProxy"),
-                ))
+            if event := build.ip_event(cap.get, where=w, ip_key="value"):
+                events.append(event)
         elif "url" in kind:
-            url = v.text(value, field=f"{w}.value", limit=2083)
+            url = v.text(cap.get("value"), field=f"{w}.value", limit=2083)
             if url:
                 urls.append(url)
     return events, urls
@@ -127,8 +119,8 @@ def _geolocation(g: Any, i: int) -> PlaceRec:
         state=v.text(g.get("region"), field=f"{w}.region"),
         city=v.text(g.get("city"), field=f"{w}.city"),
         postal_code=v.text(g.get("postalCode"), field=f"{w}.postalCode"),
-        latitude=v.decimal(g.get("latitude"), field=f"{w}.latitude", low=-90, high=90),
-        longitude=v.decimal(g.get("longitude"), field=f"{w}.longitude", low=-180, high=180),
+        latitude=v.latitude(g.get("latitude"), field=f"{w}.latitude"),
+        longitude=v.longitude(g.get("longitude"), field=f"{w}.longitude"),
         isp=v.text(g.get("isp"), field=f"{w}.isp"),
     )
 
@@ -142,7 +134,8 @@ def _referral(value: str) -> str:
     return ""
 
 
-def report_from_json(doc: Any, *, raw: bytes, position: str) -> ReportRec:
+def report_from_json(doc: Any, *, raw: bytes, position: str, relpath: str) -> ReportRec:
+    """Map one report's JSON (`raw`, at `relpath` in its folder or ZIP) to a ReportRec."""
     if not isinstance(doc, dict):
         raise RejectedInput("the JSON is not an object")
     report_id = v.text(doc.get("reportId"), field="reportId", limit=100)
@@ -152,21 +145,17 @@ def report_from_json(doc: Any, *, raw: bytes, position: str) -> ReportRec:
     if not isinstance(info, dict):
         raise RejectedInput("reportedInformation must be an object")
     summary = info.get("incidentSummary") or {}
-    rec = ReportRec(
-        source="ncmec",
-        external_id=report_id,
-        content_sha256=hashlib.sha256(raw).hexdigest(),
-        position=position,
-        received_at=v.when(doc.get("dateReceived"), field="dateReceived"),
-        incident_at=v.when(_get(summary, "incidentDateTime"), field="incidentDateTime"),
-        incident_at_text=v.text(_get(summary, "incidentDateTimeDescription"),
-                                field="incidentDateTimeDescription"),
-        incident_type=v.text(_get(summary, "incidentType"), field="incidentType", limit=120),
-        platform=v.text(_get(info, "reportingEsp", "espName"), field="espName", limit=200),
-        ncmec_priority=v.whole(doc.get("priorityLevel"), field="priorityLevel", low=1, high=9),
-        referral=_referral(v.text(doc.get("reportType"), field="reportType")),
-        ncmec_notes=v.text(doc.get("ncmecNotes"), field="ncmecNotes"),
-    )
+    rec = build.report(source="ncmec", external_id=report_id, raw=raw, raw_kind="json",
+                       position=position, raw_name=relpath)
+    rec.received_at = v.when(doc.get("dateReceived"), field="dateReceived")
+    rec.incident_at = v.when(_get(summary, "incidentDateTime"), field="incidentDateTime")
+    rec.incident_at_text = v.text(_get(summary, "incidentDateTimeDescription"),
+                                  field="incidentDateTimeDescription")
+    rec.incident_type = v.text(_get(summary, "incidentType"), field="incidentType", limit=120)
+    rec.platform = v.text(_get(info, "reportingEsp", "espName"), field="espName", limit=200)
+    rec.ncmec_priority = v.whole(doc.get("priorityLevel"), field="priorityLevel", low=1, high=9)
+    rec.referral = _referral(v.text(doc.get("reportType"), field="reportType"))
+    rec.ncmec_notes = v.text(doc.get("ncmecNotes"), field="ncmecNotes")
     extra = [v.text(x, field="additionalInformations")
              for x in _list(info.get("additionalInformations"))]
     rec.additional_info = "\n".join(x for x in extra if x)
@@ -225,12 +214,14 @@ def _file(f: Any, where: str) -> FileRec:
 class NcmecExportImporter(Importer):
     name = "ncmec-export"
     suffixes = (".json",)
+    one_report_per_file = True
+    reads_siblings = True
 
     def records(self, entry: Entry, container: Container) -> Iterator[Outcome]:
         try:
             raw = entry.read()
             doc = json.loads(v.strict_utf8(raw, what="JSON"))
-            rec = report_from_json(doc, raw=raw, position=entry.name)
+            rec = report_from_json(doc, raw=raw, position=entry.name, relpath=entry.relpath)
         except RejectedInput as exc:
             yield RejectedRec(entry.name, "record", str(exc))
             return
@@ -238,7 +229,6 @@ class NcmecExportImporter(Importer):
             yield RejectedRec(entry.name, "record", f"malformed JSON: {exc}")
             return
         folder = posixpath.dirname(entry.relpath)
-        rec.artifacts.append(ArtifactRec(kind="json", name=entry.relpath, data=raw))
         for pdf in container.in_folder(folder):
             if pdf.suffix == ".pdf":
                 rec.artifacts.append(ArtifactRec(kind="pdf", name=pdf.relpath,
@@ -246,7 +236,7 @@ class NcmecExportImporter(Importer):
         for f in rec.files:
             if not f.filename:
                 continue
-            if bad := _unsafe_name(f.filename):
+            if bad := unsafe_member_reason(f.filename):
                 yield RejectedRec(entry.name, f.filename[:200], bad)
                 return
             found = container.get(posixpath.join(folder, "files", f.filename)) or container.get(
@@ -254,9 +244,3 @@ class NcmecExportImporter(Importer):
             if found is not None:
                 f.content = found.chunks()
         yield rec
-
-
-def _unsafe_name(name: str) -> str | None:
-    from tipline.intake.sources import unsafe_member_reason
-
-    return unsafe_member_reason(name)
