@@ -20,6 +20,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest, HttpResponseBase
 
+from tipline.accounts.types import Viewer
 from tipline.core.errors import NotPermitted
 from tipline.jurisdictions.selectors import Node, jurisdiction_tree
 
@@ -29,7 +30,7 @@ V = TypeVar("V", bound=Callable[..., HttpResponseBase])
 _CACHE_ATTR = "_tipline_grants"
 
 
-def _grants(user: Any) -> list[tuple[frozenset[str], int]]:
+def _grants(user: Viewer) -> list[tuple[frozenset[str], int]]:
     """(actions, jurisdiction id) per grant, cached on the user object for the request."""
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return []
@@ -45,20 +46,20 @@ def _grants(user: Any) -> list[tuple[frozenset[str], int]]:
     return cached
 
 
-def forget(user: Any) -> None:
+def forget(user: Viewer) -> None:
     """Drop the cached grants (after grants change)."""
     if hasattr(user, _CACHE_ATTR):
         delattr(user, _CACHE_ATTR)
 
 
-def is_system_actor(user: Any) -> bool:
+def is_system_actor(user: Viewer) -> bool:
     """Is this the system itself: a saved system user (`accounts.services.system_user`), the
     actor background work and the server's command line are recorded under? An unsaved user
     marked `is_system` is nobody and gets nothing."""
     return bool(getattr(user, "is_system", False) and getattr(user, "pk", None))
 
 
-def allowed_jurisdictions(user: Any, action: str) -> set[int] | None:
+def allowed_jurisdictions(user: Viewer, action: str) -> set[int] | None:
     """Node ids where the user may do `action`; None means everywhere (a grant on the root,
     or the system itself)."""
     if is_system_actor(user):
@@ -74,7 +75,7 @@ def allowed_jurisdictions(user: Any, action: str) -> set[int] | None:
     return ids
 
 
-def can(user: Any, action: str, *, jurisdiction_id: int | None = None) -> bool:
+def can(user: Viewer, action: str, *, jurisdiction_id: int | None = None) -> bool:
     """May the user do `action` at all, or at a given node?"""
     allowed = allowed_jurisdictions(user, action)
     if allowed is None:
@@ -84,12 +85,12 @@ def can(user: Any, action: str, *, jurisdiction_id: int | None = None) -> bool:
     return jurisdiction_id in allowed
 
 
-def can_everywhere(user: Any, action: str) -> bool:
+def can_everywhere(user: Viewer, action: str) -> bool:
     """May the user do `action` over the whole country (national records, hub pages)?"""
     return allowed_jurisdictions(user, action) is None
 
 
-def scoped(queryset: QuerySet[M], *, user: Any, action: str) -> QuerySet[M]:
+def scoped(queryset: QuerySet[M], *, user: Viewer, action: str) -> QuerySet[M]:
     """The part of `queryset` the user may `action`."""
     field = getattr(queryset.model, "scope_field", None)
     allowed = allowed_jurisdictions(user, action)
@@ -100,7 +101,7 @@ def scoped(queryset: QuerySet[M], *, user: Any, action: str) -> QuerySet[M]:
     return queryset.filter(**{f"{field}__in": allowed})
 
 
-def get_scoped_or_404(queryset: QuerySet[M], *, user: Any, action: str, **lookup: Any) -> M:
+def get_scoped_or_404(queryset: QuerySet[M], *, user: Viewer, action: str, **lookup: Any) -> M:
     """One record the user may `action`; missing and forbidden both raise Http404."""
     try:
         return scoped(queryset, user=user, action=action).get(**lookup)
@@ -108,13 +109,13 @@ def get_scoped_or_404(queryset: QuerySet[M], *, user: Any, action: str, **lookup
         raise Http404("No such record") from exc
 
 
-def require(user: Any, action: str, *, jurisdiction_id: int | None = None) -> None:
+def require(user: Viewer, action: str, *, jurisdiction_id: int | None = None) -> None:
     """Raise NotPermitted unless the user may do `action` (at the node, if given)."""
     if not can(user, action, jurisdiction_id=jurisdiction_id):
         raise NotPermitted(f"not permitted: {action}")
 
 
-def node_or_404(user: Any, *, action: str, code: str, kinds: tuple[str, ...] = ()) -> Node:
+def node_or_404(user: Viewer, *, action: str, code: str, kinds: tuple[str, ...] = ()) -> Node:
     """The tree node `code` (of one of `kinds`, if given) where the user may `action`; a
     missing node and a forbidden one both raise Http404."""
     node = jurisdiction_tree().by_code.get(code.upper())
@@ -135,7 +136,7 @@ def gate(*actions: str, everywhere: bool = False) -> Callable[[V], V]:
     if not actions:
         raise ValueError("a gate needs at least one action")
 
-    def allowed(user: Any) -> bool:
+    def allowed(user: Viewer) -> bool:
         check = can_everywhere if everywhere else can
         return any(check(user, action) for action in actions)
 

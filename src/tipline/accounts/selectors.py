@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from tipline.accounts.types import Viewer
 
 
-def user_grant_labels(*, user: Any) -> list[str]:
+def user_grant_labels(*, user: Viewer) -> list[str]:
     """The user's roles and where they hold them, e.g. "Unit officer, Beed"."""
-    if not getattr(user, "is_authenticated", False):
+    if user is None or not user.is_authenticated:
         return []
     return [
         f"{g.role.name}, {g.jurisdiction.name}"

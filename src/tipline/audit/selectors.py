@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from django.db.models import QuerySet
 
 from tipline.accounts.policies import scoped
+from tipline.accounts.types import Viewer
 from tipline.audit.models import AuditEvent, ChainHead
 from tipline.audit.services import GENESIS, event_hash
 
@@ -61,7 +61,7 @@ def audit_chain_verify(*, batch: int = 5000) -> ChainCheck:
     return ChainCheck(True, checked)
 
 
-def audit_events_visible(*, user: Any) -> QuerySet[AuditEvent]:
+def audit_events_visible(*, user: Viewer) -> QuerySet[AuditEvent]:
     return scoped(AuditEvent.objects.all(), user=user, action="audit.view")
 
 
@@ -114,7 +114,7 @@ def _event_page(
 
 
 def audit_event_page(
-    *, user: Any, action: str = "", object_id: str = "", before: int | None = None,
+    *, user: Viewer, action: str = "", object_id: str = "", before: int | None = None,
     after: int | None = None, limit: int = 50,
 ) -> EventPage:
     """One page of the events the user may read, newest first, filtered."""

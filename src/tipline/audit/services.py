@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db import models, transaction
 
+from tipline.accounts.types import Actor
 from tipline.audit.models import AuditEvent, ChainHead
 from tipline.core.bulk import insert_rows
 
@@ -47,16 +48,16 @@ def event_hash(
     return hashlib.sha256(body.encode("utf-8")).hexdigest()
 
 
-def _label(actor: Any) -> str:
+def _label(actor: Actor | None) -> str:
     return getattr(actor, "username", None) or "anonymous"
 
 
-def audit_record_many(*, actor: Any, entries: Sequence[Entry]) -> list[int]:
+def audit_record_many(*, actor: Actor | None, entries: Sequence[Entry]) -> list[int]:
     """Append events in order, chained, inside the caller's transaction; returns their seqs."""
     return [row[0] for row in _append(actor, entries)]
 
 
-def _append(actor: Any, entries: Sequence[Entry]) -> list[tuple[Any, ...]]:
+def _append(actor: Actor | None, entries: Sequence[Entry]) -> list[tuple[Any, ...]]:
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit events must be written inside the transaction they record")
     if not entries:
@@ -84,7 +85,8 @@ def _append(actor: Any, entries: Sequence[Entry]) -> list[tuple[Any, ...]]:
 
 
 def audit_record(
-    *, actor: Any, action: str, obj: models.Model | None = None, data: dict[str, Any] | None = None,
+    *, actor: Actor | None, action: str, obj: models.Model | None = None,
+    data: dict[str, Any] | None = None,
 ) -> AuditEvent:
     """Append one event about `obj` inside the caller's transaction."""
     entry = Entry(

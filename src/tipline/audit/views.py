@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from tipline.accounts.policies import gate
+from tipline.accounts.types import AuthedRequest
 from tipline.audit.selectors import audit_chain_verify, audit_event_page
 
 PAGE_SIZE = 50
@@ -28,7 +29,7 @@ def _int(value: str | None) -> int | None:
 
 @gate("audit.view", everywhere=True)
 @require_GET
-def event_list(request: HttpRequest) -> HttpResponse:
+def event_list(request: AuthedRequest) -> HttpResponse:
     action = request.GET.get("action", "").strip()[:64]
     object_id = request.GET.get("object_id", "").strip()[:64]
     page = audit_event_page(

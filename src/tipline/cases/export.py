@@ -11,6 +11,7 @@ import xlsxwriter
 from django.db import transaction
 from django.utils import timezone
 
+from tipline.accounts.types import Actor
 from tipline.audit.services import audit_record
 from tipline.cases.models import Case
 from tipline.cases.selectors import case_register, fir_for
@@ -85,7 +86,7 @@ def register_xlsx(rows: Iterable[list[Any]], out: Path) -> int:
 
 
 @transaction.atomic
-def cases_export(*, actor: Any, out: Path, state: str | None = None,
+def cases_export(*, actor: Actor | None, out: Path, state: str | None = None,
                  unit: str | None = None) -> int:
     """Write the case register (the whole country, a state or a unit) and audit the export.
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.dispatch import receiver
 
+from tipline.accounts.types import Actor
 from tipline.cases.services import (
     cases_acknowledge,
     cases_mark_dispatched,
@@ -24,20 +25,20 @@ from tipline.routing.signals import reports_placed
 
 
 @receiver(reports_placed, dispatch_uid="cases.open")
-def on_reports_placed(*, actor: Any, report_ids: Sequence[int], **_: Any) -> int:
+def on_reports_placed(*, actor: Actor, report_ids: Sequence[int], **_: Any) -> int:
     return cases_open(actor=actor, report_ids=report_ids)
 
 
 @receiver(packet_sent, dispatch_uid="cases.dispatched")
-def on_packet_sent(*, actor: Any, report_ids: Sequence[int], packet_id: int, **_: Any) -> int:
+def on_packet_sent(*, actor: Actor, report_ids: Sequence[int], packet_id: int, **_: Any) -> int:
     return cases_mark_dispatched(actor=actor, report_ids=report_ids, packet_id=packet_id)
 
 
 @receiver(packet_acknowledged, dispatch_uid="cases.acknowledged")
-def on_packet_acknowledged(*, actor: Any, report_ids: Sequence[int], **_: Any) -> int:
+def on_packet_acknowledged(*, actor: Actor, report_ids: Sequence[int], **_: Any) -> int:
     return cases_acknowledge(actor=actor, report_ids=report_ids)
 
 
 @receiver(report_cleared, dispatch_uid="cases.cleared")
-def on_report_cleared(*, actor: Any, report_id: int, note: str, **_: Any) -> str:
+def on_report_cleared(*, actor: Actor, report_id: int, note: str, **_: Any) -> str:
     return report_clear(actor=actor, report_id=report_id, note=note)

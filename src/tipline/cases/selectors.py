@@ -9,13 +9,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from tipline.accounts.policies import get_scoped_or_404, scoped
+from tipline.accounts.types import Viewer
 from tipline.cases.models import FIR, Arrest, Case, ChecklistItem, LegalSection, Notice
 from tipline.jurisdictions.selectors import Node, jurisdiction_tree
 
@@ -58,7 +58,7 @@ class Funnel:
     units: list[FunnelRow]
 
 
-def _cases(user: Any, *, state: str | None = None, unit: str | None = None) -> QuerySet[Case]:
+def _cases(user: Viewer, *, state: str | None = None, unit: str | None = None) -> QuerySet[Case]:
     """The cases the user may see, optionally within one state (MH) or one unit (code)."""
     return _within(scoped(Case.objects.all(), user=user, action=VIEW), state=state, unit=unit)
 
@@ -72,7 +72,7 @@ def _within(qs: QuerySet[Case], *, state: str | None, unit: str | None) -> Query
     return qs
 
 
-def case_funnel(*, user: Any, state: str | None = None) -> Funnel:
+def case_funnel(*, user: Viewer, state: str | None = None) -> Funnel:
     """Reports -> dispatched -> acknowledged -> FIR -> arrests -> chargesheets, and the reports
     not pursued by reason, per unit and per state (two queries)."""
     tree = jurisdiction_tree()
@@ -124,7 +124,7 @@ def _state_of(node: Node) -> Node:
 
 
 def notices_overdue(
-    *, user: Any, today: date, state: str | None = None, unit: str | None = None,
+    *, user: Viewer, today: date, state: str | None = None, unit: str | None = None,
 ) -> QuerySet[Notice]:
     """Notices past their due date without a reply, on open cases, oldest due first."""
     cases = _cases(user, state=state, unit=unit).exclude(status=Case.Status.CLOSED)
@@ -133,7 +133,7 @@ def notices_overdue(
 
 
 def checklist_overdue(
-    *, user: Any, now: datetime, state: str | None = None, unit: str | None = None,
+    *, user: Viewer, now: datetime, state: str | None = None, unit: str | None = None,
 ) -> QuerySet[ChecklistItem]:
     """SOP steps past their due time and not done, on open cases, oldest due first."""
     cases = _cases(user, state=state, unit=unit).exclude(status=Case.Status.CLOSED)
@@ -141,7 +141,7 @@ def checklist_overdue(
             .select_related("case__unit").order_by("due_at", "id"))
 
 
-def overdue_by_unit(*, user: Any, today: date, now: datetime,
+def overdue_by_unit(*, user: Viewer, today: date, now: datetime,
                     state: str | None = None) -> dict[int, tuple[int, int]]:
     """unit id -> (overdue notices, overdue SOP steps) (two queries)."""
     notices = dict(
@@ -153,7 +153,7 @@ def overdue_by_unit(*, user: Any, today: date, now: datetime,
     return {u: (notices.get(u, 0), steps.get(u, 0)) for u in {*notices, *steps}}
 
 
-def case_list(*, user: Any, unit: str, status: str | None = None) -> QuerySet[Case]:
+def case_list(*, user: Viewer, unit: str, status: str | None = None) -> QuerySet[Case]:
     """The cases of one unit (and the nodes under it), newest first, with what a row shows."""
     qs = _cases(user, unit=unit)
     if status:
@@ -163,7 +163,7 @@ def case_list(*, user: Any, unit: str, status: str | None = None) -> QuerySet[Ca
             .order_by("-opened_at", "-id"))
 
 
-def case_get(*, user: Any, case_id: int) -> Case:
+def case_get(*, user: Viewer, case_id: int) -> Case:
     """One case with its records, or 404 when the user may not see it."""
     qs = Case.objects.select_related("report", "unit", "fir", "duplicate_of").prefetch_related(
         Prefetch("fir__sections"), "arrests", "seizures", "notices",
@@ -177,7 +177,7 @@ def legal_sections_active() -> QuerySet[LegalSection]:
 
 
 def case_register(
-    *, user: Any | None, state: str | None = None, unit: str | None = None,
+    *, user: Viewer | None, state: str | None = None, unit: str | None = None,
     today: date | None = None, chunk: int = 2000,
 ) -> Iterator[Case]:
     """Every case the user may see (in a state or unit), with counts and FIR sections, for the
@@ -207,11 +207,11 @@ def fir_for(case: Case) -> FIR | None:
         return None
 
 
-def notice_get(*, user: Any, notice_id: int) -> Notice:
+def notice_get(*, user: Viewer, notice_id: int) -> Notice:
     return get_scoped_or_404(Notice.objects.all(), user=user, action=VIEW, pk=notice_id)
 
 
-def checklist_item_get(*, user: Any, item_id: int) -> ChecklistItem:
+def checklist_item_get(*, user: Viewer, item_id: int) -> ChecklistItem:
     return get_scoped_or_404(ChecklistItem.objects.all(), user=user, action=VIEW, pk=item_id)
 
 

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from tipline.accounts.policies import can_everywhere, get_scoped_or_404, require
+from tipline.accounts.types import Actor
 from tipline.audit.services import Entry, audit_record, audit_record_many
 from tipline.cases.models import FIR, Arrest, Case, ChecklistItem, LegalSection, Notice, Seizure
 from tipline.cases.reference import SECTIONS, SOP_STEPS
@@ -42,7 +43,7 @@ CASE_TYPE = "cases.case"
 
 
 @transaction.atomic
-def cases_open(*, actor: Any, report_ids: Sequence[int]) -> int:
+def cases_open(*, actor: Actor, report_ids: Sequence[int]) -> int:
     """Open a case (received) at the report's unit for each routed report that has none.
 
     Idempotent. An open case always follows its report: when the report has moved since (a
@@ -111,7 +112,7 @@ def cases_open(*, actor: Any, report_ids: Sequence[int]) -> int:
 
 
 @transaction.atomic
-def cases_mark_dispatched(*, actor: Any, report_ids: Sequence[int], packet_id: int) -> int:
+def cases_mark_dispatched(*, actor: Actor, report_ids: Sequence[int], packet_id: int) -> int:
     """Record that a packet carried these reports to their units (open cases only).
 
     A later packet (a correction) overwrites the packet and time. Returns the number of
@@ -131,7 +132,7 @@ def cases_mark_dispatched(*, actor: Any, report_ids: Sequence[int], packet_id: i
 
 
 @transaction.atomic
-def cases_acknowledge(*, actor: Any, report_ids: Sequence[int]) -> int:
+def cases_acknowledge(*, actor: Actor, report_ids: Sequence[int]) -> int:
     """The unit confirms it received these reports: received -> acknowledged.
 
     Cases already past received are left as they are. Returns the number acknowledged.
@@ -152,7 +153,7 @@ def cases_acknowledge(*, actor: Any, report_ids: Sequence[int]) -> int:
 # --- one case: from the case page ------------------------------------------------------------
 
 
-def _case_for_update(actor: Any, case_id: int) -> Case:
+def _case_for_update(actor: Actor, case_id: int) -> Case:
     """The case, locked; 404 if the actor may not see it, NotPermitted if not update it."""
     case = get_scoped_or_404(Case.objects.select_for_update().select_related("unit"),
                              user=actor, action="report.view", pk=case_id)
@@ -190,7 +191,7 @@ def _not_future(day: date, what: str) -> None:
 
 
 @transaction.atomic
-def case_acknowledge(*, actor: Any, case_id: int) -> Case:
+def case_acknowledge(*, actor: Actor, case_id: int) -> Case:
     """The unit confirms it has the report: received -> acknowledged."""
     case = _case_for_update(actor, case_id)
     _need(case, [Case.Status.RECEIVED], "acknowledge")
@@ -200,7 +201,7 @@ def case_acknowledge(*, actor: Any, case_id: int) -> Case:
 
 
 @transaction.atomic
-def case_enquiry_start(*, actor: Any, case_id: int) -> Case:
+def case_enquiry_start(*, actor: Actor, case_id: int) -> Case:
     """The unit starts enquiring (lookups, notices, identifying the subscriber)."""
     case = _case_for_update(actor, case_id)
     _need(case, NOT_STARTED, "start an enquiry")
@@ -212,7 +213,7 @@ def case_enquiry_start(*, actor: Any, case_id: int) -> Case:
 
 @transaction.atomic
 def case_fir_register(
-    *, actor: Any, case_id: int, number: str, registered_on: date, police_station: str,
+    *, actor: Actor, case_id: int, number: str, registered_on: date, police_station: str,
     section_ids: Sequence[int],
 ) -> FIR:
     """The FIR registered on the case (BNSS 173), under one or more sections of law."""
@@ -242,7 +243,7 @@ def case_fir_register(
 
 
 @transaction.atomic
-def case_chargesheet(*, actor: Any, case_id: int, number: str, filed_on: date) -> Case:
+def case_chargesheet(*, actor: Actor, case_id: int, number: str, filed_on: date) -> Case:
     """The chargesheet (final report with charges) filed in court after the FIR."""
     case = _case_for_update(actor, case_id)
     _refuse_closed(case)
@@ -280,7 +281,7 @@ def _duplicate_target(case: Case, reference: str) -> Case:
 
 @transaction.atomic
 def case_close(
-    *, actor: Any, case_id: int, reason: str, note: str = "", duplicate_of: str = "",
+    *, actor: Actor, case_id: int, reason: str, note: str = "", duplicate_of: str = "",
 ) -> Case:
     """Close the case with a reason.
 
@@ -314,7 +315,7 @@ def case_close(
     return case
 
 
-def _close(case: Case, *, actor: Any, reason: str, note: str, extra: Sequence[str] = (),
+def _close(case: Case, *, actor: Actor, reason: str, note: str, extra: Sequence[str] = (),
            data: dict[str, Any] | None = None) -> None:
     """Close the case with its reason and note, audited as `case.closed`."""
     previous = case.status
@@ -326,7 +327,7 @@ def _close(case: Case, *, actor: Any, reason: str, note: str, extra: Sequence[st
 
 
 @transaction.atomic
-def report_clear(*, actor: Any, report_id: int, note: str) -> str:
+def report_clear(*, actor: Actor, report_id: int, note: str) -> str:
     """A reviewer found none of the report's files to be CSAM: close it as not pursued,
     false positive; returns what was done.
 
@@ -358,7 +359,7 @@ def report_clear(*, actor: Any, report_id: int, note: str) -> str:
 
 @transaction.atomic
 def arrest_add(
-    *, actor: Any, case_id: int, person: str, arrested_on: date, note: str = "",
+    *, actor: Actor, case_id: int, person: str, arrested_on: date, note: str = "",
 ) -> Arrest:
     """A person arrested in the case (only after an FIR)."""
     case = _case_for_update(actor, case_id)
@@ -377,7 +378,7 @@ def arrest_add(
 
 @transaction.atomic
 def seizure_add(
-    *, actor: Any, case_id: int, seized_on: date, items: str, video_recorded: bool,
+    *, actor: Actor, case_id: int, seized_on: date, items: str, video_recorded: bool,
 ) -> Seizure:
     """Something seized in a search on the case."""
     case = _case_for_update(actor, case_id)
@@ -396,7 +397,7 @@ def seizure_add(
 
 @transaction.atomic
 def notice_add(
-    *, actor: Any, case_id: int, recipient_kind: str, recipient: str, sent_on: date,
+    *, actor: Actor, case_id: int, recipient_kind: str, recipient: str, sent_on: date,
     due_on: date, section: str = "BNSS 94",
 ) -> Notice:
     """A notice sent to a platform or ISP to produce records, with its deadline."""
@@ -420,7 +421,7 @@ def notice_add(
 
 
 @transaction.atomic
-def notice_reply(*, actor: Any, notice_id: int, replied_on: date, reply: str) -> Notice:
+def notice_reply(*, actor: Actor, notice_id: int, replied_on: date, reply: str) -> Notice:
     """The recipient's reply to a notice (ends its being overdue)."""
     notice = get_scoped_or_404(Notice.objects.select_for_update().select_related("case"),
                                user=actor, action="report.view", pk=notice_id)
@@ -438,7 +439,7 @@ def notice_reply(*, actor: Any, notice_id: int, replied_on: date, reply: str) ->
 
 
 @transaction.atomic
-def checklist_item_set(*, actor: Any, item_id: int, done: bool, note: str = "") -> ChecklistItem:
+def checklist_item_set(*, actor: Actor, item_id: int, done: bool, note: str = "") -> ChecklistItem:
     """Mark an SOP step done (by whom, when) or not done again."""
     item = get_scoped_or_404(ChecklistItem.objects.select_for_update().select_related("case"),
                              user=actor, action="report.view", pk=item_id)
@@ -455,7 +456,7 @@ def checklist_item_set(*, actor: Any, item_id: int, done: bool, note: str = "") 
     return item
 
 
-def _user(actor: Any) -> Any:
+def _user(actor: Actor) -> Any:
     return actor if getattr(actor, "pk", None) else None
 
 
@@ -475,7 +476,7 @@ def legal_sections_seed() -> int:
 
 @transaction.atomic
 def legal_section_add(
-    *, actor: Any, short: str, act: str, section: str, about: str,
+    *, actor: Actor, short: str, act: str, section: str, about: str,
 ) -> LegalSection:
     """A new section in the national catalogue offered when registering FIRs."""
     if not can_everywhere(actor, "sop.edit"):
@@ -493,7 +494,7 @@ def legal_section_add(
 
 
 @transaction.atomic
-def legal_section_set_active(*, actor: Any, section_id: int, active: bool) -> LegalSection:
+def legal_section_set_active(*, actor: Actor, section_id: int, active: bool) -> LegalSection:
     """Offer a section for new FIRs again, or retire it (FIRs already under it keep it)."""
     if not can_everywhere(actor, "sop.edit"):
         raise NotPermitted("only the hub edits the catalogue of sections")

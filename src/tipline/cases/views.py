@@ -9,13 +9,14 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from tipline.accounts import policies
 from tipline.accounts.policies import gate, node_or_404
+from tipline.accounts.types import AuthedRequest
 from tipline.cases import forms as f
 from tipline.cases import selectors, services
 from tipline.cases.models import Case
@@ -26,7 +27,7 @@ PAGE = 50
 
 
 @gate("report.view")
-def funnel(request: HttpRequest) -> HttpResponse:
+def funnel(request: AuthedRequest) -> HttpResponse:
     """The funnel per state (or, for one state, per unit) with overdue notices."""
     state = (request.GET.get("state") or "").upper()[:2] or None
     now = timezone.now()
@@ -45,7 +46,7 @@ def funnel(request: HttpRequest) -> HttpResponse:
 
 
 @gate("report.view")
-def unit_cases(request: HttpRequest, code: str) -> HttpResponse:
+def unit_cases(request: AuthedRequest, code: str) -> HttpResponse:
     """One unit's cases, newest first."""
     node = node_or_404(request.user, action="report.view", code=code)
     status = request.GET.get("status") or None
@@ -60,7 +61,7 @@ def unit_cases(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @gate("report.view")
-def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def case_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     case = selectors.case_get(user=request.user, case_id=pk)
     editable = (policies.can(request.user, "case.update", jurisdiction_id=case.unit_id)
                 and not case.is_closed)
@@ -82,7 +83,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     })
 
 
-def _run(request: HttpRequest, form: forms.Form | None, call: Callable[..., Any],
+def _run(request: AuthedRequest, form: forms.Form | None, call: Callable[..., Any],
          done: str) -> None:
     """Validate the form, call the service, and say what happened."""
     if form is not None and not form.is_valid():
@@ -102,7 +103,7 @@ def _run(request: HttpRequest, form: forms.Form | None, call: Callable[..., Any]
 
 @gate("report.view")
 @require_POST
-def case_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+def case_action(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
     """One transition or record on a case (the forms on the case page post here)."""
     user, post = request.user, request.POST
     actions: dict[str, tuple[forms.Form | None, Callable[..., Any], str]] = {
@@ -143,7 +144,7 @@ def case_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 @gate("report.view")
 @require_POST
-def notice_reply(request: HttpRequest, pk: int) -> HttpResponse:
+def notice_reply(request: AuthedRequest, pk: int) -> HttpResponse:
     notice = selectors.notice_get(user=request.user, notice_id=pk)
     _run(request, f.NoticeReplyForm(request.POST), lambda replied_on, reply:
          services.notice_reply(actor=request.user, notice_id=pk, replied_on=replied_on,
@@ -153,7 +154,7 @@ def notice_reply(request: HttpRequest, pk: int) -> HttpResponse:
 
 @gate("report.view")
 @require_POST
-def checklist_set(request: HttpRequest, pk: int) -> HttpResponse:
+def checklist_set(request: AuthedRequest, pk: int) -> HttpResponse:
     item = selectors.checklist_item_get(user=request.user, item_id=pk)
     _run(request, f.ChecklistForm(request.POST), lambda done, note:
          services.checklist_item_set(actor=request.user, item_id=pk, done=done, note=note),
@@ -162,7 +163,7 @@ def checklist_set(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @gate("sop.edit", everywhere=True)
-def sections(request: HttpRequest) -> HttpResponse:
+def sections(request: AuthedRequest) -> HttpResponse:
     """The catalogue of sections offered when registering an FIR (the hub edits it)."""
     return render(request, "cases/sections.html", {
         "section": "cases", "sections": selectors.legal_sections_all(),
@@ -172,7 +173,7 @@ def sections(request: HttpRequest) -> HttpResponse:
 
 @gate("sop.edit", everywhere=True)
 @require_POST
-def section_add(request: HttpRequest) -> HttpResponse:
+def section_add(request: AuthedRequest) -> HttpResponse:
     _run(request, f.LegalSectionForm(request.POST), lambda short, act, section, about:
          services.legal_section_add(actor=request.user, short=short, act=act, section=section,
                                     about=about), "Section added.")
@@ -181,7 +182,7 @@ def section_add(request: HttpRequest) -> HttpResponse:
 
 @gate("sop.edit", everywhere=True)
 @require_POST
-def section_active(request: HttpRequest, pk: int) -> HttpResponse:
+def section_active(request: AuthedRequest, pk: int) -> HttpResponse:
     row = selectors.legal_section_get(section_id=pk)
     services.legal_section_set_active(actor=request.user, section_id=row.pk,
                                       active=not row.active)

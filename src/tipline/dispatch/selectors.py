@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from pathlib import Path
-from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from tipline.accounts.policies import scoped
+from tipline.accounts.types import Viewer
 from tipline.dispatch.models import Packet, PacketReport, SopTemplate
 from tipline.intake.models import Report
 from tipline.jurisdictions.models import Jurisdiction
@@ -83,7 +83,7 @@ class Waiting:
     count: int
 
 
-def packet_targets_waiting(*, user: Any) -> list[Waiting]:
+def packet_targets_waiting(*, user: Viewer) -> list[Waiting]:
     """Nodes where the user may send packets, with how many reports wait at or under each
     (states and units; counts of reports not yet sent anywhere)."""
     from django.db.models import Count
@@ -105,7 +105,7 @@ def packet_targets_waiting(*, user: Any) -> list[Waiting]:
     return sorted(out, key=lambda w: tree.by_id[w.id].path)
 
 
-def packets_for(*, user: Any, action: str = "packet.receive",
+def packets_for(*, user: Viewer, action: str = "packet.receive",
                 target: Jurisdiction | None = None) -> QuerySet[Packet]:
     """Packets the user may see for `action`, newest first, with superseded flag annotated
     (packets still being built are left out)."""
@@ -118,7 +118,7 @@ def packets_for(*, user: Any, action: str = "packet.receive",
     ).order_by("-created_at", "-id")
 
 
-def packets_overdue(*, user: Any, action: str = "packet.receive",
+def packets_overdue(*, user: Viewer, action: str = "packet.receive",
                     now: datetime | None = None) -> QuerySet[Packet]:
     """Packets past their acknowledgement deadline, not acknowledged and not superseded."""
     return packets_for(user=user, action=action).filter(

@@ -21,6 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from tipline.accounts.policies import can, can_everywhere, get_scoped_or_404
+from tipline.accounts.types import Actor
 from tipline.audit.services import audit_record
 from tipline.core.blobs import blob_open, blob_put
 from tipline.core.bulk import batches, insert_rows
@@ -47,7 +48,7 @@ class Built:
     passphrase: str
 
 
-def _info(packet: Packet, target: Jurisdiction, actor: Any) -> PacketInfo:
+def _info(packet: Packet, target: Jurisdiction, actor: Actor) -> PacketInfo:
     old = packet.supersedes
     return PacketInfo(
         id=packet.pk, reference=packet.reference, version=packet.version,
@@ -58,7 +59,7 @@ def _info(packet: Packet, target: Jurisdiction, actor: Any) -> PacketInfo:
         note=packet.note)
 
 
-def _render(*, packet: Packet, target: Jurisdiction, actor: Any, report_ids: Sequence[int],
+def _render(*, packet: Packet, target: Jurisdiction, actor: Actor, report_ids: Sequence[int],
             passphrase: str, progress: Progress | None) -> tuple[str, int]:
     """Write the ZIP, keep it in the blob store; returns (sha256, size)."""
     sop = sop_current()
@@ -83,7 +84,7 @@ def _render(*, packet: Packet, target: Jurisdiction, actor: Any, report_ids: Seq
         os.unlink(name)
 
 
-def _reserve(*, actor: Any, target: Jurisdiction, count: int, since: date | None, note: str,
+def _reserve(*, actor: Actor, target: Jurisdiction, count: int, since: date | None, note: str,
              supersedes: Packet | None = None, reason: str = "") -> Packet:
     """The packet's row, made first so its id is known to the files (no lock held after)."""
     now = timezone.now()
@@ -101,7 +102,7 @@ def _reserve(*, actor: Any, target: Jurisdiction, count: int, since: date | None
     return packet
 
 
-def _record(*, actor: Any, packet: Packet, report_ids: Sequence[int], action: str,
+def _record(*, actor: Actor, packet: Packet, report_ids: Sequence[int], action: str,
             data: dict[str, Any]) -> None:
     insert_rows(PacketReport, ("packet", "report"), [(packet.pk, rid) for rid in report_ids])
     reports_status_set(changes=[StatusChange(rid, Report.Status.DISPATCHED)
@@ -123,7 +124,7 @@ def _check_still_waiting(*, target: Jurisdiction, report_ids: Sequence[int]) -> 
                             "packet meanwhile; build the packet again")
 
 
-def _build(*, actor: Any, target: Jurisdiction, report_ids: list[int], since: date | None,
+def _build(*, actor: Actor, target: Jurisdiction, report_ids: list[int], since: date | None,
            note: str, passphrase: str | None, progress: Progress | None,
            supersedes: Packet | None = None, reason: str = "") -> Built:
     secret = passphrase_check(passphrase) if passphrase is not None else passphrase_new()
@@ -156,7 +157,7 @@ def _build(*, actor: Any, target: Jurisdiction, report_ids: list[int], since: da
 
 
 def packet_build(
-    *, actor: Any, target_code: str, since: date | None = None,
+    *, actor: Actor, target_code: str, since: date | None = None,
     report_ids: Sequence[int] | None = None, note: str = "", passphrase: str | None = None,
     progress: Progress | None = None,
 ) -> Built:
@@ -188,7 +189,7 @@ def packet_build(
 
 
 def packet_correct(
-    *, actor: Any, packet_id: int, reason: str, note: str | None = None,
+    *, actor: Actor, packet_id: int, reason: str, note: str | None = None,
     passphrase: str | None = None, progress: Progress | None = None,
 ) -> Built:
     """A corrected packet: the same reports rendered again from today's data, as the next
@@ -208,7 +209,7 @@ def packet_correct(
                   progress=progress, supersedes=old, reason=reason)
 
 
-def packet_download(*, actor: Any, packet_id: int) -> tuple[Packet, Iterator[bytes]]:
+def packet_download(*, actor: Actor, packet_id: int) -> tuple[Packet, Iterator[bytes]]:
     """The packet's ZIP for a receiving officer (packet.receive at its target); every
     download is audited, the first one is kept on the packet."""
     with transaction.atomic():
@@ -226,7 +227,7 @@ def packet_download(*, actor: Any, packet_id: int) -> tuple[Packet, Iterator[byt
     return packet, blob_open(packet.sha256)
 
 
-def packet_acknowledge(*, actor: Any, packet_id: int) -> Packet:
+def packet_acknowledge(*, actor: Actor, packet_id: int) -> Packet:
     """The receiving officer confirms the packet arrived and opened (packet.receive at its
     target). A unit's acknowledgement moves its reports' cases to acknowledged."""
     with transaction.atomic():
@@ -250,7 +251,7 @@ def packet_acknowledge(*, actor: Any, packet_id: int) -> Packet:
     return packet
 
 
-def sop_edit(*, actor: Any, title: str, body: str) -> SopTemplate:
+def sop_edit(*, actor: Actor, title: str, body: str) -> SopTemplate:
     """A new version of the SOP sent with packets from now on (sop.edit everywhere)."""
     if not can_everywhere(actor, "sop.edit"):
         raise NotPermitted("you may not edit the SOP")

@@ -7,7 +7,7 @@ A packet the user may not see answers 404, exactly like one that does not exist.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from tipline.accounts import policies
 from tipline.accounts.policies import gate
+from tipline.accounts.types import AuthedRequest
 from tipline.core.errors import TiplineError
 from tipline.dispatch import selectors, services
 from tipline.dispatch.forms import PacketBuildForm, PacketCorrectForm, SopForm
@@ -24,7 +25,7 @@ LIST_LIMIT = 200
 
 @gate("packet.receive", "packet.create")
 @require_GET
-def packet_list(request: HttpRequest) -> HttpResponse:
+def packet_list(request: AuthedRequest) -> HttpResponse:
     now = timezone.now()
     received = list(selectors.packets_for(user=request.user, action="packet.receive")
                     [:LIST_LIMIT]) if policies.can(request.user, "packet.receive") else []
@@ -40,13 +41,13 @@ def packet_list(request: HttpRequest) -> HttpResponse:
     })
 
 
-def _choices(request: HttpRequest) -> list[tuple[str, str]]:
+def _choices(request: AuthedRequest) -> list[tuple[str, str]]:
     return [(w.code, f"{w.name} ({w.code}) · {w.count} waiting")
             for w in selectors.packet_targets_waiting(user=request.user)
             if w.kind != "country"]
 
 
-def _passphrase_page(request: HttpRequest, built: services.Built) -> HttpResponse:
+def _passphrase_page(request: AuthedRequest, built: services.Built) -> HttpResponse:
     response = render(request, "dispatch/packet_built.html", {
         "section": "packets", "packet": built.packet, "passphrase": built.passphrase})
     response["Cache-Control"] = "no-store"
@@ -56,7 +57,7 @@ def _passphrase_page(request: HttpRequest, built: services.Built) -> HttpRespons
 @gate("packet.create")
 @never_cache
 @require_http_methods(["GET", "POST"])
-def packet_new(request: HttpRequest) -> HttpResponse:
+def packet_new(request: AuthedRequest) -> HttpResponse:
     form = PacketBuildForm(request.POST or None, choices=_choices(request))
     if request.method == "POST" and form.is_valid():
         try:
@@ -73,7 +74,7 @@ def packet_new(request: HttpRequest) -> HttpResponse:
 @gate("packet.create")
 @never_cache
 @require_POST
-def packet_correct(request: HttpRequest, pk: int) -> HttpResponse:
+def packet_correct(request: AuthedRequest, pk: int) -> HttpResponse:
     form = PacketCorrectForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Give the reason for the correction.")
@@ -89,7 +90,7 @@ def packet_correct(request: HttpRequest, pk: int) -> HttpResponse:
 
 @gate("packet.receive")
 @require_GET
-def packet_download(request: HttpRequest, pk: int) -> StreamingHttpResponse:
+def packet_download(request: AuthedRequest, pk: int) -> StreamingHttpResponse:
     packet, stream = services.packet_download(actor=request.user, packet_id=pk)
     response = StreamingHttpResponse(stream, content_type="application/zip")
     response["Content-Disposition"] = (
@@ -101,7 +102,7 @@ def packet_download(request: HttpRequest, pk: int) -> StreamingHttpResponse:
 
 @gate("packet.receive")
 @require_POST
-def packet_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
+def packet_acknowledge(request: AuthedRequest, pk: int) -> HttpResponse:
     try:
         packet = services.packet_acknowledge(actor=request.user, packet_id=pk)
     except TiplineError as exc:
@@ -113,7 +114,7 @@ def packet_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
 
 @gate("sop.edit", everywhere=True)
 @require_http_methods(["GET", "POST"])
-def sop_edit(request: HttpRequest) -> HttpResponse:
+def sop_edit(request: AuthedRequest) -> HttpResponse:
     current = selectors.sop_current()
     form = SopForm(request.POST or None, initial={"title": current.title, "body": current.body})
     if request.method == "POST" and form.is_valid():

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from tipline.accounts.types import Viewer
+from tipline.intake.models import Report
 from tipline.intake.sections import ReportSection
 
 
-def location_context(*, user: Any, report: Any) -> dict[str, Any]:
+def location_context(*, user: Viewer, report: Report) -> dict[str, Any]:
     """The report's location is read with the report (the page has checked its scope)."""
     return {"nav": "Location"}
 

@@ -21,6 +21,7 @@ from django.conf import settings
 from django.db import transaction
 
 from tipline.accounts.services import system_user
+from tipline.accounts.types import Actor
 from tipline.audit.services import audit_record
 from tipline.core.blobs import blob_open, blob_put
 from tipline.core.bulk import gc_tuned
@@ -48,7 +49,7 @@ FLUSH = object()
 
 
 def ingest_paths(
-    *, paths: Sequence[Path], actor: Any, batch: ImportBatch | None = None,
+    *, paths: Sequence[Path], actor: Actor, batch: ImportBatch | None = None,
     progress: Progress | None = None, label: str | None = None, continue_flow: bool = True,
 ) -> ImportBatch:
     """Import every report found under `paths`; returns the batch with its counts.
@@ -91,7 +92,7 @@ def _keep_sources(paths: Sequence[Path]) -> list[dict[str, Any]]:
     return kept
 
 
-def _run(paths: Sequence[Path], *, writer: ReportWriter, batch: ImportBatch, actor: Any,
+def _run(paths: Sequence[Path], *, writer: ReportWriter, batch: ImportBatch, actor: Actor,
          progress: Progress, continue_flow: bool) -> None:
     total = 0
     try:
@@ -118,7 +119,7 @@ def _run(paths: Sequence[Path], *, writer: ReportWriter, batch: ImportBatch, act
 
 
 @transaction.atomic
-def _finish(batch: ImportBatch, *, actor: Any, status: str, continue_flow: bool,
+def _finish(batch: ImportBatch, *, actor: Actor, status: str, continue_flow: bool,
             error: str = "") -> None:
     batch.status = status
     batch.error = error

@@ -23,6 +23,7 @@ from django.db.models import F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from tipline.accounts.policies import allowed_jurisdictions, get_scoped_or_404, scoped
+from tipline.accounts.types import Viewer
 from tipline.intake.models import (
     ImportBatch,
     IpEvent,
@@ -282,7 +283,7 @@ def _day_start(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=timezone.get_default_timezone())
 
 
-def report_list_queryset(*, user: Any, filters: ReportFilters) -> QuerySet[Report]:
+def report_list_queryset(*, user: Viewer, filters: ReportFilters) -> QuerySet[Report]:
     """The reports the user may see, narrowed by the filters, unordered."""
     qs = scoped(Report.objects.all(), user=user, action="report.view")
     if not filters.all_versions:
@@ -325,7 +326,7 @@ _LIST_FIELDS = (
 
 
 def report_list_page(
-    *, user: Any, filters: ReportFilters, cursor: str | None = None, limit: int = PAGE_SIZE
+    *, user: Viewer, filters: ReportFilters, cursor: str | None = None, limit: int = PAGE_SIZE
 ) -> ReportPage:
     """One page of the report list, newest first (or as sorted), by keyset from `cursor`."""
     sort = filters.sort if filters.sort in SORTS else "newest"
@@ -368,7 +369,7 @@ def report_list_page(
     )
 
 
-def report_filter_states(*, user: Any) -> list[Node]:
+def report_filter_states(*, user: Viewer) -> list[Node]:
     """The states/UTs to offer in the list's state filter: those the user sees any part of."""
     states = jurisdiction_states()
     allowed = allowed_jurisdictions(user, "report.view")
@@ -400,7 +401,7 @@ class ReportDetail:
     file_names: dict[int, str]
 
 
-def report_detail(*, user: Any, pk: int) -> ReportDetail:
+def report_detail(*, user: Viewer, pk: int) -> ReportDetail:
     """The report page's data in a fixed handful of queries; Http404 if missing or forbidden."""
     report = get_scoped_or_404(
         Report.objects.select_related(
@@ -456,7 +457,7 @@ def report_detail(*, user: Any, pk: int) -> ReportDetail:
 # --- import batches --------------------------------------------------------------------------
 
 
-def import_batches_recent(*, user: Any, limit: int = 50) -> list[ImportBatch]:
+def import_batches_recent(*, user: Viewer, limit: int = 50) -> list[ImportBatch]:
     """The latest import batches the user may see (hub importers only)."""
     return list(
         scoped(ImportBatch.objects.all(), user=user, action="report.import")
@@ -465,7 +466,7 @@ def import_batches_recent(*, user: Any, limit: int = 50) -> list[ImportBatch]:
     )
 
 
-def import_batch_get(*, user: Any, pk: int) -> ImportBatch:
+def import_batch_get(*, user: Viewer, pk: int) -> ImportBatch:
     """One batch; Http404 when missing or not the user's to see."""
     return get_scoped_or_404(
         ImportBatch.objects.select_related("created_by"), user=user, action="report.import", pk=pk

@@ -12,6 +12,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
 from tipline.accounts.policies import require
+from tipline.accounts.types import Actor
 from tipline.audit.services import audit_record
 from tipline.core.blobs import blob_put
 from tipline.core.bulk import batches, update_rows
@@ -25,7 +26,7 @@ ACCEPTED = accepted_suffixes()
 CHUNK = 5000  # ids per IN (...) list
 
 
-def batch_upload(*, actor: Any, files: Sequence[UploadedFile]) -> ImportBatch:
+def batch_upload(*, actor: Actor, files: Sequence[UploadedFile]) -> ImportBatch:
     """Keep uploaded files (encrypted) and queue their import as a background task."""
     require(actor, "report.import")
     if not files:
@@ -47,7 +48,7 @@ def batch_upload(*, actor: Any, files: Sequence[UploadedFile]) -> ImportBatch:
 
 
 @transaction.atomic
-def report_viewed(*, actor: Any, report: Report) -> None:
+def report_viewed(*, actor: Actor, report: Report) -> None:
     """Record that someone opened a report: who read what is part of the trail."""
     audit_record(actor=actor, action="report.viewed", obj=report)
 

@@ -7,11 +7,12 @@ or a record they may not see, answers 404, exactly like one that does not exist.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from tipline.accounts.policies import gate
+from tipline.accounts.types import AuthedRequest
 from tipline.core.errors import NotPermitted, TiplineError
 from tipline.intake import selectors, services
 from tipline.intake.forms import ImportUploadForm, ReportFilterForm
@@ -20,7 +21,7 @@ from tipline.intake.sections import sections_render
 
 @gate("report.view")
 @require_GET
-def report_list(request: HttpRequest) -> HttpResponse:
+def report_list(request: AuthedRequest) -> HttpResponse:
     form = ReportFilterForm(request.GET, states=selectors.report_filter_states(user=request.user))
     filters = form.filters()
     page = selectors.report_list_page(
@@ -41,7 +42,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
 
 @gate("report.view")
 @require_GET
-def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def report_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     detail = selectors.report_detail(user=request.user, pk=pk)
     services.report_viewed(actor=request.user, report=detail.report)
     return render(
@@ -54,7 +55,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @gate("report.import", everywhere=True)
 @require_http_methods(["GET", "POST"])
-def batch_list(request: HttpRequest) -> HttpResponse:
+def batch_list(request: AuthedRequest) -> HttpResponse:
     if request.method == "POST":
         form = ImportUploadForm(request.POST, request.FILES)
         if form.is_valid():
@@ -82,7 +83,7 @@ def batch_list(request: HttpRequest) -> HttpResponse:
 
 @gate("report.import", everywhere=True)
 @require_GET
-def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def batch_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     batch = selectors.import_batch_get(user=request.user, pk=pk)
     limit = 500
     rejections = selectors.import_batch_rejections(batch=batch, limit=limit)
@@ -101,7 +102,7 @@ def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @gate("report.import", everywhere=True)
 @require_GET
-def batch_progress(request: HttpRequest, pk: int) -> JsonResponse:
+def batch_progress(request: AuthedRequest, pk: int) -> JsonResponse:
     batch = selectors.import_batch_get(user=request.user, pk=pk)
     response = JsonResponse(selectors.import_batch_progress(batch=batch))
     response["Cache-Control"] = "no-store"

@@ -19,6 +19,7 @@ from typing import Any
 
 from django.db import DatabaseError, IntegrityError, transaction
 
+from tipline.accounts.types import Actor
 from tipline.audit.services import Entry, audit_record_many
 from tipline.core.blobs import BlobInfo, blob_put, hash_bytes
 from tipline.core.bulk import allocate_ids, insert_rows
@@ -74,7 +75,7 @@ def prepare(rec: ReportRec) -> ReportRec:
 class ReportWriter:
     """Buffers records and writes them a chunk at a time; see the module docstring."""
 
-    def __init__(self, *, actor: Any, batch: ImportBatch, chunk: int = 1000,
+    def __init__(self, *, actor: Actor, batch: ImportBatch, chunk: int = 1000,
                  continue_flow: bool = True) -> None:
         self.actor = actor
         self.batch = batch

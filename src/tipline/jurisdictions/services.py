@@ -5,12 +5,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import indian_pincode
 from django.db import transaction
 
 from tipline.accounts.policies import can_everywhere
+from tipline.accounts.types import Actor
 from tipline.audit.services import audit_record
 from tipline.core.errors import NotPermitted, RejectedInput
 from tipline.jurisdictions.data import PINCODE_STATE_NAMES, STATE_ALIASES, STATE_NAMES, fold
@@ -82,7 +82,7 @@ class UnitsImported:
                 f"{self.coverage} coverage rules")
 
 
-def units_import(*, actor: Any, text: str, only_missing: bool = False) -> UnitsImported:
+def units_import(*, actor: Actor | None, text: str, only_missing: bool = False) -> UnitsImported:
     """Apply a units CSV (geo.unit_files): all of it, or nothing when any row is wrong.
 
     Each unit in the file gets the contacts and the coverage the file gives it (its earlier
@@ -150,7 +150,7 @@ def units_seed() -> int:
 
 
 @transaction.atomic
-def coverage_override(*, actor: Any, state: str, kind: str, value: str, unit_code: str | None,
+def coverage_override(*, actor: Actor, state: str, kind: str, value: str, unit_code: str | None,
                       reason: str) -> Coverage | None:
     """A hub override: reports from this place go to `unit_code` whatever the state declared
     (`unit_code` None removes the override). Audited with its reason."""

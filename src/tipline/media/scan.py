@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
+from tipline.accounts.types import Actor
 from tipline.core.errors import RejectedInput
 from tipline.core.progress import Progress
 from tipline.media.models import HashBank
@@ -26,7 +26,7 @@ def _when(value: str | None) -> datetime | None:
     return parsed
 
 
-def scan_run(*, actor: Any, batch_id: int | None = None, bank: str | None = None,
+def scan_run(*, actor: Actor, batch_id: int | None = None, bank: str | None = None,
              since: str | None = None, until: str | None = None, rehash: bool = False,
              progress: Progress | None = None) -> ScanResult:
     """Re-scan files: a bank's entries against every file (retro-hunt), or the selected files

@@ -9,11 +9,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
 
 from django.db import transaction
 from django.db.models import Q
 
+from tipline.accounts.types import Actor
 from tipline.audit.services import audit_record
 from tipline.core.blobs import blob_exists, blob_read
 from tipline.core.errors import RejectedInput
@@ -49,7 +49,7 @@ def files_to_classify(*, file_ids: Sequence[int], redo: bool = False) -> list[tu
     return out
 
 
-def files_classify(*, file_ids: Sequence[int], actor: Any = None,
+def files_classify(*, file_ids: Sequence[int], actor: Actor | None = None,
                    redo: bool = False) -> ClassifyResult:
     """Score the stored image files (decrypting each from the blob store) with the offline
     classifiers, a batch at a time; store FileScan.risk_score / risk_reasons (creating the
@@ -92,7 +92,7 @@ def files_classify(*, file_ids: Sequence[int], actor: Any = None,
 
 
 @transaction.atomic
-def _store(actor: Any, scores: list[tuple[int, float, str]]) -> None:
+def _store(actor: Actor | None, scores: list[tuple[int, float, str]]) -> None:
     if not scores:
         return
     now = datetime.now(UTC)

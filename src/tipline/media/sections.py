@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from tipline.accounts.types import Viewer
+from tipline.intake.models import Report
 from tipline.intake.sections import ReportSection
 from tipline.media.selectors import report_matches, report_media_summary
 
 
-def media_context(*, user: Any, report: Any) -> dict[str, Any]:
+def media_context(*, user: Viewer, report: Report) -> dict[str, Any]:
     summary = report_media_summary(user=user, report_id=report.pk)
     found = summary is not None and (summary.matches or summary.suppressed)
     return {"summary": summary,

@@ -8,6 +8,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 
 from tipline.accounts.policies import scoped
+from tipline.accounts.types import Viewer
 from tipline.intake.models import ReportFile
 from tipline.media.models import HashBank, Match, ReportMedia
 
@@ -25,13 +26,13 @@ def bank_list() -> list[dict[str, Any]]:
              "matches": b.matched, "category_map": b.category_map} for b in banks]
 
 
-def report_media_summary(*, user: Any, report_id: int) -> ReportMedia | None:
+def report_media_summary(*, user: Viewer, report_id: int) -> ReportMedia | None:
     """The report's media priority and match counts, if the user may see the report."""
     return scoped(ReportMedia.objects.filter(report_id=report_id), user=user,
                   action="report.view").first()
 
 
-def report_matches(*, user: Any, report_id: int) -> list[Match]:
+def report_matches(*, user: Viewer, report_id: int) -> list[Match]:
     """The report's matches the user may see, best first."""
     return list(scoped(Match.objects.filter(report_id=report_id), user=user,
                        action="report.view")

@@ -17,6 +17,7 @@ from django.conf import settings
 from django.db import transaction
 
 from tipline.accounts.policies import require
+from tipline.accounts.types import Actor
 from tipline.audit.services import Entry, audit_record, audit_record_many
 from tipline.core.blobs import blob_exists
 from tipline.core.errors import RejectedInput
@@ -42,7 +43,7 @@ ENTRY_CHUNK = 5000
 _HEX = {"md5": 32, "sha1": 40, "sha256": 64, "pdq": 64}
 
 
-def _check(actor: Any, action: str) -> None:
+def _check(actor: Actor, action: str) -> None:
     """People need the action (the system's own users hold it: policies); code that names no
     actor acts freely."""
     if actor is not None:
@@ -63,7 +64,7 @@ class ScanResult:
     reports: set[int] = field(default_factory=set)
 
 
-def files_scan(*, actor: Any, file_ids: Sequence[int], rehash: bool = False,
+def files_scan(*, actor: Actor, file_ids: Sequence[int], rehash: bool = False,
                progress: Progress | None = None) -> ScanResult:
     """Hash the files not hashed yet (all of them with `rehash`) and match them against the
     enabled banks; record matches and raise their reports' media priority."""
@@ -81,7 +82,7 @@ def files_scan(*, actor: Any, file_ids: Sequence[int], rehash: bool = False,
     return result
 
 
-def _scan_chunk(actor: Any, ids: list[int], *, rehash: bool, result: ScanResult) -> None:
+def _scan_chunk(actor: Actor, ids: list[int], *, rehash: bool, result: ScanResult) -> None:
     rows = list(ReportFile.objects.filter(pk__in=ids).values_list(
         "pk", "report_id", "md5", "sha1", "sha256", "stored"))
     done = set() if rehash else set(
@@ -156,7 +157,7 @@ def _scan_events(rows: list[tuple[Any, ...]], hashed: dict[int, FileHashes],
     return events
 
 
-def reports_scan(*, actor: Any, report_ids: Sequence[int]) -> ScanResult:
+def reports_scan(*, actor: Actor, report_ids: Sequence[int]) -> ScanResult:
     """Hash and match every file of the reports."""
     ids = list(ReportFile.objects.filter(report_id__in=list(report_ids))
                .values_list("pk", flat=True))
@@ -167,7 +168,7 @@ def reports_scan(*, actor: Any, report_ids: Sequence[int]) -> ScanResult:
 
 
 @transaction.atomic
-def bank_create(*, actor: Any, name: str, kind: str = HashBank.Kind.NORMAL,
+def bank_create(*, actor: Actor, name: str, kind: str = HashBank.Kind.NORMAL,
                 pdq_threshold: int = 31, confirmed: bool = True,
                 category_map: dict[str, str] | None = None, description: str = "") -> HashBank:
     """A new, enabled hash bank."""
@@ -188,7 +189,7 @@ def bank_create(*, actor: Any, name: str, kind: str = HashBank.Kind.NORMAL,
 
 
 @transaction.atomic
-def bank_configure(*, actor: Any, bank: HashBank, enabled: bool | None = None,
+def bank_configure(*, actor: Actor, bank: HashBank, enabled: bool | None = None,
                    pdq_threshold: int | None = None,
                    category_map: dict[str, str] | None = None) -> HashBank:
     """Change how a bank matches: enabled, PDQ threshold, category table."""
@@ -236,7 +237,7 @@ def _clean(entry: ParsedEntry) -> ParsedEntry | None:
     return entry if any_hash or entry.deleted else None
 
 
-def bank_import(*, actor: Any, bank: HashBank, path: Path, format_name: str | None = None,
+def bank_import(*, actor: Actor, bank: HashBank, path: Path, format_name: str | None = None,
                 retro_hunt: bool = True, progress: Progress | None = None) -> BankImport:
     """Read a hash list into the bank (deletions flag entries), then match the new entries
     against the files already held (retro-hunt)."""
@@ -268,7 +269,7 @@ def bank_import(*, actor: Any, bank: HashBank, path: Path, format_name: str | No
     return counts
 
 
-def bank_entries_add(*, actor: Any, bank: HashBank, entries: Sequence[ParsedEntry],
+def bank_entries_add(*, actor: Actor, bank: HashBank, entries: Sequence[ParsedEntry],
                      source: str = "", source_category: str | None = None) -> BankImport:
     """Add entries to a bank (used by imports and by review decisions), without retro-hunt;
     `source_category` is the category they are exported with, when not their own."""
@@ -280,7 +281,7 @@ def bank_entries_add(*, actor: Any, bank: HashBank, entries: Sequence[ParsedEntr
 
 
 @transaction.atomic
-def bank_of_hub(*, actor: Any, name: str, safelist: bool) -> HashBank:
+def bank_of_hub(*, actor: Actor, name: str, safelist: bool) -> HashBank:
     """The hub's own bank of that name (its confirmed files, or its safelist of files found
     not to be CSAM), created on first use; RejectedInput if a bank of that name is another
     kind."""
@@ -298,7 +299,7 @@ def bank_of_hub(*, actor: Any, name: str, safelist: bool) -> HashBank:
     return bank
 
 
-def _import_chunk(actor: Any, bank: HashBank, parsed: list[ParsedEntry], counts: BankImport,
+def _import_chunk(actor: Actor, bank: HashBank, parsed: list[ParsedEntry], counts: BankImport,
                   *, source: str, source_category: str | None = None) -> None:
     if not parsed:
         return
@@ -346,7 +347,7 @@ def _import_chunk(actor: Any, bank: HashBank, parsed: list[ParsedEntry], counts:
         counts.first_id = min(ids)
 
 
-def bank_retrohunt(*, actor: Any, bank: HashBank, since_id: int = 0,
+def bank_retrohunt(*, actor: Actor, bank: HashBank, since_id: int = 0,
                    progress: Progress | None = None) -> ScanResult:
     """Match the bank's entries from `since_id` on against every file already held: files
     sharing an exact hash, or with a PDQ signal within the bank's threshold, are re-matched."""
@@ -377,7 +378,7 @@ def bank_retrohunt(*, actor: Any, bank: HashBank, since_id: int = 0,
     return files_scan(actor=actor, file_ids=sorted(candidates), progress=progress)
 
 
-def bank_export(*, actor: Any, bank_names: Sequence[str], organisation: str = "NCRB") -> bytes:
+def bank_export(*, actor: Actor, bank_names: Sequence[str], organisation: str = "NCRB") -> bytes:
     """The named banks' live entries with an MD5 or SHA-1 as a VICS 2.0 JSON document."""
     from tipline.media.banks.vics import vics_export
 

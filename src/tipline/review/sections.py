@@ -6,11 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 from tipline.accounts import policies
+from tipline.accounts.types import Viewer
+from tipline.intake.models import Report
 from tipline.intake.sections import ReportSection
 from tipline.review.selectors import report_decisions
 
 
-def review_context(*, user: Any, report: Any) -> dict[str, Any]:
+def review_context(*, user: Viewer, report: Report) -> dict[str, Any]:
     return {"decisions": report_decisions(user=user, report_id=report.pk),
             "media_link": policies.can(user, "media.view",
                                        jurisdiction_id=report.jurisdiction_id)}

@@ -12,6 +12,8 @@ from django.http import Http404
 from django.utils import timezone
 
 from tipline.accounts import policies
+from tipline.accounts.models import User
+from tipline.accounts.types import Viewer
 from tipline.intake.models import Report, ReportFile
 from tipline.review.models import FINAL, Decision, ReviewerSettings, Verdict
 
@@ -27,7 +29,7 @@ def files_awaiting() -> QuerySet[ReportFile]:
     return ReportFile.objects.filter(stored=True).filter(~file_decided())
 
 
-def review_queue(*, user: Any) -> QuerySet[Report]:
+def review_queue(*, user: User) -> QuerySet[Report]:
     """Current reports with files awaiting a decision that the user may decide on, in order:
     a match to a confirmed bank first (then a match to another bank), then the highest
     classifier score, then the rest, oldest received first. A report someone sent for a
@@ -48,7 +50,7 @@ def review_queue(*, user: Any) -> QuerySet[Report]:
                        "received_at", "pk")
 
 
-def queue_page(*, user: Any, limit: int = 50) -> list[Report]:
+def queue_page(*, user: User, limit: int = 50) -> list[Report]:
     """The first `limit` reports of the queue, each with `.pending` (its undecided stored
     files, with their scans): three queries however long the page."""
     reports = list(review_queue(user=user)[:limit])
@@ -62,7 +64,7 @@ def queue_page(*, user: Any, limit: int = 50) -> list[Report]:
     return reports
 
 
-def review_report(*, user: Any, pk: int) -> Report:
+def review_report(*, user: Viewer, pk: int) -> Report:
     """A report the user may see media of, with its stored files (scans, decisions, matches);
     404 otherwise."""
     decisions = Decision.objects.select_related("reviewer").order_by("decided_at", "pk")
@@ -74,7 +76,7 @@ def review_report(*, user: Any, pk: int) -> Report:
     return policies.get_scoped_or_404(qs, user=user, action="media.view", pk=pk)
 
 
-def file_for_media(*, user: Any, pk: int) -> ReportFile:
+def file_for_media(*, user: Viewer, pk: int) -> ReportFile:
     """A stored file whose report the user may see media of; 404 otherwise."""
     found = ReportFile.objects.filter(stored=True, pk=pk).first()
     if found is None:
@@ -84,14 +86,14 @@ def file_for_media(*, user: Any, pk: int) -> ReportFile:
     return found
 
 
-def report_decisions(*, user: Any, report_id: int) -> list[Decision]:
+def report_decisions(*, user: Viewer, report_id: int) -> list[Decision]:
     """The report's decisions the user may see (its report page's), oldest first."""
     return list(policies.scoped(Decision.objects.filter(report_id=report_id), user=user,
                                 action="report.view")
                 .select_related("reviewer", "file").order_by("decided_at", "pk")[:500])
 
 
-def reviewer_settings(*, user: Any) -> ReviewerSettings:
+def reviewer_settings(*, user: User) -> ReviewerSettings:
     """The user's settings, or the protective defaults (unsaved) if they never changed them."""
     found = ReviewerSettings.objects.filter(user_id=user.pk).first()
     return found or ReviewerSettings(user_id=user.pk, updated_at=timezone.now())
@@ -107,7 +109,7 @@ class Throughput:
     totals: list[dict[str, Any]]
 
 
-def review_throughput(*, user: Any, days: int = 7, now: datetime | None = None) -> Throughput:
+def review_throughput(*, user: Viewer, days: int = 7, now: datetime | None = None) -> Throughput:
     """Decisions (one per file) per reviewer per day and hour over the last `days` days, on
     the reports the user may decide on (the page is for hub roles: every report)."""
     now = now or timezone.now()

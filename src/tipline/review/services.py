@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from tipline.accounts.policies import get_scoped_or_404, require
 from tipline.accounts.services import system_user
+from tipline.accounts.types import Actor
 from tipline.audit.services import audit_record
 from tipline.core.errors import RejectedInput
 from tipline.intake.models import Report, ReportFile
@@ -68,7 +69,7 @@ def _entries(bank: HashBank, files: Sequence[ReportFile], category: str) -> list
 
 
 @transaction.atomic
-def decision_record(*, actor: Any, report_id: int, verdict: str, category: str = "",
+def decision_record(*, actor: Actor, report_id: int, verdict: str, category: str = "",
                     note: str = "", file_ids: Sequence[int] | None = None) -> list[Decision]:
     """Record a reviewer's verdict on the report's undecided files (or the named ones) and
     apply its effects (module docstring). 404 if the actor may not decide on the report."""
@@ -132,7 +133,7 @@ def _undecided(report: Report) -> bool:
 
 
 @transaction.atomic
-def media_reveal(*, actor: Any, file: ReportFile, kind: str) -> None:
+def media_reveal(*, actor: Actor, file: ReportFile, kind: str) -> None:
     """Record that `actor` revealed the clear image or video of a file (the caller has
     checked media.view on its report)."""
     require(actor, "media.view", jurisdiction_id=file.report.jurisdiction_id)
@@ -141,7 +142,7 @@ def media_reveal(*, actor: Any, file: ReportFile, kind: str) -> None:
 
 
 @transaction.atomic
-def reviewer_settings_update(*, actor: Any, blur_strength: int, grayscale: bool,
+def reviewer_settings_update(*, actor: Actor, blur_strength: int, grayscale: bool,
                              video_muted: bool, video_autoplay: bool) -> ReviewerSettings:
     """Change how media is shown to the actor (their own settings only)."""
     if not ReviewerSettings.BLUR_MIN <= blur_strength <= ReviewerSettings.BLUR_MAX:

@@ -9,12 +9,13 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from tipline.accounts import policies
 from tipline.accounts.policies import gate
+from tipline.accounts.types import AuthedRequest
 from tipline.core.blobs import blob_read
 from tipline.core.errors import RejectedInput
 from tipline.review import render as media
@@ -28,7 +29,7 @@ def no_store(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """The response may not be kept by the browser or any cache."""
 
     @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapped(request: AuthedRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         response = view(request, *args, **kwargs)
         response["Cache-Control"] = "no-store, private"
         response["Pragma"] = "no-cache"
@@ -56,7 +57,7 @@ class SettingsForm(forms.Form):
 @no_store
 @gate("review.decide")
 @require_GET
-def queue(request: HttpRequest) -> HttpResponse:
+def queue(request: AuthedRequest) -> HttpResponse:
     """The reports waiting for a decision, highest priority first."""
     reports = selectors.queue_page(user=request.user, limit=QUEUE_PAGE)
     return render(request, "review/queue.html", {
@@ -67,7 +68,7 @@ def queue(request: HttpRequest) -> HttpResponse:
 @no_store
 @gate("media.view")
 @require_GET
-def report(request: HttpRequest, pk: int) -> HttpResponse:
+def report(request: AuthedRequest, pk: int) -> HttpResponse:
     """One report's stored files, blurred, with the decision form."""
     found = selectors.review_report(user=request.user, pk=pk)
     settings = selectors.reviewer_settings(user=request.user)
@@ -81,7 +82,7 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
 @no_store
 @gate("review.decide")
 @require_POST
-def decide(request: HttpRequest, pk: int) -> HttpResponse:
+def decide(request: AuthedRequest, pk: int) -> HttpResponse:
     form = DecisionForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Choose a verdict (and a category to confirm).")
@@ -101,7 +102,7 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("review:queue")
 
 
-def _content(request: HttpRequest, pk: int) -> tuple[Any, bytes]:
+def _content(request: AuthedRequest, pk: int) -> tuple[Any, bytes]:
     file = selectors.file_for_media(user=request.user, pk=pk)
     try:
         return file, blob_read(file.sha256)
@@ -112,7 +113,7 @@ def _content(request: HttpRequest, pk: int) -> tuple[Any, bytes]:
 @no_store
 @gate("media.view")
 @require_GET
-def protected(request: HttpRequest, pk: int) -> HttpResponse:
+def protected(request: AuthedRequest, pk: int) -> HttpResponse:
     """The default view of a file: blurred (and gray) on the server, as a JPEG."""
     file, data = _content(request, pk)
     settings = selectors.reviewer_settings(user=request.user)
@@ -127,7 +128,7 @@ def protected(request: HttpRequest, pk: int) -> HttpResponse:
 @no_store
 @gate("media.view")
 @require_POST
-def reveal(request: HttpRequest, pk: int) -> HttpResponse:
+def reveal(request: AuthedRequest, pk: int) -> HttpResponse:
     """The clear image (PNG) or video, only on a POST (press and hold), each reveal audited."""
     file, data = _content(request, pk)
     if media.is_video(data):
@@ -143,7 +144,7 @@ def reveal(request: HttpRequest, pk: int) -> HttpResponse:
 
 @no_store
 @gate("media.view")
-def settings_page(request: HttpRequest) -> HttpResponse:
+def settings_page(request: AuthedRequest) -> HttpResponse:
     """The user's own wellness settings."""
     current = selectors.reviewer_settings(user=request.user)
     if request.method == "POST":
@@ -162,7 +163,7 @@ def settings_page(request: HttpRequest) -> HttpResponse:
 @no_store
 @gate("review.decide", everywhere=True)
 @require_GET
-def throughput(request: HttpRequest) -> HttpResponse:
+def throughput(request: AuthedRequest) -> HttpResponse:
     """Decisions per reviewer per day and hour (hub roles only)."""
     try:
         days = max(1, min(90, int(request.GET.get("days", "7"))))

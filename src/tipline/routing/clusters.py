@@ -17,6 +17,7 @@ from typing import Any
 
 from django.db import transaction
 
+from tipline.accounts.types import Actor
 from tipline.audit.services import audit_record
 from tipline.core.bulk import insert_rows, update_rows
 from tipline.intake.models import Report
@@ -71,7 +72,7 @@ def _members() -> dict[int, list[Member]]:
     return clusters
 
 
-def clusters_assign(*, actor: Any) -> ClusterAssignment:
+def clusters_assign(*, actor: Actor) -> ClusterAssignment:
     """Give every cluster its lead unit and move the members that should follow it."""
     tree = jurisdiction_tree()
     now = datetime.now(UTC)

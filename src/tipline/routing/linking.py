@@ -12,11 +12,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import datetime
-from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
 
+from tipline.accounts.types import Actor
 from tipline.audit.services import audit_record
 from tipline.core.bulk import insert_rows
 from tipline.intake.models import Identifier, IpEvent
@@ -109,7 +109,7 @@ def clusters_compute() -> dict[int, int]:
     return uf.groups()
 
 
-def clusters_rebuild(*, actor: Any) -> tuple[int, int]:
+def clusters_rebuild(*, actor: Actor) -> tuple[int, int]:
     """Recompute every cluster; returns (linked reports, clusters)."""
     groups = clusters_compute()
     with transaction.atomic():

@@ -11,10 +11,10 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from typing import Any
 
 from django.db import transaction
 
+from tipline.accounts.types import Actor
 from tipline.audit.services import audit_record
 from tipline.core.progress import NullProgress, Progress
 from tipline.geo.clues import report_clues
@@ -42,7 +42,7 @@ def placement(result: Resolution) -> tuple[int, str]:
     return tree.root.id, "unknown"
 
 
-def reports_route(*, report_ids: Sequence[int], actor: Any) -> Counter[str]:
+def reports_route(*, report_ids: Sequence[int], actor: Actor) -> Counter[str]:
     """Resolve and place the given reports, in one transaction with its audit event."""
     clues = report_clues(report_ids=report_ids)
     outcomes: Counter[str] = Counter()
@@ -62,7 +62,7 @@ def reports_route(*, report_ids: Sequence[int], actor: Any) -> Counter[str]:
     return outcomes
 
 
-def reports_route_pending(*, actor: Any, progress: Progress | None = None,
+def reports_route_pending(*, actor: Actor, progress: Progress | None = None,
                           chunk: int = 500) -> tuple[list[int], Counter[str]]:
     """Route every current report not yet routed, a chunk per transaction; returns their
     ids and the outcomes."""

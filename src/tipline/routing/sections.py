@@ -6,16 +6,18 @@ from __future__ import annotations
 from typing import Any
 
 from tipline.accounts import policies
+from tipline.accounts.types import Viewer
+from tipline.intake.models import Report
 from tipline.intake.sections import ReportSection
 from tipline.routing.selectors import report_links
 
 
-def transfer_context(*, user: Any, report: Any) -> dict[str, Any]:
+def transfer_context(*, user: Viewer, report: Report) -> dict[str, Any]:
     return {"can_assign": policies.can(user, "report.assign",
                                        jurisdiction_id=report.jurisdiction_id)}
 
 
-def linked_context(*, user: Any, report: Any) -> dict[str, Any]:
+def linked_context(*, user: Viewer, report: Report) -> dict[str, Any]:
     cluster_size, linked = report_links(user=user, report=report)
     return {"cluster_size": cluster_size, "linked": linked, "nav": f"Linked ({len(linked)})"}
 

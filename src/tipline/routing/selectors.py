@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Any
 
 from django.conf import settings
 from django.db.models import Count, QuerySet
 
 from tipline.accounts.policies import allowed_jurisdictions, can, scoped
+from tipline.accounts.types import Viewer
 from tipline.geo.models import ReportLocation
 from tipline.intake.models import Identifier, IpEvent, Report
 from tipline.jurisdictions.models import Jurisdiction
@@ -27,7 +27,7 @@ class LinkedReport:
     reasons: list[str]  # "email a@example.in", "IP 49.36.1.2:4431 within 5 min"
 
 
-def report_links(*, user: Any, report: Report) -> tuple[int, list[LinkedReport]]:
+def report_links(*, user: Viewer, report: Report) -> tuple[int, list[LinkedReport]]:
     """(size of the report's cluster, the linked reports the user may see with why)."""
     row = ReportCluster.objects.filter(report=report).first()
     if row is None:
@@ -112,7 +112,7 @@ def queue_suggestions(location: ReportLocation | None) -> list[Suggestion]:
     return list(out.values())[:4]
 
 
-def queue_nodes(*, user: Any) -> list[Node]:
+def queue_nodes(*, user: Viewer) -> list[Node]:
     """The queues the user may work: the national one (hub) or their states'."""
     tree = jurisdiction_tree()
     if can(user, "report.assign", jurisdiction_id=tree.root.id):
@@ -121,14 +121,14 @@ def queue_nodes(*, user: Any) -> list[Node]:
             if can(user, "report.assign", jurisdiction_id=n.id)]
 
 
-def _waiting(*, user: Any, node_ids: list[int]) -> QuerySet[Report]:
+def _waiting(*, user: Viewer, node_ids: list[int]) -> QuerySet[Report]:
     """Current reports waiting at exactly these nodes for a person to place them."""
     return scoped(Report.objects.filter(jurisdiction_id__in=node_ids, is_current=True,
                                         status=Report.Status.NEW),
                   user=user, action="report.assign")
 
 
-def queue_page(*, user: Any, node: Node, before: int | None = None,
+def queue_page(*, user: Viewer, node: Node, before: int | None = None,
                limit: int = QUEUE_PAGE) -> tuple[list[QueueItem], int | None]:
     """Reports waiting at exactly this node (the national queue, or a state's) for a person,
     newest first; and the id to continue from, if there are more."""
@@ -147,13 +147,13 @@ def queue_page(*, user: Any, node: Node, before: int | None = None,
     return items, (rows[-1].pk if more else None)
 
 
-def queue_counts(*, user: Any) -> dict[int, int]:
+def queue_counts(*, user: Viewer) -> dict[int, int]:
     """Reports waiting per queue node the user may work."""
     qs = _waiting(user=user, node_ids=[n.id for n in queue_nodes(user=user)])
     return dict(qs.values_list("jurisdiction_id").annotate(n=Count("pk")).order_by())
 
 
-def inbox_page(*, user: Any, unit: Node | None = None, before: int | None = None,
+def inbox_page(*, user: Viewer, unit: Node | None = None, before: int | None = None,
                limit: int = QUEUE_PAGE) -> tuple[list[Report], int | None]:
     """Reports routed to the units the user may see (or one of them), newest first."""
     tree = jurisdiction_tree()
@@ -172,7 +172,7 @@ def inbox_page(*, user: Any, unit: Node | None = None, before: int | None = None
     return rows, (rows[-1].pk if more else None)
 
 
-def inbox_units(*, user: Any) -> list[Node]:
+def inbox_units(*, user: Viewer) -> list[Node]:
     """The units whose inbox the user may read (a hub user: every unit)."""
     tree = jurisdiction_tree()
     allowed = allowed_jurisdictions(user, "report.view")
@@ -180,14 +180,14 @@ def inbox_units(*, user: Any) -> list[Node]:
                    and (allowed is None or n.id in allowed)), key=lambda n: n.path)
 
 
-def states_visible(*, user: Any) -> list[Node]:
+def states_visible(*, user: Viewer) -> list[Node]:
     """The states (and UTs) whose reports the user may see, whole: a nodal officer's own, a
     hub user's all of them; none for a unit officer."""
     allowed = allowed_jurisdictions(user, "report.view")
     return [s for s in jurisdiction_states() if allowed is None or s.id in allowed]
 
 
-def notices_for(*, user: Any, limit: int = 20) -> list[ClusterNotice]:
+def notices_for(*, user: Viewer, limit: int = 20) -> list[ClusterNotice]:
     """Reports from the user's units that went to another unit leading their cluster."""
     return list(scoped(ClusterNotice.objects.all(), user=user, action="report.view")
                 .select_related("unit", "lead", "report").order_by("-created_at", "-pk")[:limit])
@@ -209,7 +209,7 @@ class UnitLoad:
         return [f"{kind} {value}" for kind, value in self.node.coverage()]
 
 
-def state_overview(*, user: Any, state: Node) -> tuple[int, UnitRow | None, list[UnitLoad]]:
+def state_overview(*, user: Viewer, state: Node) -> tuple[int, UnitRow | None, list[UnitLoad]]:
     """For a nodal officer: reports waiting at the state itself, the state's row (its nodal
     officer's contact), and per unit of the state its reports by status, contact and areas.
     A fixed number of queries."""

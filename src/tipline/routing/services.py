@@ -10,6 +10,7 @@ from typing import Any
 from django.db import transaction
 
 from tipline.accounts.policies import can, get_scoped_or_404
+from tipline.accounts.types import Actor
 from tipline.audit.services import audit_record
 from tipline.core.errors import NotPermitted, RejectedInput
 from tipline.core.progress import Progress
@@ -24,7 +25,7 @@ from tipline.routing.signals import reports_placed
 
 
 @transaction.atomic
-def report_transfer(*, actor: Any, report_id: int, to_code: str, reason: str) -> Report:
+def report_transfer(*, actor: Actor, report_id: int, to_code: str, reason: str) -> Report:
     """Move a report to another node (a unit, a state, or back to the national queue).
 
     The actor must be allowed to assign where the report is now and where it goes; the
@@ -73,7 +74,7 @@ class RoutingRun:
                 f"cluster's lead\ncases opened or moved: {self.cases}")
 
 
-def routing_run(*, actor: Any, progress: Progress | None = None) -> RoutingRun:
+def routing_run(*, actor: Actor, progress: Progress | None = None) -> RoutingRun:
     """Route every report not yet routed (a chunk per transaction), re-link all reports,
     give each cluster its lead unit; the steps after routing then follow the reports placed
     or moved (the cases step opens or moves their cases: `routing.signals`)."""

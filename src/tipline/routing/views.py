@@ -7,13 +7,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from tipline.accounts import policies
 from tipline.accounts.policies import gate, node_or_404
+from tipline.accounts.types import AuthedRequest
 from tipline.core.errors import NotPermitted, RejectedInput
 from tipline.jurisdictions.selectors import jurisdiction_states, jurisdiction_tree
 from tipline.jurisdictions.unit_files import unit_rows_render
@@ -27,7 +28,7 @@ def _int(value: str | None) -> int | None:
     return int(value) if value and value.isdigit() else None
 
 
-def _back(request: HttpRequest, fallback: str, **kwargs: Any) -> HttpResponse:
+def _back(request: AuthedRequest, fallback: str, **kwargs: Any) -> HttpResponse:
     target = request.POST.get("next") or ""
     if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
                                                   require_https=request.is_secure()):
@@ -37,7 +38,7 @@ def _back(request: HttpRequest, fallback: str, **kwargs: Any) -> HttpResponse:
 
 @gate("report.assign")
 @require_POST
-def transfer(request: HttpRequest, pk: int) -> HttpResponse:
+def transfer(request: AuthedRequest, pk: int) -> HttpResponse:
     data = request.POST.copy()
     other = request.POST.get("to_other", "")
     if not data.get("to") and other:  # the queue's "other" choice
@@ -64,7 +65,7 @@ def transfer(request: HttpRequest, pk: int) -> HttpResponse:
 
 @gate("report.assign")
 @require_GET
-def queue(request: HttpRequest) -> HttpResponse:
+def queue(request: AuthedRequest) -> HttpResponse:
     """Reports that wait for a person: conflicting, foreign, unknown, or without a unit."""
     nodes = selectors.queue_nodes(user=request.user)
     if not nodes:
@@ -85,7 +86,7 @@ def queue(request: HttpRequest) -> HttpResponse:
 
 @gate("report.view")
 @require_GET
-def inbox(request: HttpRequest) -> HttpResponse:
+def inbox(request: AuthedRequest) -> HttpResponse:
     """A unit's reports, newest first, and the notices about reports that left it."""
     units = selectors.inbox_units(user=request.user)
     if not units:
@@ -102,7 +103,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 
 @gate("report.view")
 @require_GET
-def state_view(request: HttpRequest, code: str) -> HttpResponse:
+def state_view(request: AuthedRequest, code: str) -> HttpResponse:
     """A nodal officer's view of the state: its queue and its units' loads and contacts."""
     state = node_or_404(request.user, action="report.view", code=f"IN-{code}", kinds=("state",))
     waiting, contact, loads = selectors.state_overview(user=request.user, state=state)
@@ -115,7 +116,7 @@ def state_view(request: HttpRequest, code: str) -> HttpResponse:
 
 @gate("report.view")
 @require_GET
-def states(request: HttpRequest) -> HttpResponse:
+def states(request: AuthedRequest) -> HttpResponse:
     visible = selectors.states_visible(user=request.user)
     if not visible:
         raise Http404("No such page")
@@ -126,7 +127,7 @@ def states(request: HttpRequest) -> HttpResponse:
 
 @gate("report.view")
 @require_GET
-def units(request: HttpRequest) -> HttpResponse:
+def units(request: AuthedRequest) -> HttpResponse:
     """The units directory (areas and contacts) of a state, and its CSV."""
     state = (request.GET.get("state") or "").upper()
     if f"IN-{state}" not in jurisdiction_tree().by_code:

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django import template
 
 from tipline.accounts import policies
 from tipline.accounts.selectors import user_grant_labels
+from tipline.accounts.types import Viewer
 
 register = template.Library()
 
 
 @register.simple_tag
-def nav_for(user: Any) -> dict[str, bool]:
+def nav_for(user: Viewer) -> dict[str, bool]:
     """Which sections of the site the header links to for this user."""
     if not getattr(user, "is_authenticated", False):
         return {}
@@ -29,11 +28,11 @@ def nav_for(user: Any) -> dict[str, bool]:
 
 
 @register.simple_tag
-def grants_for(user: Any) -> list[str]:
+def grants_for(user: Viewer) -> list[str]:
     """The user's roles and where they hold them, e.g. "Unit officer, Beed"."""
     cached = getattr(user, "_tipline_grant_labels", None)
     if cached is None:
         cached = user_grant_labels(user=user)
         if getattr(user, "is_authenticated", False):
-            user._tipline_grant_labels = cached
+            setattr(user, "_tipline_grant_labels", cached)  # noqa: B010 - once per request
     return cached

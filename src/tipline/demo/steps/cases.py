@@ -13,10 +13,10 @@ from __future__ import annotations
 import random
 from collections import Counter
 from datetime import date, timedelta
-from typing import Any
 
 from django.utils import timezone
 
+from tipline.accounts.types import Actor
 from tipline.cases.models import Case, LegalSection
 from tipline.cases.services import (
     arrest_add,
@@ -42,7 +42,7 @@ PLATFORMS = ("ChatApp", "PhotoShare", "VideoTube", "MailBox")
 ISPS = ("Jio", "Airtel", "Vi", "BSNL", "ACT Fibernet")
 
 
-def cases_demo_progress(*, actor: Any, rng: random.Random,
+def cases_demo_progress(*, actor: Actor, rng: random.Random,
                         acknowledge_share: float = ACKNOWLEDGED_SHARE) -> dict[str, int]:
     """Acknowledge most dispatched cases, take some of Maharashtra's to FIR, arrest and
     chargesheet, send notices, and close some everywhere as not pursued; returns counts."""
@@ -78,7 +78,7 @@ def cases_demo_summary(counts: dict[str, int]) -> str:
     return "cases moved along: " + ", ".join(f"{k} {v}" for k, v in counts.items() if v)
 
 
-def _fir(*, actor: Any, case_id: int, n: int, sections: dict[str, int], rng: random.Random,
+def _fir(*, actor: Actor, case_id: int, n: int, sections: dict[str, int], rng: random.Random,
          done: Counter[str]) -> None:
     """The enquiry's checklist done, the FIR registered; half the time an arrest follows."""
     today = timezone.localdate()
@@ -97,7 +97,7 @@ def _fir(*, actor: Any, case_id: int, n: int, sections: dict[str, int], rng: ran
         _arrest(actor=actor, case_id=case_id, n=n, fir_day=fir_day, rng=rng, done=done)
 
 
-def _arrest(*, actor: Any, case_id: int, n: int, fir_day: date, rng: random.Random,
+def _arrest(*, actor: Actor, case_id: int, n: int, fir_day: date, rng: random.Random,
             done: Counter[str]) -> None:
     """An arrest within days of the FIR, with a seizure; now and then a chargesheet."""
     today = timezone.localdate()
@@ -114,7 +114,7 @@ def _arrest(*, actor: Any, case_id: int, n: int, fir_day: date, rng: random.Rand
         done["chargesheets"] += 1
 
 
-def _not_pursued(*, actor: Any, case_ids: list[int], rng: random.Random,
+def _not_pursued(*, actor: Actor, case_ids: list[int], rng: random.Random,
                  done: Counter[str]) -> None:
     """A few of the other cases closed by their unit as not pursued (some as duplicates of
     a case that stays open)."""
@@ -135,7 +135,7 @@ def _not_pursued(*, actor: Any, case_ids: list[int], rng: random.Random,
         done[f"not_pursued_{reason}"] += 1
 
 
-def _notices(*, actor: Any, case_id: int, rng: random.Random, done: Counter[str]) -> None:
+def _notices(*, actor: Actor, case_id: int, rng: random.Random, done: Counter[str]) -> None:
     """A BNSS 94 notice to the platform and one to the ISP; some answered, some overdue."""
     today = timezone.localdate()
     for kind, names in (("platform", PLATFORMS), ("isp", ISPS)):

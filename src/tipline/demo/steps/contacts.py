@@ -4,8 +4,8 @@ officer and each police unit that has none, through the units CSV import a state
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
+from tipline.accounts.types import Actor
 from tipline.jurisdictions.services import units_import
 from tipline.jurisdictions.unit_files import unit_rows_render
 from tipline.jurisdictions.units import unit_rows
@@ -21,7 +21,7 @@ class ContactsFilled:
         return f"demo contacts: {self.updated} nodal officers and units"
 
 
-def contacts_fill(*, actor: Any) -> ContactsFilled | None:
+def contacts_fill(*, actor: Actor) -> ContactsFilled | None:
     """Give every state and unit without an officer an invented contact; None when all have
     one already."""
     rows = [r for r in unit_rows() if r.kind in ("state", "unit") and not r.officer]

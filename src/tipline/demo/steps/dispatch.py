@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from typing import Any
 
 from django.db.models import Count
 
+from tipline.accounts.types import Actor
 from tipline.core.progress import NullProgress, Progress
 from tipline.dispatch.services import packet_acknowledge, packet_build
 from tipline.intake.models import Report
@@ -46,7 +46,7 @@ def packet_targets() -> list[tuple[str, int]]:
         .values_list("jurisdiction__code").annotate(n=Count("pk")).order_by("-n"))
 
 
-def packets_send(*, actor: Any, acknowledger: Any, targets: list[tuple[str, int]],
+def packets_send(*, actor: Actor, acknowledger: Actor, targets: list[tuple[str, int]],
                  rng: random.Random, progress: Progress | None = None) -> Dispatched:
     """Build one packet per target; `acknowledger` acknowledges about three in four."""
     progress = progress or NullProgress()

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
+from tipline.accounts.types import Actor
 from tipline.core.progress import Progress
 from tipline.intake.ingest import ingest_paths
 from tipline.intake.models import ImportBatch
@@ -23,7 +23,7 @@ class Loaded:
                 f"new versions {b.versions}, rejected {b.rejected}")
 
 
-def export_load(*, actor: Any, zip_path: Path, progress: Progress | None = None) -> Loaded:
+def export_load(*, actor: Actor, zip_path: Path, progress: Progress | None = None) -> Loaded:
     """Import the export (a second run finds every report a duplicate). The demo drives the
     steps after intake itself, one by one with their progress, so nothing is queued."""
     return Loaded(ingest_paths(paths=[zip_path], actor=actor, progress=progress,

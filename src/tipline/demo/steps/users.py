@@ -5,12 +5,12 @@ a real person's)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.db import transaction
 
 from tipline.accounts.models import Role, User
 from tipline.accounts.services import grant_add, user_create
+from tipline.accounts.types import Actor
 from tipline.jurisdictions.models import Jurisdiction
 
 DEMO_PASSWORD = "tipline-demo-2026"  # noqa: S105 - published on purpose: demo users only
@@ -38,7 +38,7 @@ class DemoUsers:
     problems: list[str] = field(default_factory=list)
 
 
-def demo_users_create(*, actor: Any) -> DemoUsers:
+def demo_users_create(*, actor: Actor) -> DemoUsers:
     """Create the demo users that do not exist yet, each with its one grant."""
     done = DemoUsers()
     for username, role_code, node_code, full_name in DEMO_USERS:

@@ -19,6 +19,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from tipline.accounts.services import system_user
+from tipline.accounts.types import Actor
 from tipline.core.bootstrap import seed_reference_data
 from tipline.core.progress import NullProgress, Progress, TerminalProgress
 from tipline.demo.steps import cases, contacts, dispatch, generate, load, route, scan, users
@@ -103,13 +104,13 @@ class Command(BaseCommand):
         if result is not None:
             self.stdout.write(result.summary())
 
-    def _users(self, actor: Any) -> list[UserRow]:
+    def _users(self, actor: Actor) -> list[UserRow]:
         made = users.demo_users_create(actor=actor)
         for problem in made.problems:
             self.stderr.write(problem)
         return made.rows
 
-    def _dispatch(self, actor: Any, *, seed: int) -> None:
+    def _dispatch(self, actor: Actor, *, seed: int) -> None:
         """Send each unit its packet (the demo admin acknowledges most), then move some of
         the cases along (FIRs, arrests, closures) with the same random stream."""
         admin = users.demo_admin()

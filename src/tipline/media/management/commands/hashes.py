@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from tipline.accounts.types import Actor
 from tipline.core.errors import TiplineError
 from tipline.core.progress import NullProgress, TerminalProgress
 from tipline.media.banks import formats
@@ -52,7 +53,7 @@ class Command(BaseCommand):
         except TiplineError as exc:
             raise CommandError(str(exc)) from exc
 
-    def _import(self, actor: Any, o: dict[str, Any]) -> None:
+    def _import(self, actor: Actor, o: dict[str, Any]) -> None:
         from tipline.media.services import bank_configure, bank_create, bank_import
 
         category_map = json.loads(o["category_map"]) if o["category_map"] else None
@@ -81,14 +82,14 @@ class Command(BaseCommand):
                               f"{counts.retro.matches} match(es), "
                               f"{len(counts.retro.reports)} report(s)")
 
-    def _export(self, actor: Any, o: dict[str, Any]) -> None:
+    def _export(self, actor: Actor, o: dict[str, Any]) -> None:
         from tipline.media.services import bank_export
 
         data = bank_export(actor=actor, bank_names=o["bank"], organisation=o["organisation"])
         o["output"].write_bytes(data)
         self.stdout.write(f"wrote {o['output']} ({len(data)} bytes)")
 
-    def _list(self, actor: Any, o: dict[str, Any]) -> None:
+    def _list(self, actor: Actor, o: dict[str, Any]) -> None:
         from tipline.media.selectors import bank_list
 
         rows = bank_list()
@@ -100,6 +101,6 @@ class Command(BaseCommand):
                 f" {'confirmed' if b['confirmed'] else 'unconfirmed':<11} pdq<={b['pdq_threshold']}"
                 f"  entries {b['entries']}  deleted {b['deleted']}  matches {b['matches']}")
 
-    def _formats(self, actor: Any, o: dict[str, Any]) -> None:
+    def _formats(self, actor: Actor, o: dict[str, Any]) -> None:
         for name, fmt in formats.all().items():
             self.stdout.write(f"{name:<12} {fmt.description}")
