@@ -10,7 +10,8 @@ from django.core.files.uploadedfile import UploadedFile
 
 from tipline.intake.importers import accepted_suffixes
 from tipline.intake.models import Report, Source
-from tipline.intake.selectors import INCIDENT_TYPES, PRIORITIES, SORT_LABELS, ReportFilters
+from tipline.intake.selectors import PRIORITIES, SORT_LABELS, ReportFilters
+from tipline.intake.values import INCIDENT_TYPES
 from tipline.jurisdictions.selectors import Node
 
 

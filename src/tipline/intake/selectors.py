@@ -36,18 +36,6 @@ from tipline.intake.models import (
 from tipline.jurisdictions.models import Jurisdiction
 from tipline.jurisdictions.selectors import Node, jurisdiction_states, jurisdiction_tree
 
-#: CyberTipline incident types, as NCMEC names them.
-INCIDENT_TYPES: tuple[str, ...] = (
-    "Child Pornography (possession, manufacture, and distribution)",
-    "Child Sex Trafficking",
-    "Child Sex Tourism",
-    "Child Sexual Molestation",
-    "Misleading Domain Name",
-    "Misleading Words or Digital Images on the Internet",
-    "Online Enticement of Children for Sexual Acts",
-    "Unsolicited Obscene Material Sent to a Child",
-)
-
 #: NCMEC priority levels offered in the filter (1 = a child in imminent danger).
 PRIORITIES: tuple[int, ...] = (1, 2, 3)
 

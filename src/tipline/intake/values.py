@@ -27,6 +27,30 @@ class BadValue(RejectedInput):
 _limits: dict[str, int] = {}
 
 
+#: CyberTipline incident types, as NCMEC's schema names them (cyber_tipline.xsd).
+INCIDENT_TYPES: tuple[str, ...] = (
+    "Child Pornography (possession, manufacture, and distribution)",
+    "Child Sex Trafficking",
+    "Child Sex Tourism",
+    "Child Sexual Molestation",
+    "Misleading Domain Name",
+    "Misleading Words or Digital Images on the Internet",
+    "Online Enticement of Children for Sexual Acts",
+    "Unsolicited Obscene Material Sent to a Child",
+)
+#: other spellings met in senders' data -> the schema's
+_INCIDENT_SPELLINGS = {
+    "Online Enticement of Children for Sexual Act": "Online Enticement of Children for Sexual Acts",
+}
+
+
+def incident_type(value: str) -> str:
+    """An incident type in the schema's spelling (other known spellings folded into it);
+    anything else as given, trimmed (the XML importer refuses what is not a type)."""
+    value = value.strip()
+    return _INCIDENT_SPELLINGS.get(value, value)
+
+
 def _field_limit() -> int:
     if "max" not in _limits:
         _limits["max"] = int(settings.MAX_FIELD_CHARS)

@@ -72,7 +72,7 @@ def report_from_row(row: dict[str, str], *, position: str) -> ReportRec:
                        position=position)
     rec.received_at = v.when(get("date_received"), field="date_received")
     rec.incident_at = v.when(get("incident_datetime"), field="incident_datetime")
-    rec.incident_type = incident_type
+    rec.incident_type = v.incident_type(incident_type)
     rec.platform = get("platform", 200)
     rec.ncmec_priority = v.whole(get("priority"), field="priority", low=1, high=9)
     rec.referral = {"referral": "referral", "informational": "informational"}.get(

@@ -20,16 +20,6 @@ from tipline.intake.importers import build
 from tipline.intake.importers.base import Outcome, StreamImporter, register
 from tipline.intake.records import FileRec, IpEventRec, PersonRec, PlaceRec, RejectedRec, ReportRec
 
-INCIDENT_TYPES = {
-    "Child Pornography (possession, manufacture, and distribution)",
-    "Child Sex Trafficking",
-    "Child Sex Tourism",
-    "Child Sexual Molestation",
-    "Misleading Domain Name",
-    "Misleading Words or Digital Images on the Internet",
-    "Online Enticement of Children for Sexual Act",
-    "Unsolicited Obscene Material Sent to a Child",
-}
 ANNOTATIONS = ("sextortion", "csamSolicitation", "minorToMinorInteraction", "spam")
 FILE_ANNOTATIONS = (
     "animeDrawingVirtualHentai", "potentialMeme", "viral", "possibleSelfProduction",
@@ -217,7 +207,8 @@ def report_from_element(el: Any, *, raw: bytes, position: str) -> ReportRec:
     incident_type = _t(summary, "incidentType", "incidentType")
     if not incident_type:
         raise RejectedInput("incidentSummary/incidentType is required")
-    if incident_type not in INCIDENT_TYPES:
+    incident_type = v.incident_type(incident_type)
+    if incident_type not in v.INCIDENT_TYPES:
         raise RejectedInput(f"incidentType {incident_type[:80]!r} is not a CyberTipline type")
     incident_at = v.when(_t(summary, "incidentDateTime", "incidentDateTime"),
                          field="incidentDateTime")

@@ -151,7 +151,8 @@ def report_from_json(doc: Any, *, raw: bytes, position: str, relpath: str) -> Re
     rec.incident_at = v.when(_get(summary, "incidentDateTime"), field="incidentDateTime")
     rec.incident_at_text = v.text(_get(summary, "incidentDateTimeDescription"),
                                   field="incidentDateTimeDescription")
-    rec.incident_type = v.text(_get(summary, "incidentType"), field="incidentType", limit=120)
+    rec.incident_type = v.incident_type(
+        v.text(_get(summary, "incidentType"), field="incidentType", limit=120))
     rec.platform = v.text(_get(info, "reportingEsp", "espName"), field="espName", limit=200)
     rec.ncmec_priority = v.whole(doc.get("priorityLevel"), field="priorityLevel", low=1, high=9)
     rec.referral = _referral(v.text(doc.get("reportType"), field="reportType"))
