@@ -8,6 +8,7 @@ rest of the archive is still read.
 
 from __future__ import annotations
 
+import io
 import os
 import posixpath
 import re
@@ -18,7 +19,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from django.conf import settings
 
@@ -130,21 +131,32 @@ def _check_zip_member(info: zipfile.ZipInfo) -> str | None:
     return None
 
 
-class _CountingReader:
-    """Reads a ZIP member and refuses to go past its declared size (zip bomb guard)."""
+class _CountingReader(io.RawIOBase):
+    """Reads a ZIP member and refuses to go past its declared size (zip bomb guard). A raw
+    stream, so text and buffered readers (the CSV importer's) can wrap it."""
 
     def __init__(self, fh: IO[bytes], limit: int, name: str) -> None:
+        super().__init__()
         self.fh, self.limit, self.name, self.read_so_far = fh, limit, name, 0
 
-    def read(self, n: int = -1) -> bytes:
-        data = self.fh.read(n)
+    def readable(self) -> bool:
+        return True
+
+    def read(self, n: int | None = -1) -> bytes:
+        data = self.fh.read(-1 if n is None else n)
         self.read_so_far += len(data)
         if self.read_so_far > self.limit:
             raise RejectedInput(f"{self.name}: expands beyond its declared size (zip bomb?)")
         return data
 
+    def readinto(self, buffer: Any) -> int:
+        data = self.read(len(buffer))
+        buffer[:len(data)] = data
+        return len(data)
+
     def close(self) -> None:
         self.fh.close()
+        super().close()
 
 
 def zip_container(zf: zipfile.ZipFile, *, name: str) -> Container:

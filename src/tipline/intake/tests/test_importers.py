@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import io
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -198,3 +200,24 @@ def test_a_single_ncmec_json_finds_its_pdf_and_files(tree: None, tmp_path: Path)
     report = Report.objects.get(external_id="1234")
     assert report.files.get().stored
     assert set(report.artifacts.values_list("kind", flat=True)) == {"json", "pdf"}
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_batches_inside_a_zip(tree: None, tmp_path: Path, kind: str) -> None:
+    """A batch file in a ZIP is read like one on disk (a CSV crashed the whole import)."""
+    if kind == "csv":
+        sheet = io.StringIO()
+        csv.writer(sheet).writerows(_rows())
+        data = sheet.getvalue().encode()
+    else:
+        book, out = Workbook(), io.BytesIO()
+        for row in _rows():
+            book.active.append(row)
+        book.save(out)
+        data = out.getvalue()
+    archive = tmp_path / "batches.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.writestr(f"one/batch.{kind}", data)
+    batch = ingest(archive)
+    assert (batch.status, batch.imported, batch.rejected) == ("done", 2, 0)
+    _check_batch_rows()
