@@ -17,8 +17,8 @@ from django.db import transaction
 from tipline.accounts.types import Actor
 from tipline.audit.services import audit_record
 from tipline.core.progress import NullProgress, Progress
-from tipline.geo.clues import report_clues
-from tipline.geo.resolution import Resolution, resolve
+from tipline.geo.resolution import Resolution
+from tipline.geo.selectors import reports_resolve
 from tipline.geo.services import locations_save
 from tipline.intake.models import Report
 from tipline.intake.services import StatusChange, reports_status_set
@@ -44,12 +44,10 @@ def placement(result: Resolution) -> tuple[int, str]:
 
 def reports_route(*, report_ids: Sequence[int], actor: Actor) -> Counter[str]:
     """Resolve and place the given reports, in one transaction with its audit event."""
-    clues = report_clues(report_ids=report_ids)
+    resolutions = reports_resolve(report_ids=report_ids)
     outcomes: Counter[str] = Counter()
-    resolutions: dict[int, Resolution] = {}
     placements: list[StatusChange] = []
-    for rid in report_ids:
-        result = resolutions[rid] = resolve(clues[rid])
+    for rid, result in resolutions.items():
         node_id, outcome = placement(result)
         outcomes[outcome] += 1
         status = Report.Status.ROUTED if outcome == "unit" else Report.Status.NEW
