@@ -20,8 +20,8 @@ from django.utils.safestring import SafeString, mark_safe
 
 from tipline.intake.models import Report
 
-#: where sections go on the page: after the people in the report, and after its places
-SLOTS = ("after_subjects", "after_places")
+#: where sections go on the page: after the people in the report, and after its files
+SLOTS = ("after_subjects", "after_files")
 
 
 @dataclass(frozen=True)

@@ -17,5 +17,5 @@ def media_context(*, user: Viewer, report: Report) -> dict[str, Any]:
             "matches": report_matches(user=user, report_id=report.pk) if found else []}
 
 
-MEDIA = ReportSection(name="media", slot="after_places", order=10,
+MEDIA = ReportSection(name="media", slot="after_files", order=10,
                       template="media/report_media.html", context=media_context)

@@ -18,5 +18,5 @@ def review_context(*, user: Viewer, report: Report) -> dict[str, Any]:
                                        jurisdiction_id=report.jurisdiction_id)}
 
 
-REVIEW = ReportSection(name="review", slot="after_places", order=20,
+REVIEW = ReportSection(name="review", slot="after_files", order=20,
                        template="review/report_decisions.html", context=review_context)

@@ -11,7 +11,7 @@ from tipline.intake.sections import ReportSection, section_register
 def test_each_later_step_contributes_its_section_in_page_order() -> None:
     order = sorted(sections._sections.values(), key=lambda s: (s.slot, s.order))
     assert [(s.slot, s.name) for s in order] == [
-        ("after_places", "media"), ("after_places", "review"),
+        ("after_files", "media"), ("after_files", "review"),
         ("after_subjects", "location"), ("after_subjects", "transfer"),
         ("after_subjects", "linked")]
 
