@@ -1,20 +1,36 @@
-"""What every benchmark starts from: a fresh TIPLINE_HOME with a migrated SQLite database."""
+"""What every benchmark starts from: a fresh TIPLINE_HOME with a migrated database, SQLite by
+default, or a fresh database on a PostgreSQL server (`--database-url`), dropped afterwards."""
 
 from __future__ import annotations
 
+import argparse
+import atexit
 import os
+import secrets
 import sys
 import tempfile
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 
 
-def fresh_home(prefix: str) -> Path:
-    """Point Tipline at a new empty data folder (SQLite, never DATABASE_URL) and set it up."""
+def database_option(parser: argparse.ArgumentParser) -> None:
+    """The `--database-url` every benchmark that touches the database takes."""
+    parser.add_argument(
+        "--database-url", default="",
+        help="a PostgreSQL server (postgres://user@host:port/db): the benchmark runs in a "
+             "fresh database made there and dropped after; default a fresh SQLite database")
+
+
+def fresh_home(prefix: str, database_url: str = "") -> Path:
+    """Point Tipline at a new empty data folder and a new empty database, and set it up."""
     home = Path(tempfile.mkdtemp(prefix=prefix))
     os.environ["TIPLINE_HOME"] = str(home)
-    os.environ.pop("DATABASE_URL", None)
+    if database_url:
+        os.environ["DATABASE_URL"] = _fresh_database(database_url)
+    else:
+        os.environ.pop("DATABASE_URL", None)
     os.environ["DJANGO_SETTINGS_MODULE"] = "tipline.settings"
     import django
 
@@ -23,3 +39,26 @@ def fresh_home(prefix: str) -> Path:
 
     ensure_ready()
     return home
+
+
+def _fresh_database(server_url: str) -> str:
+    """A new database on the server of `server_url`, dropped when the benchmark exits."""
+    import psycopg
+
+    parts = urlsplit(server_url)
+    if parts.scheme not in ("postgres", "postgresql"):
+        raise SystemExit(f"--database-url must be a postgres:// URL, not {parts.scheme!r}")
+    name = f"tipline_bench_{os.getpid()}_{secrets.token_hex(3)}"
+    admin = urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+    def drop() -> None:
+        from django.db import connections
+
+        connections.close_all()
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    atexit.register(drop)
+    return urlunsplit(parts._replace(path=f"/{name}"))

@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _home import fresh_home  # noqa: E402
+from _home import database_option, fresh_home  # noqa: E402
 
 UNITS = ("IN-MH-BEED", "IN-MH-PUNE", "IN-KA-BENGALURU-URBAN", "IN-DL-NEW-DELHI")
 
@@ -26,8 +26,9 @@ UNITS = ("IN-MH-BEED", "IN-MH-PUNE", "IN-KA-BENGALURU-URBAN", "IN-DL-NEW-DELHI")
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--n", type=int, default=25_000, help="routed reports")
+    database_option(parser)
     args = parser.parse_args()
-    home = fresh_home("tipline-cases-")
+    home = fresh_home("tipline-cases-", args.database_url)
     from django.db import transaction
 
     from tipline.accounts.services import system_user

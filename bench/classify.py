@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _home import fresh_home  # noqa: E402
+from _home import database_option, fresh_home  # noqa: E402
 
 CHUNK = 32
 
@@ -31,8 +31,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--n", type=int, default=500, help="images to classify")
     parser.add_argument("--seed", type=int, default=7)
+    database_option(parser)
     args = parser.parse_args()
-    home = fresh_home("tipline-classify-")
+    home = fresh_home("tipline-classify-", args.database_url)
     from PIL import Image
 
     from tipline.media.classifiers import classify_many

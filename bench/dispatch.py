@@ -22,13 +22,13 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _home import fresh_home  # noqa: E402
+from _home import database_option, fresh_home  # noqa: E402
 
 UNIT = "IN-MH-PUNE"
 
 
-def prepare(n: int, seed: int) -> Path:
-    home = fresh_home("tipline-dispatch-")
+def prepare(n: int, seed: int, database_url: str) -> Path:
+    home = fresh_home("tipline-dispatch-", database_url)
     from tipline.accounts.services import system_user
     from tipline.demo.generator import generate_export
     from tipline.intake.ingest import ingest_paths
@@ -48,8 +48,7 @@ def prepare(n: int, seed: int) -> Path:
 
 def build(home: Path) -> None:
     """In a fresh process: time the packet build; print one JSON line."""
-    os.environ["TIPLINE_HOME"] = str(home)
-    os.environ.pop("DATABASE_URL", None)
+    os.environ["TIPLINE_HOME"] = str(home)  # DATABASE_URL as the parent set it (or none)
     os.environ["DJANGO_SETTINGS_MODULE"] = "tipline.settings"
     import django
 
@@ -78,11 +77,12 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--keep", action="store_true", help="keep the temporary TIPLINE_HOME")
     parser.add_argument("--build", help=argparse.SUPPRESS)  # the child process's home
+    database_option(parser)
     args = parser.parse_args()
     if args.build:
         build(Path(args.build))
         return
-    home = prepare(args.n, args.seed)
+    home = prepare(args.n, args.seed, args.database_url)
     child = subprocess.run([sys.executable, __file__, "--build", str(home)], check=True,  # noqa: S603
                            capture_output=True, text=True)
     result = json.loads(child.stdout.strip().splitlines()[-1])

@@ -21,7 +21,7 @@ import numpy as np
 from PIL import Image
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _home import fresh_home  # noqa: E402
+from _home import database_option, fresh_home  # noqa: E402
 
 
 def photo(seed: int) -> bytes:
@@ -45,8 +45,9 @@ def main() -> None:
     parser.add_argument("--distinct", type=int, default=0,
                         help="distinct images generated (default: all N; the scan hashes "
                              "each distinct content once, so repeats would flatter it)")
+    database_option(parser)
     args = parser.parse_args()
-    fresh_home("tipline-hash-")
+    fresh_home("tipline-hash-", args.database_url)
     from tipline.core.blobs import blob_put
     from tipline.media.parallel import hash_stored, hash_stored_many, processes
 

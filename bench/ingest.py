@@ -1,4 +1,5 @@
-"""Benchmark: import N generated CyberTipline XML reports into a fresh SQLite database.
+"""Benchmark: import N generated CyberTipline XML reports into a fresh database
+(SQLite, or PostgreSQL with --database-url).
 
     .venv/bin/python bench/ingest.py --n 100000
 
@@ -14,15 +15,16 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _home import fresh_home  # noqa: E402
+from _home import database_option, fresh_home  # noqa: E402
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--n", type=int, default=100_000, help="reports to import")
     parser.add_argument("--keep", action="store_true", help="keep the temporary TIPLINE_HOME")
+    database_option(parser)
     args = parser.parse_args()
-    home = fresh_home("tipline-bench-")
+    home = fresh_home("tipline-bench-", args.database_url)
     from gen_xml import write_reports
 
     from tipline.accounts.services import system_user

@@ -17,15 +17,16 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _home import fresh_home  # noqa: E402
+from _home import database_option, fresh_home  # noqa: E402
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--n", type=int, default=100_000, help="reports to route")
     parser.add_argument("--seed", type=int, default=7)
+    database_option(parser)
     args = parser.parse_args()
-    home = fresh_home("tipline-route-")
+    home = fresh_home("tipline-route-", args.database_url)
     from tipline.accounts.services import system_user
     from tipline.demo.generator import generate_export
     from tipline.geo.accuracy import routing_accuracy
