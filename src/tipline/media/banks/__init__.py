@@ -8,58 +8,16 @@ operators in docs/formats/hash-lists.md.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import BinaryIO
-
-from tipline.core.registry import Registry
-
-
-@dataclass
-class ParsedEntry:
-    """One entry as a hash list states it (hashes not yet checked)."""
-
-    md5: str = ""
-    sha1: str = ""
-    sha256: str = ""
-    pdq: str = ""
-    category: str = ""
-    source_id: str = ""
-    media: str = "image"
-    deleted: bool = False
-
-
-class BankFormat:
-    """A hash-list format: `sniff` recognises a file by its head and name, `entries` reads it."""
-
-    name: str = ""
-    description: str = ""
-
-    def sniff(self, head: bytes, filename: str) -> bool:
-        raise NotImplementedError
-
-    def entries(self, fh: BinaryIO) -> Iterator[ParsedEntry]:
-        raise NotImplementedError
-
-
-formats: Registry[BankFormat] = Registry("hash-list format")
-register = formats.register
-
-
-def format_named(name: str) -> BankFormat | None:
-    return formats.all().get(name)
-
-
-def format_for(head: bytes, filename: str) -> BankFormat | None:
-    """The first registered format that recognises the file, or None."""
-    for fmt in formats.values():
-        if fmt.sniff(head, filename):
-            return fmt
-    return None
-
-
 # Registration order is sniffing order: the specific formats first, plain lists last.
-from tipline.media.banks import icse, ncmec_xml, plain, vics  # noqa: E402, F401
+from tipline.media.banks import icse, ncmec_xml, plain, vics  # noqa: F401
+from tipline.media.banks.base import (
+    BankFormat,
+    ParsedEntry,
+    format_for,
+    format_named,
+    formats,
+    register,
+)
 
 __all__ = ["BankFormat", "ParsedEntry", "format_for", "format_named", "formats", "register",
            "icse", "ncmec_xml", "plain", "vics"]

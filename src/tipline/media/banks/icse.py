@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from typing import BinaryIO
 
 from tipline.core.errors import RejectedInput
-from tipline.media.banks import BankFormat, ParsedEntry, register
+from tipline.media.banks.base import BankFormat, ParsedEntry, register
 
 HEADER = ("MD5", "SHA1", "PhotoDNA", "Image ID", "Is distributed", "Victim identified",
           "Offender identified", "Series name", "Number of submissions", "File Available",

@@ -13,7 +13,7 @@ from typing import BinaryIO
 from lxml import etree
 
 from tipline.core.errors import RejectedInput
-from tipline.media.banks import BankFormat, ParsedEntry, register
+from tipline.media.banks.base import BankFormat, ParsedEntry, register
 
 _TAGS = {"image": ("image", False), "video": ("video", False),
          "deletedimage": ("image", True), "deletedvideo": ("video", True)}

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from typing import BinaryIO
 
 from tipline.core.errors import RejectedInput
-from tipline.media.banks import BankFormat, ParsedEntry, register
+from tipline.media.banks.base import BankFormat, ParsedEntry, register
 
 _LINE = re.compile(r"^\s*([0-9A-Fa-f]+)\s*(?:[,;\t ]\s*(.*?))?\s*$")
 

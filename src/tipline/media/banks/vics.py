@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any, BinaryIO
 
 from tipline.core.errors import RejectedInput
-from tipline.media.banks import BankFormat, ParsedEntry, register
+from tipline.media.banks.base import BankFormat, ParsedEntry, register
 
 CONTEXT_2_0 = ("http://github.com/VICSDATAMODEL/ProjectVic/DataModels/2.0.xml/Default/"
                "$metadata#Media")
