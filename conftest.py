@@ -116,3 +116,10 @@ def make_report(tree: None) -> Callable[..., Any]:
         return Report.objects.create(**values)
 
     return make
+
+
+@pytest.fixture
+def immediate_tasks(settings: Any) -> None:
+    """Background tasks run inline, on every queue."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+                                  "QUEUES": settings.TASK_QUEUES}}

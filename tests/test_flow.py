@@ -17,14 +17,11 @@ from tipline.intake.models import Report
 from tipline.intake.tests import builders as b
 from tipline.media.models import FileScan
 
-IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-
 
 def test_cli_ingest_continues_to_scan_route_and_open_the_case(
-    tree: None, tmp_path: Path, settings: Any, django_capture_on_commit_callbacks: Any,
-    capsys: pytest.CaptureFixture[str],
+    tree: None, tmp_path: Path, immediate_tasks: None,
+    django_capture_on_commit_callbacks: Any, capsys: pytest.CaptureFixture[str],
 ) -> None:
-    settings.TASKS = IMMEDIATE
     folder = b.ncmec_folder(tmp_path, "7001", seed=5)
     with django_capture_on_commit_callbacks(execute=True):
         call_command("ingest", str(folder), "--quiet")
@@ -37,9 +34,9 @@ def test_cli_ingest_continues_to_scan_route_and_open_the_case(
 
 
 def test_a_caller_that_drives_the_steps_itself_gets_no_continuation(
-    tree: None, tmp_path: Path, settings: Any, django_capture_on_commit_callbacks: Any,
+    tree: None, tmp_path: Path, immediate_tasks: None,
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
-    settings.TASKS = IMMEDIATE
     folder = b.ncmec_folder(tmp_path, "7002", seed=6)
     with django_capture_on_commit_callbacks(execute=True):
         ingest_paths(paths=[folder], actor=system_user("test"), continue_flow=False)
@@ -58,6 +55,6 @@ def test_the_continuation_is_queued_for_the_worker(
     folder = b.ncmec_folder(tmp_path, "7003", seed=7)
     with django_capture_on_commit_callbacks(execute=True):
         ingest_paths(paths=[folder], actor=system_user("test"))
-    queued = [r.task_path for r in DBTaskResult.objects.order_by("enqueued_at")]
-    assert queued == ["tipline.media.tasks.reports_scan_task",
-                      "tipline.routing.tasks.route_pending"]
+    queued = [(r.task_path, r.queue_name) for r in DBTaskResult.objects.order_by("enqueued_at")]
+    assert queued == [("tipline.media.tasks.reports_scan_task", "scan"),
+                      ("tipline.routing.tasks.route_pending", "route")]

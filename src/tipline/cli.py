@@ -12,6 +12,7 @@ import sys
 #: Tipline's own commands, listed first by `tipline --help`.
 COMMANDS: dict[str, str] = {
     "serve": "run the web server and a background worker together",
+    "worker": "run background tasks (every queue, or --queues intake,scan,route,...)",
     "ingest": "import reports from files, folders and ZIPs",
     "demo": "generate and import a synthetic NCMEC export, create demo users",
     "audit": "verify the audit chain",

@@ -120,6 +120,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_tasks",
     "django_tasks_db",
+    "django_rq",
+    "django_tasks_rq",
     "tipline.core",
     "tipline.jurisdictions",
     "tipline.accounts",
@@ -195,15 +197,29 @@ else:
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-REDIS_URL = env_opt("REDIS_URL", "Redis URL for the scale-path task queue (later issue)")
+REDIS_URL = env_opt(
+    "REDIS_URL", "Redis for the task queue across machines (with TIPLINE_TASK_BACKEND=redis)")
+#: one queue per kind of work, so workers on many machines can each take some of them
+TASK_QUEUES = ["default", "intake", "scan", "route", "dispatch", "trawl"]
+#: short names for the task backends; any backend class path works too
+TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "redis": "django_tasks_rq.RQBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+_task_backend = env_str(
+    "TIPLINE_TASK_BACKEND", "database",
+    "where background tasks queue: database (embedded, no server), redis (REDIS_URL, "
+    "workers on many machines), immediate (inline, no worker), or a backend class path")
 TASKS = {
     "default": {
-        "BACKEND": env_str(
-            "TIPLINE_TASK_BACKEND",
-            "django_tasks_db.DatabaseBackend",
-            "task backend class; ImmediateBackend runs tasks inline",
-        )
+        "BACKEND": TASK_BACKENDS.get(_task_backend, _task_backend),
+        "QUEUES": TASK_QUEUES,
     }
+}
+RQ_QUEUES = {
+    name: {"URL": REDIS_URL or "redis://127.0.0.1:6379/0", "DEFAULT_TIMEOUT": 24 * 3600}
+    for name in TASK_QUEUES
 }
 
 AUTH_PASSWORD_VALIDATORS = [

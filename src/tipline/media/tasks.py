@@ -9,13 +9,13 @@ from tipline.media.scan import scan_run
 from tipline.media.services import reports_scan
 
 
-@task()
+@task(queue_name="scan")
 def reports_scan_task(report_ids: list[int]) -> None:
     """Hash and match the files of newly imported reports."""
     reports_scan(actor=system_user("scanner"), report_ids=report_ids)
 
 
-@task()
+@task(queue_name="scan")
 def media_scan_task(batch_id: int | None = None, bank: str | None = None,
                     since: str | None = None, until: str | None = None,
                     rehash: bool = False) -> None:

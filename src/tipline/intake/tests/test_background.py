@@ -30,7 +30,7 @@ def test_upload_is_queued_and_the_worker_imports_it(
         batch = batch_upload(actor=analyst, files=[upload])
     assert batch.status == ImportBatch.Status.QUEUED and batch.paths[0]["name"] == "batch_one.xml"
     assert Report.objects.count() == 0
-    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+    call_command("worker", "--batch", verbosity=0)
     batch.refresh_from_db()
     assert batch.status == ImportBatch.Status.DONE and batch.imported == 2
     assert batch.done == 2 and batch.finished_at is not None

@@ -265,7 +265,8 @@ def test_import_queues_the_scan_of_new_files(tree: Any, tmp_path: Path, settings
     from tipline.intake.ingest import ingest_paths
     from tipline.intake.tests.builders import ncmec_folder, pattern_png
 
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+                                  "QUEUES": settings.TASK_QUEUES}}
     bank = _bank()
     _add(bank, md5=hashlib.md5(pattern_png(3), usedforsecurity=False).hexdigest())
     folder = ncmec_folder(tmp_path, "1001", seed=3)
@@ -293,7 +294,8 @@ def test_scan_command_selections(make_report: Any, capsys: pytest.CaptureFixture
 
 def test_scan_runs_as_a_background_task(make_report: Any, settings: Any,
                                         capsys: pytest.CaptureFixture[str]) -> None:
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+                                  "QUEUES": settings.TASK_QUEUES}}
     report = make_report()
     f = report_file(report, encode(pattern(17)))
     _add(_bank(), md5=f.md5)

@@ -45,9 +45,10 @@ def _die_with_parent() -> Callable[[], None] | None:
 
 
 def uses_db_worker() -> bool:
-    """Whether the configured task backend needs a `db_worker` process."""
+    """Whether the configured task backend needs a worker process (the database's or
+    Redis's; the immediate backend runs tasks inline)."""
     backend = str(settings.TASKS.get("default", {}).get("BACKEND", ""))
-    return backend.startswith("django_tasks_db")
+    return backend.startswith(("django_tasks_db", "django_tasks_rq"))
 
 
 class Command(BaseCommand):
@@ -101,8 +102,7 @@ class Command(BaseCommand):
         try:
             if not options["no_worker"] and uses_db_worker():
                 worker = subprocess.Popen(  # noqa: S603 - our own interpreter and module
-                    [sys.executable, "-m", "tipline.cli", "db_worker", "--no-reload",
-                     "--queue-name", "*"],
+                    [sys.executable, "-m", "tipline.cli", "worker"],
                     env=env, start_new_session=True, preexec_fn=preexec,
                 )
                 children.append(("worker", worker))

@@ -1,0 +1,53 @@
+"""tipline worker: run background tasks from some or all queues, with whichever backend is
+configured: the database (embedded default, `db_worker`) or Redis (RQ's worker)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+RQ_BACKEND = "django_tasks_rq.RQBackend"
+DB_BACKEND = "django_tasks_db.DatabaseBackend"
+
+
+def task_backend() -> str:
+    return str(settings.TASKS["default"]["BACKEND"])
+
+
+class Command(BaseCommand):
+    help = ("Run background tasks: every queue, or those named (--queues intake,scan,route,"
+            "dispatch,trawl,default). Workers on many machines may share one Redis "
+            "(TIPLINE_TASK_BACKEND=redis) or one database. --batch runs what is queued, "
+            "then exits.")
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--queues", default="",
+                            help="comma-separated queue names (default: every queue)")
+        parser.add_argument("--batch", action="store_true",
+                            help="run every task queued now, then exit")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        queues = [q.strip() for q in options["queues"].split(",") if q.strip()]
+        unknown = sorted(set(queues) - set(settings.TASK_QUEUES))
+        if unknown:
+            raise CommandError(f"no queue {', '.join(unknown)}; the queues are "
+                               f"{', '.join(settings.TASK_QUEUES)}")
+        queues = queues or list(settings.TASK_QUEUES)
+        backend = task_backend()
+        verbosity = options["verbosity"]
+        if backend == DB_BACKEND:
+            extra = ["--batch"] if options["batch"] else []
+            call_command("db_worker", "--no-reload", "--no-startup-delay", "--queue-name",
+                         ",".join(queues), *extra, verbosity=verbosity)
+        elif backend == RQ_BACKEND:
+            extra = ["--burst"] if options["batch"] else []
+            # a simple (non-forking) worker: each task runs in this process, like the
+            # database's worker; nothing forks inside a worker
+            call_command("rqworker", *queues, "--job-class", "django_tasks_rq.Job",
+                         "--worker-class", "rq.worker.SimpleWorker", *extra,
+                         verbosity=verbosity)
+        else:
+            raise CommandError(f"the task backend {backend} runs tasks without a worker")

@@ -1,0 +1,87 @@
+"""The task queue across machines: Redis through django-tasks' RQ backend. Tasks go to the
+queue of their kind of work (intake, scan, route, ...), `tipline worker --queues` takes some of
+them, and a task run twice does no harm. Needs the Redis server on 127.0.0.1:6379 (CI has
+one); skipped, saying so, where none answers."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import django_rq
+import pytest
+import redis
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from tipline.accounts.services import system_user
+from tipline.cases.models import Case
+from tipline.intake.ingest import ingest_paths
+from tipline.intake.models import Report
+from tipline.intake.tests import builders as b
+from tipline.media.models import FileScan
+from tipline.routing.tasks import route_pending
+
+TEST_REDIS = "redis://127.0.0.1:6379/15"  # a database of its own, emptied around each test
+
+
+def _redis_answers() -> bool:
+    try:
+        return bool(redis.Redis.from_url(TEST_REDIS, socket_connect_timeout=1).ping())
+    except redis.exceptions.ConnectionError:
+        return False
+
+
+pytestmark = pytest.mark.skipif(not _redis_answers(),
+                                reason="no Redis server answers on 127.0.0.1:6379")
+
+
+@pytest.fixture
+def rq_tasks(settings: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[redis.Redis]:
+    """Tasks queue in Redis (a test database), on every queue."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend",
+                                  "QUEUES": settings.TASK_QUEUES}}
+    for name in settings.TASK_QUEUES:
+        monkeypatch.setitem(django_rq.settings.QUEUES, name, {"URL": TEST_REDIS})
+    connection = redis.Redis.from_url(TEST_REDIS)
+    connection.flushdb()
+    yield connection
+    connection.flushdb()
+
+
+def _queued(name: str) -> int:
+    return django_rq.get_queue(name).count
+
+
+@pytest.mark.django_db(transaction=True)
+def test_each_kind_of_work_waits_in_its_queue_and_a_worker_takes_its_own(
+        tree: None, tmp_path: Path, rq_tasks: redis.Redis) -> None:
+    ingest_paths(paths=[b.ncmec_folder(tmp_path, "8001", seed=8)], actor=system_user("test"))
+    report = Report.objects.get(external_id="8001")
+    assert (_queued("scan"), _queued("route"), _queued("intake")) == (1, 1, 0)
+
+    call_command("worker", "--queues", "scan", "--batch", verbosity=0)
+    assert FileScan.objects.filter(file__report=report).count() == 1
+    assert _queued("route") == 1 and not Case.objects.exists()  # not this worker's queue
+
+    call_command("worker", "--queues", "route", "--batch", verbosity=0)
+    report.refresh_from_db()
+    assert report.status == Report.Status.ROUTED and report.jurisdiction.code == "IN-MH-BEED"
+    assert Case.objects.filter(report=report).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_task_run_twice_does_no_harm(tree: None, tmp_path: Path,
+                                       rq_tasks: redis.Redis) -> None:
+    ingest_paths(paths=[b.ncmec_folder(tmp_path, "8002", seed=9)], actor=system_user("test"))
+    route_pending.enqueue()  # a second routing of the same batch
+    assert _queued("route") == 2
+    call_command("worker", "--batch", verbosity=0)
+    assert _queued("route") == 0 and _queued("scan") == 0
+    assert Case.objects.count() == 1 and FileScan.objects.count() == 1
+
+
+def test_unknown_queues_are_named(settings: Any) -> None:
+    with pytest.raises(CommandError, match="no queue urgent; the queues are default, intake"):
+        call_command("worker", "--queues", "scan,urgent", "--batch")
