@@ -22,12 +22,13 @@ DEMO_ARGS ?=
 BIND ?= 127.0.0.1:8000
 # PostgreSQL for the second test run; pytest-django creates its own database beside `test`.
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
-# Debian packages the test suite needs (installed only when missing, and only as root).
-APT_PACKAGES ?=
+# Debian packages the test suite needs (installed only when missing, and only as root):
+# Redis for the task-queue tests.
+APT_PACKAGES ?= redis-server
 
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help demo serve test test-sqlite test-postgres lint bench lock venv apt-deps clean
+.PHONY: help demo serve test test-sqlite test-postgres lint bench lock venv apt-deps redis clean
 
 help:
 	@echo "make demo    set up, load the demo data (once) and serve it on http://$(BIND)/"
@@ -119,7 +120,17 @@ lint: $(STAMP)
 	echo "== import-linter (the layering contract in pyproject.toml)"
 	$(BIN)/lint-imports --no-cache
 
-test: lint apt-deps test-sqlite test-postgres
+test: lint apt-deps redis test-sqlite test-postgres
+
+# Redis for the task-queue tests (tests/test_queues.py skips, saying so, when none answers):
+# started when it is installed but not running.
+redis:
+	@if command -v redis-cli >/dev/null && ! redis-cli -h 127.0.0.1 ping >/dev/null 2>&1 \
+	    && command -v redis-server >/dev/null; then
+	  echo "== starting Redis on 127.0.0.1:6379"
+	  redis-server --bind 127.0.0.1 --port 6379 --daemonize yes --save "" --appendonly no
+	  for _ in $$(seq 20); do redis-cli -h 127.0.0.1 ping >/dev/null 2>&1 && break; sleep 0.25; done
+	fi
 
 # The tests get a throw-away TIPLINE_HOME, so the demo's data in var/ is never touched.
 test-sqlite: $(STAMP)
