@@ -26,6 +26,7 @@ COMMANDS: dict[str, str] = {
     "hash": "print a file's MD5, SHA-1, SHA-256 and PDQ with its quality",
     "hashes": "hash banks: import a hash list, export as VICS JSON, list banks",
     "scan": "re-scan files against the hash banks (all, a batch, a bank, a date range)",
+    "pdq-index": "serve the banks' PDQ hashes to every worker (`pdq-index serve`)",
 }
 
 NO_BOOTSTRAP = {"help", "--help", "-h", "makemigrations", "check", "version", "--version"}

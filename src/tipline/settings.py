@@ -72,6 +72,10 @@ MAX_IMAGE_PIXELS = env_int(
     "images (and video frames) with more pixels are refused as decompression bombs")
 VIDEO_MAX_SECONDS = env_int(
     "TIPLINE_VIDEO_MAX_SECONDS", 3 * 3600, "video frames past this second are not hashed")
+PDQ_INDEX_URL = env_str(
+    "TIPLINE_PDQ_INDEX_URL", "",
+    "the shared PDQ index service (tipline pdq-index serve), or its shards comma-separated; "
+    "unset: each process keeps its own index")
 PDQ_MIN_QUALITY = env_int(
     "TIPLINE_PDQ_MIN_QUALITY", 50, "PDQ hashes of lower quality are too weak to match on")
 VPDQ_MATCH_PERCENT = env_int(

@@ -19,11 +19,13 @@ import time
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from django.conf import settings
 
 from tipline.media.hashing import hamming
 from tipline.media.index import PdqIndex, pdq_matrix
+from tipline.media.index_client import RemoteIndex
 from tipline.media.models import BankEntry, FileSignal, HashBank, Match, MediaKind
 
 CHUNK = 20_000
@@ -31,10 +33,13 @@ FULL_CHECK_SECONDS = 60.0
 
 
 class BankIndex:
-    """The process's PDQ index of every bank entry with a PDQ hash (see module docstring)."""
+    """The process's PDQ index of every bank entry with a PDQ hash (see module docstring), or
+    of one shard of them: the entries whose hash's first hex digit is in `prefixes` (the
+    index service, `tipline pdq-index serve --shard K/N`, holds one)."""
 
-    def __init__(self) -> None:
+    def __init__(self, prefixes: str = "") -> None:
         self.lock = threading.Lock()
+        self.prefixes = prefixes
         self.reset()
 
     def reset(self) -> None:
@@ -53,7 +58,8 @@ class BankIndex:
                             .order_by("pk").values_list("pk", "pdq")[:CHUNK])
                 if not rows:
                     break
-                self.pdq.add([r[0] for r in rows], pdq_matrix([r[1] for r in rows]))
+                mine = [r for r in rows if not self.prefixes or r[1][:1] in self.prefixes]
+                self.pdq.add([r[0] for r in mine], pdq_matrix([r[1] for r in mine]))
                 self.high_water, self.last_hash = rows[-1]
 
     def _stale(self) -> bool:
@@ -68,8 +74,10 @@ class BankIndex:
         last = BankEntry.objects.filter(pk=self.high_water).values_list("pdq", flat=True).first()
         if last != self.last_hash:
             return True
-        held = BankEntry.objects.filter(pk__lte=self.high_water).exclude(pdq="").count()
-        return held != len(self.pdq)
+        held = BankEntry.objects.filter(pk__lte=self.high_water).exclude(pdq="")
+        if self.prefixes:
+            held = held.filter(pdq__regex=f"^[{self.prefixes}]")
+        return held.count() != len(self.pdq)
 
     def candidates(self, hashes: Sequence[str], distance: int) -> list[list[tuple[int, int]]]:
         """For each hash: [(entry id, distance)] of indexed entries within `distance`."""
@@ -79,11 +87,31 @@ class BankIndex:
                 for i in range(len(hashes))]
 
 
+class Candidates(Protocol):
+    """What the matcher asks of a PDQ index: in-process, or the shared index service."""
+
+    def candidates(self, hashes: Sequence[str], distance: int) -> list[list[tuple[int, int]]]:
+        ...
+
+
 _INDEX = BankIndex()
+_REMOTE: dict[str, Candidates] = {}
 
 
 def bank_index() -> BankIndex:
+    """This process's own index (what the index service holds, and what tests reset)."""
     return _INDEX
+
+
+def pdq_index() -> Candidates:
+    """The index the matcher searches: the shared service's shards when
+    TIPLINE_PDQ_INDEX_URL names them, else this process's own."""
+    urls = settings.PDQ_INDEX_URL
+    if not urls:
+        return _INDEX
+    if urls not in _REMOTE:
+        _REMOTE[urls] = RemoteIndex([u.strip() for u in urls.split(",") if u.strip()])
+    return _REMOTE[urls]
 
 
 @dataclass(frozen=True)
@@ -142,7 +170,7 @@ def pdq_matches(signals: Sequence[tuple[int, str, int, float | None, str]],
     min_quality = int(settings.PDQ_MIN_QUALITY)
     usable = [s for s in signals if s[2] >= min_quality]
     radius = max(b.pdq_threshold for b in banks.values())
-    proposals = bank_index().candidates([s[1] for s in usable], radius)
+    proposals = pdq_index().candidates([s[1] for s in usable], radius)
     wanted = {eid for hits in proposals for eid, _ in hits}
     entries = _live_entries(wanted, banks)
     image_hits: dict[tuple[int, int], int] = {}
