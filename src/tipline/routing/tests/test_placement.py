@@ -90,3 +90,24 @@ def test_a_report_closed_before_routing_is_sent_to_nobody(tree: None, tmp_path: 
     assert not ReportLocation.objects.filter(report=shut).exists()
     assert not Case.objects.filter(report=shut).exists()
     assert Case.objects.filter(report__external_id="OPEN").exists()
+
+
+def test_pending_reports_are_read_and_routed_a_chunk_at_a_time(
+    tree: None, tmp_path: Path
+) -> None:
+    """Routing never holds every pending id: each read of ids is limited to one chunk."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tipline.routing.placement import reports_route_chunks, reports_route_pending
+
+    imported(tmp_path, *(b.xml_report(f"R{i}", state="Maharashtra", city="Beed",
+                                      pin="431122") for i in range(5)))
+    with CaptureQueriesContext(connection) as queries:
+        chunks = [ids for ids, _ in reports_route_chunks(actor=system_user("test"), chunk=2)]
+    assert [len(ids) for ids in chunks] == [2, 2, 1]
+    assert sorted(sum(chunks, [])) == sorted(Report.objects.values_list("id", flat=True))
+    id_reads = [q["sql"] for q in queries.captured_queries
+                if q["sql"].startswith('SELECT "intake_report"."id" AS "id" FROM')]
+    assert id_reads and all("LIMIT 2" in sql for sql in id_reads)
+    assert reports_route_pending(actor=system_user("test")) == (0, {})
