@@ -126,6 +126,7 @@ def geoip_reader_cache_clear() -> None:
             reader.close()
         _READERS.clear()
     _ip_place.cache_clear()
+    _network_place.cache_clear()
     _stale.cache_clear()
 
 
@@ -250,8 +251,10 @@ class IpPlace:
 def _ip_place(path: str, text: str) -> IpPlace | str:
     """The place the database at `path` gives an address, or why there is none (a note).
 
-    Cached per address: reports often repeat one. Raises OSError/ValueError when the
-    database itself cannot be read (not cached, so a fixed file is picked up).
+    Cached per address: reports often repeat one. The database answers a whole network
+    with one record, so what that record says is worked out once per network
+    (`_network_place`). Raises OSError/ValueError when the database itself cannot be read
+    (not cached, so a fixed file is picked up).
     """
     try:
         address: IPAddress = ipaddress.ip_address(text)
@@ -261,9 +264,22 @@ def _ip_place(path: str, text: str) -> IpPlace | str:
     reason = nowhere_reason(address)
     if reason is not None:
         return f"{reason}: says nothing of place"
+    # geoip2's Reader keeps its maxminddb reader private; the raw lookup (record and the
+    # length of the network it covers) is what lets the place be cached per network
+    record, prefix = geoip_reader()._db_reader.get_with_prefix_len(str(address))
+    if record is None:
+        return "not in the IP database"
+    network = ipaddress.ip_network(f"{address}/{prefix}", strict=False)
+    return _network_place(path, network)
+
+
+@lru_cache(maxsize=16384)
+def _network_place(path: str, network: ipaddress.IPv4Network | ipaddress.IPv6Network,
+                   ) -> IpPlace | str:
+    """What the database at `path` says of every address in `network` (one record)."""
     reader = geoip_reader()
     try:
-        found = reader.city(str(address))
+        found = reader.city(str(network.network_address))
     except geoip2.errors.AddressNotFoundError:
         return "not in the IP database"
     country = found.country.iso_code
