@@ -269,17 +269,18 @@ def _ip_place(path: str, text: str) -> IpPlace | str:
     record, prefix = geoip_reader()._db_reader.get_with_prefix_len(str(address))
     if record is None:
         return "not in the IP database"
-    network = ipaddress.ip_network(f"{address}/{prefix}", strict=False)
-    return _network_place(path, network)
+    shift = address.max_prefixlen - prefix
+    return _network_place(path, address.version, int(address) >> shift << shift, prefix)
 
 
 @lru_cache(maxsize=16384)
-def _network_place(path: str, network: ipaddress.IPv4Network | ipaddress.IPv6Network,
-                   ) -> IpPlace | str:
-    """What the database at `path` says of every address in `network` (one record)."""
+def _network_place(path: str, version: int, first: int, prefix: int) -> IpPlace | str:
+    """What the database at `path` says of every address in the network of IP `version`
+    starting at the address whose integer value is `first`, `prefix` bits long (one record)."""
     reader = geoip_reader()
+    address = ipaddress.IPv4Address(first) if version == 4 else ipaddress.IPv6Address(first)
     try:
-        found = reader.city(str(network.network_address))
+        found = reader.city(str(address))
     except geoip2.errors.AddressNotFoundError:
         return "not in the IP database"
     country = found.country.iso_code
