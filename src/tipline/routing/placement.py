@@ -110,3 +110,11 @@ def unrouted_report_ids(*, after: int = 0, limit: int | None = None) -> list[int
 
 def unrouted_report_count() -> int:
     return _unrouted().count()
+
+
+def closed_unrouted_report_ids() -> list[int]:
+    """Current reports closed before they were routed (a reviewer cleared them): never
+    routed, yet linked like every current report."""
+    return list(Report.objects.filter(is_current=True, location__isnull=True,
+                                      status=Report.Status.CLOSED)
+                .order_by("id").values_list("id", flat=True))
