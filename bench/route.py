@@ -7,7 +7,8 @@ forked child process, so that its memory is not counted), then times resolve + p
 (`reports_route_chunks`) and linking (`clusters_update`: every report is new here, so it
 rebuilds every cluster, as `tipline route` does), and prints the routing accuracy against
 the generator's ground truth, then the routing process's peak memory (`peak_rss_mb`,
-ru_maxrss). Last line `route_reports_per_s=<value>`.
+ru_maxrss, read before the accuracy check, which holds the ground
+truth). Last line `route_reports_per_s=<value>`.
 """
 
 from __future__ import annotations
@@ -64,13 +65,13 @@ def main() -> None:
     linked, clusters = clusters_update(report_ids=ids, actor=system_user("bench"))
     link_seconds = time.perf_counter() - linking
     elapsed = time.perf_counter() - started
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # before the accuracy check
     print(outcome_summary(count, outcomes))
     print(f"linked {linked} reports into {clusters} clusters")
     print(f"resolve+place {elapsed - link_seconds:.1f} s, link {link_seconds:.1f} s")
     print(routing_accuracy(ground_truth_csv=truth).summary())
     print(f"seconds={elapsed:.1f}")
     shutil.rmtree(home, ignore_errors=True)
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak_rss_mb={peak:.0f} (routing process; {rss_before:.0f} before routing)")
     print(f"route_reports_per_s={count / elapsed:.0f}")
 

@@ -247,7 +247,7 @@ class IpPlace:
     built: str  # the database's build month, "2018-07"
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=8192)
 def _ip_place(path: str, text: str) -> IpPlace | str:
     """The place the database at `path` gives an address, or why there is none (a note).
 

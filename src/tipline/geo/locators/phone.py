@@ -88,7 +88,7 @@ class PhoneLocator(Locator):
         return out
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=8192)
 def phone_candidate(raw: str) -> Candidate | None:
     """The place one phone number points at, or None when it is not a valid number.
 
