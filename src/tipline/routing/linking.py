@@ -10,16 +10,19 @@ a file hash links only while at most `LINK_MAX_SHARED_FILES` reports carry it.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections import defaultdict
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from datetime import datetime
+from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import Count, QuerySet
 
 from tipline.accounts.types import Actor
 from tipline.audit.services import audit_record
 from tipline.core.bulk import insert_rows
-from tipline.intake.models import Identifier, IpEvent
+from tipline.intake.models import Identifier, IpEvent, Report
 from tipline.routing.models import ReportCluster
 
 #: identifier kinds that say "same person or same material"
@@ -76,19 +79,31 @@ def _shared_identifiers() -> Iterator[list[int]]:
 
 def _links(kind: str, group: list[int]) -> bool:
     """Is a value shared by these reports evidence of the same people?"""
-    limit = settings.LINK_MAX_SHARED_FILES if kind in FILE_KINDS else settings.LINK_MAX_SHARED
-    return 2 <= len(set(group)) <= limit
+    return 2 <= len(set(group)) <= _limit(kind)
+
+
+def _limit(kind: str) -> int:
+    """How many reports may share a value of this kind for it to link them."""
+    return settings.LINK_MAX_SHARED_FILES if kind in FILE_KINDS else settings.LINK_MAX_SHARED
 
 
 def _same_ip_port_time() -> Iterator[tuple[int, int]]:
     """Pairs of reports with events on the same IP and port within the window."""
-    window = settings.LINK_IP_WINDOW_SECONDS
     rows = (IpEvent.objects.filter(port__isnull=False, occurred_at__isnull=False,
                                    report__is_current=True)
             .order_by("ip", "port", "occurred_at")
             .values_list("ip", "port", "occurred_at", "report_id"))
+    return _pairs_in_window(rows.iterator(chunk_size=10_000))
+
+
+def _pairs_in_window(
+    rows: Iterable[tuple[str, int | None, datetime | None, int]],
+) -> Iterator[tuple[int, int]]:
+    """Pairs of reports from IP events sorted by (ip, port, time) that follow each other on
+    the same IP and port within the window."""
+    window = settings.LINK_IP_WINDOW_SECONDS
     prev: tuple[str, int | None, datetime, int] | None = None
-    for ip, port, at, report_id in rows.iterator(chunk_size=10_000):
+    for ip, port, at, report_id in rows:
         if at is None:
             continue
         if (prev and prev[0] == ip and prev[1] == port and prev[3] != report_id
@@ -122,3 +137,199 @@ def clusters_rebuild(*, actor: Actor) -> tuple[int, int]:
     return len(groups), clusters
 
 
+# Relinking around new reports -------------------------------------------------------------
+#
+# A new report can only change the clusters of reports it reaches: those sharing a value
+# with it that links (it joins or merges their clusters); the holders of a value it pushes
+# past its limit that sit in one cluster (the value may have held them together); the
+# reports whose events on an IP and port run into its events within the window; every
+# member of their present clusters (a split leaves them elsewhere); and so on from those.
+# Relinking that closed set from every link its reports have gives each of them the cluster
+# a full rebuild would, and leaves every other report's cluster as it was.
+
+IdKey = tuple[str, str, str]  # (kind, value, service)
+IpKey = tuple[str, int | None]  # (ip, port)
+_IN = 500  # values per IN (...) list
+
+
+def _chunks(values: Collection[Any], size: int = _IN) -> Iterator[list[Any]]:
+    items = list(values)
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def _keys_of(report_ids: Collection[int]) -> tuple[set[IdKey], set[IpKey]]:
+    """The linking identifiers and (IP, port) pairs the reports carry."""
+    ids: set[IdKey] = set()
+    ips: set[IpKey] = set()
+    for chunk in _chunks(report_ids):
+        ids.update(Identifier.objects.filter(kind__in=LINKING_KINDS, report_id__in=chunk)
+                   .values_list("kind", "value", "service"))
+        ips.update(IpEvent.objects.filter(report_id__in=chunk, port__isnull=False,
+                                          occurred_at__isnull=False)
+                   .values_list("ip", "port"))
+    return ids, ips
+
+
+def _current(keys: set[IdKey]) -> Iterator[tuple[QuerySet[Identifier], set[IdKey]]]:
+    """Current reports' identifiers among `keys`, a query per chunk of values (a query may
+    also match another kind or service of a value: `keys` says which rows count)."""
+    for chunk in _chunks({value for _, value, _ in keys}):
+        yield (Identifier.objects.filter(kind__in=LINKING_KINDS, value__in=chunk,
+                                         report__is_current=True), keys)
+
+
+def _shared_by(keys: set[IdKey]) -> dict[IdKey, int]:
+    """How many current reports carry each identifier."""
+    out: dict[IdKey, int] = {}
+    for qs, wanted in _current(keys):
+        for kind, value, service, n in (qs.values("kind", "value", "service").order_by()
+                                        .annotate(n=Count("report", distinct=True))
+                                        .values_list("kind", "value", "service", "n")):
+            if (kind, value, service) in wanted:
+                out[(kind, value, service)] = n
+    return out
+
+
+def _holders(keys: set[IdKey]) -> dict[IdKey, list[int]]:
+    """Current reports per identifier, for the given identifiers only."""
+    out: dict[IdKey, list[int]] = defaultdict(list)
+    for qs, wanted in _current(keys):
+        for kind, value, service, report_id in qs.values_list("kind", "value", "service",
+                                                              "report_id"):
+            if (kind, value, service) in wanted:
+                out[(kind, value, service)].append(report_id)
+    return out
+
+
+def _clusters_sharing(keys: set[IdKey]) -> set[int]:
+    """Present clusters holding two or more reports that carry one of these identifiers."""
+    out: set[int] = set()
+    for qs, wanted in _current(keys):
+        for kind, value, service, cluster in (
+                qs.filter(report__cluster__isnull=False)
+                .values("kind", "value", "service", "report__cluster__cluster").order_by()
+                .annotate(n=Count("report", distinct=True)).filter(n__gt=1)
+                .values_list("kind", "value", "service", "report__cluster__cluster")):
+            if (kind, value, service) in wanted:
+                out.add(cluster)
+    return out
+
+
+def _ip_runs(keys: set[IpKey]) -> list[list[tuple[str, int | None, datetime | None, int]]]:
+    """Current reports' timed IP events on the given (IP, port) pairs, in runs: sorted by
+    time, a run ends where the next event on the pair is further away than the window
+    (only events in one run link)."""
+    rows: list[tuple[str, int | None, datetime | None, int]] = []
+    for chunk in _chunks({ip for ip, _ in keys}):
+        rows.extend(row for row in IpEvent.objects.filter(
+            ip__in=chunk, port__isnull=False, occurred_at__isnull=False,
+            report__is_current=True).values_list("ip", "port", "occurred_at", "report_id")
+            if (row[0], row[1]) in keys)
+    rows.sort(key=lambda r: (r[0], r[1], r[2]))
+    window = settings.LINK_IP_WINDOW_SECONDS
+    runs: list[list[tuple[str, int | None, datetime | None, int]]] = []
+    for row in rows:
+        last = runs[-1][-1] if runs else None
+        if (last is None or (last[0], last[1]) != (row[0], row[1]) or last[2] is None
+                or row[2] is None or (row[2] - last[2]).total_seconds() > window):
+            runs.append([])
+        runs[-1].append(row)
+    return runs
+
+
+def _members_of_clusters(report_ids: Collection[int]) -> set[int]:
+    """Every report in the present clusters of the given reports."""
+    clusters: set[int] = set()
+    for chunk in _chunks(report_ids):
+        clusters.update(ReportCluster.objects.filter(report_id__in=chunk)
+                        .values_list("cluster", flat=True))
+    return _members(clusters)
+
+
+def _members(clusters: Collection[int]) -> set[int]:
+    """Every report in the given present clusters."""
+    members: set[int] = set()
+    for chunk in _chunks(clusters):
+        members.update(ReportCluster.objects.filter(cluster__in=chunk)
+                       .values_list("report_id", flat=True))
+    return members
+
+
+Run = list[tuple[str, int | None, datetime | None, int]]
+
+
+def _reach(report_ids: Collection[int]) -> tuple[set[int], list[list[int]], list[Run]]:
+    """The closed set of reports the given ones reach (see above), with the groups of
+    reports that each linking identifier among them links and their runs of IP events."""
+    reached = set(report_ids)
+    for chunk in _chunks(report_ids):  # a new version's old one leaves its cluster
+        reached.update(Report.objects.filter(pk__in=chunk, supersedes__isnull=False)
+                       .values_list("supersedes_id", flat=True))
+    groups: list[list[int]] = []
+    runs: list[Run] = []
+    runs_of: dict[int, list[int]] = defaultdict(list)  # report -> indexes in runs
+    taken: set[int] = set()  # indexes of the runs reached
+    seen_ids: set[IdKey] = set()
+    seen_ips: set[IpKey] = set()
+    frontier = set(reached)
+    while frontier:
+        id_keys, ip_keys = _keys_of(frontier)
+        id_keys -= seen_ids
+        ip_keys -= seen_ips
+        seen_ids |= id_keys
+        seen_ips |= ip_keys
+        shared = _shared_by(id_keys)
+        linking = {key for key, n in shared.items() if 2 <= n <= _limit(key[0])}
+        for group in _holders(linking).values():
+            groups.append(group)
+        more = {report for group in groups for report in group}
+        # a value shared too widely links nothing now: undo what it may have linked
+        more |= _members(_clusters_sharing({k for k, n in shared.items() if n > _limit(k[0])}))
+        for run in _ip_runs(ip_keys):
+            for row in run:
+                runs_of[row[3]].append(len(runs))
+            runs.append(run)
+        for report in frontier:
+            for index in runs_of.get(report, ()):
+                if index not in taken:
+                    taken.add(index)
+                    more.update(row[3] for row in runs[index])
+        more |= _members_of_clusters(frontier)
+        frontier = more - reached
+        reached |= frontier
+    return reached, groups, [runs[i] for i in sorted(taken)]
+
+
+def clusters_link(*, report_ids: Sequence[int], actor: Actor) -> tuple[int, int]:
+    """Relink around new reports (see above): the clusters a full rebuild would give, read
+    and written only for the reports the new ones reach. Returns (linked reports, clusters)
+    over all reports, like `clusters_rebuild`."""
+    reached, groups, runs = _reach(report_ids)
+    uf = UnionFind()
+    for group in groups:
+        for other in group[1:]:
+            uf.union(group[0], other)
+    for run in runs:
+        for a, b in _pairs_in_window(run):
+            uf.union(a, b)
+    clustered = uf.groups()
+    with transaction.atomic():
+        for chunk in _chunks(reached):
+            ReportCluster.objects.filter(report_id__in=chunk).delete()
+        insert_rows(ReportCluster, ("report", "cluster"), sorted(clustered.items()))
+        linked = ReportCluster.objects.count()
+        clusters = ReportCluster.objects.values("cluster").distinct().count()
+        audit_record(actor=actor, action="clusters.linked", data={
+            "new_reports": len(report_ids), "relinked": len(reached),
+            "linked_reports": linked, "clusters": clusters})
+    return linked, clusters
+
+
+def clusters_update(*, report_ids: Sequence[int], actor: Actor) -> tuple[int, int]:
+    """Link new reports: relink around them (`clusters_link`) when they are fewer than half
+    the current reports, else rebuild every cluster (one sorted pass, cheaper then; the same
+    clusters). Returns (linked reports, clusters)."""
+    if len(report_ids) * 2 > Report.objects.filter(is_current=True).count():
+        return clusters_rebuild(actor=actor)
+    return clusters_link(report_ids=report_ids, actor=actor)

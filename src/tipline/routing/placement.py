@@ -9,10 +9,11 @@ manual transfers build on this.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 
 from django.db import transaction
+from django.db.models import QuerySet
 
 from tipline.accounts.types import Actor
 from tipline.audit.services import audit_record
@@ -60,17 +61,31 @@ def reports_route(*, report_ids: Sequence[int], actor: Actor) -> Counter[str]:
     return outcomes
 
 
+def reports_route_chunks(
+    *, actor: Actor, chunk: int = 500,
+) -> Iterator[tuple[list[int], Counter[str]]]:
+    """Route every current report not yet routed, a chunk per transaction, yielding each
+    chunk's ids and outcomes; ids are read a chunk at a time (by id, after the last one),
+    so memory does not grow with the number of reports."""
+    after = 0
+    while ids := unrouted_report_ids(after=after, limit=chunk):
+        yield ids, reports_route(report_ids=ids, actor=actor)
+        after = ids[-1]
+
+
 def reports_route_pending(*, actor: Actor, progress: Progress | None = None,
-                          chunk: int = 500) -> tuple[list[int], Counter[str]]:
-    """Route every current report not yet routed, a chunk per transaction; returns their
-    ids and the outcomes."""
-    ids = unrouted_report_ids()
+                          chunk: int = 500) -> tuple[int, Counter[str]]:
+    """Route every current report not yet routed, a chunk per transaction; returns how many
+    and the outcomes."""
     progress = progress or NullProgress()
+    total_reports = unrouted_report_count()
+    done = 0
     total: Counter[str] = Counter()
-    for start in range(0, len(ids), chunk):
-        total += reports_route(report_ids=ids[start:start + chunk], actor=actor)
-        progress.update(done=min(start + chunk, len(ids)), total=len(ids))
-    return ids, total
+    for ids, outcomes in reports_route_chunks(actor=actor, chunk=chunk):
+        done += len(ids)
+        total += outcomes
+        progress.update(done=done, total=max(done, total_reports))
+    return done, total
 
 
 def outcome_summary(count: int, outcomes: Counter[str]) -> str:
@@ -80,9 +95,26 @@ def outcome_summary(count: int, outcomes: Counter[str]) -> str:
             f"foreign {outcomes['foreign']}, unknown {outcomes['unknown']})")
 
 
-def unrouted_report_ids() -> list[int]:
+def _unrouted() -> QuerySet[Report]:
     """Current reports that have never been resolved, except those already closed (a
     reviewer found the media was not CSAM before the report was routed: nobody is sent it)."""
-    return list(Report.objects.filter(is_current=True, location__isnull=True)
-                .exclude(status=Report.Status.CLOSED)
+    return (Report.objects.filter(is_current=True, location__isnull=True)
+            .exclude(status=Report.Status.CLOSED))
+
+
+def unrouted_report_ids(*, after: int = 0, limit: int | None = None) -> list[int]:
+    """Ids of unrouted reports (see `_unrouted`) above `after`, in order, at most `limit`."""
+    qs = _unrouted().filter(id__gt=after).order_by("id").values_list("id", flat=True)
+    return list(qs[:limit] if limit is not None else qs)
+
+
+def unrouted_report_count() -> int:
+    return _unrouted().count()
+
+
+def closed_unrouted_report_ids() -> list[int]:
+    """Current reports closed before they were routed (a reviewer cleared them): never
+    routed, yet linked like every current report."""
+    return list(Report.objects.filter(is_current=True, location__isnull=True,
+                                      status=Report.Status.CLOSED)
                 .order_by("id").values_list("id", flat=True))

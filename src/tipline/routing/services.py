@@ -13,14 +13,19 @@ from tipline.accounts.policies import can, get_scoped_or_404
 from tipline.accounts.types import Actor
 from tipline.audit.services import audit_record
 from tipline.core.errors import NotPermitted, RejectedInput
-from tipline.core.progress import Progress
+from tipline.core.progress import NullProgress, Progress
 from tipline.intake.models import Report
 from tipline.intake.services import StatusChange, reports_status_set
 from tipline.jurisdictions.models import Jurisdiction
 from tipline.routing.clusters import clusters_assign
-from tipline.routing.linking import clusters_rebuild
+from tipline.routing.linking import clusters_rebuild, clusters_update
 from tipline.routing.models import ManualAssignment
-from tipline.routing.placement import outcome_summary, reports_route_pending
+from tipline.routing.placement import (
+    closed_unrouted_report_ids,
+    outcome_summary,
+    reports_route_chunks,
+    unrouted_report_count,
+)
 from tipline.routing.signals import reports_placed
 
 
@@ -74,12 +79,25 @@ class RoutingRun:
                 f"cluster's lead\ncases opened or moved: {self.cases}")
 
 
-def routing_run(*, actor: Actor, progress: Progress | None = None) -> RoutingRun:
-    """Route every report not yet routed (a chunk per transaction), re-link all reports,
-    give each cluster its lead unit; the steps after routing then follow the reports placed
-    or moved (the cases step opens or moves their cases: `routing.signals`)."""
-    ids, outcomes = reports_route_pending(actor=actor, progress=progress)
-    linked, clusters = clusters_rebuild(actor=actor)
+def routing_run(*, actor: Actor, progress: Progress | None = None,
+                relink_all: bool = False) -> RoutingRun:
+    """Route every report not yet routed (a chunk per transaction), link them (around them,
+    or every report when they are many or with `relink_all`, after the LINK_* settings
+    change), give each cluster its lead unit; the steps after routing then follow the
+    reports placed or moved (the cases step opens or moves their cases: `routing.signals`)."""
+    ids: list[int] = []
+    outcomes: Counter[str] = Counter()
+    total = unrouted_report_count()
+    progress = progress or NullProgress()
+    for chunk_ids, chunk_outcomes in reports_route_chunks(actor=actor):
+        ids += chunk_ids  # the cases step is told of every report placed, in one signal
+        outcomes += chunk_outcomes
+        progress.update(done=len(ids), total=max(len(ids), total))
+    if relink_all:
+        linked, clusters = clusters_rebuild(actor=actor)
+    else:  # reports closed before routing are never routed, but a full rebuild links them
+        linked, clusters = clusters_update(
+            report_ids=[*ids, *closed_unrouted_report_ids()], actor=actor)
     assignment = clusters_assign(actor=actor)
     answers = reports_placed.send(sender=Report, actor=actor,
                                   report_ids=[*ids, *assignment.moved])

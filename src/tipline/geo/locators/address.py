@@ -69,7 +69,7 @@ def address_candidates(address: AddressClue) -> list[Candidate]:
     return list(_address_candidates(address))
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=8192)
 def _address_candidates(address: AddressClue) -> tuple[Candidate, ...]:
     return tuple(_pin_settles_city(address, _candidates(address)))
 

@@ -68,7 +68,7 @@ def nearest_office(lat: float, lon: float) -> tuple[str, float, PinPlace | None]
     return None
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=8192)
 def gps_candidates(lat: float, lon: float) -> tuple[Candidate, ...]:
     """Candidates for one point (one, or one per district when only a PIN could place it)."""
     clue = f"GPS {lat:.5f},{lon:.5f}"

@@ -126,6 +126,7 @@ def geoip_reader_cache_clear() -> None:
             reader.close()
         _READERS.clear()
     _ip_place.cache_clear()
+    _network_place.cache_clear()
     _stale.cache_clear()
 
 
@@ -246,12 +247,14 @@ class IpPlace:
     built: str  # the database's build month, "2018-07"
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=8192)
 def _ip_place(path: str, text: str) -> IpPlace | str:
     """The place the database at `path` gives an address, or why there is none (a note).
 
-    Cached per address: reports often repeat one. Raises OSError/ValueError when the
-    database itself cannot be read (not cached, so a fixed file is picked up).
+    Cached per address: reports often repeat one. The database answers a whole network
+    with one record, so what that record says is worked out once per network
+    (`_network_place`). Raises OSError/ValueError when the database itself cannot be read
+    (not cached, so a fixed file is picked up).
     """
     try:
         address: IPAddress = ipaddress.ip_address(text)
@@ -261,7 +264,21 @@ def _ip_place(path: str, text: str) -> IpPlace | str:
     reason = nowhere_reason(address)
     if reason is not None:
         return f"{reason}: says nothing of place"
+    # geoip2's Reader keeps its maxminddb reader private; the raw lookup (record and the
+    # length of the network it covers) is what lets the place be cached per network
+    record, prefix = geoip_reader()._db_reader.get_with_prefix_len(str(address))
+    if record is None:
+        return "not in the IP database"
+    shift = address.max_prefixlen - prefix
+    return _network_place(path, address.version, int(address) >> shift << shift, prefix)
+
+
+@lru_cache(maxsize=16384)
+def _network_place(path: str, version: int, first: int, prefix: int) -> IpPlace | str:
+    """What the database at `path` says of every address in the network of IP `version`
+    starting at the address whose integer value is `first`, `prefix` bits long (one record)."""
     reader = geoip_reader()
+    address = ipaddress.IPv4Address(first) if version == 4 else ipaddress.IPv6Address(first)
     try:
         found = reader.city(str(address))
     except geoip2.errors.AddressNotFoundError:

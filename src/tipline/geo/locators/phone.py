@@ -88,7 +88,7 @@ class PhoneLocator(Locator):
         return out
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=8192)
 def phone_candidate(raw: str) -> Candidate | None:
     """The place one phone number points at, or None when it is not a valid number.
 
@@ -98,10 +98,12 @@ def phone_candidate(raw: str) -> Candidate | None:
         number = phonenumbers.parse(raw, "IN")
     except phonenumbers.NumberParseException:
         return None
-    if not phonenumbers.is_valid_number(number):
-        return None
     region = phonenumbers.region_code_for_number(number)
     if not region or region == "001":
+        return None
+    # the type is worked out once: UNKNOWN is exactly what is_valid_number rejects
+    kind = phonenumbers.number_type(number)
+    if kind == PhoneNumberType.UNKNOWN:
         return None
     clue = "phone " + phonenumbers.format_number(
         number, phonenumbers.PhoneNumberFormat.INTERNATIONAL
@@ -112,9 +114,10 @@ def phone_candidate(raw: str) -> Candidate | None:
             confidence=FOREIGN_CONFIDENCE,
             note=f"foreign number (+{number.country_code}): gives the country only",
         )
-    kind = phonenumbers.number_type(number)
-    description = geocoder.description_for_number(number, "en")
-    if kind == PhoneNumberType.FIXED_LINE and description and description != "India":
+    # a fixed line is geographical and valid: description_for_number would say the same
+    description = (geocoder.description_for_valid_number(number, "en")
+                   if kind == PhoneNumberType.FIXED_LINE else "")
+    if description and description != "India":
         state, district, city, caveat = landline_place(description)
         nsn = phonenumbers.national_significant_number(number)
         area = "0" + nsn[: phonenumbers.length_of_geographical_area_code(number)]

@@ -69,7 +69,7 @@ def nearest_office_place(lat: float, lon: float, radius_km: float) -> tuple[PinP
     return None
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=8192)
 def pin_places(pin: str) -> tuple[PinPlace, ...] | None:
     """Every (state, district) a PIN is in; None when the directory does not know the PIN."""
     details = indian_pincode.get_details(pin)

@@ -273,3 +273,18 @@ def test_stale_database_counts_for_less(make_db: Callable[..., Path], settings: 
     stale = locate("49.36.10.20")
     assert stale.state == fresh.state == "MH"
     assert stale.confidence < fresh.confidence and "older than 365 days" in stale.note
+
+
+def test_the_database_record_is_read_once_per_network(make_db: Callable[..., Path]) -> None:
+    """Addresses of one network share one record: its place is worked out once, and each
+    address still gets the place the database gives it."""
+    from tipline.geo.locators.ip import _network_place
+
+    make_db()
+    first, second = locate("117.200.9.9"), locate("117.200.77.1")
+    assert (first.state, first.city) == (second.state, second.city) == ("MH", "Thane")
+    assert first.clue != second.clue
+    assert _network_place.cache_info().misses == 1
+    assert _network_place.cache_info().hits == 1
+    assert locate("49.36.10.20").city != "Thane"
+    assert _network_place.cache_info().misses == 2

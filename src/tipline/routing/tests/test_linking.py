@@ -129,3 +129,84 @@ def test_files_have_a_tighter_limit_than_accounts(make_report: Any, settings: An
     assert set(clusters_compute()) == {r.pk for r in three}  # linked by the phone
     Identifier.objects.filter(kind="phone").delete()
     assert clusters_compute() == {}  # the file alone is in too many reports
+
+
+def _stored() -> dict[int, int]:
+    return dict(ReportCluster.objects.values_list("report_id", "cluster"))
+
+
+def test_relinking_new_reports_gives_the_clusters_of_a_full_rebuild(
+    make_report: Any, settings: Any
+) -> None:
+    """Rounds of new reports drawn from small pools of values (so clusters join, merge and,
+    when a value passes its limit, split; new versions replace old ones): after each round,
+    relinking the new reports alone stores exactly what a full rebuild computes."""
+    import random
+
+    from tipline.routing.linking import clusters_link
+
+    settings.LINK_MAX_SHARED, settings.LINK_MAX_SHARED_FILES = 4, 3
+    settings.LINK_IP_WINDOW_SECONDS = 300
+    rng = random.Random(11)
+    actor = system_user("test")
+    current: list[Report] = []
+    for round_ in range(5):
+        new: list[Report] = []
+        for _ in range(12):
+            old = rng.choice(current) if current and rng.random() < 0.15 else None
+            if old is not None:  # a new version replaces the old one
+                Report.objects.filter(pk=old.pk).update(is_current=False)
+                current.remove(old)
+            report = make_report(supersedes=old)
+            new.append(report)
+            for _ in range(rng.randint(0, 2)):
+                kind = rng.choice(["email", "phone", "md5", "screen_name"])
+                ident(report, kind, f"v{rng.randint(0, 14)}",
+                      "Chat" if kind == "screen_name" else "")
+            if rng.random() < 0.4:
+                event(report, f"49.36.1.{rng.randint(1, 3)}", 4000 + rng.randint(0, 1),
+                      T0 + timedelta(minutes=rng.randint(0, 40)))
+        current += new
+        clusters_link(report_ids=[r.pk for r in new], actor=actor)
+        assert _stored() == clusters_compute(), f"round {round_}"
+    assert len(set(_stored().values())) >= 3  # the data did make clusters
+
+
+def test_a_new_report_that_makes_a_value_viral_splits_its_cluster(
+    make_report: Any, settings: Any
+) -> None:
+    """a-b share a phone, b-x an email, x-y a device: when new reports make the phone
+    viral, a leaves and the rest, as far as y, form a cluster under b."""
+    from tipline.routing.linking import clusters_link
+
+    settings.LINK_MAX_SHARED = 3
+    a, b, x, y, c = (make_report() for _ in range(5))
+    for r in (a, b):
+        ident(r, "phone", "+919800000003")
+    for r in (b, x):
+        ident(r, "email", "b@example.in")
+    for r in (x, y):
+        ident(r, "device_id", "IMEI-1", "IMEI")
+    ident(c, "email", "c@example.in")
+    clusters_rebuild(actor=system_user("test"))
+    assert set(_stored().values()) == {a.pk}
+    d, e = make_report(), make_report()
+    ident(d, "phone", "+919800000003")
+    ident(e, "phone", "+919800000003")
+    ident(e, "email", "c@example.in")
+    assert clusters_link(report_ids=[d.pk, e.pk], actor=system_user("test")) == (5, 2)
+    assert _stored() == {b.pk: b.pk, x.pk: b.pk, y.pk: b.pk, c.pk: c.pk, e.pk: c.pk}
+    assert _stored() == clusters_compute()
+
+
+def test_a_new_version_takes_its_old_one_out_of_its_cluster(make_report: Any) -> None:
+    from tipline.routing.linking import clusters_link
+
+    old, other = make_report(), make_report()
+    for r in (old, other):
+        ident(r, "email", "o@example.in")
+    clusters_rebuild(actor=system_user("test"))
+    Report.objects.filter(pk=old.pk).update(is_current=False)
+    new = make_report(supersedes=old)  # the new version names no email
+    assert clusters_link(report_ids=[new.pk], actor=system_user("test")) == (0, 0)
+    assert _stored() == {} == clusters_compute()

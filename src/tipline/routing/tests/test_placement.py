@@ -90,3 +90,60 @@ def test_a_report_closed_before_routing_is_sent_to_nobody(tree: None, tmp_path: 
     assert not ReportLocation.objects.filter(report=shut).exists()
     assert not Case.objects.filter(report=shut).exists()
     assert Case.objects.filter(report__external_id="OPEN").exists()
+
+
+def test_pending_reports_are_read_and_routed_a_chunk_at_a_time(
+    tree: None, tmp_path: Path
+) -> None:
+    """Routing never holds every pending id: each read of ids is limited to one chunk."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tipline.routing.placement import reports_route_chunks, reports_route_pending
+
+    imported(tmp_path, *(b.xml_report(f"R{i}", state="Maharashtra", city="Beed",
+                                      pin="431122") for i in range(5)))
+    with CaptureQueriesContext(connection) as queries:
+        chunks = [ids for ids, _ in reports_route_chunks(actor=system_user("test"), chunk=2)]
+    assert [len(ids) for ids in chunks] == [2, 2, 1]
+    assert sorted(sum(chunks, [])) == sorted(Report.objects.values_list("id", flat=True))
+    id_reads = [q["sql"] for q in queries.captured_queries
+                if q["sql"].startswith('SELECT "intake_report"."id" AS "id" FROM')]
+    assert id_reads and all("LIMIT 2" in sql for sql in id_reads)
+    assert reports_route_pending(actor=system_user("test")) == (0, {})
+
+
+def test_route_relinks_around_new_reports_like_a_full_rebuild(
+    tree: None, tmp_path: Path, settings: Any
+) -> None:
+    """`tipline route` relinks only around the new reports, yet stores what a full rebuild
+    computes, a report closed before routing included; `--relink-all` agrees."""
+    from tipline.intake.models import Identifier, IpEvent
+    from tipline.routing.linking import clusters_compute
+    from tipline.routing.models import ReportCluster
+
+    def report(external_id: str) -> str:
+        return b.xml_report(external_id, state="Maharashtra", city="Beed", pin="431122")
+
+    imported(tmp_path, *(report(f"A{i}") for i in range(3)))
+    def unlink() -> None:  # the builder's reports share every identifier and IP
+        IpEvent.objects.all().delete()
+        Identifier.objects.all().delete()
+
+    unlink()
+    call_command("route", "--quiet", stdout=StringIO())
+    (tmp_path / "second").mkdir()
+    imported(tmp_path / "second", *(report(f"B{i}") for i in range(3)))
+    unlink()
+    reports = {r.external_id: r for r in Report.objects.all()}
+    Report.objects.filter(external_id="B2").update(status=Report.Status.CLOSED)
+    for a, b_ in (("A0", "B0"), ("A1", "B2")):  # B2 is linked to an old report only
+        for external_id in (a, b_):
+            Identifier.objects.create(report=reports[external_id], kind="email",
+                                      value=f"{a}{b_}@example.in", origin="suspect.email")
+    call_command("route", "--quiet", stdout=StringIO())
+    stored = dict(ReportCluster.objects.values_list("report_id", "cluster"))
+    assert stored == clusters_compute()
+    assert stored[reports["B2"].pk] == stored[reports["A1"].pk]
+    call_command("route", "--quiet", "--relink-all", stdout=StringIO())
+    assert dict(ReportCluster.objects.values_list("report_id", "cluster")) == stored

@@ -19,11 +19,14 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--quiet", action="store_true", help="no progress bar")
+        parser.add_argument("--relink-all", action="store_true",
+                            help="relink every report, not only around the new ones (after "
+                                 "changing a LINK_* setting)")
 
     def handle(self, *args: Any, **options: Any) -> None:
         bar = NullProgress() if options["quiet"] else TerminalProgress("routing")
         actor = system_user("router")
-        run = routing_run(actor=actor, progress=bar)
+        run = routing_run(actor=actor, progress=bar, relink_all=options["relink_all"])
         if isinstance(bar, TerminalProgress):
             bar.finish()
         self.stdout.write(run.summary())
