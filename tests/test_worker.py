@@ -1,0 +1,111 @@
+"""The background worker as it runs in production: a real `tipline db_worker` process on a
+fresh data folder, taking the tasks a web upload queues (import, scan, routing)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from tests.test_cli import alive, children_of, fresh_env, run, tipline_argv
+
+QUEUE_UPLOAD = """
+from pathlib import Path
+from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
+from tipline.intake.services import batch_upload
+path = Path({path!r})
+admin = get_user_model().objects.get(username="admin")
+print(batch_upload(actor=admin, files=[SimpleUploadedFile(path.name, path.read_bytes())]).pk)
+"""
+
+
+def query(home: Path, sql: str, *params: object) -> list[tuple[object, ...]]:
+    """Read the worker's database the way an operator would, outside Django."""
+    with sqlite3.connect(f"file:{home / 'tipline.sqlite3'}?mode=ro", uri=True, timeout=30) as db:
+        return list(db.execute(sql, params))
+
+
+def wait_until(what: str, check: Callable[[], bool], proc: subprocess.Popen[str],
+               seconds: float) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if check():
+            return
+        if proc.poll() is not None:
+            pytest.fail(f"the worker exited ({proc.returncode}) before {what}")
+        time.sleep(0.3)
+    pytest.fail(f"{what} did not happen within {seconds} s")
+
+
+def tasks(home: Path) -> list[tuple[object, ...]]:
+    return query(home, "SELECT task_path, status FROM django_tasks_database_dbtaskresult "
+                       "ORDER BY enqueued_at")
+
+
+def upload_queued(home: Path, reports: int) -> int:
+    """A fresh home with a demo export of `reports` reports, uploaded as the web page does."""
+    made = run(home, "demo", "--reports", str(reports), "--seed", "9", "--no-import", "--quiet")
+    assert made.returncode == 0, made.stderr
+    queued = run(home, "shell", "-c", QUEUE_UPLOAD.format(path=str(home / "demo/export.zip")))
+    assert queued.returncode == 0, queued.stderr
+    return int(queued.stdout.split()[-1])
+
+
+def start_worker(home: Path) -> subprocess.Popen[str]:
+    """A worker logging to a file (a child it leaves behind can't hold the test's pipe)."""
+    log = (home / "worker.log").open("a")
+    return subprocess.Popen(  # noqa: S603 - our own command
+        [*tipline_argv(), "db_worker", "--no-reload", "--queue-name", "*", "--interval", "0.2"],
+        env=fresh_env(home), stdout=log, stderr=subprocess.STDOUT, text=True,
+        stdin=subprocess.DEVNULL,
+    )
+
+
+def kill_all(pids: set[int]) -> None:
+    """Kill what a failed test left behind (a helper orphaned by its worker)."""
+    for pid in pids:
+        if alive(pid):
+            os.kill(pid, signal.SIGKILL)
+
+
+def test_worker_imports_scans_and_routes_an_upload_then_stops(tmp_path: Path) -> None:
+    """The scan hashes in helper processes; it used to fork them from the worker, and the
+    worker then waited for ever on a child running its inherited shutdown handler."""
+    home = tmp_path / "home"
+    batch = upload_queued(home, 60)
+    worker = start_worker(home)
+    helpers: set[int] = set()
+    try:
+        def all_done() -> bool:
+            helpers.update(p for k in children_of(worker.pid) for p in [k, *children_of(k)])
+            rows = tasks(home)
+            return len(rows) >= 3 and all(status == "SUCCESSFUL" for _, status in rows)
+
+        wait_until("the import, the scan and the routing finished", all_done, worker, 120)
+        worker.send_signal(signal.SIGTERM)
+        worker.wait(timeout=30)
+    finally:
+        if worker.poll() is None:
+            worker.kill()
+            worker.wait()
+        left = {pid for pid in helpers if alive(pid)}
+        kill_all(left)
+    paths = [str(path) for path, _ in tasks(home)]
+    assert any(p.endswith("import_batch_run") for p in paths), paths
+    assert any("scan" in p for p in paths), paths
+    assert any("route" in p for p in paths), paths
+    assert query(home, "SELECT status FROM intake_importbatch WHERE id=?", batch) == [("done",)]
+    unrouted = query(home, "SELECT COUNT(*) FROM intake_report r WHERE r.is_current AND NOT "
+                           "EXISTS (SELECT 1 FROM geo_reportlocation l WHERE l.report_id=r.id)")
+    assert unrouted == [(0,)]
+    assert query(home, "SELECT COUNT(*) FROM intake_report")[0][0] >= 60
+    assert query(home, "SELECT COUNT(*) FROM media_filescan")[0][0] > 0
+    assert helpers, "the scan ran in helper processes"
+    assert worker.returncode == 0, (home / "worker.log").read_text()
+    assert not left, "the worker's helper processes outlived it"
