@@ -109,3 +109,49 @@ def test_worker_imports_scans_and_routes_an_upload_then_stops(tmp_path: Path) ->
     assert helpers, "the scan ran in helper processes"
     assert worker.returncode == 0, (home / "worker.log").read_text()
     assert not left, "the worker's helper processes outlived it"
+
+
+def test_a_killed_worker_s_import_is_taken_up_by_the_next_worker(tmp_path: Path) -> None:
+    """kill -9 the worker while it imports: the next worker queues the task again and the
+    import finishes, each report stored once."""
+    home = tmp_path / "home"
+    batch = upload_queued(home, 150)
+    first = start_worker(home)
+    helpers: set[int] = set()
+    try:
+        def importing() -> bool:
+            helpers.update(children_of(first.pid))
+            return query(home, "SELECT status FROM intake_importbatch WHERE id=?",
+                         batch) == [("running",)]
+
+        wait_until("the import started", importing, first, 60)
+        first.kill()
+        first.wait()
+    finally:
+        if first.poll() is None:
+            first.kill()
+            first.wait()
+        kill_all(helpers)
+    assert query(home, "SELECT status FROM django_tasks_database_dbtaskresult") == [("RUNNING",)]
+    second = start_worker(home)
+    try:
+        def all_done() -> bool:
+            rows = tasks(home)
+            return len(rows) >= 2 and all(status == "SUCCESSFUL" for _, status in rows)
+
+        wait_until("the import (run again), the scan and the routing finished", all_done,
+                   second, 120)
+        second.send_signal(signal.SIGTERM)
+        second.wait(timeout=30)
+    finally:
+        if second.poll() is None:
+            second.kill()
+            second.wait()
+    log = (home / "worker.log").read_text()
+    assert "tasks of dead workers: 1 queued again, 0 given up" in log
+    assert query(home, "SELECT status, imported, duplicates FROM intake_importbatch "
+                       "WHERE id=?", batch) == [("done", 150, 0)]
+    assert query(home, "SELECT COUNT(*) FROM intake_report") == [(150,)]
+    worker_ids = query(home, "SELECT worker_ids FROM django_tasks_database_dbtaskresult "
+                             "WHERE task_path LIKE '%import_batch_run'")[0][0]
+    assert str(worker_ids).count(":") == 4  # claimed twice: by the killed worker, then the next

@@ -118,9 +118,11 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # core first: its `db_worker` (which takes back the tasks of dead workers) replaces
+    # django-tasks-db's
+    "tipline.core",
     "django_tasks",
     "django_tasks_db",
-    "tipline.core",
     "tipline.jurisdictions",
     "tipline.accounts",
     "tipline.audit",
@@ -196,6 +198,12 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_opt("REDIS_URL", "Redis URL for the scale-path task queue (later issue)")
+#: Background tasks: how many times a task is started before it is given up when its worker
+#: keeps dying under it (core/recovery.py).
+TASK_ATTEMPTS = env_int(
+    "TIPLINE_TASK_ATTEMPTS", 3,
+    "times a task is started before it is given up when its worker dies under it")
+
 TASKS = {
     "default": {
         "BACKEND": env_str(

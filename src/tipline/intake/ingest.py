@@ -51,8 +51,12 @@ FLUSH = object()
 def ingest_paths(
     *, paths: Sequence[Path], actor: Actor, batch: ImportBatch | None = None,
     progress: Progress | None = None, label: str | None = None, continue_flow: bool = True,
+    resume: bool = False,
 ) -> ImportBatch:
     """Import every report found under `paths`; returns the batch with its counts.
+
+    `resume` runs `batch` again after it was interrupted: what it already stored is skipped
+    and keeps its counts; duplicates and rejections are counted again from the start.
 
     The new reports then follow the flow (`intake.signals`): their files are scanned as each
     chunk commits and the batch is routed when it is done, through the task queue, whoever
@@ -67,7 +71,9 @@ def ingest_paths(
         )
     batch.status = ImportBatch.Status.RUNNING
     batch.save(update_fields=["status"])
-    writer = ReportWriter(actor=actor, batch=batch, continue_flow=continue_flow)
+    if resume:
+        batch.rejections.all().delete()
+    writer = ReportWriter(actor=actor, batch=batch, continue_flow=continue_flow, resume=resume)
     with gc_tuned():
         _run(paths, writer=writer, batch=batch, actor=actor, progress=progress,
              continue_flow=continue_flow)
@@ -238,13 +244,31 @@ def _decrypted(stored: list[dict[str, Any]]) -> Iterator[list[Path]]:
 
 def batch_run(*, batch_id: int) -> ImportBatch | None:
     """Run a queued import (an upload, by the worker); idempotent: a batch that already ran
-    is left alone."""
+    is left alone; one left running (its worker died, and the task was queued again:
+    core.recovery) or retried after it failed is resumed, skipping what it stored."""
     with transaction.atomic():
         batch = ImportBatch.objects.select_for_update().filter(
-            pk=batch_id, status=ImportBatch.Status.QUEUED).first()
+            pk=batch_id, status__in=[ImportBatch.Status.QUEUED, ImportBatch.Status.RUNNING],
+        ).first()
         if batch is None:
-            return None
+            return None  # done, or failed (retried by batch_retry, which queues it again)
         batch.status = ImportBatch.Status.RUNNING
         batch.save(update_fields=["status"])
+    # always resumed: a fresh batch has stored nothing, so nothing is skipped
     with _decrypted(batch.paths) as paths:
-        return ingest_paths(paths=paths, actor=system_user("importer"), batch=batch)
+        return ingest_paths(paths=paths, actor=system_user("importer"), batch=batch,
+                            resume=True)
+
+
+def batch_fail(*, batch_id: int, error: str) -> bool:
+    """Mark a queued or running batch failed with the reason (its task was given up);
+    whether it was. What it stored stays, and follows the flow as a finished batch does."""
+    with transaction.atomic():
+        batch = ImportBatch.objects.select_for_update().filter(
+            pk=batch_id, status__in=[ImportBatch.Status.QUEUED, ImportBatch.Status.RUNNING],
+        ).first()
+        if batch is None:
+            return False
+        _finish(batch, actor=system_user("importer"), status=ImportBatch.Status.FAILED,
+                error=error[:2000], continue_flow=True)
+    return True
