@@ -86,3 +86,36 @@ def test_a_resumed_import_stores_only_what_was_missing(tree: None, tmp_path: Pat
     assert (batch.status, batch.imported, batch.duplicates, batch.rejected) == ("done", 7, 0, 1)
     assert Report.objects.filter(batch=batch).count() == 7
     assert batch.rejections.count() == 1
+
+
+def test_a_batch_whose_process_died_shows_as_interrupted(
+    tree: None, client: Any, analyst: Any
+) -> None:
+    from django.urls import reverse
+
+    from tipline.core.recovery import process_alive, process_id
+    from tipline.intake.selectors import import_batch_interrupted, import_batch_interrupted_find
+
+    child = subprocess.Popen(["sleep", "30"])  # noqa: S607 - a real process, then killed
+    try:
+        with open(f"/proc/{child.pid}/stat") as stat:
+            started = stat.read().rsplit(")", 1)[1].split()[19]
+        gone = f"{host_name()}:{child.pid}:{started}"
+        assert process_alive(gone) is True
+    finally:
+        child.kill()
+        child.wait()
+    assert process_alive(gone) is False
+    assert process_alive(process_id()) is True
+    assert process_alive("elsewhere:1:2") is None
+    dead = ImportBatch.objects.create(label="x", status=ImportBatch.Status.RUNNING,
+                                      runner=gone, source_key="k")
+    live = ImportBatch.objects.create(label="y", status=ImportBatch.Status.RUNNING,
+                                      runner=process_id(), source_key="k")
+    assert import_batch_interrupted(batch=dead) and not import_batch_interrupted(batch=live)
+    assert import_batch_interrupted_find(source_key="k") == dead
+    client.force_login(analyst)
+    html = client.get(reverse("intake:batch_detail", args=[dead.pk])).content.decode()
+    assert 'id="interrupted"' in html and "Run the same <code>tipline ingest</code>" in html
+    html = client.get(reverse("intake:batch_detail", args=[live.pk])).content.decode()
+    assert 'id="interrupted"' not in html

@@ -67,6 +67,15 @@ def start_worker(home: Path) -> subprocess.Popen[str]:
     )
 
 
+def outliving(pids: set[int], *, seconds: float) -> set[int]:
+    """Those of `pids` still running after `seconds` (helpers see their parent go, then
+    exit: the fork server at once, its children when it has gone)."""
+    deadline = time.monotonic() + seconds
+    while (left := {pid for pid in pids if alive(pid)}) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    return left
+
+
 def kill_all(pids: set[int]) -> None:
     """Kill what a failed test left behind (a helper orphaned by its worker)."""
     for pid in pids:
@@ -94,7 +103,7 @@ def test_worker_imports_scans_and_routes_an_upload_then_stops(tmp_path: Path) ->
         if worker.poll() is None:
             worker.kill()
             worker.wait()
-        left = {pid for pid in helpers if alive(pid)}
+        left = outliving(helpers, seconds=15)
         kill_all(left)
     paths = [str(path) for path, _ in tasks(home)]
     assert any(p.endswith("import_batch_run") for p in paths), paths
@@ -155,3 +164,38 @@ def test_a_killed_worker_s_import_is_taken_up_by_the_next_worker(tmp_path: Path)
     worker_ids = query(home, "SELECT worker_ids FROM django_tasks_database_dbtaskresult "
                              "WHERE task_path LIKE '%import_batch_run'")[0][0]
     assert str(worker_ids).count(":") == 4  # claimed twice: by the killed worker, then the next
+
+
+def test_a_killed_command_line_import_shows_interrupted_and_the_same_command_resumes_it(
+    tmp_path: Path,
+) -> None:
+    home = tmp_path / "home"
+    made = run(home, "demo", "--reports", "150", "--seed", "9", "--no-import", "--quiet")
+    assert made.returncode == 0, made.stderr
+    export = str(home / "demo/export.zip")
+    with (home / "ingest.log").open("w") as log:
+        ingest = subprocess.Popen(  # noqa: S603 - our own command
+            [*tipline_argv(), "ingest", "--quiet", export], env=fresh_env(home), stdout=log,
+            stderr=subprocess.STDOUT, text=True, stdin=subprocess.DEVNULL)
+    try:
+        def importing() -> bool:
+            return query(home, "SELECT status FROM intake_importbatch") == [("running",)]
+
+        wait_until("the import started", importing, ingest, 60)
+    finally:
+        ingest.kill()
+        ingest.wait()
+    shown = run(home, "shell", "-c", (
+        "from tipline.intake.models import ImportBatch\n"
+        "from tipline.intake.selectors import import_batch_interrupted\n"
+        "print(import_batch_interrupted(batch=ImportBatch.objects.get()))"))
+    assert shown.stdout.split()[-1] == "True", shown.stderr
+    again = run(home, "ingest", "--quiet", export)
+    assert again.returncode in (0, 1), again.stderr  # 1: some demo records are rejected
+    assert "resuming batch #1 (interrupted" in again.stdout
+    rows = query(home, "SELECT id, status, imported, duplicates FROM intake_importbatch")
+    assert rows == [(1, "done", 150, 0)]
+    assert query(home, "SELECT COUNT(*) FROM intake_report") == [(150,)]
+    third = run(home, "ingest", "--quiet", export)  # a finished batch is not resumed
+    assert "resuming" not in third.stdout
+    assert "batch #2: imported 0, duplicates skipped 150" in third.stdout

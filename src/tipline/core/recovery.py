@@ -54,6 +54,31 @@ def worker_alive(worker_id: str) -> bool | None:
     return b"db_worker" in command  # empty for a zombie; another program if the pid was reused
 
 
+def _start_time(pid: int) -> str | None:
+    """When process `pid` started (clock ticks since boot), or None if it is gone or a
+    zombie: with the pid it names one process, even after the pid is reused."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+    return None if fields[0] in {"Z", "X"} else fields[19]
+
+
+def process_id() -> str:
+    """This process, as another one can check it later: host, pid and start time."""
+    return f"{host_name()}:{os.getpid()}:{_start_time(os.getpid()) or ''}"
+
+
+def process_alive(process: str) -> bool | None:
+    """Whether the process `process_id` named still runs; None when it can't be told from
+    here (another machine, or nothing recorded)."""
+    host, _, rest = process.partition(":")
+    pid_text, _, started = rest.partition(":")
+    if host != host_name() or not pid_text.isdigit() or not started:
+        return None
+    return _start_time(int(pid_text)) == started
+
+
 @dataclass(frozen=True)
 class Recovered:
     """What a sweep did: tasks put back in the queue, and tasks given up."""

@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import tempfile
 from collections.abc import Iterator, Sequence
@@ -27,10 +28,12 @@ from tipline.core.blobs import blob_open, blob_put
 from tipline.core.bulk import gc_tuned
 from tipline.core.errors import RejectedInput
 from tipline.core.progress import NullProgress, Progress
+from tipline.core.recovery import process_id
 from tipline.intake.importers import accepted_suffixes, importer_for, importer_for_suffix
 from tipline.intake.models import ImportBatch
 from tipline.intake.parallel import parse_in_child, worthwhile
 from tipline.intake.records import RejectedRec, ReportRec
+from tipline.intake.selectors import import_batch_interrupted_find
 from tipline.intake.signals import batch_finished
 from tipline.intake.sources import (
     MAX_ZIP_DEPTH,
@@ -51,7 +54,7 @@ FLUSH = object()
 def ingest_paths(
     *, paths: Sequence[Path], actor: Actor, batch: ImportBatch | None = None,
     progress: Progress | None = None, label: str | None = None, continue_flow: bool = True,
-    resume: bool = False,
+    resume: bool = False, source_key: str = "",
 ) -> ImportBatch:
     """Import every report found under `paths`; returns the batch with its counts.
 
@@ -61,16 +64,21 @@ def ingest_paths(
     The new reports then follow the flow (`intake.signals`): their files are scanned as each
     chunk commits and the batch is routed when it is done, through the task queue, whoever
     imported them. `continue_flow=False` is for a caller that drives the next steps itself.
+    `source_key` (`paths_key`, from the command line) finds the batch a process that died
+    left running on the same paths, and resumes it.
     """
     progress = progress or NullProgress()
+    if batch is None and source_key:
+        batch = import_batch_interrupted_find(source_key=source_key)
+        resume = batch is not None
     if batch is None:
         batch = ImportBatch.objects.create(
             created_by=actor if getattr(actor, "pk", None) else None,
             label=(label or ", ".join(p.name for p in paths))[:500],
-            paths=_keep_sources(paths),
+            paths=_keep_sources(paths), source_key=source_key,
         )
-    batch.status = ImportBatch.Status.RUNNING
-    batch.save(update_fields=["status"])
+    batch.status, batch.runner = ImportBatch.Status.RUNNING, process_id()
+    batch.save(update_fields=["status", "runner"])
     if resume:
         batch.rejections.all().delete()
     writer = ReportWriter(actor=actor, batch=batch, continue_flow=continue_flow, resume=resume)
@@ -80,6 +88,12 @@ def ingest_paths(
     progress.update(done=writer.processed, total=max(batch.total or 0, writer.processed) or None)
     _finish(batch, actor=actor, status=ImportBatch.Status.DONE, continue_flow=continue_flow)
     return batch
+
+
+def paths_key(paths: Sequence[Path]) -> str:
+    """What identifies a command-line import's input: its paths, absolute, in order."""
+    joined = "\n".join(str(Path(p).resolve()) for p in paths)
+    return hashlib.sha256(joined.encode()).hexdigest()
 
 
 def _keep_sources(paths: Sequence[Path]) -> list[dict[str, Any]]:

@@ -93,6 +93,7 @@ def batch_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         {
             "section": "imports",
             "batch": batch,
+            "interrupted": selectors.import_batch_interrupted(batch=batch),
             "progress": selectors.import_batch_progress(batch=batch),
             "rejections": rejections,
             "rejections_limit": limit,
