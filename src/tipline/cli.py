@@ -21,6 +21,7 @@ COMMANDS: dict[str, str] = {
     "units": "police units, their areas and contacts (CSV import/export) and routing overrides",
     "locate": "resolve a location from clues (IP, PIN, GPS, address, phone) and explain it",
     "bootstrap": "create, migrate and seed the database (runs on its own when needed)",
+    "doctor": "list (--fix: remove) blobs nothing refers to and half-written blob files",
     "createuser": "create a user with a role over a jurisdiction",
     "hash": "print a file's MD5, SHA-1, SHA-256 and PDQ with its quality",
     "hashes": "hash banks: import a hash list, export as VICS JSON, list banks",

@@ -86,10 +86,18 @@ def blob_put(chunks: Iterable[bytes], *, max_bytes: int | None = None) -> BlobIn
         if len(data) > limit:
             raise RejectedInput(f"file is larger than the limit of {limit} bytes")
         info = hash_bytes(data)
-        if not blob_path(info.sha256).exists():
-            _write(info.sha256, [data])
+        _keep_or_write(info.sha256, data)
         return info
     return _put_stream(itertools.chain(head, iterator), limit=limit)
+
+
+def _keep_or_write(sha256: str, data: bytes) -> None:
+    """Store `data` unless held already; held content is touched, so a sweep of leftovers
+    (core/sweep.py) sees it as new while the import storing it again commits."""
+    try:
+        os.utime(blob_path(sha256))
+    except FileNotFoundError:
+        _write(sha256, [data])
 
 
 def _write(sha256: str, chunks: Iterable[bytes]) -> None:
@@ -136,6 +144,7 @@ def _put_stream(chunks: Iterable[bytes], *, limit: int) -> BlobInfo:
         final = blob_path(info.sha256)
         if final.exists():
             os.unlink(tmp_name)
+            os.utime(final)  # held already: new again for a sweep (see _keep_or_write)
         else:
             _ensure_dir(final.parent)
             os.replace(tmp_name, final)

@@ -1,7 +1,7 @@
 """tipline db_worker: django-tasks-db's worker, which first takes back the tasks of dead workers.
 
 The same command and options as django-tasks-db's (this app comes first in INSTALLED_APPS,
-so its command is the one run), with two differences: the default worker id names this
+so its command is the one run), with these differences: the default worker id names this
 machine and process (`core.recovery.worker_id_new`), so another worker can tell when it has
 died; and at start the worker puts back in the queue what dead workers left RUNNING
 (`core.recovery.tasks_recover`).
@@ -15,6 +15,7 @@ from typing import Any
 from django_tasks_db.management.commands import db_worker
 
 from tipline.core.recovery import tasks_recover, worker_id_new
+from tipline.core.tasks import sweep_schedule
 
 
 class Command(db_worker.Command):
@@ -30,4 +31,5 @@ class Command(db_worker.Command):
         if done.requeued or done.failed:
             self.stdout.write(f"tasks of dead workers: {done.requeued} queued again, "
                               f"{done.failed} given up")
+        sweep_schedule()  # the blob store's daily sweep of leftovers, if none is queued
         super().handle(*args, **options)
