@@ -201,3 +201,33 @@ def test_a_killed_command_line_import_shows_interrupted_and_the_same_command_res
     third = run(home, "ingest", "--quiet", export)  # a finished batch is not resumed
     assert "resuming" not in third.stdout
     assert "batch #2: imported 0, duplicates skipped 150" in third.stdout
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="mounts a small file system (needs root)")
+@pytest.mark.parametrize("options, said", [
+    ("size=512k", "the data folder is full: "),
+    ("ro,size=512k", "the data folder can't be written: "),
+], ids=["full", "read-only"])
+def test_a_full_or_read_only_data_folder_is_one_line_and_fails_the_batch(
+    tmp_path: Path, options: str, said: str
+) -> None:
+    home = tmp_path / "home"
+    made = run(home, "demo", "--reports", "150", "--seed", "9", "--no-import", "--quiet")
+    assert made.returncode == 0, made.stderr
+    blobs = home / "blobs"
+    blobs.mkdir(exist_ok=True)
+    mounted = subprocess.run(  # noqa: S603 - mount, with our own arguments
+        ["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(blobs)],  # noqa: S607
+        capture_output=True, text=True, check=False)
+    if mounted.returncode != 0:
+        pytest.skip(f"can't mount a small file system here: {mounted.stderr.strip()}")
+    try:
+        result = run(home, "ingest", "--quiet", str(home / "demo/export.zip"))
+    finally:
+        subprocess.run(["umount", str(blobs)], check=True)  # noqa: S603, S607
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr, result.stderr
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith(f"error: {said}"), result.stderr
+    rows = query(home, "SELECT status, error FROM intake_importbatch")
+    assert len(rows) == 1 and rows[0][0] == "failed" and said in str(rows[0][1])

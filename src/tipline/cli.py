@@ -59,7 +59,13 @@ def main(argv: list[str] | None = None) -> None:
         ensure_ready()
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line(argv)
+    from tipline.core.errors import StorageError
+
+    try:
+        execute_from_command_line(argv)
+    except StorageError as exc:  # a full or read-only data folder: one line, no traceback
+        sys.stderr.write(f"error: {exc}\n")
+        raise SystemExit(1) from None
 
 
 if __name__ == "__main__":

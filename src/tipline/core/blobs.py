@@ -8,10 +8,12 @@ and plugs in behind the same two functions.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import itertools
 import os
 import re
+import shutil
 import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -20,7 +22,7 @@ from pathlib import Path
 from django.conf import settings
 
 from tipline.core.crypto import decrypt_stream, default_key, encrypt_stream
-from tipline.core.errors import RejectedInput
+from tipline.core.errors import RejectedInput, StorageError
 
 
 @dataclass(frozen=True)
@@ -88,7 +90,12 @@ def blob_put(chunks: Iterable[bytes], *, max_bytes: int | None = None) -> BlobIn
         info = hash_bytes(data)
         _keep_or_write(info.sha256, data)
         return info
-    return _put_stream(itertools.chain(head, iterator), limit=limit)
+    try:
+        return _put_stream(itertools.chain(head, iterator), limit=limit)
+    except OSError as exc:
+        if (clear := storage_error(exc, needed=held)) is not None:
+            raise clear from None
+        raise
 
 
 def _keep_or_write(sha256: str, data: bytes) -> None:
@@ -100,7 +107,33 @@ def _keep_or_write(sha256: str, data: bytes) -> None:
         _write(sha256, [data])
 
 
+def storage_error(exc: OSError, *, needed: int) -> StorageError | None:
+    """One clear line for a data folder that is full or read-only (None: another error)."""
+    root = blob_root()
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        try:
+            free = shutil.disk_usage(root).free
+        except OSError:
+            free = 0
+        return StorageError(f"the data folder is full: {max(needed, 1) / 2**20:.0f} MB free "
+                            f"needed, {free / 2**20:.0f} left ({root})")
+    if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+        return StorageError(f"the data folder can't be written: {root} is read-only "
+                            f"({exc.strerror})")
+    return None
+
+
 def _write(sha256: str, chunks: Iterable[bytes]) -> None:
+    data = list(chunks)
+    try:
+        _write_file(sha256, data)
+    except OSError as exc:
+        if (clear := storage_error(exc, needed=sum(len(c) for c in data))) is not None:
+            raise clear from None
+        raise
+
+
+def _write_file(sha256: str, chunks: Iterable[bytes]) -> None:
     root = blob_root()
     _ensure_dir(root)
     fd, tmp_name = tempfile.mkstemp(dir=root, prefix=".incoming-")

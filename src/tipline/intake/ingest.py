@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 import tempfile
 from collections.abc import Iterator, Sequence
@@ -49,6 +50,7 @@ from tipline.intake.writer import ReportWriter
 
 #: yielded when a container closes: buffered records must be written while it is still open
 FLUSH = object()
+log = logging.getLogger(__name__)
 
 
 def ingest_paths(
@@ -132,7 +134,10 @@ def _run(paths: Sequence[Path], *, writer: ReportWriter, batch: ImportBatch, act
                 progress.update(done=writer.processed, total=total or None)
         writer.flush()
     except Exception as exc:
-        writer.flush()
+        try:
+            writer.flush()  # keep what was read before the failure
+        except Exception:  # noqa: BLE001 - the first failure is the one to report
+            log.warning("could not keep the rest of batch #%s", batch.pk, exc_info=True)
         _finish(batch, actor=actor, status=ImportBatch.Status.FAILED, error=str(exc)[:2000],
                 continue_flow=continue_flow)
         raise
