@@ -135,7 +135,7 @@ def test_serve_runs_web_and_worker_and_stops_on_sigterm(tmp_path: Path, worker: 
         assert 200 <= status < 600  # it answered; the pages themselves are tested elsewhere
         kids = children_of(proc.pid)
         if Path(f"/proc/{proc.pid}/task/{proc.pid}/children").exists():
-            assert len(kids) == (2 if worker else 1)  # gunicorn's master (+ the db_worker)
+            assert len(kids) == (2 if worker else 1)  # gunicorn's master (+ the worker)
         proc.send_signal(signal.SIGTERM)
         output, _ = proc.communicate(timeout=30)
     finally:
@@ -145,5 +145,63 @@ def test_serve_runs_web_and_worker_and_stops_on_sigterm(tmp_path: Path, worker: 
     assert proc.returncode == 0, output
     assert f"Tipline serving on http://127.0.0.1:{port}/" in output
     assert ("worker and web" in output) is worker
+    assert "Tipline stopped." in output
+    assert not [pid for pid in kids if alive(pid)]
+
+
+def cmdline(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+    except OSError:
+        return ""
+
+
+def child_running(parent: int, word: str, proc: subprocess.Popen[str], seconds: float,
+                  other_than: int = 0) -> int:
+    """The pid of `parent`'s child whose command line holds `word` (not `other_than`)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            pytest.fail(f"tipline serve exited with {proc.returncode}")
+        found = [p for p in children_of(parent) if word in cmdline(p) and p != other_than]
+        if found and alive(found[0]):
+            return found[0]
+        time.sleep(0.2)
+    pytest.fail(f"no {word} process under serve within {seconds} s")
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="needs /proc")
+def test_serve_restarts_a_killed_worker_and_web_server(tmp_path: Path) -> None:
+    port = free_port()
+    log = tmp_path / "serve.log"
+    with log.open("w") as out:
+        proc = subprocess.Popen(  # noqa: S603 - our own command
+            [*tipline_argv(), "serve", "--bind", f"127.0.0.1:{port}", "--workers", "1",
+             "--threads", "2"], env=fresh_env(tmp_path / "home"), stdout=out,
+            stderr=subprocess.STDOUT, text=True, stdin=subprocess.DEVNULL,
+        )
+    try:
+        wait_for_http(f"http://127.0.0.1:{port}/login/", proc)
+        worker = child_running(proc.pid, "tipline.cli worker", proc, 30)
+        os.kill(worker, signal.SIGKILL)
+        again = child_running(proc.pid, "tipline.cli worker", proc, 30,
+                              other_than=worker)
+        assert again != worker
+        web = child_running(proc.pid, "gunicorn", proc, 30)
+        os.kill(web, signal.SIGKILL)
+        child_running(proc.pid, "gunicorn", proc, 30, other_than=web)
+        assert 200 <= wait_for_http(f"http://127.0.0.1:{port}/login/", proc) < 600
+        kids = children_of(proc.pid)
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    output = log.read_text()
+    assert proc.returncode == 0, output
+    assert "the worker process exited by itself (killed by SIGKILL)" in output
+    assert "restarting it in 1 s" in output
+    assert "the web process exited by itself (killed by SIGKILL)" in output
     assert "Tipline stopped." in output
     assert not [pid for pid in kids if alive(pid)]

@@ -80,6 +80,7 @@ PAGES: dict[str, Page] = {
     "intake:batch_list": Page(IMPORT),
     "intake:batch_detail": Page(IMPORT, "batch"),
     "intake:batch_progress": Page(IMPORT, "batch"),
+    "intake:batch_retry": Page(IMPORT, "batch", form=True),
     "audit:event_list": Page(AUDIT),
     "dispatch:packet_list": Page(RECEIVE | CREATE),  # either
     "dispatch:packet_new": Page(CREATE),

@@ -22,6 +22,7 @@ COMMANDS: dict[str, str] = {
     "units": "police units, their areas and contacts (CSV import/export) and routing overrides",
     "locate": "resolve a location from clues (IP, PIN, GPS, address, phone) and explain it",
     "bootstrap": "create, migrate and seed the database (runs on its own when needed)",
+    "doctor": "list (--fix: remove) blobs nothing refers to and half-written blob files",
     "createuser": "create a user with a role over a jurisdiction",
     "hash": "print a file's MD5, SHA-1, SHA-256 and PDQ with its quality",
     "hashes": "hash banks: import a hash list, export as VICS JSON, list banks",
@@ -60,7 +61,13 @@ def main(argv: list[str] | None = None) -> None:
         ensure_ready()
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line(argv)
+    from tipline.core.errors import StorageError
+
+    try:
+        execute_from_command_line(argv)
+    except StorageError as exc:  # a full or read-only data folder: one line, no traceback
+        sys.stderr.write(f"error: {exc}\n")
+        raise SystemExit(1) from None
 
 
 if __name__ == "__main__":

@@ -122,11 +122,13 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # core first: its `db_worker` (which takes back the tasks of dead workers) replaces
+    # django-tasks-db's
+    "tipline.core",
     "django_tasks",
     "django_tasks_db",
     "django_rq",
     "django_tasks_rq",
-    "tipline.core",
     "tipline.jurisdictions",
     "tipline.accounts",
     "tipline.audit",
@@ -215,6 +217,12 @@ _task_backend = env_str(
     "TIPLINE_TASK_BACKEND", "database",
     "where background tasks queue: database (embedded, no server), redis (REDIS_URL, "
     "workers on many machines), immediate (inline, no worker), or a backend class path")
+#: Background tasks: how many times a task is started before it is given up when its worker
+#: keeps dying under it (core/recovery.py).
+TASK_ATTEMPTS = env_int(
+    "TIPLINE_TASK_ATTEMPTS", 3,
+    "times a task is started before it is given up when its worker dies under it")
+
 TASKS = {
     "default": {
         "BACKEND": TASK_BACKENDS.get(_task_backend, _task_backend),

@@ -8,10 +8,12 @@ and plugs in behind the same two functions.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import itertools
 import os
 import re
+import shutil
 import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -20,7 +22,7 @@ from pathlib import Path
 from django.conf import settings
 
 from tipline.core.crypto import decrypt_stream, default_key, encrypt_stream
-from tipline.core.errors import RejectedInput
+from tipline.core.errors import RejectedInput, StorageError
 
 
 @dataclass(frozen=True)
@@ -86,13 +88,52 @@ def blob_put(chunks: Iterable[bytes], *, max_bytes: int | None = None) -> BlobIn
         if len(data) > limit:
             raise RejectedInput(f"file is larger than the limit of {limit} bytes")
         info = hash_bytes(data)
-        if not blob_path(info.sha256).exists():
-            _write(info.sha256, [data])
+        _keep_or_write(info.sha256, data)
         return info
-    return _put_stream(itertools.chain(head, iterator), limit=limit)
+    try:
+        return _put_stream(itertools.chain(head, iterator), limit=limit)
+    except OSError as exc:
+        if (clear := storage_error(exc, needed=held)) is not None:
+            raise clear from None
+        raise
+
+
+def _keep_or_write(sha256: str, data: bytes) -> None:
+    """Store `data` unless held already; held content is touched, so a sweep of leftovers
+    (core/sweep.py) sees it as new while the import storing it again commits."""
+    try:
+        os.utime(blob_path(sha256))
+    except FileNotFoundError:
+        _write(sha256, [data])
+
+
+def storage_error(exc: OSError, *, needed: int) -> StorageError | None:
+    """One clear line for a data folder that is full or read-only (None: another error)."""
+    root = blob_root()
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        try:
+            free = shutil.disk_usage(root).free
+        except OSError:
+            free = 0
+        return StorageError(f"the data folder is full: {max(needed, 1) / 2**20:.0f} MB free "
+                            f"needed, {free / 2**20:.0f} left ({root})")
+    if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+        return StorageError(f"the data folder can't be written: {root} is read-only "
+                            f"({exc.strerror})")
+    return None
 
 
 def _write(sha256: str, chunks: Iterable[bytes]) -> None:
+    data = list(chunks)
+    try:
+        _write_file(sha256, data)
+    except OSError as exc:
+        if (clear := storage_error(exc, needed=sum(len(c) for c in data))) is not None:
+            raise clear from None
+        raise
+
+
+def _write_file(sha256: str, chunks: Iterable[bytes]) -> None:
     root = blob_root()
     _ensure_dir(root)
     fd, tmp_name = tempfile.mkstemp(dir=root, prefix=".incoming-")
@@ -136,6 +177,7 @@ def _put_stream(chunks: Iterable[bytes], *, limit: int) -> BlobInfo:
         final = blob_path(info.sha256)
         if final.exists():
             os.unlink(tmp_name)
+            os.utime(final)  # held already: new again for a sweep (see _keep_or_write)
         else:
             _ensure_dir(final.parent)
             os.replace(tmp_name, final)

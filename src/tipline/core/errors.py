@@ -15,3 +15,7 @@ class NotPermitted(TiplineError):
 
 class InvalidTransition(TiplineError):
     """A state change that is not allowed from the record's current state."""
+
+
+class StorageError(TiplineError):
+    """The data folder can't take what is written: full, or read-only."""

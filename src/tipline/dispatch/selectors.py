@@ -135,3 +135,8 @@ def packet_report_ids(*, packet: Packet) -> list[int]:
     """The ids of the reports a packet carries (the caller has the packet through a scoped
     read)."""
     return list(packet.items.order_by("report_id").values_list("report_id", flat=True))
+
+
+def blobs_referenced() -> list[str]:
+    """The SHA-256 of every packet ZIP kept in the blob store."""
+    return list(Packet.objects.exclude(sha256="").values_list("sha256", flat=True))

@@ -1,6 +1,21 @@
+from collections.abc import Iterable
+
 from django.apps import AppConfig
+
+
+def _blobs() -> Iterable[str]:
+    from tipline.intake.selectors import blobs_referenced
+
+    return blobs_referenced()
 
 
 class IntakeConfig(AppConfig):
     name = "tipline.intake"
     label = "intake"
+
+    def ready(self) -> None:
+        # how intake follows the foundation, and the blobs it refers to (for the sweep)
+        from tipline.core.sweep import blob_refs_register
+        from tipline.intake import receivers  # noqa: F401
+
+        blob_refs_register(_blobs)

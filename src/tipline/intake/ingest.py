@@ -8,6 +8,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import logging
 import re
 import tempfile
 from collections.abc import Iterator, Sequence
@@ -27,10 +29,12 @@ from tipline.core.blobs import blob_open, blob_put
 from tipline.core.bulk import gc_tuned
 from tipline.core.errors import RejectedInput
 from tipline.core.progress import NullProgress, Progress
+from tipline.core.recovery import process_id
 from tipline.intake.importers import accepted_suffixes, importer_for, importer_for_suffix
 from tipline.intake.models import ImportBatch
 from tipline.intake.parallel import parse_in_child, worthwhile
 from tipline.intake.records import RejectedRec, ReportRec
+from tipline.intake.selectors import import_batch_interrupted_find
 from tipline.intake.signals import batch_finished
 from tipline.intake.sources import (
     MAX_ZIP_DEPTH,
@@ -46,34 +50,52 @@ from tipline.intake.writer import ReportWriter
 
 #: yielded when a container closes: buffered records must be written while it is still open
 FLUSH = object()
+log = logging.getLogger(__name__)
 
 
 def ingest_paths(
     *, paths: Sequence[Path], actor: Actor, batch: ImportBatch | None = None,
     progress: Progress | None = None, label: str | None = None, continue_flow: bool = True,
+    resume: bool = False, source_key: str = "",
 ) -> ImportBatch:
     """Import every report found under `paths`; returns the batch with its counts.
+
+    `resume` runs `batch` again after it was interrupted: what it already stored is skipped
+    and keeps its counts; duplicates and rejections are counted again from the start.
 
     The new reports then follow the flow (`intake.signals`): their files are scanned as each
     chunk commits and the batch is routed when it is done, through the task queue, whoever
     imported them. `continue_flow=False` is for a caller that drives the next steps itself.
+    `source_key` (`paths_key`, from the command line) finds the batch a process that died
+    left running on the same paths, and resumes it.
     """
     progress = progress or NullProgress()
+    if batch is None and source_key:
+        batch = import_batch_interrupted_find(source_key=source_key)
+        resume = batch is not None
     if batch is None:
         batch = ImportBatch.objects.create(
             created_by=actor if getattr(actor, "pk", None) else None,
             label=(label or ", ".join(p.name for p in paths))[:500],
-            paths=_keep_sources(paths),
+            paths=_keep_sources(paths), source_key=source_key,
         )
-    batch.status = ImportBatch.Status.RUNNING
-    batch.save(update_fields=["status"])
-    writer = ReportWriter(actor=actor, batch=batch, continue_flow=continue_flow)
+    batch.status, batch.runner = ImportBatch.Status.RUNNING, process_id()
+    batch.save(update_fields=["status", "runner"])
+    if resume:
+        batch.rejections.all().delete()
+    writer = ReportWriter(actor=actor, batch=batch, continue_flow=continue_flow, resume=resume)
     with gc_tuned():
         _run(paths, writer=writer, batch=batch, actor=actor, progress=progress,
              continue_flow=continue_flow)
     progress.update(done=writer.processed, total=max(batch.total or 0, writer.processed) or None)
     _finish(batch, actor=actor, status=ImportBatch.Status.DONE, continue_flow=continue_flow)
     return batch
+
+
+def paths_key(paths: Sequence[Path]) -> str:
+    """What identifies a command-line import's input: its paths, absolute, in order."""
+    joined = "\n".join(str(Path(p).resolve()) for p in paths)
+    return hashlib.sha256(joined.encode()).hexdigest()
 
 
 def _keep_sources(paths: Sequence[Path]) -> list[dict[str, Any]]:
@@ -112,7 +134,10 @@ def _run(paths: Sequence[Path], *, writer: ReportWriter, batch: ImportBatch, act
                 progress.update(done=writer.processed, total=total or None)
         writer.flush()
     except Exception as exc:
-        writer.flush()
+        try:
+            writer.flush()  # keep what was read before the failure
+        except Exception:  # noqa: BLE001 - the first failure is the one to report
+            log.warning("could not keep the rest of batch #%s", batch.pk, exc_info=True)
         _finish(batch, actor=actor, status=ImportBatch.Status.FAILED, error=str(exc)[:2000],
                 continue_flow=continue_flow)
         raise
@@ -238,13 +263,31 @@ def _decrypted(stored: list[dict[str, Any]]) -> Iterator[list[Path]]:
 
 def batch_run(*, batch_id: int) -> ImportBatch | None:
     """Run a queued import (an upload, by the worker); idempotent: a batch that already ran
-    is left alone."""
+    is left alone; one left running (its worker died, and the task was queued again:
+    core.recovery) or retried after it failed is resumed, skipping what it stored."""
     with transaction.atomic():
         batch = ImportBatch.objects.select_for_update().filter(
-            pk=batch_id, status=ImportBatch.Status.QUEUED).first()
+            pk=batch_id, status__in=[ImportBatch.Status.QUEUED, ImportBatch.Status.RUNNING],
+        ).first()
         if batch is None:
-            return None
+            return None  # done, or failed (retried by batch_retry, which queues it again)
         batch.status = ImportBatch.Status.RUNNING
         batch.save(update_fields=["status"])
+    # always resumed: a fresh batch has stored nothing, so nothing is skipped
     with _decrypted(batch.paths) as paths:
-        return ingest_paths(paths=paths, actor=system_user("importer"), batch=batch)
+        return ingest_paths(paths=paths, actor=system_user("importer"), batch=batch,
+                            resume=True)
+
+
+def batch_fail(*, batch_id: int, error: str) -> bool:
+    """Mark a queued or running batch failed with the reason (its task was given up);
+    whether it was. What it stored stays, and follows the flow as a finished batch does."""
+    with transaction.atomic():
+        batch = ImportBatch.objects.select_for_update().filter(
+            pk=batch_id, status__in=[ImportBatch.Status.QUEUED, ImportBatch.Status.RUNNING],
+        ).first()
+        if batch is None:
+            return False
+        _finish(batch, actor=system_user("importer"), status=ImportBatch.Status.FAILED,
+                error=error[:2000], continue_flow=True)
+    return True

@@ -46,6 +46,14 @@ class ImportBatch(models.Model):
     rejected = models.PositiveIntegerField(default=0)
     error = models.TextField(blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    runner = models.CharField(
+        max_length=100, blank=True, default="", db_default="",
+        help_text="the process running it (host:pid:start time, core.recovery.process_id): "
+                  "a running batch whose process is gone was interrupted")
+    source_key = models.CharField(
+        max_length=64, blank=True, db_index=True, default="", db_default="",
+        help_text="SHA-256 of the paths given to `tipline ingest`: running it again on the "
+                  "same paths resumes the batch if it was interrupted")
 
     def __str__(self) -> str:
         return f"import #{self.pk}: {self.label}"

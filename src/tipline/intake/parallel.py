@@ -10,13 +10,13 @@ with the reason.
 from __future__ import annotations
 
 import gc
-import multiprocessing as mp
 import os
 import queue
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from tipline.core import processes
 from tipline.core.crypto import default_key
 from tipline.intake.importers import importers
 from tipline.intake.records import RejectedRec, ReportRec
@@ -50,12 +50,14 @@ def _child(importer_name: str, name: str, path: str, out: Any) -> None:
 
 
 def parse_in_child(importer_name: str, path: Path, *, name: str) -> Iterator[object]:
-    # What the child's `prepare` reads is loaded here, so the fork inherits it and the child
-    # never touches the database: the media key.
+    # The media key is made now if it is new, so the child (which never touches the
+    # database) reads the same one; the child is started by the fork server, not forked.
     default_key()
-    ctx = mp.get_context("fork")
+    ctx = processes.context()
     out = ctx.Queue(maxsize=8)
-    proc = ctx.Process(target=_child, args=(importer_name, name, str(path), out), daemon=True)
+    proc = ctx.Process(target=processes.call, daemon=True,
+                       args=(processes.child_settings(), True, f"{__name__}:_child",
+                             importer_name, name, str(path), out))
     proc.start()
     try:
         while True:

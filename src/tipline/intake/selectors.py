@@ -24,7 +24,9 @@ from django.utils import timezone
 
 from tipline.accounts.policies import allowed_jurisdictions, get_scoped_or_404, scoped
 from tipline.accounts.types import Viewer
+from tipline.core.recovery import process_alive
 from tipline.intake.models import (
+    Artifact,
     ImportBatch,
     IpEvent,
     Place,
@@ -482,3 +484,25 @@ def import_batch_progress(*, batch: ImportBatch) -> dict[str, Any]:
         "error": batch.error,
         "finished_at": batch.finished_at.isoformat() if batch.finished_at else None,
     }
+
+
+def import_batch_interrupted(*, batch: ImportBatch) -> bool:
+    """Whether a running batch's process is gone (killed, crashed) on this machine."""
+    return (batch.status == ImportBatch.Status.RUNNING
+            and process_alive(batch.runner) is False)
+
+
+def import_batch_interrupted_find(*, source_key: str) -> ImportBatch | None:
+    """The newest batch of these paths that a process which died left running."""
+    running = ImportBatch.objects.filter(source_key=source_key,
+                                         status=ImportBatch.Status.RUNNING).order_by("-pk")
+    return next((b for b in running if import_batch_interrupted(batch=b)), None)
+
+
+def blobs_referenced() -> Iterator[str]:
+    """The SHA-256 of every blob intake refers to: stored files, artifacts kept in the store,
+    and the files of each batch (uploads, and the batch files the command line was given)."""
+    yield from ReportFile.objects.filter(stored=True).values_list("sha256", flat=True).iterator()
+    yield from Artifact.objects.values_list("sha256", flat=True).iterator()
+    for paths in ImportBatch.objects.exclude(paths=[]).values_list("paths", flat=True):
+        yield from (item["sha256"] for item in paths if isinstance(item, dict))

@@ -47,6 +47,22 @@ def batch_upload(*, actor: Actor, files: Sequence[UploadedFile]) -> ImportBatch:
     return batch
 
 
+def batch_retry(*, actor: Actor, batch: ImportBatch) -> ImportBatch:
+    """Queue a failed upload's import again (its worker died, the disk was full...): the run
+    resumes it, importing only what it had not stored."""
+    require(actor, "report.import")
+    with transaction.atomic():
+        locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+        if locked.status != ImportBatch.Status.FAILED or not locked.paths:
+            raise RejectedInput("only a failed import of uploaded files can be retried")
+        locked.status, locked.finished_at = ImportBatch.Status.QUEUED, None
+        locked.save(update_fields=["status", "finished_at"])
+        audit_record(actor=actor, action="import.retried", obj=locked,
+                     data={"error": locked.error})
+        transaction.on_commit(lambda: import_batch_run.enqueue(batch_id=locked.pk))
+    return locked
+
+
 @transaction.atomic
 def report_viewed(*, actor: Actor, report: Report) -> None:
     """Record that someone opened a report: who read what is part of the trail."""

@@ -9,5 +9,6 @@ urlpatterns = [
     path("<int:pk>/", views.report_detail, name="report_detail"),
     path("imports/", views.batch_list, name="batch_list"),
     path("imports/<int:pk>/", views.batch_detail, name="batch_detail"),
+    path("imports/<int:pk>/retry/", views.batch_retry, name="batch_retry"),
     path("imports/<int:pk>/progress.json", views.batch_progress, name="batch_progress"),
 ]

@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tipline.accounts.policies import gate
 from tipline.accounts.types import AuthedRequest
@@ -93,11 +93,27 @@ def batch_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         {
             "section": "imports",
             "batch": batch,
+            "interrupted": selectors.import_batch_interrupted(batch=batch),
             "progress": selectors.import_batch_progress(batch=batch),
             "rejections": rejections,
             "rejections_limit": limit,
         },
     )
+
+
+@gate("report.import", everywhere=True)
+@require_POST
+def batch_retry(request: AuthedRequest, pk: int) -> HttpResponse:
+    batch = selectors.import_batch_get(user=request.user, pk=pk)
+    try:
+        services.batch_retry(actor=request.user, batch=batch)
+    except NotPermitted as exc:
+        raise Http404("No such page") from exc
+    except TiplineError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"Import #{batch.pk} queued again.")
+    return redirect("intake:batch_detail", pk=batch.pk)
 
 
 @gate("report.import", everywhere=True)

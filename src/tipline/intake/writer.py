@@ -76,12 +76,15 @@ class ReportWriter:
     """Buffers records and writes them a chunk at a time; see the module docstring."""
 
     def __init__(self, *, actor: Actor, batch: ImportBatch, chunk: int = 1000,
-                 continue_flow: bool = True) -> None:
+                 continue_flow: bool = True, resume: bool = False) -> None:
         self.actor = actor
         self.batch = batch
         self.chunk = chunk
         self.continue_flow = continue_flow
-        self.counts = Counts()
+        #: resuming an interrupted batch: what it stored is skipped, and keeps its counts
+        self.resume = resume
+        self.counts = Counts(imported=batch.imported, versions=batch.versions) if resume \
+            else Counts()
         self._buffer: list[ReportRec] = []
         self._keys: set[tuple[str, str]] = set()
         self._rejects: list[RejectedRec] = []
@@ -144,21 +147,26 @@ class ReportWriter:
         if not records:
             return []
         known: dict[tuple[str, str], tuple[int, int, set[str]]] = {}
+        stored: set[str] = set()  # stored by this batch before it was interrupted
         by_source: dict[str, list[str]] = {}
         for rec in records:
             by_source.setdefault(rec.source, []).append(rec.external_id)
         for source, ids in by_source.items():
             rows = Report.objects.filter(source=source, external_id__in=ids).values_list(
-                "external_id", "version", "id", "content_sha256")
-            for external_id, version, pk, digest in rows:
+                "external_id", "version", "id", "content_sha256", "batch_id")
+            for external_id, version, pk, digest, batch_id in rows:
                 top, top_id, hashes = known.get((source, external_id), (0, 0, set()))
                 hashes.add(digest)
+                if self.resume and batch_id == self.batch.pk:
+                    stored.add(digest)
                 if version > top:
                     top, top_id = version, pk
                 known[(source, external_id)] = (top, top_id, hashes)
         planned: list[_Planned] = []
         for rec in records:
             top, top_id, hashes = known.get((rec.source, rec.external_id), (0, 0, set()))
+            if rec.content_sha256 in stored:
+                continue
             if rec.content_sha256 in hashes:
                 self.counts.duplicates += 1
                 continue

@@ -1,18 +1,19 @@
-"""Hashing stored files on every core: the scan's CPU work, in forked worker processes.
+"""Hashing stored files on every core: the scan's CPU work, in helper processes.
 
-Each worker reads (decrypts) a file from the blob store and hashes it; only the hashes come
-back. The fork inherits the settings and the media key, and workers never touch the
-database. Small sets, or TIPLINE_SCAN_PROCESSES=1, are hashed in this process.
+Each helper reads (decrypts) a file from the blob store and hashes it; only the hashes come
+back. Helpers are started by a fork server (`core.processes`), never forked from the task
+worker, and see this process's settings; they never touch the database. Small sets, or
+TIPLINE_SCAN_PROCESSES=1, are hashed in this process.
 """
 
 from __future__ import annotations
 
-import multiprocessing as mp
 import os
 from collections.abc import Sequence
 
 from django.conf import settings
 
+from tipline.core import processes as helpers
 from tipline.core.blobs import blob_read
 from tipline.core.crypto import default_key
 from tipline.media.content import FileHashes, file_hashes
@@ -41,8 +42,9 @@ def hash_stored_many(sha256s: Sequence[str]) -> list[FileHashes]:
     if workers <= 1 or len(unique) < MIN_PARALLEL:
         hashed = [hash_stored(s) for s in unique]
     else:
-        default_key()  # loaded before the fork, so workers inherit it
-        with mp.get_context("fork").Pool(workers) as pool:
+        default_key()  # made now if it is new, so every helper reads the same key
+        with helpers.context().Pool(workers, initializer=helpers.child_start,
+                                      initargs=(helpers.child_settings(),)) as pool:
             hashed = pool.map(hash_stored, unique,
                               chunksize=max(1, len(unique) // (workers * 4)))
     by_content = dict(zip(unique, hashed, strict=True))

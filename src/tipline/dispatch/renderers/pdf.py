@@ -5,7 +5,6 @@ The report PDF never carries media, only what the platform said of each file and
 
 from __future__ import annotations
 
-import multiprocessing
 import threading
 from collections.abc import Iterable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -14,6 +13,7 @@ from pathlib import Path
 
 from django.conf import settings
 
+from tipline.core import processes
 from tipline.dispatch.renderers.base import (
     PacketFile,
     PacketInfo,
@@ -150,7 +150,10 @@ class _ReportPdfs:
         workers = (settings.DISPATCH_WORKERS
                    if threading.current_thread() is threading.main_thread() else 0)
         self.workers = workers
-        self.pool = (ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
+        # helpers are started by the fork server (core.processes), never forked from a worker
+        self.pool = (ProcessPoolExecutor(workers, mp_context=processes.context(),
+                                         initializer=processes.child_start,
+                                         initargs=(processes.child_settings(),))
                      if workers > 0 else None)
 
     def _files(self, reports: list[ReportData], parts: list[list[bytes]]) -> list[PacketFile]:

@@ -500,3 +500,34 @@ def test_upload_creates_a_queued_batch(client: Client, analyst: Any) -> None:
     assert batch.created_by == analyst
     assert "tips.csv" in batch.label
     assert b"tips.csv" in response.content
+
+
+def test_a_failed_upload_is_retried_from_its_page(
+    client: Client, analyst: Any, batch: ImportBatch, django_capture_on_commit_callbacks: Any
+) -> None:
+    from django_tasks_db.models import DBTaskResult
+
+    from tipline.audit.models import AuditEvent
+
+    batch.status, batch.error = ImportBatch.Status.FAILED, "the import stopped: its worker died"
+    batch.paths = [{"name": "export.zip", "sha256": "0" * 64, "size": 1}]
+    batch.save(update_fields=["status", "error", "paths"])
+    login(client, analyst)
+    url = reverse("intake:batch_retry", args=[batch.pk])
+    page = client.get(reverse("intake:batch_detail", args=[batch.pk])).content.decode()
+    assert url in page and "Retry" in page
+    assert client.get(url).status_code == 405
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url)
+    assert response.status_code == 302
+    batch.refresh_from_db()
+    assert batch.status == ImportBatch.Status.QUEUED
+    assert AuditEvent.objects.filter(action="import.retried", actor=analyst).count() == 1
+    queued = DBTaskResult.objects.get(task_path="tipline.intake.tasks.import_batch_run")
+    assert queued.args_kwargs["kwargs"] == {"batch_id": batch.pk}
+    # a batch that has not failed offers nothing to retry, and refuses a retry
+    page = client.get(reverse("intake:batch_detail", args=[batch.pk])).content.decode()
+    assert url not in page
+    response = client.post(url, follow=True)
+    assert "only a failed import of uploaded files can be retried" in response.content.decode()
+    assert AuditEvent.objects.filter(action="import.retried").count() == 1

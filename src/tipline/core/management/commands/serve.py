@@ -2,8 +2,10 @@
 
 Both run as child processes in their own session, so a Ctrl-C in the terminal reaches only
 this supervisor, which then stops them in order: one SIGTERM each, a grace period, then
-SIGKILL for whatever is left. If either child dies, the other is stopped too and the command
-exits non-zero, so a process manager (systemd, a container runtime) can restart the pair.
+SIGKILL for whatever is left. If either child dies by itself (killed, out of memory, a crash),
+the supervisor says why and starts it again, after a pause that doubles with each quick
+failure (1 s up to BACKOFF_MAX) and starts over once a child has stayed up STABLE_SECONDS;
+the other child keeps running.
 """
 
 from __future__ import annotations
@@ -24,6 +26,12 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 #: Seconds a child gets to finish after SIGTERM before it is killed.
 GRACE_SECONDS = 15
+#: Pause before the first restart of a dead child, doubled after each quick failure.
+BACKOFF_START = 1.0
+#: The longest pause between restarts.
+BACKOFF_MAX = 60.0
+#: A child that stayed up this long is healthy again: its next restart waits BACKOFF_START.
+STABLE_SECONDS = 60.0
 
 
 def _die_with_parent() -> Callable[[], None] | None:
@@ -42,6 +50,33 @@ def _die_with_parent() -> Callable[[], None] | None:
         libc.prctl(pr_set_pdeathsig, signal.SIGTERM)
 
     return preexec
+
+
+def exit_reason(code: int) -> str:
+    """What a child's exit code means, for the log: a signal's name or the code."""
+    if code < 0:
+        try:
+            return f"killed by {signal.Signals(-code).name}"
+        except ValueError:
+            return f"killed by signal {-code}"
+    return f"exit code {code}"
+
+
+class Child:
+    """One supervised process: how to start it, the running process, and its restarts."""
+
+    def __init__(self, name: str, argv: list[str], start: Callable[[list[str]],
+                 subprocess.Popen[bytes]]) -> None:
+        self.name, self.argv, self._start = name, argv, start
+        self.proc = start(argv)
+        self.started = time.monotonic()
+        self.pause = BACKOFF_START
+        self.restart_at: float | None = None
+
+    def restart(self) -> None:
+        self.proc = self._start(self.argv)
+        self.started = time.monotonic()
+        self.restart_at = None
 
 
 def uses_db_worker() -> bool:
@@ -90,79 +125,86 @@ class Command(BaseCommand):
         env.setdefault("DJANGO_SETTINGS_MODULE", "tipline.settings")
         preexec = _die_with_parent()
 
-        children: list[tuple[str, subprocess.Popen[bytes]]] = []
+        children: list[Child] = []
         stopping = {"signals": 0}
 
         def on_signal(signum: int, frame: FrameType | None) -> None:
             stopping["signals"] += 1
+
+        def start(argv: list[str]) -> subprocess.Popen[bytes]:
+            return subprocess.Popen(  # noqa: S603 - our own interpreter and module
+                argv, env=env, start_new_session=True, preexec_fn=preexec)
 
         previous = {
             sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)
         }
         try:
             if not options["no_worker"] and uses_db_worker():
-                worker = subprocess.Popen(  # noqa: S603 - our own interpreter and module
-                    [sys.executable, "-m", "tipline.cli", "worker"],
-                    env=env, start_new_session=True, preexec_fn=preexec,
-                )
-                children.append(("worker", worker))
-            web = subprocess.Popen(  # noqa: S603 - our own interpreter and module
-                [
-                    sys.executable, "-m", "gunicorn", "tipline.wsgi:application",
-                    "--bind", options["bind"],
-                    "--workers", str(options["workers"]),
-                    "--threads", str(options["threads"]),
-                    "--worker-class", "gthread",
-                    "--graceful-timeout", str(GRACE_SECONDS - 5),
-                    "--timeout", "120",
-                    "--access-logfile", "-",
-                    "--no-control-socket",
-                ],
-                env=env, start_new_session=True, preexec_fn=preexec,
-            )
-            children.append(("web", web))
-            names = " and ".join(name for name, _ in children)
+                children.append(Child("worker", [
+                    sys.executable, "-m", "tipline.cli", "worker"], start))
+            children.append(Child("web", [
+                sys.executable, "-m", "gunicorn", "tipline.wsgi:application",
+                "--bind", options["bind"],
+                "--workers", str(options["workers"]),
+                "--threads", str(options["threads"]),
+                "--worker-class", "gthread",
+                "--graceful-timeout", str(GRACE_SECONDS - 5),
+                "--timeout", "120",
+                "--access-logfile", "-",
+                "--no-control-socket",
+            ], start))
+            names = " and ".join(child.name for child in children)
             self.stdout.write(
                 f"Tipline serving on http://{options['bind']}/ ({names}); Ctrl-C stops."
             )
             self.stdout.flush()
-            failed = self._supervise(children, stopping)
+            self._supervise(children, stopping)
         finally:
             self._stop(children, stopping)
             for sig, handler in previous.items():
                 signal.signal(sig, handler)
-        if failed:
-            raise CommandError(f"{failed} exited unexpectedly; stopped everything")
         self.stdout.write("Tipline stopped.")
 
-    def _supervise(
-        self, children: list[tuple[str, subprocess.Popen[bytes]]], stopping: dict[str, int]
-    ) -> str | None:
-        """Wait until a signal arrives (None) or a child exits by itself (its name)."""
+    def _supervise(self, children: list[Child], stopping: dict[str, int]) -> None:
+        """Until a signal arrives, start again each child that exits by itself, after its
+        pause (see BACKOFF_START), saying why."""
         while not stopping["signals"]:
-            for name, proc in children:
-                if proc.poll() is not None:
-                    return f"the {name} process (exit code {proc.returncode})"
+            now = time.monotonic()
+            for child in children:
+                if child.restart_at is not None:
+                    if now >= child.restart_at:
+                        child.restart()
+                        self.stderr.write(f"restarted the {child.name} process "
+                                          f"(pid {child.proc.pid})")
+                    continue
+                code = child.proc.poll()
+                if code is None:
+                    continue
+                if now - child.started >= STABLE_SECONDS:
+                    child.pause = BACKOFF_START
+                self.stderr.write(
+                    f"the {child.name} process exited by itself ({exit_reason(code)}) after "
+                    f"{now - child.started:.0f} s; restarting it in {child.pause:.0f} s")
+                self.stderr.flush()
+                child.restart_at = now + child.pause
+                child.pause = min(child.pause * 2, BACKOFF_MAX)
             time.sleep(0.2)
-        return None
 
-    def _stop(
-        self, children: list[tuple[str, subprocess.Popen[bytes]]], stopping: dict[str, int]
-    ) -> None:
+    def _stop(self, children: list[Child], stopping: dict[str, int]) -> None:
         """SIGTERM to each child (the web server first, so no new work is queued), then wait;
         past GRACE_SECONDS, or at a second Ctrl-C, kill what is left."""
         signals_before = stopping["signals"]
-        for _, proc in reversed(children):
-            if proc.poll() is None:
-                proc.send_signal(signal.SIGTERM)
+        for child in reversed(children):
+            if child.proc.poll() is None:
+                child.proc.send_signal(signal.SIGTERM)
         deadline = time.monotonic() + GRACE_SECONDS
-        while any(proc.poll() is None for _, proc in children):
+        while any(child.proc.poll() is None for child in children):
             hurried = stopping["signals"] > signals_before
             if hurried or time.monotonic() > deadline:
-                for name, proc in children:
-                    if proc.poll() is None:
-                        self.stderr.write(f"killing the {name} process")
-                        proc.kill()
-                        proc.wait()
+                for child in children:
+                    if child.proc.poll() is None:
+                        self.stderr.write(f"killing the {child.name} process")
+                        child.proc.kill()
+                        child.proc.wait()
                 break
             time.sleep(0.1)

@@ -9,8 +9,9 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from tipline.accounts.services import system_user
 from tipline.core.progress import NullProgress, TerminalProgress
-from tipline.intake.ingest import ingest_paths
+from tipline.intake.ingest import ingest_paths, paths_key
 from tipline.intake.models import Rejection
+from tipline.intake.selectors import import_batch_interrupted_find
 
 SHOWN = 50
 
@@ -26,7 +27,13 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         bar = NullProgress() if options["quiet"] else TerminalProgress("importing")
-        batch = ingest_paths(paths=options["paths"], actor=system_user("cli"), progress=bar)
+        key = paths_key(options["paths"])
+        interrupted = import_batch_interrupted_find(source_key=key)
+        if interrupted is not None:
+            self.stdout.write(f"resuming batch #{interrupted.pk} (interrupted: its process "
+                              f"stopped); what it stored is kept")
+        batch = ingest_paths(paths=options["paths"], actor=system_user("cli"), progress=bar,
+                             source_key=key)
         if isinstance(bar, TerminalProgress):
             bar.finish()
         out = self.stdout
