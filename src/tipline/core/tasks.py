@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from django.conf import settings
 from django_tasks import task
 from django_tasks_db.models import DBTaskResult
 
+from tipline.core.queues import DATABASE_BACKEND, task_backend
 from tipline.core.sweep import blobs_sweep
 
 #: seconds between two sweeps of the blob store
@@ -17,8 +17,7 @@ SWEEP_EVERY = 24 * 3600
 def sweep_schedule(*, after: float = SWEEP_EVERY) -> bool:
     """Queue the next sweep `after` seconds from now, unless one is queued already or the
     task backend has no queue to keep it in; whether one was queued."""
-    backend = str(settings.TASKS.get("default", {}).get("BACKEND", ""))
-    if not backend.startswith("django_tasks_db"):
+    if task_backend() != DATABASE_BACKEND:
         return False
     if DBTaskResult.objects.filter(status="READY",
                                    task_path=blobs_sweep_task.module_path).exists():

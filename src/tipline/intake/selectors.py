@@ -493,7 +493,8 @@ def import_batch_interrupted(*, batch: ImportBatch) -> bool:
 
 
 def import_batch_interrupted_find(*, source_key: str) -> ImportBatch | None:
-    """The newest batch of these paths that a process which died left running."""
+    """The newest batch of these paths that a process which died left running. Unscoped:
+    for `tipline ingest` resuming its own import, never a page."""
     running = ImportBatch.objects.filter(source_key=source_key,
                                          status=ImportBatch.Status.RUNNING).order_by("-pk")
     return next((b for b in running if import_batch_interrupted(batch=b)), None)
@@ -501,7 +502,8 @@ def import_batch_interrupted_find(*, source_key: str) -> ImportBatch | None:
 
 def blobs_referenced() -> Iterator[str]:
     """The SHA-256 of every blob intake refers to: stored files, artifacts kept in the store,
-    and the files of each batch (uploads, and the batch files the command line was given)."""
+    and the files of each batch (uploads, and the batch files the command line was given).
+    Unscoped: for the blob store's sweep, never a page."""
     yield from ReportFile.objects.filter(stored=True).values_list("sha256", flat=True).iterator()
     yield from Artifact.objects.values_list("sha256", flat=True).iterator()
     for paths in ImportBatch.objects.exclude(paths=[]).values_list("paths", flat=True):

@@ -24,6 +24,8 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from tipline.core.queues import needs_worker
+
 #: Seconds a child gets to finish after SIGTERM before it is killed.
 GRACE_SECONDS = 15
 #: Pause before the first restart of a dead child, doubled after each quick failure.
@@ -79,13 +81,6 @@ class Child:
         self.restart_at = None
 
 
-def uses_db_worker() -> bool:
-    """Whether the configured task backend needs a worker process (the database's or
-    Redis's; the immediate backend runs tasks inline)."""
-    backend = str(settings.TASKS.get("default", {}).get("BACKEND", ""))
-    return backend.startswith(("django_tasks_db", "django_tasks_rq"))
-
-
 class Command(BaseCommand):
     help = (
         "Run the web server (gunicorn, serving tipline.wsgi) and a background task worker "
@@ -139,7 +134,7 @@ class Command(BaseCommand):
             sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)
         }
         try:
-            if not options["no_worker"] and uses_db_worker():
+            if not options["no_worker"] and needs_worker():
                 children.append(Child("worker", [
                     sys.executable, "-m", "tipline.cli", "worker"], start))
             children.append(Child("web", [

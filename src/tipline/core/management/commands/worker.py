@@ -9,12 +9,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-RQ_BACKEND = "django_tasks_rq.RQBackend"
-DB_BACKEND = "django_tasks_db.DatabaseBackend"
-
-
-def task_backend() -> str:
-    return str(settings.TASKS["default"]["BACKEND"])
+from tipline.core.queues import DATABASE_BACKEND, REDIS_BACKEND, task_backend
 
 
 class Command(BaseCommand):
@@ -38,11 +33,11 @@ class Command(BaseCommand):
         queues = queues or list(settings.TASK_QUEUES)
         backend = task_backend()
         verbosity = options["verbosity"]
-        if backend == DB_BACKEND:
+        if backend == DATABASE_BACKEND:
             extra = ["--batch"] if options["batch"] else []
             call_command("db_worker", "--no-reload", "--no-startup-delay", "--queue-name",
                          ",".join(queues), *extra, verbosity=verbosity)
-        elif backend == RQ_BACKEND:
+        elif backend == REDIS_BACKEND:
             extra = ["--burst"] if options["batch"] else []
             # a simple (non-forking) worker: each task runs in this process, like the
             # database's worker; nothing forks inside a worker
