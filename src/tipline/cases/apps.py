@@ -1,6 +1,13 @@
 from django.apps import AppConfig
 
 
+def _seed() -> int:
+    """The legal sections' catalogue, imported when seeding runs, not at every start-up."""
+    from tipline.cases.services import legal_sections_seed
+
+    return legal_sections_seed()
+
+
 class CasesConfig(AppConfig):
     name = "tipline.cases"
     label = "cases"
@@ -8,7 +15,6 @@ class CasesConfig(AppConfig):
     def ready(self) -> None:
         # Django's way: an app's receivers and seeds are wired once its models are loaded
         from tipline.cases import receivers  # noqa: F401
-        from tipline.cases.services import legal_sections_seed
         from tipline.core.bootstrap import seed_register
 
-        seed_register(legal_sections_seed)
+        seed_register(_seed)
