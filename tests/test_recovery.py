@@ -4,6 +4,7 @@ import resumes, importing only what it had not stored."""
 from __future__ import annotations
 
 import subprocess
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +12,15 @@ import pytest
 from django_tasks_db.models import DBTaskResult
 
 from tipline.accounts.services import system_user
-from tipline.core.recovery import host_name, tasks_recover, worker_alive, worker_id_new
+from tipline.core.heartbeat import lease_end, lease_renew
+from tipline.core.models import WorkerLease
+from tipline.core.recovery import (
+    Recovered,
+    host_name,
+    tasks_recover,
+    worker_alive,
+    worker_id_new,
+)
 from tipline.intake.ingest import ingest_paths
 from tipline.intake.models import ImportBatch, Report
 from tipline.intake.tasks import import_batch_run
@@ -42,6 +51,53 @@ def test_worker_ids_say_whether_their_worker_runs() -> None:
     assert worker_alive("d41d8cd98f00b204e9800998ecf8427e") is None  # a random id
 
 
+def test_a_worker_s_lease_says_whether_it_runs_on_any_machine(settings: Any) -> None:
+    settings.WORKER_LEASE_SECONDS = 60
+    now = datetime.now(UTC)
+    WorkerLease.objects.create(worker_id="elsewhere:7:fresh", started_at=now, renewed_at=now)
+    old = now - timedelta(seconds=61)
+    WorkerLease.objects.create(worker_id="elsewhere:8:stale", started_at=old, renewed_at=old)
+    assert worker_alive("elsewhere:7:fresh") is True
+    assert worker_alive("elsewhere:8:stale") is False  # lost with its machine, or hung
+    here = worker_id_new()
+    WorkerLease.objects.create(worker_id=here, started_at=old, renewed_at=old)
+    assert worker_alive(here) is False  # this very process, but it stopped renewing: hung
+    gone = dead_worker_id()
+    WorkerLease.objects.create(worker_id=gone, started_at=now, renewed_at=now)
+    assert worker_alive(gone) is False  # its process has exited: no need to wait
+
+
+def test_a_task_of_a_worker_whose_lease_ran_out_is_queued_again(tree: None) -> None:
+    batch = ImportBatch.objects.create(label="x", status=ImportBatch.Status.RUNNING)
+    now = datetime.now(UTC)
+    WorkerLease.objects.create(worker_id="elsewhere:1:live", started_at=now, renewed_at=now)
+    stale = now - timedelta(hours=1)
+    WorkerLease.objects.create(worker_id="elsewhere:2:lost", started_at=stale,
+                               renewed_at=stale)
+    ancient = now - timedelta(days=2)
+    WorkerLease.objects.create(worker_id="elsewhere:3:old", started_at=ancient,
+                               renewed_at=ancient)
+    live = running_task(batch, ["elsewhere:1:live"])
+    lost = running_task(batch, ["elsewhere:2:lost"])
+    assert tasks_recover() == Recovered(requeued=1, failed=0)
+    live.refresh_from_db()
+    lost.refresh_from_db()
+    assert (live.status, lost.status) == ("RUNNING", "READY")
+    assert sorted(WorkerLease.objects.values_list("pk", flat=True)) == [
+        "elsewhere:1:live", "elsewhere:2:lost"]  # a lease a day old is cleared
+
+
+def test_a_heartbeat_renews_its_lease_and_gives_it_back() -> None:
+    worker = worker_id_new()
+    lease_renew(worker)
+    first = WorkerLease.objects.get(pk=worker).renewed_at
+    lease_renew(worker)
+    assert WorkerLease.objects.get(pk=worker).renewed_at >= first
+    assert WorkerLease.objects.count() == 1
+    lease_end(worker)
+    assert not WorkerLease.objects.filter(pk=worker).exists()
+
+
 def test_a_dead_worker_s_task_is_queued_again(tree: None) -> None:
     batch = ImportBatch.objects.create(label="x", status=ImportBatch.Status.RUNNING)
     row = running_task(batch, [dead_worker_id()])
@@ -67,7 +123,8 @@ def test_after_the_last_attempt_the_task_and_its_batch_fail_with_the_reason(
     assert row.status == "FAILED" and "given up after 2 attempt(s)" in row.traceback
     batch.refresh_from_db()
     assert batch.status == ImportBatch.Status.FAILED
-    assert batch.error.startswith("the import stopped: its worker died while running it, 2 time")
+    assert batch.error.startswith(
+        "the import stopped: its worker died or stopped answering while running it, 2 time")
     assert tasks_recover().failed == 0  # once
 
 

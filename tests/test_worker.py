@@ -59,12 +59,13 @@ def upload_queued(home: Path, reports: int) -> int:
     return int(queued.stdout.split()[-1])
 
 
-def start_worker(home: Path) -> subprocess.Popen[str]:
-    """A worker logging to a file (a child it leaves behind can't hold the test's pipe)."""
+def start_worker(home: Path, **env: str) -> subprocess.Popen[str]:
+    """A worker logging to a file (a child it leaves behind can't hold the test's pipe);
+    `env` adds settings (TIPLINE_HOST_NAME: as if on another machine)."""
     log = (home / "worker.log").open("a")
     return subprocess.Popen(  # noqa: S603 - our own command
         [*tipline_argv(), "db_worker", "--no-reload", "--queue-name", "*", "--interval", "0.2"],
-        env=fresh_env(home), stdout=log, stderr=subprocess.STDOUT, text=True,
+        env=fresh_env(home) | env, stdout=log, stderr=subprocess.STDOUT, text=True,
         stdin=subprocess.DEVNULL,
     )
 
@@ -166,6 +167,58 @@ def test_a_killed_worker_s_import_is_taken_up_by_the_next_worker(tmp_path: Path)
     worker_ids = query(home, "SELECT worker_ids FROM django_tasks_database_dbtaskresult "
                              "WHERE task_path LIKE '%import_batch_run'")[0][0]
     assert str(worker_ids).count(":") == 4  # claimed twice: by the killed worker, then the next
+
+
+def test_a_worker_lost_with_its_machine_is_found_by_its_lease_and_its_task_taken_over(
+        tmp_path: Path) -> None:
+    """Two workers on two 'machines' (their own host names): one dies mid-import where no
+    process check can see it, so only its lease running out tells; the other worker's
+    heartbeat takes its task back and finishes the flow."""
+    home = tmp_path / "home"
+    batch = upload_queued(home, 300)
+    lease = {"TIPLINE_WORKER_BEAT_SECONDS": "1", "TIPLINE_WORKER_LEASE_SECONDS": "4"}
+    first = start_worker(home, TIPLINE_HOST_NAME="machine-a", **lease)
+    second: subprocess.Popen[str] | None = None
+    helpers: set[int] = set()
+    try:
+        def importing() -> bool:
+            helpers.update(children_of(first.pid))
+            return query(home, "SELECT status FROM intake_importbatch WHERE id=?",
+                         batch) == [("running",)]
+
+        wait_until("the import started", importing, first, 60, every=0.01)
+        first.kill()  # the machine is gone: no exit, no clean-up, a lease left behind
+        first.wait()
+        kill_all(helpers)
+        assert query(home, "SELECT COUNT(*) FROM core_workerlease WHERE worker_id LIKE "
+                           "'machine-a:%'") == [(1,)]
+        second = start_worker(home, TIPLINE_HOST_NAME="machine-b", **lease)
+
+        def all_done() -> bool:
+            rows = tasks(home)
+            return len(rows) >= 2 and all(status == "SUCCESSFUL" for _, status in rows)
+
+        wait_until("the import (taken over), the scan and the routing finished", all_done,
+                   second, 180)
+        second.send_signal(signal.SIGTERM)
+        second.wait(timeout=30)
+    finally:
+        for proc in (first, second):
+            if proc is not None and proc.poll() is None:
+                proc.kill()
+                proc.wait()
+    log = (home / "worker.log").read_text()
+    # at its start the lease was still fresh: the heartbeat found it once it ran out
+    assert "tasks of dead workers: 1 queued again, 0 given up" in log
+    assert query(home, "SELECT status, imported, duplicates FROM intake_importbatch "
+                       "WHERE id=?", batch) == [("done", 300, 0)]
+    assert query(home, "SELECT COUNT(*) FROM intake_report") == [(300,)]
+    worker_ids = str(query(home, "SELECT worker_ids FROM django_tasks_database_dbtaskresult "
+                                 "WHERE task_path LIKE '%import_batch_run'")[0][0])
+    assert "machine-a:" in worker_ids and "machine-b:" in worker_ids
+    # the stopped worker gave its lease back; the lost one's stays until it is a day old
+    assert query(home, "SELECT worker_id FROM core_workerlease WHERE worker_id LIKE "
+                       "'machine-b:%'") == []
 
 
 def test_a_killed_command_line_import_shows_interrupted_and_the_same_command_resumes_it(

@@ -222,6 +222,17 @@ _task_backend = env_str(
 TASK_ATTEMPTS = env_int(
     "TIPLINE_TASK_ATTEMPTS", 3,
     "times a task is started before it is given up when its worker dies under it")
+#: A running worker renews a lease this often (core/heartbeat.py); one whose lease is older
+#: than WORKER_LEASE_SECONDS is taken for dead or hung, on any machine, and its tasks are
+#: queued again.
+WORKER_BEAT_SECONDS = env_int(
+    "TIPLINE_WORKER_BEAT_SECONDS", 10, "how often a running worker renews its lease")
+WORKER_LEASE_SECONDS = env_int(
+    "TIPLINE_WORKER_LEASE_SECONDS", 60,
+    "a worker whose lease was last renewed longer ago is dead or hung: its tasks run again")
+#: the name this machine's workers give themselves (in their ids and leases)
+HOST_NAME = env_str("TIPLINE_HOST_NAME", "",
+                    "this machine's name in worker ids (default: its host name)")
 
 TASKS = {
     "default": {

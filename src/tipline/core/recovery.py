@@ -1,12 +1,14 @@
 """Background tasks whose worker died: found, and run again a bounded number of times.
 
-A worker's id says where it runs (`host:pid:random`, see `worker_id_new`), so a task left
-RUNNING by a worker that is gone (killed, out of memory, the machine restarted) is found
-by asking this machine whether that process still runs a worker. Such a task is put back in
-the queue (READY) while it has been started fewer than TASK_ATTEMPTS times; after that it
-is marked FAILED with the reason, and `task_abandoned` tells the task's owner (an import
-marks its batch failed). Every task is idempotent, so running one again resumes it.
-A worker on another machine can only be judged there: its tasks wait for a worker there.
+A task left RUNNING by a worker that is gone (killed, out of memory, the machine lost) or
+hangs is found two ways: a running worker renews a lease every few seconds
+(core/heartbeat.py), and one whose lease ran out (TIPLINE_WORKER_LEASE_SECONDS) is dead, on
+whichever machine it ran; and a worker's id says where it runs (`host:pid:random`, see
+`worker_id_new`), so a worker on this machine that has exited is known dead at once. Such a
+task is put back in the queue (READY) while it has been started fewer than TASK_ATTEMPTS
+times; after that it is marked FAILED with the reason, and `task_abandoned` tells the
+task's owner (an import marks its batch failed). Every task is idempotent, so running one
+again resumes it. Every worker's heartbeat runs this sweep, and every worker at its start.
 """
 
 from __future__ import annotations
@@ -15,13 +17,14 @@ import logging
 import os
 import socket
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from django.conf import settings
 from django.utils.crypto import get_random_string
 from django_tasks_db.models import DBTaskResult
 
+from tipline.core.models import WorkerLease
 from tipline.core.signals import task_abandoned
 
 log = logging.getLogger(__name__)
@@ -29,7 +32,8 @@ STATUS_READY, STATUS_RUNNING, STATUS_FAILED = "READY", "RUNNING", "FAILED"
 
 
 def host_name() -> str:
-    return socket.gethostname()[:40]
+    """This machine, as its workers' ids name it (TIPLINE_HOST_NAME, or its host name)."""
+    return (settings.HOST_NAME or socket.gethostname())[:40]
 
 
 def worker_id_new() -> str:
@@ -38,8 +42,21 @@ def worker_id_new() -> str:
 
 
 def worker_alive(worker_id: str) -> bool | None:
-    """Whether the worker with this id still runs; None when it can't be told from here
-    (another machine, or an id not made by `worker_id_new`)."""
+    """Whether the worker with this id still runs: False when its process on this machine has
+    exited or its lease ran out (dead or hung, anywhere), True while its lease is renewed;
+    None when it can't be told (another machine's worker that kept no lease)."""
+    here = _process_alive_here(worker_id)
+    if here is False:
+        return False
+    renewed = (WorkerLease.objects.filter(pk=worker_id)
+               .values_list("renewed_at", flat=True).first())
+    if renewed is not None:
+        return renewed >= datetime.now(UTC) - timedelta(seconds=settings.WORKER_LEASE_SECONDS)
+    return here
+
+
+def _process_alive_here(worker_id: str) -> bool | None:
+    """Whether the worker's process still runs, if it ran on this machine."""
     host, _, rest = worker_id.partition(":")
     pid_text = rest.partition(":")[0]
     if host != host_name() or not pid_text.isdigit():
@@ -105,7 +122,8 @@ def tasks_recover() -> Recovered:
                 log.warning("task %s (%s): its worker %s died; queued again (attempt %d of %d)",
                             row.pk, row.task_path, last, tries + 1, attempts)
             continue
-        reason = (f"its worker died while running it, {tries} time(s) (the last: {last}); "
+        reason = (f"its worker died or stopped answering while running it, {tries} time(s) "
+                  f"(the last: {last}); "
                   f"given up after {attempts} attempt(s)")
         if mine.update(status=STATUS_FAILED, finished_at=datetime.now(UTC),
                        exception_class_path="tipline.core.recovery.WorkerDied",
@@ -114,4 +132,6 @@ def tasks_recover() -> Recovered:
             log.warning("task %s (%s): %s", row.pk, row.task_path, reason)
             task_abandoned.send(sender=DBTaskResult, task_path=row.task_path,
                                 kwargs=dict(row.args_kwargs.get("kwargs") or {}), reason=reason)
+    # leases of workers long gone (their tasks were dealt with above)
+    WorkerLease.objects.filter(renewed_at__lt=datetime.now(UTC) - timedelta(days=1)).delete()
     return Recovered(requeued, failed)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.dispatch import Signal
 
-#: A background task was given up: its worker died while running it, TASK_ATTEMPTS times.
+#: A background task was given up: its worker died (or hung) under it, TASK_ATTEMPTS times.
 #: Sent with `task_path` (the task function's dotted path), `kwargs` (what it was called
 #: with) and `reason` (one line); the task's owner records the failure (intake: its batch).
 task_abandoned = Signal()

@@ -14,6 +14,7 @@ from typing import Any
 
 from django_tasks_db.management.commands import db_worker
 
+from tipline.core.heartbeat import Heartbeat
 from tipline.core.recovery import tasks_recover, worker_id_new
 from tipline.core.tasks import sweep_schedule
 
@@ -32,4 +33,5 @@ class Command(db_worker.Command):
             self.stdout.write(f"tasks of dead workers: {done.requeued} queued again, "
                               f"{done.failed} given up")
         sweep_schedule()  # the blob store's daily sweep of leftovers, if none is queued
-        super().handle(*args, **options)
+        with Heartbeat(options["worker_id"]):
+            super().handle(*args, **options)
