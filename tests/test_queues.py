@@ -5,6 +5,7 @@ one); skipped, saying so, where none answers."""
 
 from __future__ import annotations
 
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -85,3 +86,71 @@ def test_a_task_run_twice_does_no_harm(tree: None, tmp_path: Path,
 def test_unknown_queues_are_named(settings: Any) -> None:
     with pytest.raises(CommandError, match="no queue urgent; the queues are default, intake"):
         call_command("worker", "--queues", "scan,urgent", "--batch")
+
+
+WORKER_REDIS = "redis://127.0.0.1:6379/12"  # the worker processes' queue, emptied around
+
+
+def test_a_redis_worker_killed_mid_import_is_taken_over_when_its_lease_runs_out(
+        tmp_path: Path) -> None:
+    """Real `tipline worker` processes on the Redis queue: the first is killed while it
+    imports; its task's lease runs out and the second worker queues it again and finishes
+    the flow (import, scan, routing), each report stored once."""
+    from tests.test_cli import run, tipline_argv
+    from tests.test_worker import QUEUE_UPLOAD, query, wait_until
+
+    connection = redis.Redis.from_url(WORKER_REDIS)
+    connection.flushdb()
+    home = tmp_path / "home"
+    env = {"TIPLINE_TASK_BACKEND": "redis", "REDIS_URL": WORKER_REDIS,
+           "TIPLINE_WORKER_BEAT_SECONDS": "1", "TIPLINE_WORKER_LEASE_SECONDS": "4"}
+    made = run(home, "demo", "--reports", "300", "--seed", "9", "--no-import", "--quiet")
+    assert made.returncode == 0, made.stderr
+    from tests.test_cli import fresh_env
+
+    queued = subprocess.run(  # noqa: S603 - our own command
+        [*tipline_argv(), "shell", "-c",
+         QUEUE_UPLOAD.format(path=str(home / "demo/export.zip"))],
+        env=fresh_env(home) | env, capture_output=True, text=True, timeout=120, check=False)
+    assert queued.returncode == 0, queued.stderr
+    batch = int(queued.stdout.split()[-1])
+    log_path = home / "worker.log"
+
+    def worker() -> subprocess.Popen[str]:
+        return subprocess.Popen(  # noqa: S603 - our own command
+            [*tipline_argv(), "worker"], env=fresh_env(home) | env,
+            stdout=log_path.open("a"), stderr=subprocess.STDOUT, text=True,
+            stdin=subprocess.DEVNULL)
+
+    first = worker()
+    second: subprocess.Popen[str] | None = None
+    try:
+        wait_until("the import started", lambda: query(
+            home, "SELECT status FROM intake_importbatch WHERE id=?", batch) == [("running",)],
+            first, 60, every=0.01)
+        first.kill()
+        first.wait()
+        second = worker()
+
+        def flow_done() -> bool:
+            done = query(home, "SELECT status FROM intake_importbatch WHERE id=?", batch)
+            unrouted = query(home, "SELECT COUNT(*) FROM intake_report r WHERE r.is_current "
+                                   "AND NOT EXISTS (SELECT 1 FROM geo_reportlocation l "
+                                   "WHERE l.report_id=r.id)")
+            return done == [("done",)] and unrouted == [(0,)]
+
+        wait_until("the import (taken over) and the routing finished", flow_done, second, 180)
+        second.terminate()
+        second.wait(timeout=30)
+    finally:
+        for proc in (first, second):
+            if proc is not None and proc.poll() is None:
+                proc.kill()
+                proc.wait()
+        connection.flushdb()
+    log = log_path.read_text()
+    assert "queued again (attempt 2 of 3)" in log, log[-3000:]
+    assert query(home, "SELECT status, imported, duplicates FROM intake_importbatch "
+                       "WHERE id=?", batch) == [("done", 300, 0)]
+    assert query(home, "SELECT COUNT(*) FROM intake_report") == [(300,)]
+    assert query(home, "SELECT COUNT(*) FROM cases_case")[0][0] > 0

@@ -42,7 +42,7 @@ class Command(BaseCommand):
             # a simple (non-forking) worker: each task runs in this process, like the
             # database's worker; nothing forks inside a worker
             call_command("rqworker", *queues, "--job-class", "django_tasks_rq.Job",
-                         "--worker-class", "rq.worker.SimpleWorker", *extra,
+                         "--worker-class", "tipline.core.rq_worker.LeasedWorker", *extra,
                          verbosity=verbosity)
         else:
             raise CommandError(f"the task backend {backend} runs tasks without a worker")
