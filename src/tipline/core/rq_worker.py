@@ -40,7 +40,9 @@ def jobs_recover(queues: list[Queue], connection: Redis) -> tuple[int, int]:
     requeued = failed = 0
     for queue in queues:
         registry = queue.started_job_registry
-        for entry in connection.zrangebyscore(registry.key, 0, current_timestamp()):
+        expired: list[bytes] = connection.zrangebyscore(  # type: ignore[assignment]
+            registry.key, 0, current_timestamp())
+        for entry in expired:
             job_id, _ = parse_composite_key(as_text(entry))
             job = queue.fetch_job(job_id)
             if job is None or job.get_status() != JobStatus.STARTED:
