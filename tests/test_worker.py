@@ -284,3 +284,56 @@ def test_a_full_or_read_only_data_folder_is_one_line_and_fails_the_batch(
     assert len(lines) == 1 and lines[0].startswith(f"error: {said}"), result.stderr
     rows = query(home, "SELECT status, error FROM intake_importbatch")
     assert len(rows) == 1 and rows[0][0] == "failed" and said in str(rows[0][1])
+
+
+def _mount(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(["mount", *args], capture_output=True, text=True,  # noqa: S603, S607
+                          check=False)
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="mounts a small file system (needs root)")
+@pytest.mark.parametrize("fault, said", [
+    ("full", "error: the database is full: its disk has no space left ("),
+    ("read-only", "error: the database can't be written: it is read-only or can't be opened ("),
+])
+def test_a_database_full_or_read_only_is_one_line(tmp_path: Path, fault: str,
+                                                   said: str) -> None:
+    """The SQLite database's own disk full (or read-only) while the blobs have room: one
+    line, exit 1, no traceback; nothing half-written (a rerun with room imports it all)."""
+    home = tmp_path / "dbhome"
+    home.mkdir()
+    if (mounted := _mount("-t", "tmpfs", "-o", "size=96m", "tmpfs", str(home))).returncode:
+        pytest.skip(f"can't mount a small file system here: {mounted.stderr.strip()}")
+    blobs = tmp_path / "blobs"
+    blobs.mkdir()
+    try:
+        made = run(home, "demo", "--reports", "400", "--seed", "9", "--no-import", "--quiet")
+        assert made.returncode == 0, made.stderr
+        export = tmp_path / "export.zip"
+        export.write_bytes((home / "demo/export.zip").read_bytes())
+        (home / "blobs").mkdir(exist_ok=True)
+        assert _mount("--bind", str(blobs), str(home / "blobs")).returncode == 0
+        try:
+            if fault == "full":  # leave the database's disk a few pages of room
+                free = os.statvfs(home).f_bavail * os.statvfs(home).f_frsize
+                with (home / "filler").open("wb") as filler:
+                    filler.truncate(0)
+                    for _ in range(max(0, free - 256 * 1024) // (1 << 20)):
+                        filler.write(b"\0" * (1 << 20))
+            else:
+                assert _mount("-o", "remount,ro", str(home)).returncode == 0
+            result = run(home, "ingest", "--quiet", str(export))
+            assert result.returncode == 1, result.stdout + result.stderr
+            assert "Traceback" not in result.stderr, result.stderr
+            lines = [line for line in result.stderr.splitlines() if line.strip()]
+            assert len(lines) == 1 and lines[0].startswith(said), result.stderr
+            if fault == "read-only":
+                assert _mount("-o", "remount,rw", str(home)).returncode == 0
+            (home / "filler").unlink(missing_ok=True)
+            again = run(home, "ingest", "--quiet", str(export))  # with room: all of it, once
+            assert again.returncode in (0, 1), again.stderr
+            assert query(home, "SELECT COUNT(*) FROM intake_report") == [(400,)]
+        finally:
+            subprocess.run(["umount", str(home / "blobs")], check=False)  # noqa: S603, S607
+    finally:
+        subprocess.run(["umount", "-l", str(home)], check=False)  # noqa: S603, S607

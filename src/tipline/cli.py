@@ -55,20 +55,26 @@ def main(argv: list[str] | None = None) -> None:
     import django
 
     django.setup()
-    if command not in NO_BOOTSTRAP:
-        from tipline.core.bootstrap import ensure_ready
+    from django.db import DatabaseError
 
-        ensure_ready()
-    from django.core.management import execute_from_command_line
-
-    from tipline.core.errors import StorageError
+    from tipline.core.errors import StorageError, database_error
 
     try:
+        if command not in NO_BOOTSTRAP:
+            from tipline.core.bootstrap import ensure_ready
+
+            ensure_ready()
+        from django.core.management import execute_from_command_line
+
         execute_from_command_line(argv)
     except StorageError as exc:  # a full or read-only data folder: one line, no traceback
         sys.stderr.write(f"error: {exc}\n")
         raise SystemExit(1) from None
-
+    except DatabaseError as exc:  # the same of the database
+        if (clear := database_error(exc)) is None:
+            raise
+        sys.stderr.write(f"error: {clear}\n")
+        raise SystemExit(1) from None
 
 if __name__ == "__main__":
     main()

@@ -27,7 +27,7 @@ from tipline.accounts.types import Actor
 from tipline.audit.services import audit_record
 from tipline.core.blobs import blob_open, blob_put
 from tipline.core.bulk import gc_tuned
-from tipline.core.errors import RejectedInput
+from tipline.core.errors import RejectedInput, database_error
 from tipline.core.progress import NullProgress, Progress
 from tipline.core.recovery import process_id
 from tipline.intake.importers import accepted_suffixes, importer_for, importer_for_suffix
@@ -134,12 +134,20 @@ def _run(paths: Sequence[Path], *, writer: ReportWriter, batch: ImportBatch, act
                 progress.update(done=writer.processed, total=total or None)
         writer.flush()
     except Exception as exc:
+        clear = database_error(exc)
         try:
             writer.flush()  # keep what was read before the failure
         except Exception:  # noqa: BLE001 - the first failure is the one to report
             log.warning("could not keep the rest of batch #%s", batch.pk, exc_info=True)
-        _finish(batch, actor=actor, status=ImportBatch.Status.FAILED, error=str(exc)[:2000],
-                continue_flow=continue_flow)
+        try:
+            _finish(batch, actor=actor, status=ImportBatch.Status.FAILED,
+                    error=str(clear or exc)[:2000], continue_flow=continue_flow)
+        except Exception:  # noqa: BLE001 - a full database: the batch shows as interrupted
+            if clear is None:
+                raise
+            log.warning("could not mark batch #%s failed: %s", batch.pk, clear)
+        if clear is not None:
+            raise clear from None
         raise
 
 

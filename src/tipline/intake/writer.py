@@ -24,7 +24,7 @@ from tipline.audit.services import Entry, audit_record_many
 from tipline.core.blobs import BlobInfo, blob_put, hash_bytes
 from tipline.core.bulk import allocate_ids, insert_rows
 from tipline.core.crypto import encrypt_bytes
-from tipline.core.errors import RejectedInput
+from tipline.core.errors import RejectedInput, database_error
 from tipline.intake.models import (
     Artifact,
     Identifier,
@@ -116,6 +116,9 @@ class ReportWriter:
         try:
             self._commit(planned)
         except (IntegrityError, DatabaseError) as exc:
+            if (clear := database_error(exc)) is not None:
+                # a full or read-only database: no record is at fault, none is rejected
+                raise clear from None
             log.warning("chunk failed (%s); writing its records one by one", exc)
             for plan in planned:
                 try:
