@@ -83,6 +83,18 @@ def test_a_task_run_twice_does_no_harm(tree: None, tmp_path: Path,
     assert Case.objects.count() == 1 and FileScan.objects.count() == 1
 
 
+def test_the_daily_sweep_waits_in_redis_once(rq_tasks: redis.Redis) -> None:
+    from tipline.core.tasks import blobs_sweep_task, sweep_schedule
+
+    assert sweep_schedule() is True
+    assert sweep_schedule() is False  # one waits already
+    queue = django_rq.get_queue(blobs_sweep_task.queue_name)
+    scheduled = queue.scheduled_job_registry.get_job_ids()
+    assert len(scheduled) == 1
+    job = queue.fetch_job(scheduled[0])
+    assert job is not None and job.func_name == blobs_sweep_task.module_path
+
+
 def test_unknown_queues_are_named(settings: Any) -> None:
     with pytest.raises(CommandError, match="no queue urgent; the queues are default, intake"):
         call_command("worker", "--queues", "scan,urgent", "--batch")

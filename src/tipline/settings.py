@@ -127,8 +127,6 @@ INSTALLED_APPS = [
     "tipline.core",
     "django_tasks",
     "django_tasks_db",
-    "django_rq",
-    "django_tasks_rq",
     "tipline.jurisdictions",
     "tipline.accounts",
     "tipline.audit",
@@ -233,6 +231,10 @@ WORKER_LEASE_SECONDS = env_int(
 #: the name this machine's workers give themselves (in their ids and leases)
 HOST_NAME = env_str("TIPLINE_HOST_NAME", "",
                     "this machine's name in worker ids (default: its host name)")
+
+if TASK_BACKENDS.get(_task_backend, _task_backend) == TASK_BACKENDS["redis"]:
+    # only with the Redis queue: Redis's client costs every process's start-up otherwise
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
 
 TASKS = {
     "default": {

@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from tipline.core.queues import DATABASE_BACKEND, REDIS_BACKEND, task_backend
+from tipline.core.tasks import sweep_schedule
 
 
 class Command(BaseCommand):
@@ -38,11 +39,14 @@ class Command(BaseCommand):
             call_command("db_worker", "--no-reload", "--no-startup-delay", "--queue-name",
                          ",".join(queues), *extra, verbosity=verbosity)
         elif backend == REDIS_BACKEND:
-            extra = ["--burst"] if options["batch"] else []
-            # a simple (non-forking) worker: each task runs in this process, like the
-            # database's worker; nothing forks inside a worker
-            call_command("rqworker", *queues, "--job-class", "django_tasks_rq.Job",
-                         "--worker-class", "tipline.core.rq_worker.LeasedWorker", *extra,
-                         verbosity=verbosity)
+            # RQ's in-process worker with a short lease (core/rq_worker.py): each task runs
+            # in this process, like the database's worker; nothing forks inside a worker
+            from django_rq import get_worker
+
+            sweep_schedule()  # the blob store's daily sweep of leftovers, if none waits
+            worker = get_worker(*queues, job_class="django_tasks_rq.Job",
+                                worker_class="tipline.core.rq_worker.LeasedWorker")
+            worker.work(burst=options["batch"], logging_level="INFO" if verbosity > 1
+                        else "WARNING", with_scheduler=True)  # runs what waits until later
         else:
             raise CommandError(f"the task backend {backend} runs tasks without a worker")
