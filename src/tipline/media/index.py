@@ -26,12 +26,22 @@ from itertools import combinations
 import numpy as np
 
 BITS = 256
-WORDS = 16
-WORD_VALUES = 1 << (BITS // WORDS)
 #: pending hashes beyond this are folded into the tables before the next search
 MERGE_AT = 4096
 #: queries searched together (bounds the temporary candidate arrays to a few tens of MB)
 QUERY_BLOCK = 1024
+#: words per hash: 31 // 11 = 2, so a query's word and its variants with up to 2 bits
+#: flipped find every hash within the PDQ match threshold
+WORDS = 11
+#: the widest word: 11 x 23 = 253 bits; a table's offsets take 2^23 x 4 bytes
+MAX_WORD_BITS = 23
+MIN_WORD_BITS = 8
+
+
+def word_bits(n: int) -> int:
+    """Word width for a bank of n hashes: about log2(n) + 1, so buckets hold about half a
+    hash each (a lookup is then nearly always one read or none)."""
+    return max(MIN_WORD_BITS, min(MAX_WORD_BITS, int(n).bit_length() + 3))
 
 
 def pdq_matrix(hashes: Sequence[str]) -> np.ndarray:
@@ -45,21 +55,46 @@ def _as64(vectors: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(vectors, dtype=np.uint8).view(np.uint64).reshape(-1, 4)
 
 
-def _flip_masks(flips: int) -> np.ndarray:
+def _words(codes: np.ndarray, words: int, bits: int) -> np.ndarray:
+    """(n, words) uint32: word w is bits [skip + w*bits, skip + (w+1)*bits) of the hash read
+    as one 256-bit number in hex order, where skip = 256 - words*bits leaves out the leading
+    bits (the first hex digit, which a shard of the index service holds fixed)."""
+    limbs = codes.byteswap()  # big-endian limbs: bit 0 is the first hex digit's top bit
+    out = np.empty((len(codes), words), dtype=np.uint32)
+    skip = BITS - words * bits
+    mask = np.uint64((1 << bits) - 1)
+    for w in range(words):
+        first = skip + w * bits
+        last = first + bits  # exclusive
+        limb, end_limb = first // 64, (last - 1) // 64
+        if limb == end_limb:
+            value = limbs[:, limb] >> np.uint64(64 * (limb + 1) - last)
+        else:  # across two limbs
+            low_bits = last - 64 * end_limb
+            value = (limbs[:, limb] << np.uint64(low_bits)) | (
+                limbs[:, end_limb] >> np.uint64(64 - low_bits))
+        out[:, w] = value & mask
+    return out
+
+
+def _flip_masks(flips: int, bits: int) -> np.ndarray:
     masks = [0]
     for k in range(1, flips + 1):
-        masks += [sum(1 << b for b in bits) for bits in combinations(range(BITS // WORDS), k)]
-    return np.array(masks, dtype=np.uint16)
+        masks += [sum(1 << b for b in chosen) for chosen in combinations(range(bits), k)]
+    return np.array(masks, dtype=np.uint32)
 
 
 class PdqIndex:
     """PDQ hashes with int64 ids; `search` returns every hash within a distance."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, bits: int | None = None) -> None:
+        """`bits` fixes the word width (tests); by default it follows the bank's size."""
+        self._fixed_bits = bits
+        self._bits = bits or MIN_WORD_BITS
         self._codes = np.zeros((0, 4), dtype=np.uint64)  # indexed hashes, as 4 x 64 bits
         self._ids = np.zeros(0, dtype=np.int64)
-        #: per word: offsets by word value, positions in bucket order, and the first 128 bits
-        #: of each hash in that order
+        #: per word: offsets by word value (CSR), positions in bucket order, and a bitmap
+        #: of the word values that have a bucket
         self._tables: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
         self._pending_codes: list[np.ndarray] = []
         self._pending_ids: list[np.ndarray] = []
@@ -85,21 +120,24 @@ class PdqIndex:
             self._merge()
 
     def _merge(self) -> None:
-        """Fold the pending hashes into the word tables (a rebuild: O(n log n))."""
+        """Fold the pending hashes into the word tables (a rebuild: O(n log n)); the word
+        width is chosen here, from the bank's new size."""
         self._codes = np.concatenate([self._codes, *self._pending_codes])
         self._ids = np.concatenate([self._ids, *self._pending_ids])
         self._pending_codes, self._pending_ids, self._pending = [], [], 0
-        words = self._codes.view(np.uint16)  # (n, 16)
+        n = len(self._codes)
+        self._bits = self._fixed_bits or word_bits(n)
+        index_type = np.int32 if n < 2**31 else np.int64
+        words = _words(self._codes, WORDS, self._bits)
         self._tables = []
         for w in range(WORDS):
             column = words[:, w]
-            positions = np.argsort(column, kind="stable").astype(np.int32)
-            offsets = np.zeros(WORD_VALUES + 1, dtype=np.int64)
-            np.cumsum(np.bincount(column, minlength=WORD_VALUES), out=offsets[1:])
-            # half of each hash, in bucket order: a bucket's candidates are read in one
-            # sweep and nearly all strangers are dropped before any scattered read
-            halves = np.ascontiguousarray(self._codes[positions, :2])
-            self._tables.append((offsets, positions, halves))
+            positions = np.argsort(column).astype(index_type)
+            counts = np.bincount(column, minlength=1 << self._bits)
+            filled = np.packbits(counts > 0, bitorder="little")
+            offsets = np.zeros((1 << self._bits) + 1, dtype=index_type)
+            np.cumsum(counts, out=offsets[1:])
+            self._tables.append((offsets, positions, filled))
 
     def search(self, vectors: np.ndarray, distance: int) -> tuple[np.ndarray, np.ndarray,
                                                                    np.ndarray]:
@@ -136,27 +174,29 @@ class PdqIndex:
         if not len(self._ids):
             empty = np.zeros(0, dtype=np.int64)
             return empty, empty, np.zeros(0, dtype=np.int64)
-        masks = _flip_masks(distance // WORDS)
-        words = queries.view(np.uint16)  # (m, 16)
+        masks = _flip_masks(distance // WORDS, self._bits)
+        words = _words(queries, WORDS, self._bits)  # (m, WORDS)
         m = len(queries)
         found_q, found_pos, found_d = [], [], []
-        for w, (offsets, positions, halves) in enumerate(self._tables):
-            keys = (words[:, w][:, None] ^ masks[None, :]).ravel().astype(np.int64)
-            starts, ends = offsets[keys], offsets[keys + 1]
-            lengths = ends - starts
-            total = int(lengths.sum())
-            if total == 0:
+        for w, (offsets, positions, filled) in enumerate(self._tables):
+            keys = (words[:, w][:, None] ^ masks[None, :]).ravel()
+            # most buckets hold nothing: a bitmap (1 MB for 23-bit words) says which do
+            hit = np.flatnonzero((filled[keys >> 3] >> (keys & 7).astype(np.uint8)) & 1)
+            if not len(hit):
                 continue
-            # concatenate the ranges [start, end) of every looked-up bucket
+            keys = keys[hit]
+            starts = np.take(offsets, keys)
+            lengths = np.take(offsets, keys + 1) - starts
+            total = int(lengths.sum())
+            # concatenate the ranges [start, end) of every bucket that holds something
             first = np.cumsum(lengths) - lengths
             gather = np.arange(total, dtype=np.int64) + np.repeat(starts - first, lengths)
-            qrow = np.repeat(np.repeat(np.arange(m), len(masks)), lengths)
-            # within `distance` overall means within it on the first half too
-            half = np.bitwise_count(halves[gather] ^ queries[qrow, :2]).sum(axis=1,
-                                                                           dtype=np.int64)
-            near = half <= distance
-            pos, qrow = positions[gather[near]], qrow[near]
-            d = np.bitwise_count(self._codes[pos] ^ queries[qrow]).sum(axis=1, dtype=np.int64)
+            qrow = np.repeat(hit // len(masks), lengths)
+            pos = np.take(positions, gather)
+            # np.take, not [], for rows: several times faster on a large array
+            diff = np.bitwise_count(np.take(self._codes, pos, axis=0)
+                                    ^ np.take(queries, qrow, axis=0))
+            d = diff[:, 0].astype(np.int64) + diff[:, 1] + diff[:, 2] + diff[:, 3]
             keep = d <= distance
             found_q.append(qrow[keep])
             found_pos.append(pos[keep])
@@ -164,7 +204,7 @@ class PdqIndex:
         if not found_q:
             empty = np.zeros(0, dtype=np.int64)
             return empty, empty, empty
-        q = np.concatenate(found_q)
+        q = np.concatenate(found_q).astype(np.int64)
         pos = np.concatenate(found_pos).astype(np.int64)
         d = np.concatenate(found_d)
         # a hash close in several words is found several times: keep it once
@@ -193,5 +233,6 @@ class PdqIndex:
         return int(self._ids[position])
 
     def memory_bytes(self) -> int:
-        """Roughly what the index holds: the codes, the 16 word tables, the id map."""
-        return len(self) * (BITS // 8 + WORDS * (4 + 16) + 8) + WORDS * (WORD_VALUES + 1) * 8
+        """What the index holds: the codes, the word tables, the id map and the pending."""
+        tables = sum(sum(a.nbytes for a in table) for table in self._tables)
+        return self._codes.nbytes + self._ids.nbytes + tables + self._pending * (BITS // 8 + 8)
