@@ -1,17 +1,23 @@
 """An in-memory PDQ index: multi-index hashing, searched a whole batch of queries at once.
 
-The 256 bits are cut into 16 words of 16 bits. Two hashes within distance d differ in at
-most d // 16 bits of at least one word (pigeonhole), so looking up each query word and its
-variants with up to d // 16 bits flipped in that word's table finds every hash within d
-(d <= 31: the word itself and its 16 one-bit neighbours). Candidates are then checked at
-full length with a vectorised popcount and kept when within d.
+The 256 bits are cut into 11 words of b bits, b chosen from the bank's size when the tables
+are built (about log2(n) + 3, at most 23: 11 x 23 = 253; the leading bits left out are the
+first hex digit, which a shard of the index service holds fixed). Two hashes within distance
+d differ in at most d // 11 bits of at least one word (pigeonhole), so looking up each query
+word and its variants with up to d // 11 bits flipped in that word's table finds every hash
+within d (d = 31: the word itself, its b one-bit and b(b-1)/2 two-bit neighbours, 277 keys
+per word at b = 23). Candidates are then checked at full length with a vectorised popcount
+and kept when within d. With words of about log2(n) bits a bucket holds about one hash, so
+a query reads about 3,000 keys and 3,600 candidates at 10 million hashes where 16 words of
+16 bits read 272 keys but 41,000 candidates.
 
-Each word's table is a sorted array of positions with offsets by word value (CSR), so a
-lookup is two array reads and every step runs in numpy over the whole batch (no per-query
-Python, no hash maps). Each table also keeps the first 128 bits of its hashes in bucket
-order, so a bucket's candidates are read in one sweep and strangers (a random hash is within
-31 of a query on 128 bits about once in 10^8) are dropped before the scattered full check.
-Memory: per hash 32 bytes of code, 16 x (4-byte position + 16-byte half) and an 8-byte id.
+Each word's table is a sorted array of positions with offsets by word value (CSR) and a
+bitmap of the word values that have a bucket (1 MB at 23 bits): most keys hit an empty
+bucket and cost one cached bit read, the rest two offset reads. Every step runs in numpy
+over the whole batch (no per-query Python, no hash maps); row gathers use np.take, several
+times faster than fancy indexing on large arrays.
+Memory: per hash 32 bytes of code, 11 x 4-byte positions and an 8-byte id (84 bytes), plus
+11 x 2^b x 4 bytes of offsets (352 MB at b = 23, from about a million hashes).
 
 Hashes are added incrementally: new ones wait in a small pending block that every search
 also checks by brute force, and are folded into the tables once it grows past
