@@ -1,7 +1,7 @@
 """An in-memory PDQ index: multi-index hashing, searched a whole batch of queries at once.
 
 The 256 bits are cut into 11 words of b bits, b chosen from the bank's size when the tables
-are built (about log2(n) + 3, at most 23: 11 x 23 = 253; the leading bits left out are the
+are built (about log2(n) + 2, at most 23: 11 x 23 = 253; the leading bits left out are the
 first hex digit, which a shard of the index service holds fixed). Two hashes within distance
 d differ in at most d // 11 bits of at least one word (pigeonhole), so looking up each query
 word and its variants with up to d // 11 bits flipped in that word's table finds every hash
@@ -17,7 +17,7 @@ bucket and cost one cached bit read, the rest two offset reads. Every step runs 
 over the whole batch (no per-query Python, no hash maps); row gathers use np.take, several
 times faster than fancy indexing on large arrays.
 Memory: per hash 32 bytes of code, 11 x 4-byte positions and an 8-byte id (84 bytes), plus
-11 x 2^b x 4 bytes of offsets (352 MB at b = 23, from about a million hashes).
+11 x 2^b x 4 bytes of offsets (352 MB at b = 23, from about 2 million hashes).
 
 Hashes are added incrementally: new ones wait in a small pending block that every search
 also checks by brute force, and are folded into the tables once it grows past
@@ -45,9 +45,9 @@ MIN_WORD_BITS = 8
 
 
 def word_bits(n: int) -> int:
-    """Word width for a bank of n hashes: about log2(n) + 1, so buckets hold about half a
+    """Word width for a bank of n hashes: about log2(n) + 2, so buckets hold about a quarter
     hash each (a lookup is then nearly always one read or none)."""
-    return max(MIN_WORD_BITS, min(MAX_WORD_BITS, int(n).bit_length() + 3))
+    return max(MIN_WORD_BITS, min(MAX_WORD_BITS, int(n).bit_length() + 2))
 
 
 def pdq_matrix(hashes: Sequence[str]) -> np.ndarray:

@@ -103,11 +103,12 @@ def test_words_are_disjoint_bit_ranges_after_the_leading_bits() -> None:
 
 def test_word_width_follows_the_bank() -> None:
     assert index_module.word_bits(0) == index_module.MIN_WORD_BITS
-    assert index_module.word_bits(3000) == 15
-    assert index_module.word_bits(1_000_000) == index_module.word_bits(10**9) == 23
+    assert index_module.word_bits(3000) == 14
+    assert index_module.word_bits(1_000_000) == 22
+    assert index_module.word_bits(2_000_000) == index_module.word_bits(10**9) == 23
     index = PdqIndex()
     rng = np.random.default_rng(4)
     index.add(range(3000), rng.integers(0, 256, size=(3000, 32), dtype=np.uint8))
     index.flush()
-    assert index._bits == 15
+    assert index._bits == 14
     assert index.memory_bytes() > 3000 * (32 + 8 + index_module.WORDS * 4)
