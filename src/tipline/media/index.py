@@ -181,8 +181,7 @@ class PdqIndex:
             empty = np.zeros(0, dtype=np.int64)
             return empty, empty, np.zeros(0, dtype=np.int64)
         masks = _flip_masks(distance // WORDS, self._bits)
-        words = _words(queries, WORDS, self._bits)  # (m, WORDS)
-        m = len(queries)
+        words = _words(queries, WORDS, self._bits)  # (queries, WORDS)
         found_q, found_pos, found_d = [], [], []
         for w, (offsets, positions, filled) in enumerate(self._tables):
             keys = (words[:, w][:, None] ^ masks[None, :]).ravel()
