@@ -27,6 +27,7 @@ also checks by brute force, and are folded into the tables once it grows past
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import cache
 from itertools import combinations
 
 import numpy as np
@@ -36,6 +37,8 @@ BITS = 256
 MERGE_AT = 4096
 #: queries searched together (bounds the temporary candidate arrays to a few tens of MB)
 QUERY_BLOCK = 1024
+#: ... and fewer when a wide distance makes many keys a query (up to 64: 44,552 a word)
+KEYS_PER_BLOCK = 1 << 18
 #: words per hash: 31 // 11 = 2, so a query's word and its variants with up to 2 bits
 #: flipped find every hash within the PDQ match threshold
 WORDS = 11
@@ -83,11 +86,15 @@ def _words(codes: np.ndarray, words: int, bits: int) -> np.ndarray:
     return out
 
 
+@cache
 def _flip_masks(flips: int, bits: int) -> np.ndarray:
+    """Every mask of up to `flips` of a word's `bits` bits (277 for 2 of 23)."""
     masks = [0]
     for k in range(1, flips + 1):
         masks += [sum(1 << b for b in chosen) for chosen in combinations(range(bits), k)]
-    return np.array(masks, dtype=np.uint32)
+    out = np.array(masks, dtype=np.uint32)
+    out.flags.writeable = False
+    return out
 
 
 class PdqIndex:
@@ -155,10 +162,12 @@ class PdqIndex:
         if self._pending > MERGE_AT or (self._pending and not len(self._ids)):
             self._merge()
         queries = _as64(vectors)
+        masks = _flip_masks(distance // WORDS, self._bits)
+        step = max(1, min(QUERY_BLOCK, KEYS_PER_BLOCK // len(masks)))
         hits_q, hits_pos, hits_d = [], [], []
-        for start in range(0, n, QUERY_BLOCK):
-            block = queries[start: start + QUERY_BLOCK]
-            q, pos, d = self._search_tables(block, distance)
+        for start in range(0, n, step):
+            block = queries[start: start + step]
+            q, pos, d = self._search_tables(block, masks, distance)
             hits_q.append(q + start)
             hits_pos.append(pos)
             hits_d.append(d)
@@ -174,13 +183,14 @@ class PdqIndex:
         lims = np.searchsorted(q, np.arange(n + 1)).astype(np.int64)
         return lims, d.astype(np.int32), ids
 
-    def _search_tables(self, queries: np.ndarray, distance: int
+    def _search_tables(self, queries: np.ndarray, masks: np.ndarray, distance: int
                        ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(query row, position, distance) of every indexed hash within `distance`, once."""
+        """(query row, position, distance) of every indexed hash within `distance`, once;
+        `masks` are the variants of a word to look up (every flip of up to distance // WORDS
+        of its bits)."""
         if not len(self._ids):
             empty = np.zeros(0, dtype=np.int64)
             return empty, empty, np.zeros(0, dtype=np.int64)
-        masks = _flip_masks(distance // WORDS, self._bits)
         words = _words(queries, WORDS, self._bits)  # (queries, WORDS)
         found_q, found_pos, found_d = [], [], []
         for w, (offsets, positions, filled) in enumerate(self._tables):

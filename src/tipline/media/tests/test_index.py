@@ -112,3 +112,17 @@ def test_word_width_follows_the_bank() -> None:
     index.flush()
     assert index._bits == 14
     assert index.memory_bytes() > 3000 * (32 + 8 + index_module.WORDS * 4)
+
+
+def test_widest_distance_on_the_widest_words() -> None:
+    # a bank may match at up to 64 bits: 5 flips of 23-bit words are 44,552 keys a word, so
+    # the queries go in small blocks; still exactly what brute force finds
+    rng = np.random.default_rng(64)
+    bank = rng.integers(0, 256, size=(500, 32), dtype=np.uint8)
+    queries = np.concatenate([planted(bank, rng, 40)[::4], planted(bank, rng, 80)[60:70]])
+    index = PdqIndex(bits=23)
+    index.add(range(500), bank)
+    index.flush()
+    expected = brute(bank, np.arange(500), queries, 64)
+    assert answers(index, queries, 64) == expected
+    assert sum(map(len, expected)) >= 15
