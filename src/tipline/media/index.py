@@ -48,8 +48,9 @@ MIN_WORD_BITS = 8
 
 
 def word_bits(n: int) -> int:
-    """Word width for a bank of n hashes: about log2(n) + 2, so buckets hold about a quarter
-    hash each (a lookup is then nearly always one read or none)."""
+    """Word width for a bank of n hashes: about log2(n) + 2, so buckets hold at most a
+    quarter of a hash on average (most lookups find nothing), up to 23 bits from 2 million
+    hashes on (a bucket then holds n / 2^23: 1.2 at 10 million)."""
     return max(MIN_WORD_BITS, min(MAX_WORD_BITS, int(n).bit_length() + 2))
 
 
@@ -68,7 +69,8 @@ def _words(codes: np.ndarray, words: int, bits: int) -> np.ndarray:
     """(n, words) uint32: word w is bits [skip + w*bits, skip + (w+1)*bits) of the hash read
     as one 256-bit number in hex order, where skip = 256 - words*bits leaves out the leading
     bits (the first hex digit, which a shard of the index service holds fixed)."""
-    limbs = codes.byteswap()  # big-endian limbs: bit 0 is the first hex digit's top bit
+    # big-endian limbs: bit 0 is the first hex digit's top bit
+    limbs = np.ascontiguousarray(codes).view(np.uint8).view(">u8").astype(np.uint64)
     out = np.empty((len(codes), words), dtype=np.uint32)
     skip = BITS - words * bits
     mask = np.uint64((1 << bits) - 1)
