@@ -128,8 +128,11 @@ def immediate_tasks(settings: Any) -> None:
 @pytest.fixture(scope="session")
 def s3_server() -> Any:
     """A real S3 server on a free loopback port (moto's server mode), for the whole run."""
+    import logging
+
     from moto.server import ThreadedMotoServer
 
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # not a line per request
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
     host, port = server.get_host_and_port()
