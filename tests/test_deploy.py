@@ -244,3 +244,48 @@ def test_the_demo_runs_on_postgresql_redis_s3_two_workers_and_the_index_service(
     assert set(flow["stored_sha256"]) <= names
     assert not [k for k in keys if "/.incoming-" in k]
     assert not (home / "blobs").exists() or not any((home / "blobs").rglob("*.tlb"))
+
+
+DEPLOY = Path(__file__).resolve().parent.parent / "deploy"
+
+
+def _tipline_commands() -> list[list[str]]:
+    """Every tipline command line the deployment runs, from compose.yaml and the units."""
+    import yaml
+
+    compose = yaml.safe_load((DEPLOY / "compose.yaml").read_text())
+    lines = [list(service["command"]) for service in compose["services"].values()
+             if service.get("image") == "tipline:latest"]
+    for unit in (DEPLOY / "systemd").glob("*.service"):
+        for line in unit.read_text().splitlines():
+            if line.startswith("ExecStart="):
+                words = line.split("/bin/tipline ", 1)[1].split()
+                lines.append([w.strip("'\"") for w in words])
+    return lines
+
+
+def test_the_deployment_runs_only_tipline_commands_on_its_queues(settings: Any) -> None:
+    from tipline.cli import COMMANDS
+
+    lines = _tipline_commands()
+    run = {line[0] for line in lines}
+    assert {"serve", "worker", "pdq-index", "bootstrap"} <= run <= set(COMMANDS)
+    assert any(line[:2] == ["serve", "--no-worker"] for line in lines)
+    queues = [line[line.index("--queues") + 1] for line in lines if "--queues" in line]
+    # (the systemd template takes its queues from its instance name)
+    named = {q for spec in queues if "$" not in spec for q in spec.split(",")}
+    assert named == set(settings.TASK_QUEUES)  # every queue is taken by some worker
+
+
+def test_the_deployment_sets_only_declared_settings() -> None:
+    import yaml
+
+    from tipline.core.env import DECLARED
+
+    example = [line.split("=", 1)[0] for line in
+               (DEPLOY / "tipline.env.example").read_text().splitlines()
+               if line and not line.startswith("#")]
+    compose = yaml.safe_load((DEPLOY / "compose.yaml").read_text())
+    given = [*example, *compose["x-tipline"]["environment"]]
+    assert "TIPLINE_BLOB_URL" in given and "TIPLINE_PDQ_INDEX_URL" in given
+    assert sorted(set(given) - set(DECLARED)) == []
