@@ -359,13 +359,15 @@ _cache: dict[tuple[str, ...], BlobBackend] = {}
 
 
 def blob_backend() -> BlobBackend:
-    """The configured store (TIPLINE_BLOB_URL), one per process and configuration."""
+    """The configured store (TIPLINE_BLOB_URL), one per process and configuration (a forked
+    child makes its own: an S3 client is not shared across a fork)."""
     url = settings.BLOB_URL
     if not url:
         config: tuple[str, ...] = ("", str(Path(settings.TIPLINE_HOME) / "blobs"))
     else:
         config = (url, settings.S3_ENDPOINT_URL, settings.S3_REGION,
-                  settings.S3_ACCESS_KEY_ID or "", settings.S3_ADDRESSING_STYLE)
+                  settings.S3_ACCESS_KEY_ID or "", settings.S3_ADDRESSING_STYLE,
+                  str(settings.S3_PART_BYTES), str(os.getpid()))
     backend = _cache.get(config)
     if backend is None:
         backend = _cache[config] = _make(url, config)
