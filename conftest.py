@@ -123,3 +123,59 @@ def immediate_tasks(settings: Any) -> None:
     """Background tasks run inline, on every queue."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
                                   "QUEUES": settings.TASK_QUEUES}}
+
+
+@pytest.fixture(scope="session")
+def s3_server() -> Any:
+    """A real S3 server on a free loopback port (moto's server mode), for the whole run."""
+    import logging
+
+    from moto.server import ThreadedMotoServer
+
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # not a line per request
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    yield f"http://{host}:{port}"
+    server.stop()
+
+
+@pytest.fixture
+def s3_store(s3_server: str, settings: Any, request: pytest.FixtureRequest) -> Any:
+    """Blobs go to a fresh bucket of the local S3 server (TIPLINE_BLOB_URL=s3://...); returns
+    that bucket, to look in with boto3."""
+    import re
+
+    import boto3
+
+    bucket = re.sub(r"[^a-z0-9-]", "-", request.node.name.lower())[:50].strip("-") + "-b"
+    settings.BLOB_URL = f"s3://{bucket}/tipline/blobs"
+    settings.S3_ENDPOINT_URL = s3_server
+    settings.S3_REGION = "us-east-1"
+    settings.S3_ACCESS_KEY_ID = "testing"
+    settings.S3_SECRET_ACCESS_KEY = "testing"  # noqa: S105
+    settings.S3_ADDRESSING_STYLE = "path"
+    client = boto3.client("s3", endpoint_url=s3_server, region_name="us-east-1",
+                          aws_access_key_id="testing", aws_secret_access_key="testing")  # noqa: S106
+    client.create_bucket(Bucket=bucket)
+    return S3Bucket(client=client, name=bucket, prefix="tipline/blobs/")
+
+
+class S3Bucket:
+    """A bucket of the local S3 server, seen from outside Tipline."""
+
+    def __init__(self, *, client: Any, name: str, prefix: str) -> None:
+        self.client, self.name, self.prefix = client, name, prefix
+
+    def objects(self) -> dict[str, int]:
+        """Every object under the prefix: its name below the prefix, and its size."""
+        found: dict[str, int] = {}
+        for page in self.client.get_paginator("list_objects_v2").paginate(
+                Bucket=self.name, Prefix=self.prefix):
+            for item in page.get("Contents", []):
+                found[item["Key"][len(self.prefix):]] = item["Size"]
+        return found
+
+    def get(self, name: str) -> bytes:
+        return bytes(self.client.get_object(Bucket=self.name,
+                                            Key=self.prefix + name)["Body"].read())

@@ -23,6 +23,7 @@ COMMANDS: dict[str, str] = {
     "locate": "resolve a location from clues (IP, PIN, GPS, address, phone) and explain it",
     "bootstrap": "create, migrate and seed the database (runs on its own when needed)",
     "doctor": "list (--fix: remove) blobs nothing refers to and half-written blob files",
+    "blobs": "copy the blob store, encrypted: `blobs backup --to DIR`, `restore --from DIR`",
     "createuser": "create a user with a role over a jurisdiction",
     "hash": "print a file's MD5, SHA-1, SHA-256 and PDQ with its quality",
     "hashes": "hash banks: import a hash list, export as VICS JSON, list banks",

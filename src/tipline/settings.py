@@ -40,6 +40,25 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [], "origins trusted for
 MEDIA_KEY = env_secret("TIPLINE_MEDIA_KEY", "base64 AES-256 key for data at rest")
 MEDIA_KEY_PATH = TIPLINE_HOME / "media.key"
 
+# Where blobs are kept (core/blobstores.py): the local disk by default, or an S3-compatible
+# object store; either way they are encrypted before they leave the process.
+BLOB_URL = env_str(
+    "TIPLINE_BLOB_URL", "",
+    "where encrypted blobs are kept: empty for TIPLINE_HOME/blobs, s3://bucket/prefix for an "
+    "S3-compatible object store (AWS, MinIO, Ceph), or file:///absolute/folder")
+S3_ENDPOINT_URL = env_str(
+    "TIPLINE_S3_ENDPOINT_URL", "", "the object store's URL (MinIO, Ceph...); empty for AWS")
+S3_REGION = env_str("TIPLINE_S3_REGION", "", "the object store's region (e.g. ap-south-1)")
+S3_ACCESS_KEY_ID = env_secret(
+    "AWS_ACCESS_KEY_ID", "the object store's access key; unset: boto3's own lookup")
+S3_SECRET_ACCESS_KEY = env_secret("AWS_SECRET_ACCESS_KEY", "the object store's secret key")
+S3_ADDRESSING_STYLE = env_str(
+    "TIPLINE_S3_ADDRESSING_STYLE", "",
+    "path (MinIO and most self-hosted stores), virtual, or empty for boto3's choice")
+S3_PART_BYTES = env_int(
+    "TIPLINE_S3_PART_BYTES", 16 * 1024**2,
+    "blobs larger than this go up in parts of this size (at least 5 MB)")
+
 #: Limits that protect the importers from hostile input.
 MAX_UPLOAD_BYTES = env_int("TIPLINE_MAX_FILE_BYTES", 2 * 1024**3, "largest single file accepted")
 MAX_RECORD_BYTES = env_int("TIPLINE_MAX_RECORD_BYTES", 16 * 1024**2, "largest JSON/XML record")

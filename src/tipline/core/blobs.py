@@ -2,25 +2,24 @@
 
 Every file, raw JSON/XML/PDF artifact and upload Tipline keeps goes through `blob_put`,
 which hashes (MD5, SHA-1, SHA-256) and encrypts in one pass; nothing is written in the clear.
-The local store keeps blobs under TIPLINE_HOME/blobs; an S3-compatible store is the scale path
-and plugs in behind the same two functions.
+Where the encrypted bytes go is a `BlobBackend` (core/blobstores.py) chosen by
+TIPLINE_BLOB_URL: the local disk under TIPLINE_HOME/blobs by default, or an S3-compatible
+object store; the functions here are the same for both.
 """
 
 from __future__ import annotations
 
-import errno
+import functools
 import hashlib
 import itertools
-import os
-import re
-import shutil
-import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from django.conf import settings
 
+from tipline.core.blobstores import BlobBackend, LocalBackend, blob_backend, blob_name
 from tipline.core.crypto import decrypt_stream, default_key, encrypt_stream
 from tipline.core.errors import RejectedInput, StorageError
 
@@ -36,24 +35,13 @@ class BlobInfo:
 
 
 def blob_root() -> Path:
+    """The local store's folder (TIPLINE_HOME/blobs), whichever store is configured."""
     return Path(settings.TIPLINE_HOME) / "blobs"
 
 
-_KEY = re.compile(r"[0-9a-f]{64}")
-_made: set[str] = set()
-
-
 def blob_path(sha256: str) -> Path:
-    if not _KEY.fullmatch(sha256):
-        raise ValueError("blob key must be a lower-case SHA-256 hex digest")
-    return blob_root() / sha256[:2] / sha256[2:4] / f"{sha256}.tlb"
-
-
-def _ensure_dir(path: Path) -> None:
-    key = str(path)
-    if key not in _made:
-        path.mkdir(parents=True, exist_ok=True)
-        _made.add(key)
+    """Where the local store keeps a blob."""
+    return blob_root() / blob_name(sha256)
 
 
 def hash_bytes(data: bytes) -> BlobInfo:
@@ -66,6 +54,7 @@ def hash_bytes(data: bytes) -> BlobInfo:
 
 
 SMALL = 4 * 1024 * 1024
+T = TypeVar("T")
 
 
 def blob_put(chunks: Iterable[bytes], *, max_bytes: int | None = None) -> BlobInfo:
@@ -88,69 +77,39 @@ def blob_put(chunks: Iterable[bytes], *, max_bytes: int | None = None) -> BlobIn
         if len(data) > limit:
             raise RejectedInput(f"file is larger than the limit of {limit} bytes")
         info = hash_bytes(data)
-        _keep_or_write(info.sha256, data)
+        _guarded(functools.partial(_keep_or_write, sha256=info.sha256, data=data),
+                 needed=len(data))
         return info
+    return _guarded(functools.partial(_put_stream, chunks=itertools.chain(head, iterator),
+                                      limit=limit), needed=held)
+
+
+def _guarded(write: Callable[[BlobBackend], T], *, needed: int) -> T:
+    backend = blob_backend()
     try:
-        return _put_stream(itertools.chain(head, iterator), limit=limit)
-    except OSError as exc:
-        if (clear := storage_error(exc, needed=held)) is not None:
+        return write(backend)
+    except (RejectedInput, StorageError):
+        raise
+    except Exception as exc:
+        if (clear := backend.storage_error(exc, needed=needed)) is not None:
             raise clear from None
         raise
 
 
-def _keep_or_write(sha256: str, data: bytes) -> None:
+def _keep_or_write(backend: BlobBackend, *, sha256: str, data: bytes) -> None:
     """Store `data` unless held already; held content is touched, so a sweep of leftovers
     (core/sweep.py) sees it as new while the import storing it again commits."""
-    try:
-        os.utime(blob_path(sha256))
-    except FileNotFoundError:
-        _write(sha256, [data])
+    name = blob_name(sha256)
+    if not backend.touch(name):
+        backend.put(name, encrypt_stream([data], key=default_key()))
 
 
 def storage_error(exc: OSError, *, needed: int) -> StorageError | None:
-    """One clear line for a data folder that is full or read-only (None: another error)."""
-    root = blob_root()
-    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
-        try:
-            free = shutil.disk_usage(root).free
-        except OSError:
-            free = 0
-        return StorageError(f"the data folder is full: {max(needed, 1) / 2**20:.0f} MB free "
-                            f"needed, {free / 2**20:.0f} left ({root})")
-    if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
-        return StorageError(f"the data folder can't be written: {root} is read-only "
-                            f"({exc.strerror})")
-    return None
+    """One clear line for a local data folder that is full or read-only (None: another)."""
+    return LocalBackend(blob_root()).storage_error(exc, needed=needed)
 
 
-def _write(sha256: str, chunks: Iterable[bytes]) -> None:
-    data = list(chunks)
-    try:
-        _write_file(sha256, data)
-    except OSError as exc:
-        if (clear := storage_error(exc, needed=sum(len(c) for c in data))) is not None:
-            raise clear from None
-        raise
-
-
-def _write_file(sha256: str, chunks: Iterable[bytes]) -> None:
-    root = blob_root()
-    _ensure_dir(root)
-    fd, tmp_name = tempfile.mkstemp(dir=root, prefix=".incoming-")
-    try:
-        with os.fdopen(fd, "wb") as out:
-            for piece in encrypt_stream(chunks, key=default_key()):
-                out.write(piece)
-        final = blob_path(sha256)
-        _ensure_dir(final.parent)
-        os.replace(tmp_name, final)
-    except BaseException:
-        if os.path.exists(tmp_name):
-            os.unlink(tmp_name)
-        raise
-
-
-def _put_stream(chunks: Iterable[bytes], *, limit: int) -> BlobInfo:
+def _put_stream(backend: BlobBackend, *, chunks: Iterable[bytes], limit: int) -> BlobInfo:
     sha256, sha1 = hashlib.sha256(), hashlib.sha1(usedforsecurity=False)
     md5 = hashlib.md5(usedforsecurity=False)
     size = 0
@@ -166,26 +125,9 @@ def _put_stream(chunks: Iterable[bytes], *, limit: int) -> BlobInfo:
             md5.update(chunk)
             yield chunk
 
-    root = blob_root()
-    _ensure_dir(root)
-    fd, tmp_name = tempfile.mkstemp(dir=root, prefix=".incoming-")
-    try:
-        with os.fdopen(fd, "wb") as out:
-            for piece in encrypt_stream(hashed(), key=default_key()):
-                out.write(piece)
-        info = BlobInfo(sha256.hexdigest(), sha1.hexdigest(), md5.hexdigest(), size)
-        final = blob_path(info.sha256)
-        if final.exists():
-            os.unlink(tmp_name)
-            os.utime(final)  # held already: new again for a sweep (see _keep_or_write)
-        else:
-            _ensure_dir(final.parent)
-            os.replace(tmp_name, final)
-        return info
-    except BaseException:
-        if os.path.exists(tmp_name):
-            os.unlink(tmp_name)
-        raise
+    backend.put_stream(encrypt_stream(hashed(), key=default_key()),
+                       lambda: blob_name(sha256.hexdigest()))
+    return BlobInfo(sha256.hexdigest(), sha1.hexdigest(), md5.hexdigest(), size)
 
 
 def blob_put_bytes(data: bytes) -> BlobInfo:
@@ -193,20 +135,18 @@ def blob_put_bytes(data: bytes) -> BlobInfo:
 
 
 def blob_exists(sha256: str) -> bool:
-    return blob_path(sha256).exists()
+    return blob_backend().exists(blob_name(sha256))
 
 
 def blob_open(sha256: str) -> Iterator[bytes]:
     """The decrypted content, streamed; raises DecryptionError if it was altered."""
-    path = blob_path(sha256)
-
-    def read() -> Iterator[bytes]:
-        with path.open("rb") as fh:
-            while chunk := fh.read(1024 * 1024):
-                yield chunk
-
-    return decrypt_stream(read(), key=default_key())
+    return decrypt_stream(blob_backend().open(blob_name(sha256)), key=default_key())
 
 
 def blob_read(sha256: str) -> bytes:
     return b"".join(blob_open(sha256))
+
+
+def blob_delete(sha256: str) -> None:
+    """Remove a blob from the store (absent already is fine)."""
+    blob_backend().delete(blob_name(sha256))

@@ -5,18 +5,17 @@ a `blobs/.incoming-*` file it was writing. Each app that keeps content in the st
 a function naming what it refers to (`blob_refs_register`, from its `ready()`); a blob none
 of them names, and an incoming file, are left over once they are older than `min_age` (a
 running import writes its blobs a moment before it commits the rows naming them, and a
-blob found already stored is touched when stored again, so it counts as new).
+blob found already stored is touched when stored again, so it counts as new). The same holds
+for every blob store (core/blobstores.py): the local folder, or an S3 bucket's prefix.
 """
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
 
-from tipline.core.blobs import blob_root
+from tipline.core.blobstores import INCOMING, blob_backend, name_sha256
 
 #: how old a blob or incoming file must be before a sweep may remove it
 MIN_AGE_SECONDS = 6 * 3600
@@ -32,36 +31,42 @@ def blob_refs_register(refs: Callable[[], Iterable[str]]) -> None:
 
 @dataclass
 class Leftovers:
-    """What a sweep found (or removed): blobs nothing refers to, and stale incoming files."""
+    """What a sweep found (or removed): blobs nothing refers to, and stale incoming files,
+    by their names in the store (`ab/cd/<sha256>.tlb`, `.incoming-*`)."""
 
-    blobs: list[Path] = field(default_factory=list)
-    incoming: list[Path] = field(default_factory=list)
+    blobs: list[str] = field(default_factory=list)
+    incoming: list[str] = field(default_factory=list)
     size: int = 0  # bytes, together
 
 
 def blobs_leftover(*, min_age: float = MIN_AGE_SECONDS) -> Leftovers:
     """The blobs no app refers to and the incoming files, older than `min_age` seconds."""
-    root = blob_root()
     found = Leftovers()
-    if not root.is_dir():
-        return found
     cutoff = time.time() - min_age
-    referenced: set[str] = set()
-    for refs in _REFS:
-        referenced.update(refs())
-    found.incoming = sorted(p for p in root.glob(".incoming-*") if p.stat().st_mtime <= cutoff)
-    found.blobs = sorted(p for p in root.glob("??/??/*.tlb")
-                         if p.stem not in referenced and p.stat().st_mtime <= cutoff)
-    found.size = sum(p.stat().st_size for p in [*found.blobs, *found.incoming])
+    referenced: set[str] | None = None
+    for entry in blob_backend().entries():
+        if entry.mtime > cutoff:
+            continue
+        if entry.name.startswith(INCOMING):
+            found.incoming.append(entry.name)
+        else:
+            if referenced is None:  # read the references only when something is old enough
+                referenced = set()
+                for refs in _REFS:
+                    referenced.update(refs())
+            if name_sha256(entry.name) in referenced:
+                continue
+            found.blobs.append(entry.name)
+        found.size += entry.size
+    found.blobs.sort()
+    found.incoming.sort()
     return found
 
 
 def blobs_sweep(*, min_age: float = MIN_AGE_SECONDS) -> Leftovers:
     """Remove what `blobs_leftover` finds; returns what was removed."""
     found = blobs_leftover(min_age=min_age)
-    for path in [*found.blobs, *found.incoming]:
-        try:
-            os.unlink(path)
-        except FileNotFoundError:
-            continue
+    backend = blob_backend()
+    for name in [*found.blobs, *found.incoming]:
+        backend.delete(name)
     return found

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from tipline.core.blobs import blob_root
+from tipline.core.blobstores import blob_backend
 from tipline.core.sweep import MIN_AGE_SECONDS, blobs_leftover, blobs_sweep
 
 
@@ -25,13 +25,11 @@ class Command(BaseCommand):
         min_age = options["min_age_hours"] * 3600
         found = blobs_sweep(min_age=min_age) if options["fix"] else blobs_leftover(
             min_age=min_age)
-        root = blob_root()
-        for path in [*found.blobs, *found.incoming]:
-            self.stdout.write(f"  {'removed' if options['fix'] else 'leftover'}: "
-                              f"{path.relative_to(root)}")
+        for name in [*found.blobs, *found.incoming]:
+            self.stdout.write(f"  {'removed' if options['fix'] else 'leftover'}: {name}")
         verb = "removed" if options["fix"] else "found"
         self.stdout.write(
             f"{verb} {len(found.blobs)} unreferenced blob(s) and {len(found.incoming)} "
-            f"half-written file(s), {found.size:,} bytes"
+            f"half-written file(s), {found.size:,} bytes, in {blob_backend().describe()}"
             + ("" if options["fix"] or not (found.blobs or found.incoming)
                else "; run `tipline doctor --fix` to remove them"))
