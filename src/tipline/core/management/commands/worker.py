@@ -46,7 +46,7 @@ class Command(BaseCommand):
             sweep_schedule()  # the blob store's daily sweep of leftovers, if none waits
             worker = get_worker(*queues, job_class="django_tasks_rq.Job",
                                 worker_class="tipline.core.rq_worker.LeasedWorker")
-            worker.work(burst=options["batch"], logging_level="INFO" if verbosity > 1
+            worker.work(burst=options["batch"], logging_level="INFO" if verbosity
                         else "WARNING", with_scheduler=True)  # runs what waits until later
         else:
             raise CommandError(f"the task backend {backend} runs tasks without a worker")
