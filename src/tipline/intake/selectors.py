@@ -4,13 +4,16 @@ Every read goes through `accounts.policies.scoped`, so a user only ever sees rep
 jurisdiction, and a report they may not see is missing rather than forbidden.
 
 The report list pages by keyset ("the 25 after this one"), never by OFFSET and never with a
-COUNT(*) over the table, so page 4,000 of a million reports costs what page 1 does.
+COUNT(*) over the table, so page 4,000 of a million reports costs what page 1 does. Its search
+is an exact match on the values the importers normalise (report number, identifiers, IP
+addresses), each read from its own index, so it costs the same at any size.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
+import ipaddress
 import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -25,14 +28,17 @@ from django.utils import timezone
 from tipline.accounts.policies import allowed_jurisdictions, get_scoped_or_404, scoped
 from tipline.accounts.types import Viewer
 from tipline.core.recovery import process_alive
+from tipline.intake import values as normal
 from tipline.intake.models import (
     Artifact,
+    Identifier,
     ImportBatch,
     IpEvent,
     Place,
     Rejection,
     Report,
     ReportFile,
+    Source,
     Subject,
 )
 from tipline.jurisdictions.models import Jurisdiction
@@ -250,6 +256,7 @@ def _row_cursor(row: Report, *, sort: str, backwards: bool) -> str:
 class ReportFilters:
     """What the report list is narrowed to. Dates are days in IST, both ends included."""
 
+    query: str = ""
     received_from: date | None = None
     received_to: date | None = None
     state_id: int | None = None
@@ -278,6 +285,8 @@ def report_list_queryset(*, user: Viewer, filters: ReportFilters) -> QuerySet[Re
     qs = scoped(Report.objects.all(), user=user, action="report.view")
     if not filters.all_versions:
         qs = qs.filter(is_current=True)
+    if filters.query:
+        qs = qs.filter(pk__in=report_search_ids(query=filters.query))
     if filters.received_from:
         qs = qs.filter(received_at__gte=_day_start(filters.received_from))
     if filters.received_to:
@@ -297,6 +306,42 @@ def report_list_queryset(*, user: Viewer, filters: ReportFilters) -> QuerySet[Re
     if filters.status:
         qs = qs.filter(status=filters.status)
     return qs
+
+
+#: the most reports a search matches (a value shared by more is narrowed by the other filters)
+SEARCH_LIMIT = 5000
+
+
+def _search_values(query: str) -> list[str]:
+    """The forms the importers could have stored `query` in (they normalise emails to lower
+    case and phones to E.164)."""
+    raw = query.strip()
+    found = {raw, normal.email(raw)}
+    if sum(c.isdigit() for c in raw) >= 6 and not any(c.isalpha() for c in raw):
+        found.add(normal.phone(raw))
+    return sorted(v for v in found if v)
+
+
+def report_search_ids(*, query: str, limit: int = SEARCH_LIMIT) -> list[int]:
+    """Ids of the reports (any version, unscoped: callers scope) that carry `query` exactly:
+    as their report number, an identifier or an IP address. Each lookup reads one index
+    (report_version_unique, identifier_lookup, ipevent_ip_time) with an equality on its
+    leading columns, so a search costs the same at any number of reports."""
+    candidates = _search_values(query)
+    ids: set[int] = set(Report.objects.filter(
+        source__in=Source.values, external_id__in=candidates,
+    ).values_list("id", flat=True)[:limit])
+    ids.update(Identifier.objects.filter(
+        kind__in=Identifier.Kind.values, value__in=candidates,
+    ).values_list("report_id", flat=True)[:limit])
+    try:
+        address = str(ipaddress.ip_address(query.strip()))
+    except ValueError:
+        address = ""
+    if address:
+        ids.update(IpEvent.objects.filter(ip=address).values_list(
+            "report_id", flat=True)[:limit])
+    return sorted(ids)[:limit]
 
 
 _LIST_FIELDS = (

@@ -230,3 +230,43 @@ def test_report_detail_groups_and_scopes(
         report_detail(user=pune_officer, pk=v2.pk)
     with pytest.raises(Http404):
         report_detail(user=beed_officer, pk=10**9)
+
+
+def test_search_finds_reports_by_number_identifier_and_ip_within_scope(
+    analyst: Any, beed_officer: Any, make_report: Callable[..., Report]
+) -> None:
+    from tipline.intake.models import Identifier
+
+    beed = make_report("IN-MH-BEED", external_id="123456789")
+    pune = make_report("IN-MH-PUNE")
+    other = make_report("IN-MH-BEED")
+    Identifier.objects.create(report=beed, kind=Identifier.Kind.EMAIL, value="a.b@example.com",
+                              origin="suspect.email")
+    Identifier.objects.create(report=pune, kind=Identifier.Kind.EMAIL, value="a.b@example.com",
+                              origin="suspect.email")
+    Identifier.objects.create(report=pune, kind=Identifier.Kind.PHONE, value="+919812345678",
+                              origin="suspect.phone")
+    IpEvent.objects.create(report=other, ip="203.0.113.9", port=4431)
+
+    def found(user: Any, query: str) -> set[int]:
+        page = report_list_page(user=user, filters=ReportFilters(query=query), limit=25)
+        return {r.pk for r in page.rows}
+
+    assert found(analyst, "123456789") == {beed.pk}
+    assert found(analyst, " A.B@Example.com ") == {beed.pk, pune.pk}  # stored lower case
+    assert found(analyst, "98123 45678") == {pune.pk}  # stored as E.164
+    assert found(analyst, "203.0.113.9") == {other.pk}
+    assert found(analyst, "203.0.113.10") == set()
+    assert found(analyst, "nothing like it") == set()
+    assert found(beed_officer, "a.b@example.com") == {beed.pk}  # Pune's is out of scope
+    assert found(beed_officer, "+919812345678") == set()
+
+
+def test_search_from_the_query_string(client: Any, analyst: Any,
+                                      make_report: Callable[..., Report]) -> None:
+    wanted = make_report("IN-MH-BEED", external_id="555000111")
+    make_report("IN-MH-BEED")
+    client.force_login(analyst)
+    response = client.get("/reports/", {"q": "555000111"})
+    assert response.status_code == 200
+    assert [r.pk for r in response.context["page"].rows] == [wanted.pk]
