@@ -25,6 +25,8 @@ from tipline.core.errors import NotPermitted, RejectedInput
 from tipline.jurisdictions.selectors import jurisdiction_tree
 
 PAGE = 50
+#: units shown on the country-wide funnel (the most reports first); a state shows all its own
+UNITS_SHOWN = 100
 
 
 @gate("report.view")
@@ -39,6 +41,7 @@ def funnel(request: AuthedRequest) -> HttpResponse:
                                              state=state)[:50])
     return render(request, "cases/funnel.html", {
         "section": "cases", "funnel": data, "state": state, "overdue": overdue,
+        "units": data.units if state else data.units[:UNITS_SHOWN],
         "notices": notices, "edit_sections": policies.can_everywhere(request.user, "sop.edit"),
         "reasons": [(r, Case.Closure(r).label) for r in Case.NOT_PURSUED],
         "state_name": jurisdiction_tree().by_code[f"IN-{state}"].name
