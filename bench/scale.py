@@ -278,7 +278,7 @@ def serve_and_measure(home: Path, *, requests: int) -> float:
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "DJANGO_SETTINGS_MODULE":
            "tipline.settings"}
     log = open(home / "serve.log", "wb")  # noqa: SIM115 - closed below
-    server = subprocess.Popen(
+    server = subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
         [sys.executable, "-m", "django", "serve", "--no-worker", "--bind", f"127.0.0.1:{port}"],
         env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     try:

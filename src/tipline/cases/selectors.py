@@ -87,19 +87,19 @@ def case_funnel(*, user: Viewer, state: str | None = None) -> Funnel:
     tree = jurisdiction_tree()
     reasons = [str(r) for r in Case.NOT_PURSUED]
 
-    def total(condition: Q | None = None) -> Coalesce:
+    def summed(condition: Q | None = None) -> Coalesce:
         return Coalesce(Sum("cases", filter=condition), 0)
 
     tally = _within(scoped(CaseTally.objects.filter(cases__gt=0), user=user, action=VIEW),
                     state=state, unit=None)
     per_unit = tally.values("unit_id").annotate(
-        reports=total(),
-        dispatched=total(Q(dispatched=True)),
-        acknowledged=total(Q(acknowledged=True)),
-        firs=total(Q(fir=True)),
-        chargesheets=total(Q(chargesheet=True)),
-        open=total(~Q(status=Case.Status.CLOSED)),
-        **{f"np_{r}": total(Q(closure_reason=r)) for r in reasons},
+        reports=summed(),
+        dispatched=summed(Q(dispatched=True)),
+        acknowledged=summed(Q(acknowledged=True)),
+        firs=summed(Q(fir=True)),
+        chargesheets=summed(Q(chargesheet=True)),
+        open=summed(~Q(status=Case.Status.CLOSED)),
+        **{f"np_{r}": summed(Q(closure_reason=r)) for r in reasons},
     ).order_by()
     arrests_qs = scoped(Arrest.objects.all(), user=user, action=VIEW)
     if state:

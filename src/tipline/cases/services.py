@@ -13,8 +13,8 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from functools import wraps
 from datetime import date, timedelta
+from functools import wraps
 from typing import Any
 
 from django.db import connection, transaction
@@ -84,7 +84,7 @@ def _tally_add(delta: dict[TallyKey, int]) -> None:
         return
     quote = connection.ops.quote_name
     table = quote(CaseTally._meta.db_table)
-    columns = [CaseTally._meta.get_field(f).column for f in TALLY_FIELDS]
+    columns = [str(getattr(CaseTally._meta.get_field(f), "column", f)) for f in TALLY_FIELDS]
     names = ", ".join(quote(c) for c in columns)
     sql = (f"INSERT INTO {table} ({names}, {quote('cases')}) "  # noqa: S608
            f"VALUES ({', '.join(['%s'] * (len(columns) + 1))}) "
@@ -191,8 +191,8 @@ def cases_open(*, actor: Actor, report_ids: Sequence[int]) -> int:
     if moved:
         restart = [m for m in moved if m[3] in NOT_STARTED]
         keep = [m for m in moved if m[3] not in NOT_STARTED]
-        for chunk in batches(moved, CHUNK):
-            chunk_ids = {m[0] for m in chunk}
+        for part in batches(moved, CHUNK):
+            chunk_ids = {m[0] for m in part}
             with _tallied(sorted(chunk_ids)):
                 update_rows(Case, ("unit", "status", "dispatched_at", "packet_id",
                                    "acknowledged_at", "updated_at"),
