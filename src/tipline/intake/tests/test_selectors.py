@@ -65,14 +65,20 @@ def test_thirty_reports_page_of_25_then_5_without_overlap(
 
 @pytest.mark.parametrize("limit", [1, 4, 7])
 @pytest.mark.parametrize("sort", ["newest", "oldest", "priority"])
+@pytest.mark.parametrize("in_state", [False, True], ids=["everywhere", "state-filter"])
 def test_every_sort_walks_all_rows_once_in_order_with_ties_and_empty_values(
-    analyst: Any, make_report: Callable[..., Report], sort: str, limit: int
+    analyst: Any, make_report: Callable[..., Report], sort: str, limit: int, in_state: bool
 ) -> None:
+    # in a state, the rows lie in several of its places (on PostgreSQL read per place)
+    nodes = ["IN-MH-BEED", "IN-MH-PUNE", "IN-MH"] if in_state else ["IN"]
     made = []
     for i in range(23):
         received = None if i % 7 == 0 else T0 + timedelta(hours=i % 4)  # ties and nulls
         priority = None if i % 5 == 0 else 1 + i % 3
-        made.append(make_report(received_at=received, ncmec_priority=priority))
+        made.append(make_report(nodes[i % len(nodes)], received_at=received,
+                                ncmec_priority=priority))
+    if in_state:
+        make_report("IN-KA-BENGALURU-URBAN", received_at=T0)  # another state's: never shown
 
     def key(r: Report) -> tuple[Any, ...]:
         t = r.received_at.timestamp() if r.received_at else 0.0
@@ -84,7 +90,7 @@ def test_every_sort_walks_all_rows_once_in_order_with_ties_and_empty_values(
         return (r.ncmec_priority is None, p, r.received_at is None, -t, -r.pk)
 
     expected = [r.pk for r in sorted(made, key=key)]
-    filters = ReportFilters(sort=sort)
+    filters = ReportFilters(sort=sort, state_id=_state_id("IN-MH") if in_state else None)
     pages = _walk_forward(analyst, filters, limit=limit)
     assert [pk for page in pages for pk in page] == expected
     assert all(len(p) == limit for p in pages[:-1])
