@@ -16,9 +16,10 @@ server over loopback.
 2. Starts `tipline serve --no-worker` (gunicorn) on a free loopback port, logs in through the
    login form as a hub user (hub_admin on IN) and as a district user (unit_officer on the
    district with the most cases), and times `--requests` GETs of each page per user, one at a
-   time over one keep-alive connection: the report list, the list filtered by a state, a
-   search (an email a report in the district carries), report pages (a different one each
-   time, from the district), the cases funnel (/cases/) and the district's case list.
+   time over one keep-alive connection: the report list, the list filtered by the
+   district's state and by the state with the fewest reports, a search (an email a report
+   in the district carries), report pages (a different one each time, from the district),
+   the cases funnel (/cases/) and the district's case list.
 3. Prints each page's p50 and p95 in ms per user, and last the worst p95 of all pages and
    users: `scale_list_p95_ms=<value>` (the target is under 300 at 1,000,000 reports).
 """
@@ -256,16 +257,26 @@ def _users_and_pages() -> tuple[dict[str, dict[str, list[str]]], str]:
              .values_list("value", flat=True).first())
     if email is None:
         email = Report.objects.get(pk=report_ids[0]).external_id
+    per_place = Report.objects.values("jurisdiction_id").annotate(n=Count("id")).order_by()
+    per_state: dict[int, int] = {}
+    for row in per_place:
+        parts = tree.by_id[row["jurisdiction_id"]].path.strip("/").split("/")
+        if len(parts) > 1:
+            code = tree.by_code[f"IN-{parts[1]}"].id
+            per_state[code] = per_state.get(code, 0) + row["n"]
+    small = min(per_state, key=lambda k: (per_state[k], k))
     pages = {
         "report list": ["/reports/"],
         "state filter": [f"/reports/?state={state.id}"],
+        "small state": [f"/reports/?state={small}"],
         "search": [f"/reports/?{urlencode({'q': email})}"],
         "report page": [f"/reports/{pk}/" for pk in report_ids],
         "cases funnel": ["/cases/"],
         "unit case list": [f"/cases/unit/{district.code}/"],
     }
     print(f"district user: unit_officer on {district.code} ({top['n']} cases), "
-          f"state filter {state.code}, search {email!r}", flush=True)
+          f"state filter {state.code}, small state {tree.by_id[small].code} "
+          f"({per_state[small]} reports), search {email!r}", flush=True)
     return {"scale-hub": pages, "scale-district": pages}, district.code
 
 
