@@ -67,6 +67,8 @@ class Case(models.Model):
         indexes = [
             models.Index(fields=["unit", "status"], name="case_unit_status"),
             models.Index(fields=["status"], name="case_status"),
+            # a unit's case list, newest first, read from the index and stopped at the page
+            models.Index(fields=["unit", "-opened_at", "-id"], name="case_unit_opened"),
         ]
 
     def __str__(self) -> str:
@@ -80,6 +82,41 @@ class Case(models.Model):
     @property
     def is_closed(self) -> bool:
         return self.status == self.Status.CLOSED
+
+
+class CaseTally(models.Model):
+    """How many cases a unit holds with one combination of what the funnel counts.
+
+    Kept by cases.services in the same transaction as every write to a case (opening, moving,
+    dispatching, acknowledging, each transition, closing), so the funnel (`/cases/`) and a
+    unit's case count read a few rows per unit instead of every case: flat in the number of
+    cases. `cases_tally_rebuild` recounts it from the cases (`tipline doctor --fix` is not
+    needed: a test checks that it always equals a recount).
+    """
+
+    scope_field = "unit"
+
+    unit = models.ForeignKey(
+        "jurisdictions.Jurisdiction", on_delete=models.PROTECT, related_name="+",
+        db_index=False,  # the unique key starts with the unit
+    )
+    status = models.CharField(max_length=16, choices=Case.Status.choices)
+    closure_reason = models.CharField(max_length=20, blank=True)
+    dispatched = models.BooleanField(help_text="dispatched_at is set")
+    acknowledged = models.BooleanField(help_text="acknowledged_at is set")
+    fir = models.BooleanField(help_text="an FIR is registered")
+    chargesheet = models.BooleanField(help_text="chargesheet_on is set")
+    cases = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "status", "closure_reason", "dispatched", "acknowledged", "fir",
+                        "chargesheet"], name="case_tally_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.status}: {self.cases}"
 
 
 class LegalSection(models.Model):

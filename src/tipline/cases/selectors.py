@@ -1,7 +1,9 @@
 """Reads of the case step: the funnel, overdue notices and SOP steps, a unit's cases, one case.
 
 Everything is scoped to what the viewer may see (`report.view`); counts are aggregated in the
-database, so the number of queries does not grow with the number of cases.
+database, so the number of queries does not grow with the number of cases. The funnel and a
+unit's case count read the tally (`CaseTally`, kept by cases.services with every case write),
+so their cost does not grow with the number of cases either.
 """
 
 from __future__ import annotations
@@ -9,16 +11,19 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import TypeVar
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
 from tipline.accounts.policies import get_scoped_or_404, scoped
 from tipline.accounts.types import Viewer
-from tipline.cases.models import FIR, Arrest, Case, ChecklistItem, LegalSection, Notice
+from tipline.cases.models import FIR, Arrest, Case, CaseTally, ChecklistItem, LegalSection, Notice
 from tipline.jurisdictions.selectors import Node, jurisdiction_tree
 
+M = TypeVar("M", Case, CaseTally)
 VIEW = "report.view"
 STAGES = ("reports", "dispatched", "acknowledged", "firs", "arrests", "chargesheets")
 
@@ -63,10 +68,13 @@ def _cases(user: Viewer, *, state: str | None = None, unit: str | None = None) -
     return _within(scoped(Case.objects.all(), user=user, action=VIEW), state=state, unit=unit)
 
 
-def _within(qs: QuerySet[Case], *, state: str | None, unit: str | None) -> QuerySet[Case]:
+def _within(qs: QuerySet[M], *, state: str | None, unit: str | None) -> QuerySet[M]:
+    """Cases (or tally rows) held in one unit and the nodes under it, or in one state."""
     if unit:
-        node = jurisdiction_tree().by_code.get(unit.upper())
-        qs = qs.filter(unit__path__startswith=node.path) if node else qs.none()
+        tree = jurisdiction_tree()
+        node = tree.by_code.get(unit.upper())
+        qs = (qs.filter(unit_id__in=sorted(tree.descendants(node.id))) if node
+              else qs.none())
     elif state:
         qs = qs.filter(unit__path__startswith=f"IN/{state.upper()}/")
     return qs
@@ -74,17 +82,24 @@ def _within(qs: QuerySet[Case], *, state: str | None, unit: str | None) -> Query
 
 def case_funnel(*, user: Viewer, state: str | None = None) -> Funnel:
     """Reports -> dispatched -> acknowledged -> FIR -> arrests -> chargesheets, and the reports
-    not pursued by reason, per unit and per state (two queries)."""
+    not pursued by reason, per unit and per state (two queries: the tally, and the arrests,
+    which are as many as units record by hand)."""
     tree = jurisdiction_tree()
     reasons = [str(r) for r in Case.NOT_PURSUED]
-    per_unit = _cases(user, state=state).values("unit_id").annotate(
-        reports=Count("id"),
-        dispatched=Count("dispatched_at"),
-        acknowledged=Count("acknowledged_at"),
-        firs=Count("fir"),
-        chargesheets=Count("chargesheet_on"),
-        open=Count("id", filter=~Q(status=Case.Status.CLOSED)),
-        **{f"np_{r}": Count("id", filter=Q(closure_reason=r)) for r in reasons},
+
+    def summed(condition: Q | None = None) -> Coalesce:
+        return Coalesce(Sum("cases", filter=condition), 0)
+
+    tally = _within(scoped(CaseTally.objects.filter(cases__gt=0), user=user, action=VIEW),
+                    state=state, unit=None)
+    per_unit = tally.values("unit_id").annotate(
+        reports=summed(),
+        dispatched=summed(Q(dispatched=True)),
+        acknowledged=summed(Q(acknowledged=True)),
+        firs=summed(Q(fir=True)),
+        chargesheets=summed(Q(chargesheet=True)),
+        open=summed(~Q(status=Case.Status.CLOSED)),
+        **{f"np_{r}": summed(Q(closure_reason=r)) for r in reasons},
     ).order_by()
     arrests_qs = scoped(Arrest.objects.all(), user=user, action=VIEW)
     if state:
@@ -154,13 +169,26 @@ def overdue_by_unit(*, user: Viewer, today: date, now: datetime,
 
 
 def case_list(*, user: Viewer, unit: str, status: str | None = None) -> QuerySet[Case]:
-    """The cases of one unit (and the nodes under it), newest first, with what a row shows."""
+    """The cases of one unit (and the nodes under it), newest first, with what a row shows.
+
+    The arrests are counted per row by a subquery, not by grouping the unit's cases, so a page
+    reads its rows from the (unit, opened) index and stops at the page's end."""
     qs = _cases(user, unit=unit)
     if status:
         qs = qs.filter(status=status)
+    arrests = (Arrest.objects.filter(case=OuterRef("pk")).order_by().values("case")
+               .annotate(n=Count("id")).values("n"))
     return (qs.select_related("report", "unit", "fir")
-            .annotate(arrest_count=Count("arrests", distinct=True))
+            .annotate(arrest_count=Coalesce(Subquery(arrests, output_field=IntegerField()), 0))
             .order_by("-opened_at", "-id"))
+
+
+def case_count(*, user: Viewer, unit: str, status: str | None = None) -> int:
+    """How many cases `case_list` gives, from the tally (without counting the cases)."""
+    qs = _within(scoped(CaseTally.objects.all(), user=user, action=VIEW), state=None, unit=unit)
+    if status:
+        qs = qs.filter(status=status)
+    return int(qs.aggregate(n=Coalesce(Sum("cases"), 0))["n"])
 
 
 def case_get(*, user: Viewer, case_id: int) -> Case:

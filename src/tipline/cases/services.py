@@ -10,17 +10,30 @@ case's unit (else NotPermitted).
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date, timedelta
+from functools import wraps
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q
 from django.utils import timezone
 
 from tipline.accounts.policies import can_everywhere, get_scoped_or_404, require
 from tipline.accounts.types import Actor
 from tipline.audit.services import Entry, audit_record, audit_record_many
-from tipline.cases.models import FIR, Arrest, Case, ChecklistItem, LegalSection, Notice, Seizure
+from tipline.cases.models import (
+    FIR,
+    Arrest,
+    Case,
+    CaseTally,
+    ChecklistItem,
+    LegalSection,
+    Notice,
+    Seizure,
+)
 from tipline.cases.reference import SECTIONS, SOP_STEPS
 from tipline.core.bulk import allocate_ids, batches, insert_rows, update_rows
 from tipline.core.errors import NotPermitted, RejectedInput
@@ -37,6 +50,86 @@ UNIT_KINDS = (Jurisdiction.Kind.DISTRICT, Jurisdiction.Kind.UNIT, Jurisdiction.K
 #: statuses a case restarts from at its new unit when transferred before work began
 NOT_STARTED = (Case.Status.RECEIVED, Case.Status.ACKNOWLEDGED)
 CASE_TYPE = "cases.case"
+
+
+# --- the tally: counts per unit and status, kept with every case write ----------------------
+
+#: (unit id, status, closure reason, dispatched, acknowledged, FIR, chargesheet)
+TallyKey = tuple[int, str, str, bool, bool, bool, bool]
+TALLY_FIELDS = ("unit", "status", "closure_reason", "dispatched", "acknowledged", "fir",
+                "chargesheet")
+
+
+def _tally_keys(cases: Any) -> Counter[TallyKey]:
+    """How many of the cases in the queryset `cases` fall under each tally key (one query)."""
+    def flag(q: Q) -> ExpressionWrapper:
+        return ExpressionWrapper(q, output_field=BooleanField())
+
+    rows = cases.order_by().values(
+        "unit_id", "status", "closure_reason",
+        sent=flag(Q(dispatched_at__isnull=False)), ack=flag(Q(acknowledged_at__isnull=False)),
+        has_fir=flag(Q(fir__isnull=False)), sheet=flag(Q(chargesheet_on__isnull=False)),
+    ).annotate(n=Count("id"))
+    return Counter({
+        (r["unit_id"], r["status"], r["closure_reason"], bool(r["sent"]), bool(r["ack"]),
+         bool(r["has_fir"]), bool(r["sheet"])): r["n"]
+        for r in rows})
+
+
+def _tally_add(delta: dict[TallyKey, int]) -> None:
+    """Add `delta` to the tally (one upsert per key, in key order so that concurrent
+    transactions lock the rows in the same order)."""
+    changes = sorted((k, n) for k, n in delta.items() if n)
+    if not changes:
+        return
+    quote = connection.ops.quote_name
+    table = quote(CaseTally._meta.db_table)
+    columns = [str(getattr(CaseTally._meta.get_field(f), "column", f)) for f in TALLY_FIELDS]
+    names = ", ".join(quote(c) for c in columns)
+    sql = (f"INSERT INTO {table} ({names}, {quote('cases')}) "  # noqa: S608
+           f"VALUES ({', '.join(['%s'] * (len(columns) + 1))}) "
+           f"ON CONFLICT ({names}) DO UPDATE SET {quote('cases')} = "
+           f"{table}.{quote('cases')} + EXCLUDED.{quote('cases')}")
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, [(*key, n) for key, n in changes])
+
+
+@contextmanager
+def _tallied(case_ids: Sequence[int]) -> Iterator[None]:
+    """Keep the tally right across a change to these cases: their keys are counted before
+    and after, and the difference added (in the caller's transaction)."""
+    before = _tally_keys(Case.objects.filter(pk__in=case_ids)) if case_ids else Counter()
+    yield
+    after = _tally_keys(Case.objects.filter(pk__in=case_ids)) if case_ids else Counter()
+    delta = {k: after.get(k, 0) - before.get(k, 0) for k in {*before, *after}}
+    _tally_add(delta)
+
+
+def _retallied(service: Callable[..., Any]) -> Callable[..., Any]:
+    """For a one-case service (inside its transaction): lock the case first, then keep the
+    tally right across whatever the service changes."""
+    @wraps(service)
+    def run(*, case_id: int, **kwargs: Any) -> Any:
+        ids = list(Case.objects.select_for_update().filter(pk=case_id)
+                   .values_list("id", flat=True))
+        with _tallied(ids):
+            return service(case_id=case_id, **kwargs)
+
+    return run
+
+
+def cases_tally_recount() -> Counter[TallyKey]:
+    """The tally as it should be, counted from every case (for checks and the rebuild)."""
+    return _tally_keys(Case.objects.all())
+
+
+@transaction.atomic
+def cases_tally_rebuild() -> int:
+    """Recount the tally from the cases; returns the number of keys."""
+    keys = cases_tally_recount()
+    CaseTally.objects.all().delete()
+    _tally_add(dict(keys))
+    return len(keys)
 
 
 # --- bulk: called by routing and dispatch ----------------------------------------------------
@@ -88,6 +181,8 @@ def cases_open(*, actor: Actor, report_ids: Sequence[int]) -> int:
             [(cid, step, title, pos, now + timedelta(days=days), "")
              for cid in case_ids for pos, (step, title, days) in enumerate(SOP_STEPS, 1)],
         )
+        _tally_add(Counter((jid, Case.Status.RECEIVED, "", False, False, False, False)
+                           for _, jid in new))
         entries.extend(
             Entry("case.opened", CASE_TYPE, str(cid),
                   {"report": rid, "unit": tree.by_id[jid].code})
@@ -96,11 +191,15 @@ def cases_open(*, actor: Actor, report_ids: Sequence[int]) -> int:
     if moved:
         restart = [m for m in moved if m[3] in NOT_STARTED]
         keep = [m for m in moved if m[3] not in NOT_STARTED]
-        update_rows(Case, ("unit", "status", "dispatched_at", "packet_id", "acknowledged_at",
-                           "updated_at"),
-                    [(to, Case.Status.RECEIVED, None, None, None, now, cid)
-                     for cid, _, _, _, to in restart])
-        update_rows(Case, ("unit", "updated_at"), [(to, now, cid) for cid, _, _, _, to in keep])
+        for part in batches(moved, CHUNK):
+            chunk_ids = {m[0] for m in part}
+            with _tallied(sorted(chunk_ids)):
+                update_rows(Case, ("unit", "status", "dispatched_at", "packet_id",
+                                   "acknowledged_at", "updated_at"),
+                            [(to, Case.Status.RECEIVED, None, None, None, now, cid)
+                             for cid, _, _, _, to in restart if cid in chunk_ids])
+                update_rows(Case, ("unit", "updated_at"),
+                            [(to, now, cid) for cid, _, _, _, to in keep if cid in chunk_ids])
         entries.extend(
             Entry("case.transferred", CASE_TYPE, str(cid),
                   {"report": rid, "from": tree.by_id[src].code, "to": tree.by_id[to].code,
@@ -123,8 +222,9 @@ def cases_mark_dispatched(*, actor: Actor, report_ids: Sequence[int], packet_id:
     for chunk in batches(sorted(set(report_ids)), CHUNK):
         qs = Case.objects.filter(report_id__in=chunk).exclude(status=Case.Status.CLOSED)
         case_ids = list(qs.values_list("id", flat=True))
-        Case.objects.filter(pk__in=case_ids).update(
-            dispatched_at=now, packet_id=packet_id, updated_at=now)
+        with _tallied(case_ids):
+            Case.objects.filter(pk__in=case_ids).update(
+                dispatched_at=now, packet_id=packet_id, updated_at=now)
         marked.extend(case_ids)
     audit_record_many(actor=actor, entries=[
         Entry("case.dispatched", CASE_TYPE, str(cid), {"packet": packet_id}) for cid in marked])
@@ -142,8 +242,9 @@ def cases_acknowledge(*, actor: Actor, report_ids: Sequence[int]) -> int:
     for chunk in batches(sorted(set(report_ids)), CHUNK):
         case_ids = list(Case.objects.filter(
             report_id__in=chunk, status=Case.Status.RECEIVED).values_list("id", flat=True))
-        Case.objects.filter(pk__in=case_ids).update(
-            status=Case.Status.ACKNOWLEDGED, acknowledged_at=now, updated_at=now)
+        with _tallied(case_ids):
+            Case.objects.filter(pk__in=case_ids).update(
+                status=Case.Status.ACKNOWLEDGED, acknowledged_at=now, updated_at=now)
         done.extend(case_ids)
     audit_record_many(actor=actor, entries=[
         Entry("case.acknowledged", CASE_TYPE, str(cid), {}) for cid in done])
@@ -191,6 +292,7 @@ def _not_future(day: date, what: str) -> None:
 
 
 @transaction.atomic
+@_retallied
 def case_acknowledge(*, actor: Actor, case_id: int) -> Case:
     """The unit confirms it has the report: received -> acknowledged."""
     case = _case_for_update(actor, case_id)
@@ -201,6 +303,7 @@ def case_acknowledge(*, actor: Actor, case_id: int) -> Case:
 
 
 @transaction.atomic
+@_retallied
 def case_enquiry_start(*, actor: Actor, case_id: int) -> Case:
     """The unit starts enquiring (lookups, notices, identifying the subscriber)."""
     case = _case_for_update(actor, case_id)
@@ -212,6 +315,7 @@ def case_enquiry_start(*, actor: Actor, case_id: int) -> Case:
 
 
 @transaction.atomic
+@_retallied
 def case_fir_register(
     *, actor: Actor, case_id: int, number: str, registered_on: date, police_station: str,
     section_ids: Sequence[int],
@@ -243,6 +347,7 @@ def case_fir_register(
 
 
 @transaction.atomic
+@_retallied
 def case_chargesheet(*, actor: Actor, case_id: int, number: str, filed_on: date) -> Case:
     """The chargesheet (final report with charges) filed in court after the FIR."""
     case = _case_for_update(actor, case_id)
@@ -280,6 +385,7 @@ def _duplicate_target(case: Case, reference: str) -> Case:
 
 
 @transaction.atomic
+@_retallied
 def case_close(
     *, actor: Actor, case_id: int, reason: str, note: str = "", duplicate_of: str = "",
 ) -> Case:
@@ -352,8 +458,10 @@ def report_clear(*, actor: Actor, report_id: int, note: str) -> str:
         return "case already closed"
     if case.status in (Case.Status.FIR, Case.Status.CHARGESHEETED):
         return "case has an FIR: left to the unit"
-    _close(case, actor=actor, reason=Case.Closure.FALSE_POSITIVE,
-           note=(note.strip() or "Reviewed at the hub: not CSAM.")[:2000], data={"by": "review"})
+    with _tallied([case.pk]):
+        _close(case, actor=actor, reason=Case.Closure.FALSE_POSITIVE,
+               note=(note.strip() or "Reviewed at the hub: not CSAM.")[:2000],
+               data={"by": "review"})
     return "case closed"
 
 

@@ -12,6 +12,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.views.decorators.http import require_POST
 
 from tipline.accounts import policies
@@ -24,6 +25,8 @@ from tipline.core.errors import NotPermitted, RejectedInput
 from tipline.jurisdictions.selectors import jurisdiction_tree
 
 PAGE = 50
+#: units shown on the country-wide funnel (the most reports first); a state shows all its own
+UNITS_SHOWN = 100
 
 
 @gate("report.view")
@@ -38,11 +41,24 @@ def funnel(request: AuthedRequest) -> HttpResponse:
                                              state=state)[:50])
     return render(request, "cases/funnel.html", {
         "section": "cases", "funnel": data, "state": state, "overdue": overdue,
+        "units": data.units if state else data.units[:UNITS_SHOWN],
         "notices": notices, "edit_sections": policies.can_everywhere(request.user, "sop.edit"),
         "reasons": [(r, Case.Closure(r).label) for r in Case.NOT_PURSUED],
         "state_name": jurisdiction_tree().by_code[f"IN-{state}"].name
         if state and f"IN-{state}" in jurisdiction_tree().by_code else state,
     })
+
+
+class _Counted(Paginator):
+    """A paginator told its count (the case tally's) instead of running COUNT(*)."""
+
+    def __init__(self, object_list: Any, per_page: int, *, count: int) -> None:
+        super().__init__(object_list, per_page)
+        self._count = count
+
+    @cached_property
+    def count(self) -> int:
+        return self._count
 
 
 @gate("report.view")
@@ -52,8 +68,9 @@ def unit_cases(request: AuthedRequest, code: str) -> HttpResponse:
     status = request.GET.get("status") or None
     if status not in (None, *Case.Status.values):
         status = None
-    page = Paginator(selectors.case_list(user=request.user, unit=node.code, status=status),
-                     PAGE).get_page(request.GET.get("page"))
+    count = selectors.case_count(user=request.user, unit=node.code, status=status)
+    page = _Counted(selectors.case_list(user=request.user, unit=node.code, status=status),
+                    PAGE, count=count).get_page(request.GET.get("page"))
     return render(request, "cases/case_list.html", {
         "section": "cases", "unit": node, "page": page, "status": status,
         "statuses": Case.Status.choices,

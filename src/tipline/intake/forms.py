@@ -18,6 +18,11 @@ from tipline.jurisdictions.selectors import Node
 class ReportFilterForm(forms.Form):
     """The report list's filters, read from the query string; bad values are ignored."""
 
+    q = forms.CharField(
+        required=False, max_length=200, strip=True, label="Search",
+        help_text="a CyberTipline report number, an email, phone, screen name, user id, "
+                  "device id, profile URL, file hash or IP address, exactly",
+    )
     received_from = forms.DateField(
         required=False,
         label="Received from",
@@ -59,6 +64,7 @@ class ReportFilterForm(forms.Form):
         self.is_valid()
         data = {k: v for k, v in getattr(self, "cleaned_data", {}).items() if k not in self.errors}
         return ReportFilters(
+            query=data.get("q") or "",
             received_from=data.get("received_from"),
             received_to=data.get("received_to"),
             state_id=data.get("state"),

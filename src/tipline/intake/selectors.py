@@ -4,13 +4,16 @@ Every read goes through `accounts.policies.scoped`, so a user only ever sees rep
 jurisdiction, and a report they may not see is missing rather than forbidden.
 
 The report list pages by keyset ("the 25 after this one"), never by OFFSET and never with a
-COUNT(*) over the table, so page 4,000 of a million reports costs what page 1 does.
+COUNT(*) over the table, so page 4,000 of a million reports costs what page 1 does. Its search
+is an exact match on the values the importers normalise (report number, identifiers, IP
+addresses), each read from its own index, so it costs the same at any size.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
+import ipaddress
 import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -19,20 +22,23 @@ from functools import partial
 from typing import Any
 
 from django.db import connection
-from django.db.models import F, Prefetch, Q, QuerySet
+from django.db.models import F, Func, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from tipline.accounts.policies import allowed_jurisdictions, get_scoped_or_404, scoped
 from tipline.accounts.types import Viewer
 from tipline.core.recovery import process_alive
+from tipline.intake import values as normal
 from tipline.intake.models import (
     Artifact,
+    Identifier,
     ImportBatch,
     IpEvent,
     Place,
     Rejection,
     Report,
     ReportFile,
+    Source,
     Subject,
 )
 from tipline.jurisdictions.models import Jurisdiction
@@ -215,10 +221,19 @@ def _keyset_page(
     cursor: Cursor | None,
     limit: int,
     never_null: frozenset[str] = frozenset(),
+    places: Sequence[int] | None = None,
 ) -> tuple[list[Report], bool]:
     """Up to `limit` rows after (or before) the cursor, and whether more lie beyond them.
 
     The queries of `_parts` run in turn until the page is full; most pages need one or two.
+    `places`, when given, are all the jurisdictions the rows can be in (the user's scope and
+    the state filter): on PostgreSQL each query then first reads, per place, the ids of the
+    first rows in order from the `report_place` index (a LIMITed scan per place), then
+    orders those few (for the sorts by received time, which that index serves), where
+    "jurisdiction IN (...)" lets the planner
+    walk the whole `report_received` index past every other state's reports, or sort all of
+    a big state's (seconds at a million reports); SQLite already reads the IN list from
+    `report_place`.
     """
     keys = SORTS[sort]
     backwards = cursor is not None and cursor.backwards
@@ -228,7 +243,14 @@ def _keyset_page(
         if part.null & never_null:
             continue
         query = queryset.filter(part.where).order_by(*part.order)
-        rows.extend(query[: limit + 1 - len(rows)])
+        wanted = limit + 1 - len(rows)
+        if (places is not None and 1 < len(places) <= MERGE_PLACES and sort in BY_PLACE
+                and connection.vendor == "postgresql"):
+            top = _firsts_per_place(query, places, wanted, keys=keys,
+                                    down=keys[0].descending != backwards)
+            rows.extend(query.filter(pk__in=top))  # no LIMIT: read by primary key
+        else:
+            rows.extend(query[:wanted])
         if len(rows) > limit:
             break
     more = len(rows) > limit
@@ -236,6 +258,24 @@ def _keyset_page(
     if backwards:
         rows.reverse()
     return rows, more
+
+
+def _firsts_per_place(query: QuerySet[Report], places: Sequence[int], wanted: int, *,
+                      keys: Sequence[SortKey], down: bool) -> list[int]:
+    """The ids of the first `wanted` rows of the ordered `query` (one of `_parts`', whose
+    rows all have the sort keys set, or all empty), on PostgreSQL, in one query: the first
+    `wanted` ids of each place (a LIMITed scan of `report_place` per place) and their sort
+    keys, ordered here."""
+    from django.contrib.postgres.expressions import ArraySubquery
+
+    firsts = query.filter(jurisdiction_id=OuterRef("pk")).values("pk")[:wanted]
+    ids = (Jurisdiction.objects.filter(pk__in=places)
+           .annotate(first=Func(ArraySubquery(firsts), function="unnest"))
+           .values("first"))
+    fields = [k.field for k in keys]
+    keyed = list(Report.objects.filter(pk__in=ids).order_by().values_list(*fields))
+    keyed.sort(reverse=down)
+    return [row[-1] for row in keyed[:wanted]]
 
 
 def _row_cursor(row: Report, *, sort: str, backwards: bool) -> str:
@@ -250,6 +290,7 @@ def _row_cursor(row: Report, *, sort: str, backwards: bool) -> str:
 class ReportFilters:
     """What the report list is narrowed to. Dates are days in IST, both ends included."""
 
+    query: str = ""
     received_from: date | None = None
     received_to: date | None = None
     state_id: int | None = None
@@ -278,6 +319,8 @@ def report_list_queryset(*, user: Viewer, filters: ReportFilters) -> QuerySet[Re
     qs = scoped(Report.objects.all(), user=user, action="report.view")
     if not filters.all_versions:
         qs = qs.filter(is_current=True)
+    if filters.query:
+        qs = qs.filter(pk__in=report_search_ids(query=filters.query))
     if filters.received_from:
         qs = qs.filter(received_at__gte=_day_start(filters.received_from))
     if filters.received_to:
@@ -297,6 +340,61 @@ def report_list_queryset(*, user: Viewer, filters: ReportFilters) -> QuerySet[Re
     if filters.status:
         qs = qs.filter(status=filters.status)
     return qs
+
+
+#: the most jurisdictions a report list query reads one branch each for (a state has up to
+#: about 100 districts, units and stations); more are read with "IN (...)"
+MERGE_PLACES = 400
+
+#: the sorts the `report_place` index (jurisdiction, received, id) serves per place
+BY_PLACE = ("newest", "oldest")
+
+#: the most reports a search matches (a value shared by more is narrowed by the other filters)
+SEARCH_LIMIT = 5000
+
+
+def _search_values(query: str) -> list[str]:
+    """The forms the importers could have stored `query` in (they normalise emails to lower
+    case and phones to E.164)."""
+    raw = query.strip()
+    found = {raw, normal.email(raw)}
+    if sum(c.isdigit() for c in raw) >= 6 and not any(c.isalpha() for c in raw):
+        found.add(normal.phone(raw))
+    return sorted(v for v in found if v)
+
+
+def report_search_ids(*, query: str, limit: int = SEARCH_LIMIT) -> list[int]:
+    """Ids of the reports (any version, unscoped: callers scope) that carry `query` exactly:
+    as their report number, an identifier or an IP address. Each lookup reads one index
+    (report_version_unique, identifier_lookup, ipevent_ip_time) with an equality on its
+    leading columns, so a search costs the same at any number of reports."""
+    candidates = _search_values(query)
+    ids: set[int] = set(Report.objects.filter(
+        source__in=Source.values, external_id__in=candidates,
+    ).values_list("id", flat=True)[:limit])
+    ids.update(Identifier.objects.filter(
+        kind__in=Identifier.Kind.values, value__in=candidates,
+    ).values_list("report_id", flat=True)[:limit])
+    try:
+        address = str(ipaddress.ip_address(query.strip()))
+    except ValueError:
+        address = ""
+    if address:
+        ids.update(IpEvent.objects.filter(ip=address).values_list(
+            "report_id", flat=True)[:limit])
+    return sorted(ids)[:limit]
+
+
+def report_list_places(*, user: Viewer, filters: ReportFilters) -> list[int] | None:
+    """Every jurisdiction the report list's rows can be in (the user's scope within the state
+    filter), or None when that is every one."""
+    allowed = allowed_jurisdictions(user, "report.view")
+    places = None if allowed is None else set(allowed)
+    if filters.state_id is not None:
+        tree = jurisdiction_tree()
+        inside = tree.descendants(filters.state_id) if filters.state_id in tree.by_id else set()
+        places = inside if places is None else places & inside
+    return None if places is None else sorted(places)
 
 
 _LIST_FIELDS = (
@@ -335,7 +433,8 @@ def report_list_page(
         + (["ncmec_priority"] if filters.priority is not None else [])
     )
     position = Cursor.decode(cursor, sort=sort)
-    page = partial(_keyset_page, qs, sort=sort, limit=limit, never_null=never_null)
+    page = partial(_keyset_page, qs, sort=sort, limit=limit, never_null=never_null,
+                   places=report_list_places(user=user, filters=filters))
     rows, more = page(cursor=position)
     if position is not None and position.backwards and not more and len(rows) < limit:
         # Reading back ran into the start: show the first page, filled up.

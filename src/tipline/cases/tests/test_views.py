@@ -122,6 +122,23 @@ def test_funnel_page_by_persona(
     assert state.count('class="unit-row"') == 2 and "Bengaluru" not in state
 
 
+def test_country_funnel_shows_the_units_with_most_reports_and_a_state_all_of_its_own(
+    make_report: Any, analyst: Any, monkeypatch: Any,
+) -> None:
+    from tipline.cases import views
+
+    scenario.build(make_report, per_unit=5)
+    url = reverse("cases:funnel")
+    every = _get(Client(), analyst, url).content.decode().count('class="unit-row"')
+    assert every > 2
+    monkeypatch.setattr(views, "UNITS_SHOWN", 2)
+    hub = _get(Client(), analyst, url).content.decode()
+    assert hub.count('class="unit-row"') == 2
+    assert f"The 2 units with the most reports of {every} are shown" in hub
+    state = _get(Client(), analyst, url + "?state=MH").content.decode()
+    assert state.count('class="unit-row"') == 2 and "are shown" not in state
+
+
 def test_unit_case_list_by_persona(
     client: Client, make_report: Any, beed_officer: Any, pune_officer: Any, mh_nodal: Any,
     nobody: Any,
