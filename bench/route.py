@@ -6,9 +6,10 @@ Generates and imports N synthetic NCMEC reports into a fresh SQLite home (not ti
 forked child process, so that its memory is not counted), then times resolve + place
 (`reports_route_chunks`) and linking (`clusters_update`: every report is new here, so it
 rebuilds every cluster, as `tipline route` does), and prints the routing accuracy against
-the generator's ground truth, then the routing process's peak memory (`peak_rss_mb`,
-ru_maxrss, read before the accuracy check, which holds the ground
-truth), and how many helper processes resolved (TIPLINE_ROUTE_PROCESSES) with their peak. Last line `route_reports_per_s=<value>`.
+the generator's ground truth, how many helper processes resolved (TIPLINE_ROUTE_PROCESSES)
+with their peak memory, then the routing process's peak memory (`peak_rss_mb`, ru_maxrss,
+read before the accuracy check, which holds the ground truth). Last line
+`route_reports_per_s=<value>`.
 """
 
 from __future__ import annotations
@@ -39,8 +40,8 @@ def main() -> None:
     from tipline.demo.generator import generate_export
     from tipline.geo.accuracy import routing_accuracy
     from tipline.intake.ingest import ingest_paths
-    from tipline.routing.linking import clusters_update
     from tipline.routing import placement
+    from tipline.routing.linking import clusters_update
     from tipline.routing.placement import outcome_summary, reports_route_chunks, route_processes
 
     export, truth = home / "export.zip", home / "truth.csv"

@@ -90,7 +90,7 @@ def route_processes() -> int:
     processes = wanted if wanted > 0 else (os.cpu_count() or 1)
     if processes <= 1 or connection.in_atomic_block:
         return 0
-    if connection.vendor == "sqlite" and connection.is_in_memory_db():
+    if connection.vendor == "sqlite" and connection.is_in_memory_db():  # type: ignore[attr-defined]
         return 0
     return processes
 
