@@ -6,9 +6,10 @@ Generates and imports N synthetic NCMEC reports into a fresh SQLite home (not ti
 forked child process, so that its memory is not counted), then times resolve + place
 (`reports_route_chunks`) and linking (`clusters_update`: every report is new here, so it
 rebuilds every cluster, as `tipline route` does), and prints the routing accuracy against
-the generator's ground truth, then the routing process's peak memory (`peak_rss_mb`,
-ru_maxrss, read before the accuracy check, which holds the ground
-truth). Last line `route_reports_per_s=<value>`.
+the generator's ground truth, how many helper processes resolved (TIPLINE_ROUTE_PROCESSES)
+with their peak memory, then the routing process's peak memory (`peak_rss_mb`, ru_maxrss,
+read before the accuracy check, which holds the ground truth). Last line
+`route_reports_per_s=<value>`.
 """
 
 from __future__ import annotations
@@ -39,8 +40,9 @@ def main() -> None:
     from tipline.demo.generator import generate_export
     from tipline.geo.accuracy import routing_accuracy
     from tipline.intake.ingest import ingest_paths
+    from tipline.routing import placement
     from tipline.routing.linking import clusters_update
-    from tipline.routing.placement import outcome_summary, reports_route_chunks
+    from tipline.routing.placement import outcome_summary, reports_route_chunks, route_processes
 
     export, truth = home / "export.zip", home / "truth.csv"
 
@@ -54,8 +56,10 @@ def main() -> None:
     child.join()
     if child.exitcode != 0:
         sys.exit(f"generating or importing the reports failed ({child.exitcode})")
+    processes = route_processes()
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     started = time.perf_counter()
+    cpu_started = time.process_time()
     ids: list[int] = []  # as `tipline route` keeps them: the reports placed, to link
     outcomes: Counter[str] = Counter()
     for chunk_ids, chunk_outcomes in reports_route_chunks(actor=system_user("bench")):
@@ -73,6 +77,11 @@ def main() -> None:
     print(routing_accuracy(ground_truth_csv=truth).summary())
     print(f"seconds={elapsed:.1f}")
     shutil.rmtree(home, ignore_errors=True)
+    helpers = (f"{processes} helper processes resolving (TIPLINE_ROUTE_PROCESSES), "
+               f"each at most {placement.helper_peak_mb:.0f} MB" if processes
+               else "resolved in the routing process itself")
+    print(f"parallelism: {helpers}; cpu_seconds_routing_process="
+          f"{time.process_time() - cpu_started:.1f}")
     print(f"peak_rss_mb={peak:.0f} (routing process; {rss_before:.0f} before routing)")
     print(f"route_reports_per_s={count / elapsed:.0f}")
 

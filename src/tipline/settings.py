@@ -78,6 +78,9 @@ LINK_MAX_SHARED = env_int(
 LINK_MAX_SHARED_FILES = env_int(
     "TIPLINE_LINK_MAX_SHARED_FILES", 5,
     "a file hash carried by more reports than this (circulating material) links none of them")
+ROUTE_PROCESSES = env_int(
+    "TIPLINE_ROUTE_PROCESSES", 0,
+    "processes resolving reports' locations while routing; 0 = one per core, 1 = none beside")
 
 #: Dispatch: a packet not acknowledged this many days after it was built shows as overdue.
 DISPATCH_ACK_DAYS = env_int(

@@ -25,6 +25,16 @@ _CONVERTED = {"JSONField", "DateTimeField", "DateField", "BinaryField", "Generic
               "DecimalField", "UUIDField"}
 
 
+class RawJson(str):
+    """JSON text already encoded (as `json.dumps` would): written to a JSONField as it is."""
+
+    __slots__ = ()
+
+
+def _raw(value: Any) -> str:
+    return value  # type: ignore[no-any-return]
+
+
 def _converter(field: models.Field | None) -> Callable[[Any], Any] | None:  # type: ignore[type-arg]
     """What turns a Python value into the driver's value for this field (None: as it is)."""
     if field is None:
@@ -37,9 +47,11 @@ def _converter(field: models.Field | None) -> Callable[[Any], Any] | None:  # ty
         if connection.vendor == "postgresql":
             from psycopg.types.json import Jsonb
 
-            return lambda value: Jsonb(value)
+            return lambda value: (Jsonb(value, dumps=_raw) if isinstance(value, RawJson)
+                                  else Jsonb(value))
         dumps = json.dumps
-        return lambda value: "[]" if value == [] else "{}" if value == {} else dumps(value)
+        return lambda value: (value if isinstance(value, RawJson) else "[]" if value == []
+                              else "{}" if value == {} else dumps(value))
     if kind == "DateTimeField" and connection.vendor == "sqlite":
         return _sqlite_datetime
     adapt: Callable[[Any], Any]

@@ -6,8 +6,9 @@ may run threads, and a child forked from it inherits all three: on SIGTERM such 
 the worker's graceful-shutdown handler and never exited, so the worker waited on it for ever.
 A child here starts from a clean interpreter with the default signal handling (SIGTERM
 stops it; Ctrl-C is left to its parent, which decides), dies with its parent (Linux), and
-sees the caller's settings as they are now, test overrides included; it never opens the
-database.
+sees the caller's settings as they are now, test overrides included. It opens the database
+only when the caller asks for apps and its work reads committed rows (routing's helpers read
+the clues of the chunks they resolve); it never writes.
 """
 
 from __future__ import annotations

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
+from functools import lru_cache
 from typing import Any
 
 from tipline.geo.locators import Candidate, Clues, locate_all
@@ -80,7 +81,13 @@ def _heaviest(weights: dict[str, float]) -> str | None:
 
 
 def _place(c: Candidate) -> str:
-    parts = [c.city or "", (c.district or "").title(), c.state or "", c.country or "unknown"]
+    return _where(c.city, c.district, c.state, c.country)
+
+
+@lru_cache(maxsize=4096)
+def _where(city: str | None, district: str | None, state: str | None,
+           country: str | None) -> str:
+    parts = [city or "", (district or "").title(), state or "", country or "unknown"]
     seen: list[str] = []
     for part in parts:
         if part and part.lower() not in (s.lower() for s in seen):

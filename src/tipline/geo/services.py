@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import json
+from collections.abc import Mapping, Sequence
 from datetime import datetime
+from typing import Any
 
-from tipline.core.bulk import insert_rows
+from tipline.core.bulk import RawJson, insert_rows
+from tipline.geo.locators import Candidate
 from tipline.geo.models import ReportLocation
 from tipline.geo.resolution import Resolution
 from tipline.jurisdictions.selectors import jurisdiction_tree
@@ -13,19 +16,41 @@ from tipline.jurisdictions.selectors import jurisdiction_tree
 LOCATION_COLUMNS = ("report", "country", "state", "district", "pin", "city", "unit",
                     "confidence", "conflict", "explanation", "candidates", "resolved_at")
 
+#: a report's location as written, without its time: LOCATION_COLUMNS but the last
+LocationRow = tuple[Any, ...]
+
+_dumps = json.dumps
+
+
+def candidates_json(candidates: Sequence[Candidate]) -> RawJson:
+    """The candidates as the JSONField stores them (`json.dumps` of each one's fields, in
+    order), encoded once here rather than as objects by the writer."""
+    if not candidates:
+        return RawJson("[]")
+    return RawJson(_dumps([dict(vars(c)) for c in candidates]))
+
+
+def location_row(report_id: int, result: Resolution) -> LocationRow:
+    """One report's resolution as the row `locations_write` stores (plain values: a helper
+    process may build it)."""
+    unit = jurisdiction_tree().by_code.get(result.unit or "")
+    return (report_id, result.country or "", result.state or "", result.district or "",
+            result.pin or "", (result.city or "")[:100], unit.id if unit else None,
+            result.confidence, result.conflict, result.explanation[:5000],
+            candidates_json(result.candidates))
+
+
+def locations_write(*, rows: Sequence[LocationRow], at: datetime) -> None:
+    """Keep each report's resolution (rows of `location_row`), replacing the one before, with
+    every candidate. Runs inside the caller's transaction (routing's), whose audit event
+    names the reports."""
+    ReportLocation.objects.filter(report_id__in=[row[0] for row in rows]).delete()
+    insert_rows(ReportLocation, LOCATION_COLUMNS, [(*row, at) for row in rows])
+
 
 def locations_save(*, resolutions: Mapping[int, Resolution], at: datetime) -> None:
     """Keep each report's resolution (report id -> answer), replacing the one before, with
     every candidate. Runs inside the caller's transaction (routing's), whose audit event
     names the reports."""
-    tree = jurisdiction_tree()
-    rows = []
-    for rid, result in resolutions.items():
-        unit = tree.by_code.get(result.unit or "")
-        rows.append((
-            rid, result.country or "", result.state or "", result.district or "",
-            result.pin or "", (result.city or "")[:100], unit.id if unit else None,
-            result.confidence, result.conflict,
-            result.explanation[:5000], [dict(vars(c)) for c in result.candidates], at))
-    ReportLocation.objects.filter(report_id__in=list(resolutions)).delete()
-    insert_rows(ReportLocation, LOCATION_COLUMNS, rows)
+    locations_write(rows=[location_row(rid, result) for rid, result in resolutions.items()],
+                    at=at)

@@ -11,6 +11,7 @@ and those waiting in a queue (national or state) stay where they are.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -24,7 +25,7 @@ from tipline.intake.models import Report
 from tipline.intake.services import StatusChange, reports_status_set
 from tipline.jurisdictions.models import Jurisdiction
 from tipline.jurisdictions.selectors import jurisdiction_tree
-from tipline.routing.models import ClusterNotice, ManualAssignment, ReportCluster
+from tipline.routing.models import ClusterNotice, ReportCluster
 
 UNIT_KINDS = (Jurisdiction.Kind.UNIT, Jurisdiction.Kind.DISTRICT)
 HELD = (Report.Status.ROUTED, Report.Status.DISPATCHED)
@@ -60,27 +61,51 @@ def cluster_lead(members: list[Member]) -> int | None:
     return min(weight, key=lambda n: (-round(weight[n], 6), -count[n], tree.by_id[n].code))
 
 
-def _members() -> dict[int, list[Member]]:
-    manual = set(ManualAssignment.objects.values_list("report_id", flat=True))
+_IN = 500  # values per IN (...) list
+
+
+def _chunks(values: Collection[int]) -> Iterator[list[int]]:
+    items = sorted(values)
+    for start in range(0, len(items), _IN):
+        yield items[start:start + _IN]
+
+
+def _members(report_ids: Collection[int] | None = None) -> dict[int, list[Member]]:
+    """Members per cluster: of every cluster, or of the clusters holding these reports."""
+    rows = ReportCluster.objects.values_list(
+        "cluster", "report_id", "report__jurisdiction_id", "report__status",
+        "report__location__confidence", "report__manual_assignment")
+    if report_ids is None:
+        queries = [rows.order_by("cluster", "report_id")]
+    else:
+        touched: set[int] = set()
+        for chunk in _chunks(report_ids):
+            touched.update(ReportCluster.objects.filter(report_id__in=chunk)
+                           .values_list("cluster", flat=True))
+        queries = [rows.filter(cluster__in=chunk).order_by("cluster", "report_id")
+                   for chunk in _chunks(touched)]
     clusters: dict[int, list[Member]] = defaultdict(list)
-    rows = (ReportCluster.objects.order_by("cluster", "report_id")
-            .values_list("cluster", "report_id", "report__jurisdiction_id", "report__status",
-                         "report__location__confidence"))
-    for cluster, report_id, node_id, status, confidence in rows.iterator(chunk_size=10_000):
-        clusters[cluster].append(Member(report_id, node_id, status, confidence or 0.0,
-                                        report_id in manual))
+    for query in queries:
+        for cluster, report_id, node_id, status, confidence, manual in query.iterator(
+                chunk_size=10_000):
+            clusters[cluster].append(Member(report_id, node_id, status, confidence or 0.0,
+                                            manual is not None))
     return clusters
 
 
-def clusters_assign(*, actor: Actor) -> ClusterAssignment:
-    """Give every cluster its lead unit and move the members that should follow it."""
+def clusters_assign(*, actor: Actor,
+                    report_ids: Collection[int] | None = None) -> ClusterAssignment:
+    """Give every cluster its lead unit and move the members that should follow it; with
+    `report_ids`, only the clusters holding those reports (routing passes the reports whose
+    clusters linking rewrote, the new ones among them: every other cluster is as the last
+    pass left it, so the result is a full pass's)."""
     tree = jurisdiction_tree()
     now = datetime.now(UTC)
     leads: list[tuple[Any, ...]] = []
     moves: list[tuple[Any, ...]] = []
     notices: list[tuple[Any, ...]] = []
     led = 0
-    for cluster, members in _members().items():
+    for cluster, members in _members(report_ids).items():
         lead = cluster_lead(members)
         led += lead is not None
         for m in members:

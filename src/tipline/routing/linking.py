@@ -305,6 +305,12 @@ def clusters_link(*, report_ids: Sequence[int], actor: Actor) -> tuple[int, int]
     """Relink around new reports (see above): the clusters a full rebuild would give, read
     and written only for the reports the new ones reach. Returns (linked reports, clusters)
     over all reports, like `clusters_rebuild`."""
+    linked, clusters, _ = _link(report_ids=report_ids, actor=actor)
+    return linked, clusters
+
+
+def _link(*, report_ids: Sequence[int], actor: Actor) -> tuple[int, int, set[int]]:
+    """`clusters_link`, also returning the reports whose clusters were rewritten."""
     reached, groups, runs = _reach(report_ids)
     uf = UnionFind()
     for group in groups:
@@ -323,13 +329,21 @@ def clusters_link(*, report_ids: Sequence[int], actor: Actor) -> tuple[int, int]
         audit_record(actor=actor, action="clusters.linked", data={
             "new_reports": len(report_ids), "relinked": len(reached),
             "linked_reports": linked, "clusters": clusters})
-    return linked, clusters
+    return linked, clusters, reached
+
+
+def clusters_relink(*, report_ids: Sequence[int],
+                    actor: Actor) -> tuple[int, int, set[int] | None]:
+    """`clusters_update`, also returning the reports whose clusters it rewrote (None: it
+    rebuilt every cluster), which are all the members of the clusters that changed."""
+    if len(report_ids) * 2 > Report.objects.filter(is_current=True).count():
+        return (*clusters_rebuild(actor=actor), None)
+    return _link(report_ids=report_ids, actor=actor)
 
 
 def clusters_update(*, report_ids: Sequence[int], actor: Actor) -> tuple[int, int]:
     """Link new reports: relink around them (`clusters_link`) when they are fewer than half
     the current reports, else rebuild every cluster (one sorted pass, cheaper then; the same
     clusters). Returns (linked reports, clusters)."""
-    if len(report_ids) * 2 > Report.objects.filter(is_current=True).count():
-        return clusters_rebuild(actor=actor)
-    return clusters_link(report_ids=report_ids, actor=actor)
+    linked, clusters, _ = clusters_relink(report_ids=report_ids, actor=actor)
+    return linked, clusters

@@ -8,19 +8,24 @@ manual transfers build on this.
 
 from __future__ import annotations
 
-from collections import Counter
+import os
+import resource
+from collections import Counter, deque
 from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
+from multiprocessing.pool import AsyncResult
 
-from django.db import transaction
+from django.conf import settings
+from django.db import connection, transaction
 from django.db.models import QuerySet
 
 from tipline.accounts.types import Actor
 from tipline.audit.services import audit_record
+from tipline.core import processes as helpers
 from tipline.core.progress import NullProgress, Progress
 from tipline.geo.resolution import Resolution
 from tipline.geo.selectors import reports_resolve
-from tipline.geo.services import locations_save
+from tipline.geo.services import LocationRow, location_row, locations_write
 from tipline.intake.models import Report
 from tipline.intake.services import StatusChange, reports_status_set
 from tipline.jurisdictions.selectors import jurisdiction_tree
@@ -43,34 +48,93 @@ def placement(result: Resolution) -> tuple[int, str]:
     return tree.root.id, "unknown"
 
 
-def reports_route(*, report_ids: Sequence[int], actor: Actor) -> Counter[str]:
-    """Resolve and place the given reports, in one transaction with its audit event."""
-    resolutions = reports_resolve(report_ids=report_ids)
+#: one report resolved and placed: (location row, jurisdiction node id, outcome)
+Placed = tuple[LocationRow, int, str]
+
+
+def reports_place(*, report_ids: Sequence[int]) -> list[Placed]:
+    """Resolve the given reports and say where each goes, writing nothing (a helper process
+    runs this for a chunk while routing writes the one before)."""
+    return [(location_row(rid, result), *placement(result))
+            for rid, result in reports_resolve(report_ids=report_ids).items()]
+
+
+def _placed_save(*, report_ids: Sequence[int], placed: Sequence[Placed],
+                 actor: Actor) -> Counter[str]:
+    """Store the placements of one chunk, in one transaction with its audit event."""
     outcomes: Counter[str] = Counter()
-    placements: list[StatusChange] = []
-    for rid, result in resolutions.items():
-        node_id, outcome = placement(result)
+    changes: list[StatusChange] = []
+    for row, node_id, outcome in placed:
         outcomes[outcome] += 1
         status = Report.Status.ROUTED if outcome == "unit" else Report.Status.NEW
-        placements.append(StatusChange(rid, status.value, node_id))
+        changes.append(StatusChange(row[0], status.value, node_id))
     with transaction.atomic():
-        locations_save(resolutions=resolutions, at=datetime.now(UTC))
-        reports_status_set(changes=placements)
+        locations_write(rows=[row for row, _, _ in placed], at=datetime.now(UTC))
+        reports_status_set(changes=changes)
         audit_record(actor=actor, action="reports.routed", data={
             "reports": list(report_ids), "outcomes": dict(outcomes)})
     return outcomes
 
 
+def reports_route(*, report_ids: Sequence[int], actor: Actor) -> Counter[str]:
+    """Resolve and place the given reports, in one transaction with its audit event."""
+    return _placed_save(report_ids=report_ids, placed=reports_place(report_ids=report_ids),
+                        actor=actor)
+
+
+def route_processes() -> int:
+    """How many helper processes resolve chunks (ROUTE_PROCESSES; 0 = one per core), or 0
+    to resolve in the routing process itself: also when the helpers could not read what
+    this process sees (an in-memory SQLite database, or rows not yet committed)."""
+    wanted = int(settings.ROUTE_PROCESSES)
+    processes = wanted if wanted > 0 else (os.cpu_count() or 1)
+    if processes <= 1 or connection.in_atomic_block:
+        return 0
+    if connection.vendor == "sqlite" and connection.is_in_memory_db():  # type: ignore[attr-defined]
+        return 0
+    return processes
+
+
+#: the largest peak memory (MB) a helper process reported, for the benchmark
+helper_peak_mb = 0.0
+
+
+def _helper_place(report_ids: list[int]) -> tuple[list[Placed], float]:
+    """In a helper process: `reports_place` for a chunk, and the helper's peak memory."""
+    placed = reports_place(report_ids=report_ids)
+    return placed, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def reports_route_chunks(
-    *, actor: Actor, chunk: int = 500,
+    *, actor: Actor, chunk: int = 500, processes: int | None = None,
 ) -> Iterator[tuple[list[int], Counter[str]]]:
-    """Route every current report not yet routed, a chunk per transaction, yielding each
-    chunk's ids and outcomes; ids are read a chunk at a time (by id, after the last one),
-    so memory does not grow with the number of reports."""
+    """Route every current report not yet routed, a chunk per transaction (in id order, so
+    an interrupted run resumes after the last chunk stored), yielding each chunk's ids and
+    outcomes; ids are read a chunk at a time (by id, after the last one), so memory does not
+    grow with the number of reports. With helper processes (`route_processes`), they
+    resolve the next chunks while this process stores the current one."""
+    processes = route_processes() if processes is None else processes
     after = 0
-    while ids := unrouted_report_ids(after=after, limit=chunk):
-        yield ids, reports_route(report_ids=ids, actor=actor)
-        after = ids[-1]
+    if processes <= 1:
+        while ids := unrouted_report_ids(after=after, limit=chunk):
+            yield ids, reports_route(report_ids=ids, actor=actor)
+            after = ids[-1]
+        return
+    global helper_peak_mb  # noqa: PLW0603 - a figure for the benchmark, not state
+    with helpers.context().Pool(processes, initializer=helpers.child_start,
+                                initargs=(helpers.child_settings(), True)) as pool:
+        pending: deque[tuple[list[int], AsyncResult[tuple[list[Placed], float]]]] = deque()
+        while True:
+            while len(pending) < processes + 1 and (
+                    ids := unrouted_report_ids(after=after, limit=chunk)):
+                pending.append((ids, pool.apply_async(_helper_place, (ids,))))
+                after = ids[-1]
+            if not pending:
+                return
+            ids, answer = pending.popleft()
+            placed, peak = answer.get()
+            helper_peak_mb = max(helper_peak_mb, peak)
+            yield ids, _placed_save(report_ids=ids, placed=placed, actor=actor)
 
 
 def reports_route_pending(*, actor: Actor, progress: Progress | None = None,

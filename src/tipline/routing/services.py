@@ -18,7 +18,7 @@ from tipline.intake.models import Report
 from tipline.intake.services import StatusChange, reports_status_set
 from tipline.jurisdictions.models import Jurisdiction
 from tipline.routing.clusters import clusters_assign
-from tipline.routing.linking import clusters_rebuild, clusters_update
+from tipline.routing.linking import clusters_rebuild, clusters_relink
 from tipline.routing.models import ManualAssignment
 from tipline.routing.placement import (
     closed_unrouted_report_ids,
@@ -93,12 +93,13 @@ def routing_run(*, actor: Actor, progress: Progress | None = None,
         ids += chunk_ids  # the cases step is told of every report placed, in one signal
         outcomes += chunk_outcomes
         progress.update(done=len(ids), total=max(len(ids), total))
+    touched: set[int] | None = None  # reports whose clusters changed; None: every one
     if relink_all:
         linked, clusters = clusters_rebuild(actor=actor)
     else:  # reports closed before routing are never routed, but a full rebuild links them
-        linked, clusters = clusters_update(
+        linked, clusters, touched = clusters_relink(
             report_ids=[*ids, *closed_unrouted_report_ids()], actor=actor)
-    assignment = clusters_assign(actor=actor)
+    assignment = clusters_assign(actor=actor, report_ids=touched)
     answers = reports_placed.send(sender=Report, actor=actor,
                                   report_ids=[*ids, *assignment.moved])
     counts: list[Any] = [count for _, count in answers]

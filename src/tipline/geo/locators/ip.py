@@ -126,6 +126,7 @@ def geoip_reader_cache_clear() -> None:
             reader.close()
         _READERS.clear()
     _ip_place.cache_clear()
+    _ip_fields.cache_clear()
     _network_place.cache_clear()
     _stale.cache_clear()
 
@@ -183,8 +184,12 @@ def quote_clue(clue: IpClue) -> str:
         host = f"[{host}]:{clue.port}" if ":" in host else f"{host}:{clue.port}"
     text = f"IP {host}"
     if clue.at is not None:
-        at = clue.at.astimezone(UTC)
-        text += f" at {at:%Y-%m-%d %H:%M:%S}Z" if at.second else f" at {at:%Y-%m-%d %H:%M}Z"
+        at = clue.at if clue.at.tzinfo is UTC else clue.at.astimezone(UTC)
+        if at.year < 1000:  # strftime does not pad such years
+            text += f" at {at:%Y-%m-%d %H:%M:%S}Z" if at.second else f" at {at:%Y-%m-%d %H:%M}Z"
+        else:
+            text += (f" at {at.year}-{at.month:02}-{at.day:02} {at.hour:02}:{at.minute:02}"
+                     + (f":{at.second:02}Z" if at.second else "Z"))
     return text
 
 
@@ -200,37 +205,55 @@ class IpLocator(Locator):
     name = "ip"
 
     def locate(self, clues: Clues) -> list[Candidate]:
-        return [self.locate_one(clue) for clue in clues.ips]
+        if not clues.ips:
+            return []
+        path, max_age = str(settings.GEOIP_CITY_DB), settings.GEOIP_MAX_AGE_DAYS
+        return [self._locate(clue, path, max_age) for clue in clues.ips]
 
     def locate_one(self, clue: IpClue) -> Candidate:
+        return self._locate(clue, str(settings.GEOIP_CITY_DB), settings.GEOIP_MAX_AGE_DAYS)
+
+    def _locate(self, clue: IpClue, path: str, max_age: int) -> Candidate:
         quoted = quote_clue(clue)
         try:
-            place = _ip_place(str(settings.GEOIP_CITY_DB), clue.ip.strip())
+            fields = _ip_fields(path, clue.ip.strip(), bool(clue.possible_proxy), max_age)
         except (OSError, ValueError) as exc:
-            log.warning("IP database %s unusable: %s", settings.GEOIP_CITY_DB, exc)
+            log.warning("IP database %s unusable: %s", path, exc)
             return _nothing(quoted, "IP database unavailable")
-        if isinstance(place, str):
-            return _nothing(quoted, place)
-        confidence = CONFIDENCE[place.precision]
-        notes = [f"{place.precision}-level, DB of {place.built}"]
-        if _stale(str(settings.GEOIP_CITY_DB), settings.GEOIP_MAX_AGE_DAYS):
-            # a stale database may still name the country, but must not outvote an address
-            confidence *= STALE_FACTOR
-            notes.append(f"database older than {settings.GEOIP_MAX_AGE_DAYS} days")
-        if clue.possible_proxy:
-            confidence *= PROXY_FACTOR
-            notes.append("platform flagged a possible proxy")
-        if place.carrier is not None:
-            confidence *= CGNAT_FACTOR
-            notes.append(
-                f"{place.carrier} shares addresses among subscribers (CGNAT): "
-                "IP + port + exact time needed"
-            )
-        return Candidate(
-            method="ip", clue=quoted, country=place.country, state=place.state, city=place.city,
-            latitude=place.latitude, longitude=place.longitude, precision=place.precision,
-            confidence=round(confidence, 3), note="; ".join(notes),
+        if isinstance(fields, str):
+            return _nothing(quoted, fields)
+        return Candidate("ip", quoted, *fields)
+
+
+#: what a candidate for an address says besides its clue: Candidate's fields from country on
+IpFields = tuple[str, str | None, None, str | None, None, float | None, float | None, str,
+                 float, str]
+
+
+@lru_cache(maxsize=8192)
+def _ip_fields(path: str, text: str, proxy: bool, max_age: int) -> IpFields | str:
+    """The candidate an address gives (with the platform's proxy flag), but for its clue
+    text, or why it gives none; worked out once per address, not per event."""
+    place = _ip_place(path, text)
+    if isinstance(place, str):
+        return place
+    confidence = CONFIDENCE[place.precision]
+    notes = [f"{place.precision}-level, DB of {place.built}"]
+    if _stale(path, max_age):
+        # a stale database may still name the country, but must not outvote an address
+        confidence *= STALE_FACTOR
+        notes.append(f"database older than {max_age} days")
+    if proxy:
+        confidence *= PROXY_FACTOR
+        notes.append("platform flagged a possible proxy")
+    if place.carrier is not None:
+        confidence *= CGNAT_FACTOR
+        notes.append(
+            f"{place.carrier} shares addresses among subscribers (CGNAT): "
+            "IP + port + exact time needed"
         )
+    return (place.country, place.state, None, place.city, None, place.latitude,
+            place.longitude, place.precision, round(confidence, 3), "; ".join(notes))
 
 
 @dataclass(frozen=True)

@@ -94,3 +94,38 @@ def test_transfer_moves_the_case(make_report: Any, hub_admin: Any) -> None:
     report_transfer(actor=hub_admin, report_id=report.pk, to_code="IN-MH-CP-MUMBAI",
                     reason="the suspect moved to Mumbai")
     assert Case.objects.get(report=report).unit.code == "IN-MH-CP-MUMBAI"
+
+
+def _assigned() -> tuple[Any, ...]:
+    return (sorted(Report.objects.values_list("id", "jurisdiction_id", "status")),
+            sorted(ReportCluster.objects.values_list("report_id", "cluster", "lead_id")),
+            sorted(ClusterNotice.objects.values_list("unit_id", "report_id", "cluster",
+                                                     "lead_id")))
+
+
+def test_assigning_the_clusters_new_reports_touch_equals_a_full_pass(make_report: Any) -> None:
+    """New reports join one cluster (and take its lead elsewhere) and start another; assigning
+    only the clusters relinking rewrote leaves what a full pass over every cluster would."""
+    from tipline.routing.linking import clusters_relink
+
+    actor = system_user("router")
+    pune1 = routed(make_report, "IN-MH-CP-PUNE", 0.6, "a@example.in")
+    pune2 = routed(make_report, "IN-MH-CP-PUNE", 0.5, "a@example.in")
+    for email in ("b@example.in", "b@example.in", "c@example.in", "c@example.in"):
+        routed(make_report, "IN-MH-CP-THANE", 0.7, email)
+    clusters_rebuild(actor=actor)
+    clusters_assign(actor=actor)
+    new = [routed(make_report, "IN-MH-BEED", 0.9, "a@example.in"),
+           routed(make_report, "IN-MH-BEED", 0.9, "a@example.in"),
+           routed(make_report, "IN-MH-BEED", 0.4, "d@example.in"),
+           routed(make_report, "IN-MH-CP-PUNE", 0.4, "d@example.in")]
+    _, _, touched = clusters_relink(report_ids=[r.pk for r in new], actor=actor)
+    assert touched is not None and pune1.pk in touched  # relinked, not rebuilt
+    assert len(touched) == 6  # the two clusters the new reports are in, and no other
+    result = clusters_assign(actor=actor, report_ids=touched)
+    assert sorted(result.moved) == sorted([pune1.pk, pune2.pk, new[3].pk])
+    assert node_of(pune1) == node_of(pune2) == "IN-MH-BEED"
+    incremental = _assigned()
+    full = clusters_assign(actor=actor)
+    assert full.moved == [] and full.notices == 0
+    assert _assigned() == incremental
