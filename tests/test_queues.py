@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import subprocess
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -93,6 +94,13 @@ def test_the_daily_sweep_waits_in_redis_once(rq_tasks: redis.Redis) -> None:
     assert len(scheduled) == 1
     job = queue.fetch_job(scheduled[0])
     assert job is not None and job.func_name == blobs_sweep_task.module_path
+    from tipline.core.rq_worker import due_jobs_queue
+
+    assert due_jobs_queue([queue], rq_tasks) == 0  # not due for a day
+    queue.scheduled_job_registry.schedule(job, datetime.now(UTC) - timedelta(seconds=1))
+    assert due_jobs_queue([queue], rq_tasks) == 1  # due: queued, once
+    assert due_jobs_queue([queue], rq_tasks) == 0
+    assert queue.job_ids == [job.id]
 
 
 def test_unknown_queues_are_named(settings: Any) -> None:

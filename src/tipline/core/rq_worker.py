@@ -73,6 +73,22 @@ def jobs_recover(queues: list[Queue], connection: Redis) -> tuple[int, int]:
     return requeued, failed
 
 
+def due_jobs_queue(queues: list[Queue], connection: Redis) -> int:
+    """Queue the jobs scheduled for now or earlier (the daily sweep): done here, in the
+    worker's own process, rather than by RQ's scheduler, which forks a child that outlives
+    a killed worker. Each job is taken by one worker (the one that removes it)."""
+    queued = 0
+    for queue in queues:
+        registry = queue.scheduled_job_registry
+        for job_id in registry.get_jobs_to_schedule(int(current_timestamp())):
+            if not connection.zrem(registry.key, job_id):
+                continue  # another worker queued it
+            if (job := queue.fetch_job(job_id)) is not None:
+                queue.enqueue_job(job)
+                queued += 1
+    return queued
+
+
 class LeasedWorker(SimpleWorker):
     """RQ's in-process worker whose running task holds a lease of
     TIPLINE_WORKER_LEASE_SECONDS, renewed while it runs."""
@@ -108,6 +124,7 @@ class LeasedWorker(SimpleWorker):
         self.set_state(WorkerStatus.IDLE)
 
     def clean_registries(self) -> None:
+        due_jobs_queue(self.queues, self.connection)
         requeued, failed = jobs_recover(self.queues, self.connection)
         if requeued or failed:
             log.warning("tasks of dead workers: %d queued again, %d given up", requeued, failed)

@@ -47,6 +47,8 @@ class Command(BaseCommand):
             worker = get_worker(*queues, job_class="django_tasks_rq.Job",
                                 worker_class="tipline.core.rq_worker.LeasedWorker")
             worker.work(burst=options["batch"], logging_level="INFO" if verbosity
-                        else "WARNING", with_scheduler=True)  # runs what waits until later
+                        else "WARNING",
+                        # no scheduler child: LeasedWorker queues what is due itself
+                        with_scheduler=False)
         else:
             raise CommandError(f"the task backend {backend} runs tasks without a worker")
