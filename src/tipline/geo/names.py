@@ -229,6 +229,18 @@ def _initials(phrase: str) -> bool:
     return all(len(word) <= 2 for word in phrase.split())
 
 
+@lru_cache(maxsize=1)
+def _longest_from() -> dict[str, int]:
+    """First word of a state or district name -> the most words (up to `_MAX_WORDS`) of a
+    name that starts with it, for `find_places`."""
+    longest: dict[str, int] = {}
+    for name in (*_state_table(), *_district_index()):
+        words = name.split()
+        if words and len(words) <= _MAX_WORDS:
+            longest[words[0]] = max(longest.get(words[0], 0), len(words))
+    return longest
+
+
 def find_places(text: str) -> list[tuple[str, str | None]]:
     """States and districts named in free text, in the order they appear.
 
@@ -240,12 +252,16 @@ def find_places(text: str) -> list[tuple[str, str | None]]:
     words = fold(text or "").split()
     states: list[str] = []
     districts: list[tuple[str, str]] = []
+    state_table, district_index, longest = _state_table(), _district_index(), _longest_from()
     i = 0
     while i < len(words):
-        for n in range(min(_MAX_WORDS, len(words) - i), 0, -1):
+        # only phrases that start with the first word of some name can be one
+        for n in range(min(longest.get(words[i], 0), len(words) - i), 0, -1):
             phrase = " ".join(words[i: i + n])
-            code = _state_table().get(phrase) if not _initials(phrase) else None
-            places = _district_index().get(phrase, ()) if phrase not in AMBIGUOUS_IN_TEXT else ()
+            code = state_table.get(phrase)
+            if code and _initials(phrase):
+                code = None
+            places = district_index.get(phrase, ()) if phrase not in AMBIGUOUS_IN_TEXT else ()
             if code and code not in states:
                 states.append(code)
             if places:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
+
+import orjson
 
 from tipline.core.bulk import RawJson, insert_rows
 from tipline.geo.locators import Candidate
@@ -19,15 +20,12 @@ LOCATION_COLUMNS = ("report", "country", "state", "district", "pin", "city", "un
 #: a report's location as written, without its time: LOCATION_COLUMNS but the last
 LocationRow = tuple[Any, ...]
 
-_dumps = json.dumps
-
-
 def candidates_json(candidates: Sequence[Candidate]) -> RawJson:
-    """The candidates as the JSONField stores them (`json.dumps` of each one's fields, in
-    order), encoded once here rather than as objects by the writer."""
+    """The candidates as the JSONField stores them (each one's fields, in order), encoded
+    once here rather than as objects by the writer."""
     if not candidates:
         return RawJson("[]")
-    return RawJson(_dumps([dict(vars(c)) for c in candidates]))
+    return RawJson(orjson.dumps(candidates).decode())
 
 
 def location_row(report_id: int, result: Resolution) -> LocationRow:

