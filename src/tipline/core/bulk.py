@@ -189,3 +189,17 @@ def _insert_sql(meta: Any, fields: list[Any]) -> str:
     names = ", ".join(quote(f.column) for f in fields)
     placeholders = ", ".join(["%s"] * len(fields))
     return f"INSERT INTO {quote(meta.db_table)} ({names}) VALUES ({placeholders})"  # noqa: S608
+
+
+def delete_rows(model: type[models.Model], column: str, values: Sequence[Any]) -> None:
+    """DELETE the rows whose `column` (a field name) is one of `values`, 500 to a statement,
+    without building an ORM query (the routing hot path deletes a chunk's old locations)."""
+    _in_transaction()
+    quote = connection.ops.quote_name
+    meta = model._meta
+    name = quote(meta.get_field(column).column)
+    with connection.cursor() as cursor:
+        for chunk in batches(values, 500):
+            marks = ", ".join(["%s"] * len(chunk))
+            cursor.execute(f"DELETE FROM {quote(meta.db_table)} "  # noqa: S608
+                           f"WHERE {name} IN ({marks})", list(chunk))

@@ -1,12 +1,59 @@
-"""The location clues stored reports carry, read in bulk for resolution."""
+"""The location clues stored reports carry, read in bulk for resolution.
+
+Routing reads every clue of every report, so the reads here are plain SQL over the model's
+tables (a query per kind of clue and chunk), without the ORM's per-row conversion; what the
+ORM would convert (times, booleans, JSON, PostgreSQL's inet) is converted here, the same way.
+"""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+import orjson
+from django.db import connection
 
 from tipline.geo.locators import AddressClue, Clues, EstimateClue, IpClue
 from tipline.intake.models import IpEvent, Place, Subject
+
+_ADDRESS_KINDS = (Place.Kind.ADDRESS.value, Place.Kind.INCIDENT.value)
+_ESTIMATE_KINDS = (Place.Kind.ESTIMATED.value, Place.Kind.NCMEC_GEO.value)
+
+
+def _rows(model: Any, columns: str, report_ids: Sequence[int],
+          time_column: str = "") -> list[tuple[Any, ...]]:
+    """`columns` of the model's rows for these reports (a time column is read as text on
+    SQLite, parsed by `_time`)."""
+    table = connection.ops.quote_name(model._meta.db_table)
+    if time_column and connection.vendor == "sqlite":
+        columns = columns.replace(time_column, f"CAST({time_column} AS TEXT)")
+    marks = ", ".join(["%s"] * len(report_ids))
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT report_id, {columns} FROM {table} "  # noqa: S608
+                       f"WHERE report_id IN ({marks})", list(report_ids))
+        return cursor.fetchall()
+
+
+def _time(value: Any) -> datetime | None:
+    """A stored time as the ORM returns it: aware, UTC (SQLite keeps naive UTC text)."""
+    if value is None or isinstance(value, datetime):
+        return value
+    return datetime.fromisoformat(value).replace(tzinfo=UTC)
+
+
+def _text(value: Any) -> Any:
+    """PostgreSQL's inet comes back as an address object; the ORM gives its text."""
+    return value if value is None or isinstance(value, str) else str(value)
+
+
+def _flag(value: Any) -> bool | None:
+    return None if value is None else bool(value)
+
+
+def _json(value: Any) -> Any:
+    return orjson.loads(value) if isinstance(value, str | bytes) else value
 
 
 def report_clues(*, report_ids: Sequence[int]) -> dict[int, Clues]:
@@ -16,28 +63,27 @@ def report_clues(*, report_ids: Sequence[int]) -> dict[int, Clues]:
     addresses: dict[int, list[AddressClue]] = defaultdict(list)
     estimates: dict[int, list[EstimateClue]] = defaultdict(list)
     phones: dict[int, list[str]] = defaultdict(list)
-    for rid, ip, port, at, proxy in IpEvent.objects.filter(report_id__in=report_ids).values_list(
-            "report_id", "ip", "port", "occurred_at", "possible_proxy"):
-        ips[rid].append(IpClue(ip=ip, port=port, at=at, possible_proxy=proxy))
-    for p in Place.objects.filter(report_id__in=report_ids).values(
-            "report_id", "kind", "street", "city", "district", "state", "postal_code", "country",
-            "latitude", "longitude", "ip", "isp"):
-        rid, kind = p["report_id"], p["kind"]
-        if kind == Place.Kind.GPS and p["latitude"] is not None and p["longitude"] is not None:
-            gps[rid].append((p["latitude"], p["longitude"]))
-        elif kind in (Place.Kind.ADDRESS, Place.Kind.INCIDENT):
+    ids = list(report_ids)
+    text: Callable[[Any], Any] = _text if connection.vendor == "postgresql" else str
+    for rid, ip, port, at, proxy in _rows(
+            IpEvent, "ip, port, occurred_at, possible_proxy", ids, "occurred_at"):
+        ips[rid].append(IpClue(ip=text(ip), port=port, at=_time(at), possible_proxy=_flag(proxy)))
+    for (rid, kind, street, city, district, state, postal_code, country, latitude, longitude,
+         ip, isp) in _rows(Place, "kind, street, city, district, state, postal_code, country, "
+                                  "latitude, longitude, ip, isp", ids):
+        if kind == Place.Kind.GPS and latitude is not None and longitude is not None:
+            gps[rid].append((latitude, longitude))
+        elif kind in _ADDRESS_KINDS:
             addresses[rid].append(AddressClue(
-                street=p["street"], city=p["city"], district=p["district"], state=p["state"],
-                postal_code=p["postal_code"], country=p["country"]))
-        elif kind in (Place.Kind.ESTIMATED, Place.Kind.NCMEC_GEO):
+                street=street, city=city, district=district, state=state,
+                postal_code=postal_code, country=country))
+        elif kind in _ESTIMATE_KINDS:
             estimates[rid].append(EstimateClue(
                 source="ncmec" if kind == Place.Kind.NCMEC_GEO else "platform",
-                country=p["country"], region=p["state"], city=p["city"],
-                postal_code=p["postal_code"], latitude=p["latitude"], longitude=p["longitude"],
-                ip=p["ip"], isp=p["isp"]))
-    for rid, numbers in Subject.objects.filter(report_id__in=report_ids).values_list(
-            "report_id", "phones"):
-        phones[rid].extend(numbers or [])
+                country=country, region=state, city=city, postal_code=postal_code,
+                latitude=latitude, longitude=longitude, ip=_text(ip), isp=isp))
+    for rid, numbers in _rows(Subject, "phones", ids):
+        phones[rid].extend(_json(numbers) or [])
     return {
         rid: Clues(ips=tuple(ips[rid]), gps=tuple(gps[rid]), addresses=tuple(addresses[rid]),
                    phones=tuple(dict.fromkeys(phones[rid])), estimates=tuple(estimates[rid]))

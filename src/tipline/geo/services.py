@@ -8,7 +8,7 @@ from typing import Any
 
 import orjson
 
-from tipline.core.bulk import RawJson, insert_rows
+from tipline.core.bulk import RawJson, delete_rows, insert_rows
 from tipline.geo.locators import Candidate
 from tipline.geo.models import ReportLocation
 from tipline.geo.resolution import Resolution
@@ -42,7 +42,7 @@ def locations_write(*, rows: Sequence[LocationRow], at: datetime) -> None:
     """Keep each report's resolution (rows of `location_row`), replacing the one before, with
     every candidate. Runs inside the caller's transaction (routing's), whose audit event
     names the reports."""
-    ReportLocation.objects.filter(report_id__in=[row[0] for row in rows]).delete()
+    delete_rows(ReportLocation, "report", [row[0] for row in rows])
     insert_rows(ReportLocation, LOCATION_COLUMNS, [(*row, at) for row in rows])
 
 

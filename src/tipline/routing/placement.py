@@ -114,27 +114,34 @@ def reports_route_chunks(
     grow with the number of reports. With helper processes (`route_processes`), they
     resolve the next chunks while this process stores the current one."""
     processes = route_processes() if processes is None else processes
-    after = 0
+    chunks = _unrouted_chunks(chunk)
     if processes <= 1:
-        while ids := unrouted_report_ids(after=after, limit=chunk):
+        for ids in chunks:
             yield ids, reports_route(report_ids=ids, actor=actor)
-            after = ids[-1]
         return
     global helper_peak_mb  # noqa: PLW0603 - a figure for the benchmark, not state
     with helpers.context().Pool(processes, initializer=helpers.child_start,
                                 initargs=(helpers.child_settings(), True)) as pool:
         pending: deque[tuple[list[int], AsyncResult[tuple[list[Placed], float]]]] = deque()
         while True:
-            while len(pending) < processes + 1 and (
-                    ids := unrouted_report_ids(after=after, limit=chunk)):
+            while len(pending) < processes + 1 and (ids := next(chunks, [])):
                 pending.append((ids, pool.apply_async(_helper_place, (ids,))))
-                after = ids[-1]
             if not pending:
                 return
             ids, answer = pending.popleft()
             placed, peak = answer.get()
             helper_peak_mb = max(helper_peak_mb, peak)
             yield ids, _placed_save(report_ids=ids, placed=placed, actor=actor)
+
+
+def _unrouted_chunks(chunk: int) -> Iterator[list[int]]:
+    """Ids of unrouted reports in chunks, in id order, read twenty chunks at a time (after
+    the last id read: a report routed meanwhile is not read again)."""
+    after = 0
+    while ids := unrouted_report_ids(after=after, limit=chunk * 20):
+        for start in range(0, len(ids), chunk):
+            yield ids[start:start + chunk]
+        after = ids[-1]
 
 
 def reports_route_pending(*, actor: Actor, progress: Progress | None = None,

@@ -16,9 +16,9 @@ import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
+from typing import Any
 
 import geoip2.database
-import geoip2.errors
 from django.conf import settings
 
 from tipline.geo.locators.base import Candidate, Clues, IpClue, Locator, register
@@ -129,6 +129,7 @@ def geoip_reader_cache_clear() -> None:
     _ip_fields.cache_clear()
     _network_place.cache_clear()
     _stale.cache_clear()
+    _built.cache_clear()
 
 
 @lru_cache(maxsize=8)
@@ -299,32 +300,55 @@ def _ip_place(path: str, text: str) -> IpPlace | str:
 @lru_cache(maxsize=16384)
 def _network_place(path: str, version: int, first: int, prefix: int) -> IpPlace | str:
     """What the database at `path` says of every address in the network of IP `version`
-    starting at the address whose integer value is `first`, `prefix` bits long (one record)."""
+    starting at the address whose integer value is `first`, `prefix` bits long (one record).
+
+    The record is read raw (as `geoip2`'s City model would read it, names in English), not
+    through the model: routing asks this for every network its reports' addresses are in."""
     reader = geoip_reader()
     address = ipaddress.IPv4Address(first) if version == 4 else ipaddress.IPv6Address(first)
-    try:
-        found = reader.city(str(address))
-    except geoip2.errors.AddressNotFoundError:
-        return "not in the IP database"
-    country = found.country.iso_code
+    record = reader._db_reader.get(str(address))
+    country = _get(record, "country", "iso_code")
     if country is None:
         return "not in the IP database"
-    sub = found.subdivisions.most_specific if found.subdivisions else None
+    subdivisions = record.get("subdivisions") or ()
     state = None
-    if country == "IN" and sub is not None:
-        state = india_state(iso_code=sub.iso_code, name=sub.name)
-    city = found.city.name
-    traits = found.traits
+    if country == "IN" and subdivisions:
+        sub = subdivisions[-1]  # the most specific
+        state = india_state(iso_code=sub.get("iso_code"), name=_name(sub))
+    city = _name(record.get("city") or {})
+    traits = record.get("traits") or {}
     carrier = cgnat_carrier(
-        asn=traits.autonomous_system_number,
-        names=(traits.isp, traits.organization, traits.autonomous_system_organization),
+        asn=traits.get("autonomous_system_number"),
+        names=(traits.get("isp"), traits.get("organization"),
+               traits.get("autonomous_system_organization")),
     )
-    if carrier is None and country == "IN" and traits.connection_type == "Cellular":
+    if carrier is None and country == "IN" and traits.get("connection_type") == "Cellular":
         carrier = "an Indian mobile network"
-    built = datetime.fromtimestamp(reader.metadata().build_epoch, tz=UTC)
+    location = record.get("location") or {}
     return IpPlace(
         country=country, state=state, city=city,
-        latitude=found.location.latitude, longitude=found.location.longitude,
-        precision="city" if city else ("state" if sub is not None else "country"),
-        carrier=carrier, built=f"{built:%Y-%m}",
+        latitude=location.get("latitude"), longitude=location.get("longitude"),
+        precision="city" if city else ("state" if subdivisions else "country"),
+        carrier=carrier, built=_built(path),
     )
+
+
+def _get(record: Any, *keys: str) -> Any:
+    """record[k1][k2]..., or None where a level is missing."""
+    for key in keys:
+        if not isinstance(record, dict):
+            return None
+        record = record.get(key)
+    return record
+
+
+def _name(place: dict[str, Any]) -> str | None:
+    """A place's English name (geoip2's default locale)."""
+    return (place.get("names") or {}).get("en")
+
+
+@lru_cache(maxsize=8)
+def _built(path: str) -> str:
+    """The month the database at `path` was built: "2018-07"."""
+    built = datetime.fromtimestamp(geoip_reader().metadata().build_epoch, tz=UTC)
+    return f"{built:%Y-%m}"
