@@ -95,7 +95,7 @@ def test_a_report_closed_before_routing_is_sent_to_nobody(tree: None, tmp_path: 
 def test_pending_reports_are_read_and_routed_a_chunk_at_a_time(
     tree: None, tmp_path: Path
 ) -> None:
-    """Routing never holds every pending id: each read of ids is limited to one chunk."""
+    """Routing never holds every pending id: each read of ids is limited to twenty chunks."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -109,7 +109,7 @@ def test_pending_reports_are_read_and_routed_a_chunk_at_a_time(
     assert sorted(sum(chunks, [])) == sorted(Report.objects.values_list("id", flat=True))
     id_reads = [q["sql"] for q in queries.captured_queries
                 if q["sql"].startswith('SELECT "intake_report"."id" AS "id" FROM')]
-    assert id_reads and all("LIMIT 2" in sql for sql in id_reads)
+    assert id_reads and all("LIMIT 40" in sql for sql in id_reads)
     assert reports_route_pending(actor=system_user("test")) == (0, {})
 
 
