@@ -53,7 +53,7 @@ def _converter(field: models.Field | None) -> Callable[[Any], Any] | None:  # ty
         return lambda value: (value if isinstance(value, RawJson) else "[]" if value == []
                               else "{}" if value == {} else dumps(value))
     if kind == "DateTimeField" and connection.vendor == "sqlite":
-        return _sqlite_datetime
+        return _last_kept(_sqlite_datetime)
     adapt: Callable[[Any], Any]
     if kind == "DateTimeField":
         adapt = ops.adapt_datetimefield_value
@@ -64,6 +64,19 @@ def _converter(field: models.Field | None) -> Callable[[Any], Any] | None:  # ty
     else:
         return lambda value: None if value is None else field.get_db_prep_save(value, connection)
     return lambda value: None if value is None else adapt(value)
+
+
+def _last_kept(convert: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """`convert`, answering again at once for the value it was last given (rows written
+    together often share one time: the chunk's)."""
+    last: list[Any] = [object(), None]
+
+    def converted(value: Any) -> Any:
+        if value is not last[0]:
+            last[0], last[1] = value, convert(value)
+        return last[1]
+
+    return converted
 
 
 def _sqlite_datetime(value: Any) -> Any:

@@ -9,10 +9,10 @@ to a person (the national queue) with both sides in the explanation, never silen
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 from functools import lru_cache
+from operator import attrgetter
 from typing import Any
 
 from tipline.geo.locators import Candidate, Clues, locate_all
@@ -63,11 +63,25 @@ def _votes(candidates: list[Candidate], key: Callable[[Candidate], str | None]) 
     for c in candidates:
         place = key(c)
         if place:
-            best[(c.method, place)] = max(best.get((c.method, place), 0.0), c.confidence)
-    weights: dict[str, float] = defaultdict(float)
+            pair = (c.method, place)
+            confidence = c.confidence
+            if pair not in best or confidence > best[pair]:
+                best[pair] = max(best.get(pair, 0.0), confidence)
+    weights: dict[str, float] = {}
     for (_method, place), weight in best.items():
-        weights[place] += weight
+        weights[place] = weights.get(place, 0.0) + weight
     return weights
+
+
+_country = attrgetter("country")
+_state = attrgetter("state")
+_district = attrgetter("district")
+_pin = attrgetter("pin")
+_city = attrgetter("city")
+
+
+def _state_or_country(c: Candidate) -> str | None:
+    return c.state or c.country
 
 
 def _surest(candidates: list[Candidate], key: Callable[[Candidate], str | None]) -> str | None:
@@ -108,31 +122,35 @@ def fuse(candidates: Iterable[Candidate]) -> Resolution:
         reasons = "; ".join(_line(c) for c in every) or "no location clue"
         return Resolution(None, None, None, None, 0.0, False,
                           f"Unknown: {reasons}.", every)
-    countries = _votes(useful, lambda c: c.country)
+    countries = _votes(useful, _country)
     country = _heaviest(countries)
-    states = _votes([c for c in useful if c.country == country], lambda c: c.state)
+    states = _votes([c for c in useful if c.country == country], _state)
     state = _heaviest(states) if country == "IN" else None
-    districts = _votes([c for c in useful if state and c.state == state], lambda c: c.district)
+    districts = _votes([c for c in useful if c.state == state], _district) if state else {}
     district = _heaviest(districts)
     rivals = [k for k, w in countries.items() if k != country and w >= CONFLICT_WEIGHT]
     rivals += [k for k, w in states.items() if k != state and w >= CONFLICT_WEIGHT]
     conflict = bool(rivals)
     agreeing = [c for c in useful if c.country == country and (not state or c.state == state)]
     total = sum(countries.values()) if not state else sum(
-        _votes(useful, lambda c: c.state or c.country).values())
+        _votes(useful, _state_or_country).values())
     support = states[state] if state else countries[country or ""]
-    best = max(c.confidence for c in agreeing)
-    methods = {c.method for c in agreeing}
+    surest: dict[str, float] = {}  # per method, its surest agreeing candidate
+    for c in agreeing:
+        if c.confidence > surest.get(c.method, -1.0):
+            surest[c.method] = c.confidence
+    best = max(surest.values())
+    methods = set(surest)
     # independent methods that agree raise confidence; the share of dissent lowers it
     combined = 1.0
     for method in methods:
-        combined *= 1 - max(c.confidence for c in agreeing if c.method == method)
+        combined *= 1 - surest[method]
     confidence = round(max(best, 1 - combined) * (support / total), 3)
     # the finer clues must agree on the district (an IP's city has none: it counts only
     # when no district is known)
     local = [c for c in agreeing if state and (c.district == district if district else True)]
-    pin = _surest(local, lambda c: c.pin)
-    city = _surest(local, lambda c: c.city)
+    pin = _surest(local, _pin)
+    city = _surest(local, _city)
     node = unit_covering(state=state, district=district, pin=pin, city=city)
     unit = node.code if node else None
     where = ", ".join(p for p in [(district or "").title(), state, country] if p)

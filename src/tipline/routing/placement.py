@@ -124,7 +124,7 @@ def reports_route_chunks(
                                 initargs=(helpers.child_settings(), True)) as pool:
         pending: deque[tuple[list[int], AsyncResult[tuple[list[Placed], float]]]] = deque()
         while True:
-            while len(pending) < processes + 1 and (ids := next(chunks, [])):
+            while len(pending) < processes * 3 and (ids := next(chunks, [])):
                 pending.append((ids, pool.apply_async(_helper_place, (ids,))))
             if not pending:
                 return

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ipaddress
 import logging
+import socket
 import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -89,6 +90,19 @@ def nowhere_reason(address: IPAddress) -> str | None:
     if address.version == 6 and (address not in _GLOBAL_UNICAST_V6 or not address.is_global):
         return "reserved address"
     return None
+
+
+def _ipv4(text: str) -> ipaddress.IPv4Address | None:
+    """An IPv4 address written the usual way ("49.36.10.20"), read without `ipaddress`'s
+    parser (the C library's, checked by writing it back: `ipaddress` reads exactly that
+    form); None for anything else, which `ipaddress` then reads or rejects."""
+    try:
+        packed = socket.inet_pton(socket.AF_INET, text)
+    except OSError:
+        return None
+    if socket.inet_ntop(socket.AF_INET, packed) != text:
+        return None
+    return ipaddress.IPv4Address(packed)
 
 
 def _embedded_ipv4(address: IPAddress) -> IPAddress:
@@ -280,17 +294,19 @@ def _ip_place(path: str, text: str) -> IpPlace | str:
     (`_network_place`). Raises OSError/ValueError when the database itself cannot be read
     (not cached, so a fixed file is picked up).
     """
-    try:
-        address: IPAddress = ipaddress.ip_address(text)
-    except ValueError:
-        return "not an IP address"
-    address = _embedded_ipv4(address)
+    address = _ipv4(text)
+    if address is None:
+        try:
+            address = _embedded_ipv4(ipaddress.ip_address(text))
+        except ValueError:
+            return "not an IP address"
+        text = str(address)
     reason = nowhere_reason(address)
     if reason is not None:
         return f"{reason}: says nothing of place"
     # geoip2's Reader keeps its maxminddb reader private; the raw lookup (record and the
     # length of the network it covers) is what lets the place be cached per network
-    record, prefix = geoip_reader()._db_reader.get_with_prefix_len(str(address))
+    record, prefix = geoip_reader()._db_reader.get_with_prefix_len(text)
     if record is None:
         return "not in the IP database"
     shift = address.max_prefixlen - prefix
