@@ -67,21 +67,38 @@ def _votes(candidates: list[Candidate], key: Callable[[Candidate], str | None]) 
             confidence = c.confidence
             if pair not in best or confidence > best[pair]:
                 best[pair] = max(best.get(pair, 0.0), confidence)
+    return _sum(best)
+
+
+def _country_votes(useful: list[Candidate]) -> tuple[
+        dict[str, float], dict[str, dict[str, float]], dict[str, float]]:
+    """In one pass over the candidates, `_votes` by country, by state within each country,
+    and by state or else country (what a state's share is taken of)."""
+    countries: dict[tuple[str, str], float] = {}
+    states: dict[str, dict[tuple[str, str], float]] = {}
+    either: dict[tuple[str, str], float] = {}
+    for c in useful:
+        method, confidence, country, state = c.method, c.confidence, c.country, c.state
+        for best, place in ((countries, country), (states.setdefault(country, {}), state),
+                            (either, state or country)):
+            if place:
+                pair = (method, place)
+                if pair not in best or confidence > best[pair]:
+                    best[pair] = max(best.get(pair, 0.0), confidence)
+    return (_sum(countries), {k: _sum(v) for k, v in states.items()}, _sum(either))
+
+
+def _sum(best: dict[tuple[str, str], float]) -> dict[str, float]:
+    """Weight per place from each method's surest candidate per place (see `_votes`)."""
     weights: dict[str, float] = {}
     for (_method, place), weight in best.items():
         weights[place] = weights.get(place, 0.0) + weight
     return weights
 
 
-_country = attrgetter("country")
-_state = attrgetter("state")
 _district = attrgetter("district")
 _pin = attrgetter("pin")
 _city = attrgetter("city")
-
-
-def _state_or_country(c: Candidate) -> str | None:
-    return c.state or c.country
 
 
 def _surest(candidates: list[Candidate], key: Callable[[Candidate], str | None]) -> str | None:
@@ -122,9 +139,9 @@ def fuse(candidates: Iterable[Candidate]) -> Resolution:
         reasons = "; ".join(_line(c) for c in every) or "no location clue"
         return Resolution(None, None, None, None, 0.0, False,
                           f"Unknown: {reasons}.", every)
-    countries = _votes(useful, _country)
+    countries, by_country, totals = _country_votes(useful)
     country = _heaviest(countries)
-    states = _votes([c for c in useful if c.country == country], _state)
+    states = by_country.get(country or "", {})
     state = _heaviest(states) if country == "IN" else None
     districts = _votes([c for c in useful if c.state == state], _district) if state else {}
     district = _heaviest(districts)
@@ -132,8 +149,7 @@ def fuse(candidates: Iterable[Candidate]) -> Resolution:
     rivals += [k for k, w in states.items() if k != state and w >= CONFLICT_WEIGHT]
     conflict = bool(rivals)
     agreeing = [c for c in useful if c.country == country and (not state or c.state == state)]
-    total = sum(countries.values()) if not state else sum(
-        _votes(useful, _state_or_country).values())
+    total = sum(countries.values()) if not state else sum(totals.values())
     support = states[state] if state else countries[country or ""]
     surest: dict[str, float] = {}  # per method, its surest agreeing candidate
     for c in agreeing:

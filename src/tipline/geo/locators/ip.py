@@ -144,6 +144,7 @@ def geoip_reader_cache_clear() -> None:
     _network_place.cache_clear()
     _stale.cache_clear()
     _built.cache_clear()
+    _V4_BLOCKS.clear()
 
 
 @lru_cache(maxsize=8)
@@ -304,13 +305,28 @@ def _ip_place(path: str, text: str) -> IpPlace | str:
     reason = nowhere_reason(address)
     if reason is not None:
         return f"{reason}: says nothing of place"
+    value = int(address)
+    block = (path, value >> 8) if address.version == 4 else None
+    if block is not None and (network := _V4_BLOCKS.get(block)) is not None:
+        return _network_place(path, 4, *network)
     # geoip2's Reader keeps its maxminddb reader private; the raw lookup (record and the
     # length of the network it covers) is what lets the place be cached per network
     record, prefix = geoip_reader()._db_reader.get_with_prefix_len(text)
     if record is None:
         return "not in the IP database"
     shift = address.max_prefixlen - prefix
-    return _network_place(path, address.version, int(address) >> shift << shift, prefix)
+    first = value >> shift << shift
+    if block is not None and prefix <= 24:  # the record covers the whole /24
+        if len(_V4_BLOCKS) >= 65536:
+            _V4_BLOCKS.clear()
+        _V4_BLOCKS[block] = (first, prefix)
+    return _network_place(path, address.version, first, prefix)
+
+
+#: (database path, IPv4 address >> 8) -> the network (first address, prefix length) of the
+#: record that covers that whole /24, learnt from earlier lookups: the rest of the block
+#: needs no lookup
+_V4_BLOCKS: dict[tuple[str, int], tuple[int, int]] = {}
 
 
 @lru_cache(maxsize=16384)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
@@ -58,6 +59,9 @@ NETWORKS: dict[str, dict[str, Any]] = {
         traits={"isp": "Vodafone Idea Ltd", "organization": "Vodafone Idea"},
     ),
     "2405:201::/32": _place("Hyderabad", ("TG", "Telangana"), "IN", 17.3724, 78.4378),
+    # two networks smaller than a /24 side by side, the rest of the /24 not in the database
+    "1.39.5.0/28": _place("Pune", ("MH", "Maharashtra"), "IN", 18.52, 73.85),
+    "1.39.5.16/28": _place("Nagpur", ("MH", "Maharashtra"), "IN", 21.15, 79.09),
 }
 
 
@@ -288,3 +292,21 @@ def test_the_database_record_is_read_once_per_network(make_db: Callable[..., Pat
     assert _network_place.cache_info().hits == 1
     assert locate("49.36.10.20").city != "Thane"
     assert _network_place.cache_info().misses == 2
+
+
+def test_a_known_24_block_needs_no_lookup_but_smaller_networks_still_do(
+    make_db: Callable[..., Path],
+) -> None:
+    """An address in a /24 that an earlier address's network covered whole is placed without
+    a database lookup; networks smaller than a /24 are looked up address by address, so
+    neighbours in one /24 keep their own places."""
+    from tipline.geo.locators.ip import _V4_BLOCKS
+
+    path = make_db()
+    assert locate("49.36.10.20").city == "Mumbai"
+    assert (str(path), int(ipaddress.ip_address("49.36.10.0")) >> 8) in _V4_BLOCKS
+    assert locate("49.36.10.99").city == "Mumbai"
+    assert [locate(ip).city for ip in ("1.39.5.1", "1.39.5.20", "1.39.5.2")] == [
+        "Pune", "Nagpur", "Pune"]
+    assert "not in the IP database" in locate("1.39.5.40").note
+    assert (str(path), int(ipaddress.ip_address("1.39.5.0")) >> 8) not in _V4_BLOCKS
