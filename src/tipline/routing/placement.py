@@ -110,8 +110,8 @@ def reports_route_chunks(
 ) -> Iterator[tuple[list[int], Counter[str]]]:
     """Route every current report not yet routed, a chunk per transaction (in id order, so
     an interrupted run resumes after the last chunk stored), yielding each chunk's ids and
-    outcomes; ids are read a chunk at a time (by id, after the last one), so memory does not
-    grow with the number of reports. With helper processes (`route_processes`), they
+    outcomes; ids are read twenty chunks at a time (by id, after the last one), so memory
+    does not grow with the number of reports. With helper processes (`route_processes`), they
     resolve the next chunks while this process stores the current one."""
     processes = route_processes() if processes is None else processes
     chunks = _unrouted_chunks(chunk)
