@@ -7,8 +7,9 @@ forked child process, so that its memory is not counted), then times resolve + p
 (`reports_route_chunks`) and linking (`clusters_update`: every report is new here, so it
 rebuilds every cluster, as `tipline route` does), and prints the routing accuracy against
 the generator's ground truth, how many helper processes resolved (TIPLINE_ROUTE_PROCESSES)
-with their peak memory, then the routing process's peak memory (`peak_rss_mb`, ru_maxrss,
-read before the accuracy check, which holds the ground truth). Last line
+with their peak memory, then the routing process's peak memory (`peak_rss_mb`, ru_maxrss, and
+as it stood before linking; read before the accuracy check, which holds the ground truth).
+Last line
 `route_reports_per_s=<value>`.
 """
 
@@ -66,6 +67,7 @@ def main() -> None:
         ids += chunk_ids
         outcomes += chunk_outcomes
     count = len(ids)
+    placed_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     linking = time.perf_counter()
     linked, clusters = clusters_update(report_ids=ids, actor=system_user("bench"))
     link_seconds = time.perf_counter() - linking
@@ -82,7 +84,8 @@ def main() -> None:
                else "resolved in the routing process itself")
     print(f"parallelism: {helpers}; cpu_seconds_routing_process="
           f"{time.process_time() - cpu_started:.1f}")
-    print(f"peak_rss_mb={peak:.0f} (routing process; {rss_before:.0f} before routing)")
+    print(f"peak_rss_mb={peak:.0f} (routing process; {rss_before:.0f} before routing, "
+          f"{placed_peak:.0f} after resolve+place, before linking)")
     print(f"route_reports_per_s={count / elapsed:.0f}")
 
 

@@ -107,26 +107,28 @@ def _limit(kind: str) -> int:
 
 def _same_ip_port_time() -> Iterator[tuple[int, int]]:
     """Pairs of reports with events on the same IP and port within the window: the database
-    finds the (IP, port) pairs seen in two or more reports, and only their events are read."""
+    finds the addresses seen in two or more reports (from the index on IP, without sorting
+    every event), and only their events are read and paired."""
     table = IpEvent._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(f"""
-            SELECT ip, port FROM {table}
+            SELECT ip FROM {table}
             WHERE port IS NOT NULL AND occurred_at IS NOT NULL
-            GROUP BY ip, port HAVING COUNT(DISTINCT report_id) > 1""")  # noqa: S608
-        keys: set[IpKey] = {(str(ip), port) for ip, port in cursor.fetchall()}
-    return _pairs_in_window(_timed_events(keys))
+            GROUP BY ip HAVING COUNT(DISTINCT report_id) > 1""")  # noqa: S608
+        ips = {str(ip) for (ip,) in cursor.fetchall()}
+    return _pairs_in_window(_timed_events(ips))
 
 
-def _timed_events(keys: set[IpKey]) -> list[tuple[str, int | None, datetime | None, int]]:
-    """Current reports' timed IP events on the given (IP, port) pairs, sorted by IP, port and
-    time."""
+def _timed_events(ips: Collection[str], keys: set[IpKey] | None = None,
+                  ) -> list[tuple[str, int | None, datetime | None, int]]:
+    """Current reports' timed IP events on the given addresses (and, with `keys`, only on
+    those (IP, port) pairs), sorted by IP, port and time."""
     rows: list[tuple[str, int | None, datetime | None, int]] = []
-    for chunk in _chunks({ip for ip, _ in keys}):
+    for chunk in _chunks(ips):
         rows.extend(row for row in IpEvent.objects.filter(
             ip__in=chunk, port__isnull=False, occurred_at__isnull=False,
             report__is_current=True).values_list("ip", "port", "occurred_at", "report_id")
-            if (row[0], row[1]) in keys)
+            if keys is None or (row[0], row[1]) in keys)
     rows.sort(key=lambda r: (r[0], r[1], r[2]))
     return rows
 
@@ -255,7 +257,7 @@ def _ip_runs(keys: set[IpKey]) -> list[list[tuple[str, int | None, datetime | No
     """Current reports' timed IP events on the given (IP, port) pairs, in runs: sorted by
     time, a run ends where the next event on the pair is further away than the window
     (only events in one run link)."""
-    rows = _timed_events(keys)
+    rows = _timed_events({ip for ip, _ in keys}, keys)
     window = settings.LINK_IP_WINDOW_SECONDS
     runs: list[list[tuple[str, int | None, datetime | None, int]]] = []
     for row in rows:
