@@ -210,7 +210,8 @@ def delete_rows(model: type[models.Model], column: str, values: Sequence[Any]) -
     _in_transaction()
     quote = connection.ops.quote_name
     meta = model._meta
-    name = quote(meta.get_field(column).column)
+    field: Any = meta.get_field(column)
+    name = quote(field.column)
     with connection.cursor() as cursor:
         for chunk in batches(values, 500):
             marks = ", ".join(["%s"] * len(chunk))

@@ -79,7 +79,7 @@ def _country_votes(useful: list[Candidate]) -> tuple[
     either: dict[tuple[str, str], float] = {}
     for c in useful:
         method, confidence, country, state = c.method, c.confidence, c.country, c.state
-        for best, place in ((countries, country), (states.setdefault(country, {}), state),
+        for best, place in ((countries, country), (states.setdefault(country or "", {}), state),
                             (either, state or country)):
             if place:
                 pair = (method, place)

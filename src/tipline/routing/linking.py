@@ -83,7 +83,7 @@ def _shared_identifiers() -> Iterator[list[int]]:
             AND i.service = shared.service
         WHERE i.report_id NOT IN ({not_current})
         ORDER BY i.kind, i.value, i.service"""  # noqa: S608 - names from the models
-    params = [*LINKING_KINDS, False, *FILE_KINDS, settings.LINK_MAX_SHARED_FILES,
+    params: list[Any] = [*LINKING_KINDS, False, *FILE_KINDS, settings.LINK_MAX_SHARED_FILES,
               settings.LINK_MAX_SHARED, False]
     key: tuple[str, str, str] | None = None
     group: list[int] = []

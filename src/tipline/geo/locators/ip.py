@@ -295,8 +295,10 @@ def _ip_place(path: str, text: str) -> IpPlace | str:
     (`_network_place`). Raises OSError/ValueError when the database itself cannot be read
     (not cached, so a fixed file is picked up).
     """
-    address = _ipv4(text)
-    if address is None:
+    address: IPAddress
+    if (v4 := _ipv4(text)) is not None:
+        address = v4
+    else:
         try:
             address = _embedded_ipv4(ipaddress.ip_address(text))
         except ValueError:
@@ -338,7 +340,8 @@ def _network_place(path: str, version: int, first: int, prefix: int) -> IpPlace 
     through the model: routing asks this for every network its reports' addresses are in."""
     reader = geoip_reader()
     address = ipaddress.IPv4Address(first) if version == 4 else ipaddress.IPv6Address(first)
-    record = reader._db_reader.get(str(address))
+    found = reader._db_reader.get(str(address))
+    record: dict[str, Any] = found if isinstance(found, dict) else {}
     country = _get(record, "country", "iso_code")
     if country is None:
         return "not in the IP database"
