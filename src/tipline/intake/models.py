@@ -144,6 +144,11 @@ class Report(models.Model):
     reporter = models.JSONField(
         default=dict, blank=True, help_text="the reporting person/company's contact block"
     )
+    warnings = models.JSONField(
+        default=list, blank=True,
+        help_text="what the importer could not use (an optional value that does not read), "
+                  "with the value as sent",
+    )
 
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.NEW)
     jurisdiction = models.ForeignKey(

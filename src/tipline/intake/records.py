@@ -112,6 +112,8 @@ class ReportRec:
     ip_events: list[IpEventRec] = field(default_factory=list)
     files: list[FileRec] = field(default_factory=list)
     artifacts: list[ArtifactRec] = field(default_factory=list)
+    #: what the importer could not use (an optional value that does not read), as sent
+    warnings: list[str] = field(default_factory=list)
 
 
 @dataclass

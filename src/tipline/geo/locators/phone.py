@@ -21,6 +21,8 @@ from tipline.jurisdictions.data import fold
 LANDLINE_CONFIDENCE = 0.5
 MOBILE_CONFIDENCE = 0.3
 FOREIGN_CONFIDENCE = 0.3
+#: a foreign country calling code on a number that is not valid there
+CODE_ONLY_CONFIDENCE = 0.2
 
 MOBILE_NOTE = "mobile number: gives the country only (numbers move between states)"
 
@@ -100,11 +102,11 @@ def phone_candidate(raw: str) -> Candidate | None:
         return None
     region = phonenumbers.region_code_for_number(number)
     if not region or region == "001":
-        return None
+        return _calling_code_only(raw, number)
     # the type is worked out once: UNKNOWN is exactly what is_valid_number rejects
     kind = phonenumbers.number_type(number)
     if kind == PhoneNumberType.UNKNOWN:
-        return None
+        return _calling_code_only(raw, number)
     clue = "phone " + phonenumbers.format_number(
         number, phonenumbers.PhoneNumberFormat.INTERNATIONAL
     )
@@ -133,4 +135,22 @@ def phone_candidate(raw: str) -> Candidate | None:
     return Candidate(
         method="phone", clue=clue, country="IN", precision="country",
         confidence=MOBILE_CONFIDENCE, note=note,
+    )
+
+
+def _calling_code_only(raw: str, number: phonenumbers.PhoneNumber) -> Candidate | None:
+    """A number that is not valid where its code says, written with a foreign country
+    calling code (+1 222 333 4444): the code still names the country (its main one), weakly;
+    an invalid number without a code, or with India's, says nothing."""
+    code = number.country_code
+    if not raw.strip().startswith("+") or code is None or code == 91:
+        return None
+    region = phonenumbers.region_code_for_country_code(code)
+    if region in ("ZZ", "001"):
+        return None
+    return Candidate(
+        method="phone", clue=f"phone +{code} {number.national_number}",
+        country=region, precision="country", confidence=CODE_ONLY_CONFIDENCE,
+        note=(f"country calling code +{code}, but not a valid number there: "
+              "gives the country only"),
     )

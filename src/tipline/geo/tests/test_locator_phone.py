@@ -87,3 +87,13 @@ def test_garbage_gives_nothing(garbage: str) -> None:
 def test_several_numbers_through_the_registry() -> None:
     found = locators()["phone"].locate(Clues(phones=("022 2345 6789", "junk", "+1 202 555 0123")))
     assert [(c.country, c.state) for c in found] == [("IN", "MH"), ("US", None)]
+
+
+def test_a_foreign_code_on_an_unassigned_number_still_names_the_country() -> None:
+    """+1 222 333 4444 is not a valid US number (222 is no area code), but it was written with
+    the United States' calling code: it points abroad, weakly, and never at India."""
+    [c] = locate("+12223334444")
+    assert (c.country, c.state, c.precision) == ("US", None, "country")
+    assert c.confidence < 0.3 and "+1" in c.note and "not a valid number" in c.note
+    assert locate("+91 12345") == []  # an invalid Indian number says nothing
+    assert locate("12345") == []  # nor does one without a code

@@ -132,7 +132,11 @@ def person(block: Any, role: str, person_tag: str, where: str) -> PersonRec:
         rec.emails = [v.email(e) for e in _all(p, "email", f"{where}.email")]
         for ph in p.findall("phone"):
             number = v.text(ph.text or "", field=f"{where}.phone")
-            code = _t(ph, "countryCallingCode", f"{where}.phone.countryCallingCode")
+            # the schema's attribute; a child element of that name was this importer's
+            # reading once, and is still accepted
+            code = v.text(ph.get("countryCallingCode") or "",
+                          field=f"{where}.phone@countryCallingCode", limit=8) \
+                or _t(ph, "countryCallingCode", f"{where}.phone.countryCallingCode")
             if number:
                 full = f"+{code.lstrip('+')}{number}" if code else number
                 rec.phones.append(v.phone(full))
@@ -198,6 +202,16 @@ def file_details(el: Any, where: str) -> FileRec:
     return rec
 
 
+def _optional(rec: ReportRec, read: Any, value: str, field: str) -> Any:
+    """An optional value read with `read`; one that does not read is kept, as sent, in a
+    warning on the report instead of refusing the whole report, and is not used."""
+    try:
+        return read(value, field=field)
+    except v.BadValue as exc:
+        rec.warnings.append(f"{exc}: kept as sent ({value[:200]!r}), not used")
+        return None
+
+
 def report_from_element(el: Any, *, raw: bytes, position: str) -> ReportRec:
     """Map one `<report>` element to a ReportRec; raises BadValue/RejectedInput."""
     el = K(el)
@@ -236,10 +250,10 @@ def report_from_element(el: Any, *, raw: bytes, position: str) -> ReportRec:
                                      _t(rp, "lastName", "reporter.lastName")] if x)
         if rp is not None else "",
         "email": _t(rp, "email", "reporter.email") if rp is not None else "",
-        "company": _t(reporter_el, "companyTemplate", "reporter.companyTemplate"),
+        # boilerplate the company adds to every report (legal process, retention), not the
+        # platform's name
+        "company template": _t(reporter_el, "companyTemplate", "reporter.companyTemplate"),
     }
-    if not rec.platform:
-        rec.platform = rec.reporter["company"]
     for i, details in enumerate(el.findall("internetDetails")):
         where = f"internetDetails[{i}]"
         for child in details:
@@ -247,10 +261,10 @@ def report_from_element(el: Any, *, raw: bytes, position: str) -> ReportRec:
             if kind == "webPageIncident":
                 rec.urls += _all(child, "url", f"{where}.url")
             elif kind == "cellPhoneIncident":
-                lat = v.latitude(_t(child, "latitude", f"{where}.latitude"),
-                                 field=f"{where}.latitude")
-                lon = v.longitude(_t(child, "longitude", f"{where}.longitude"),
-                                  field=f"{where}.longitude")
+                lat = _optional(rec, v.latitude, _t(child, "latitude", f"{where}.latitude"),
+                                f"{where}.latitude")
+                lon = _optional(rec, v.longitude, _t(child, "longitude", f"{where}.longitude"),
+                                f"{where}.longitude")
                 if lat is not None and lon is not None:
                     rec.places.append(PlaceRec(kind="gps", latitude=lat, longitude=lon))
             elif kind == "nonInternetIncident":

@@ -1,0 +1,91 @@
+"""CyberTipline XML as NCMEC's schema (cyber_tipline.xsd) writes it, where the importer used
+to read it otherwise: found by sending it XML written by public client libraries."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from tipline.accounts.services import system_user
+from tipline.intake.ingest import ingest_paths
+from tipline.intake.models import Place, Report, Subject
+from tipline.routing.placement import reports_route
+
+pytestmark = pytest.mark.django_db
+
+CP = "Child Pornography (possession, manufacture, and distribution)"
+
+
+def report_xml(rid: str, *, reported: str = "", internet: str = "", reporter: str = "",
+               platform: str = "") -> bytes:
+    """A minimal schema-valid report: the required elements, then what the test adds."""
+    summary = (f"<incidentSummary><incidentType>{CP}</incidentType>"
+               + (f"<platform>{platform}</platform>" if platform else "")
+               + "<incidentDateTime>2024-03-01T10:00:00Z</incidentDateTime></incidentSummary>")
+    body = (f'<report id="{rid}">{summary}'
+            + (f"<internetDetails>{internet}</internetDetails>" if internet else "")
+            + "<reporter><reportingPerson><email>safety@example.com</email></reportingPerson>"
+            + f"{reporter}</reporter>"
+            + (f"<personOrUserReported>{reported}</personOrUserReported>" if reported else "")
+            + "</report>")
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n<reports>' + body + "</reports>").encode()
+
+
+def ingest(tmp_path: Path, data: bytes) -> object:
+    path = tmp_path / "r.xml"
+    path.write_bytes(data)
+    return ingest_paths(paths=[path], actor=system_user("test"))
+
+
+def test_country_calling_code_is_the_phones_attribute_and_a_us_number_stays_abroad(
+        tree: None, tmp_path: Path) -> None:
+    """`countryCallingCode` is an attribute of <phone>. A US number (+1 222 333 4444) was
+    read as +91 2223334444, a Mumbai landline, and the report was routed to Mumbai."""
+    reported = ('<personOrUserReportedPerson><firstName>A</firstName>'
+                '<phone countryCallingCode="+1">2223334444</phone>'
+                "</personOrUserReportedPerson>")
+    batch = ingest(tmp_path, report_xml("US1", reported=reported))
+    assert (batch.imported, batch.rejected) == (1, 0)
+    report = Report.objects.get(external_id="US1")
+    assert Subject.objects.get(report=report).phones == ["+12223334444"]
+    outcomes = reports_route(report_ids=[report.pk], actor=system_user("test"))
+    report.refresh_from_db()
+    assert outcomes == {"foreign": 1}
+    assert report.jurisdiction.code == "IN"  # the national queue, not Mumbai
+    assert report.location.country == "US"
+
+
+def test_a_nonsense_optional_latitude_is_kept_as_a_warning_not_a_rejection(
+        tree: None, tmp_path: Path, client: Client, hub_admin: Any) -> None:
+    """A latitude of -123 used to reject the whole report. It is kept, as sent, in a warning
+    on the report; it is not a location."""
+    internet = ("<cellPhoneIncident><latitude>-123</latitude><longitude>72.8</longitude>"
+                "</cellPhoneIncident>")
+    batch = ingest(tmp_path, report_xml("LAT1", internet=internet))
+    assert (batch.imported, batch.rejected) == (1, 0)
+    report = Report.objects.get(external_id="LAT1")
+    assert not Place.objects.filter(report=report, kind="gps").exists()
+    [warning] = report.warnings
+    assert "latitude" in warning and "-123" in warning
+    client.force_login(hub_admin)
+    page = client.get(reverse("intake:report_detail", args=[report.pk])).content.decode()
+    assert "could not use 1 value" in page and "-123" in page
+
+
+def test_the_company_template_is_not_the_platform(tree: None, tmp_path: Path) -> None:
+    """`companyTemplate` is boilerplate a company adds to every report (how to serve legal
+    process, retention): it was stored as the platform's name."""
+    template = "ExampleCo retains data for 90 days. Serve legal process at legal@example.com."
+    batch = ingest(tmp_path, report_xml(
+        "CT1", reporter=f"<companyTemplate>{template}</companyTemplate>"))
+    assert (batch.imported, batch.rejected) == (1, 0)
+    report = Report.objects.get(external_id="CT1")
+    assert report.platform == ""
+    assert report.reporter["company template"] == template
+    ingest(tmp_path, report_xml("CT2", platform="ExampleChat",
+                                reporter=f"<companyTemplate>{template}</companyTemplate>"))
+    assert Report.objects.get(external_id="CT2").platform == "ExampleChat"
