@@ -121,6 +121,35 @@ def _estimated(el: Any, where: str) -> PlaceRec | None:
     )
 
 
+def _address(addr: K, kind: str, where: str, *, name: str = "") -> PlaceRec:
+    """The schema's `address` type (street, city, zipCode, state or nonUsaState, country); a
+    place `name` (an incident's locationName) goes before the street."""
+    street = ", ".join(x for x in (name, _t(addr, "address", where)) if x)
+    return PlaceRec(
+        kind=kind, street=street,
+        city=_t(addr, "city", f"{where}.city"),
+        postal_code=_t(addr, "zipCode", f"{where}.zipCode"),
+        state=(_t(addr, "nonUsaState", f"{where}.nonUsaState")
+               or _t(addr, "state", f"{where}.state")),
+        country=_t(addr, "country", f"{where}.country"),
+    )
+
+
+def _incident_places(incident: K, where: str) -> list[PlaceRec]:
+    """`nonInternetIncident`: each `incidentAddress` (the address type; plain text from older
+    senders is read as the street), named by the `locationName`."""
+    name = _t(incident, "locationName", f"{where}.locationName")
+    places = []
+    for i, addr in enumerate(incident.findall("incidentAddress")):
+        if any(True for _ in addr):
+            places.append(_address(addr, "incident", f"{where}.incidentAddress[{i}]", name=name))
+        elif text := v.text(addr.text or "", field=f"{where}.incidentAddress[{i}]"):
+            places.append(PlaceRec(kind="incident", street=", ".join(x for x in (name, text) if x)))
+    if name and not places:
+        places.append(PlaceRec(kind="incident", street=name))
+    return places
+
+
 def person(block: Any, role: str, person_tag: str, where: str) -> PersonRec:
     rec = PersonRec(role=role)
     p = block.find(person_tag)
@@ -141,15 +170,7 @@ def person(block: Any, role: str, person_tag: str, where: str) -> PersonRec:
                 full = f"+{code.lstrip('+')}{number}" if code else number
                 rec.phones.append(v.phone(full))
         for addr in p.findall("address"):
-            rec.places.append(PlaceRec(
-                kind="address",
-                street=_t(addr, "address", f"{where}.address"),
-                city=_t(addr, "city", f"{where}.address.city"),
-                postal_code=_t(addr, "zipCode", f"{where}.address.zipCode"),
-                state=_t(addr, "nonUsaState", f"{where}.address.nonUsaState")
-                or _t(addr, "state", f"{where}.address.state"),
-                country=_t(addr, "country", f"{where}.address.country"),
-            ))
+            rec.places.append(_address(addr, "address", f"{where}.address"))
     rec.esp_user_id = _t(block, "espIdentifier", f"{where}.espIdentifier")
     rec.esp_service = _t(block, "espService", f"{where}.espService")
     rec.screen_name = _t(block, "screenName", f"{where}.screenName")
@@ -268,9 +289,7 @@ def report_from_element(el: Any, *, raw: bytes, position: str) -> ReportRec:
                 if lat is not None and lon is not None:
                     rec.places.append(PlaceRec(kind="gps", latitude=lat, longitude=lon))
             elif kind == "nonInternetIncident":
-                addr = _t(child, "incidentAddress", f"{where}.incidentAddress")
-                if addr:
-                    rec.places.append(PlaceRec(kind="incident", street=addr))
+                rec.places += _incident_places(child, f"{where}.nonInternetIncident")
             elif kind == "peer2peerIncident":
                 rec.ip_events += _ip_events(child, where)
     suspect = el.find("personOrUserReported")

@@ -89,3 +89,22 @@ def test_the_company_template_is_not_the_platform(tree: None, tmp_path: Path) ->
     ingest(tmp_path, report_xml("CT2", platform="ExampleChat",
                                 reporter=f"<companyTemplate>{template}</companyTemplate>"))
     assert Report.objects.get(external_id="CT2").platform == "ExampleChat"
+
+
+def test_an_incident_address_keeps_its_fields(tree: None, tmp_path: Path) -> None:
+    """`nonInternetIncident/incidentAddress` is the schema's address type, one or more times:
+    it was flattened into one street string, so its city, PIN and state were lost to
+    routing."""
+    internet = ("<nonInternetIncident><locationName>Bus stand</locationName>"
+                "<incidentAddress><address>Station Road</address><city>Beed</city>"
+                "<zipCode>431122</zipCode><nonUsaState>Maharashtra</nonUsaState>"
+                "<country>IN</country></incidentAddress>"
+                "<incidentAddress><city>Pune</city><country>IN</country></incidentAddress>"
+                "</nonInternetIncident>")
+    batch = ingest(tmp_path, report_xml("INC1", internet=internet))
+    assert (batch.imported, batch.rejected) == (1, 0)
+    report = Report.objects.get(external_id="INC1")
+    assert list(Place.objects.filter(report=report, kind="incident").order_by("id").values_list(
+        "street", "city", "postal_code", "state", "country")) == [
+        ("Bus stand, Station Road", "Beed", "431122", "Maharashtra", "IN"),
+        ("Bus stand", "Pune", "", "", "IN")]
