@@ -20,7 +20,9 @@ from tipline.intake.importers import build
 from tipline.intake.importers.base import Outcome, StreamImporter, register
 from tipline.intake.records import FileRec, IpEventRec, PersonRec, PlaceRec, RejectedRec, ReportRec
 
-ANNOTATIONS = ("sextortion", "csamSolicitation", "minorToMinorInteraction", "spam")
+#: the schema's reportAnnotations and fileAnnotations (a test holds them against the XSD)
+ANNOTATIONS = ("sextortion", "csamSolicitation", "minorToMinorInteraction", "spam",
+               "sadisticOnlineExploitation")
 FILE_ANNOTATIONS = (
     "animeDrawingVirtualHentai", "potentialMeme", "viral", "possibleSelfProduction",
     "physicalHarm", "violenceGore", "bestiality", "liveStreaming", "infant", "generativeAi",

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.urls import reverse
+from lxml import etree
 
 from tipline.accounts.services import system_user
 from tipline.intake.ingest import ingest_paths
@@ -108,3 +109,31 @@ def test_an_incident_address_keeps_its_fields(tree: None, tmp_path: Path) -> Non
         "street", "city", "postal_code", "state", "country")) == [
         ("Bus stand, Station Road", "Beed", "431122", "Maharashtra", "IN"),
         ("Bus stand", "Pune", "", "", "IN")]
+
+
+XSD = (Path(__file__).resolve().parents[4].parent / "shared" / "formats" / "ncmec"
+       / "cyber_tipline.xsd")
+
+
+def _xsd_names(type_name: str) -> set[str]:
+    """The element names of one complex type of NCMEC's schema."""
+    if not XSD.exists():
+        pytest.skip(f"NCMEC's schema is not at {XSD}")
+    ns = {"xs": "http://www.w3.org/2001/XMLSchema"}
+    root = etree.parse(str(XSD)).getroot()
+    [found] = root.findall(f"xs:complexType[@name='{type_name}']", ns)
+    return {e.get("name") for e in found.iter("{http://www.w3.org/2001/XMLSchema}element")}
+
+
+def test_every_annotation_of_the_schema_is_read(tree: None, tmp_path: Path) -> None:
+    """The report and file annotations are the schema's own lists: `sadisticOnlineExploitation`
+    was dropped."""
+    from tipline.intake.importers.cybertip_xml import ANNOTATIONS, FILE_ANNOTATIONS
+
+    assert set(ANNOTATIONS) == _xsd_names("reportAnnotations")
+    assert set(FILE_ANNOTATIONS) == _xsd_names("fileAnnotations")
+    data = report_xml("SAD1").replace(
+        b"<incidentDateTime>", b"<reportAnnotations><sadisticOnlineExploitation>true"
+        b"</sadisticOnlineExploitation></reportAnnotations><incidentDateTime>")
+    ingest(tmp_path, data)
+    assert Report.objects.get(external_id="SAD1").annotations == ["sadisticOnlineExploitation"]
