@@ -110,7 +110,21 @@ def _ip_events(k: K, where: str) -> list[IpEventRec]:
     return events
 
 
-def _estimated(el: Any, where: str) -> PlaceRec | None:
+def _optional(warnings: list[str] | None, read: Any, value: Any, field: str,
+              **limits: Any) -> Any:
+    """An optional value read with `read`; one that does not read is kept, as sent, in
+    `warnings` (the report's) instead of refusing the whole report, and is not used. Without
+    a list to warn in, it refuses as `read` does."""
+    try:
+        return read(value, field=field, **limits)
+    except v.BadValue as exc:
+        if warnings is None:
+            raise
+        warnings.append(f"{exc}: kept as sent ({str(value)[:200]!r}), not used")
+        return None
+
+
+def _estimated(el: Any, where: str, warnings: list[str] | None = None) -> PlaceRec | None:
     est = el.find("estimatedLocation")
     if est is None:
         return None
@@ -119,7 +133,7 @@ def _estimated(el: Any, where: str) -> PlaceRec | None:
         city=_t(est, "city", f"{where}.city"),
         state=_t(est, "region", f"{where}.region"),
         country=_t(est, "countryCode", f"{where}.countryCode"),
-        verified=v.flag(est.get("verified"), field=f"{where}.verified"),
+        verified=_optional(warnings, v.flag, est.get("verified"), f"{where}.verified"),
     )
 
 
@@ -152,14 +166,17 @@ def _incident_places(incident: K, where: str) -> list[PlaceRec]:
     return places
 
 
-def person(block: Any, role: str, person_tag: str, where: str) -> PersonRec:
+def person(block: Any, role: str, person_tag: str, where: str,
+           warnings: list[str] | None = None) -> PersonRec:
     rec = PersonRec(role=role)
     p = block.find(person_tag)
     if p is not None:
         rec.first_name = _t(p, "firstName", f"{where}.firstName")
         rec.last_name = _t(p, "lastName", f"{where}.lastName")
-        rec.age = v.whole(_t(p, "age", f"{where}.age"), field=f"{where}.age", high=130)
-        rec.date_of_birth = v.day(_t(p, "dateOfBirth", f"{where}.dob"), field=f"{where}.dob")
+        rec.age = _optional(warnings, v.whole, _t(p, "age", f"{where}.age"), f"{where}.age",
+                            high=130)
+        rec.date_of_birth = _optional(warnings, v.day, _t(p, "dateOfBirth", f"{where}.dob"),
+                                      f"{where}.dob")
         rec.emails = [v.email(e) for e in _all(p, "email", f"{where}.email")]
         for ph in p.findall("phone"):
             number = v.text(ph.text or "", field=f"{where}.phone")
@@ -185,13 +202,13 @@ def person(block: Any, role: str, person_tag: str, where: str) -> PersonRec:
         if value:
             rec.device_ids.append({"type": _t(dev, "idType", f"{where}.deviceId.idType"),
                                    "value": value})
-    est = _estimated(block, f"{where}.estimatedLocation")
+    est = _estimated(block, f"{where}.estimatedLocation", warnings)
     if est:
         rec.places.append(est)
     return rec
 
 
-def file_details(el: Any, where: str) -> FileRec:
+def file_details(el: Any, where: str, warnings: list[str] | None = None) -> FileRec:
     """A `<fileDetails>` element (inside a report as a Tipline extension, or via the API)."""
     if not isinstance(el, K):
         el = K(el)
@@ -202,9 +219,11 @@ def file_details(el: Any, where: str) -> FileRec:
         esp_file_id=_t(el, "fileId", f"{where}.fileId"),
         location_url=v.text(_t(el, "locationOfFile", f"{where}.locationOfFile"),
                             field=f"{where}.locationOfFile", limit=2083),
-        viewed_by_esp=v.flag(_t(el, "fileViewedByEsp", f"{where}.viewed"), field=f"{where}.viewed"),
-        publicly_available=v.flag(_t(el, "publiclyAvailable", f"{where}.public"),
-                                  field=f"{where}.public"),
+        viewed_by_esp=_optional(warnings, v.flag, _t(el, "fileViewedByEsp", f"{where}.viewed"),
+                                f"{where}.viewed"),
+        publicly_available=_optional(warnings, v.flag,
+                                     _t(el, "publiclyAvailable", f"{where}.public"),
+                                     f"{where}.public"),
         relevance=_t(el, "fileRelevance", f"{where}.fileRelevance"),
         classification=_t(el, "industryClassification", f"{where}.industryClassification"),
     )
@@ -225,14 +244,6 @@ def file_details(el: Any, where: str) -> FileRec:
     return rec
 
 
-def _optional(rec: ReportRec, read: Any, value: str, field: str) -> Any:
-    """An optional value read with `read`; one that does not read is kept, as sent, in a
-    warning on the report instead of refusing the whole report, and is not used."""
-    try:
-        return read(value, field=field)
-    except v.BadValue as exc:
-        rec.warnings.append(f"{exc}: kept as sent ({value[:200]!r}), not used")
-        return None
 
 
 def report_from_element(el: Any, *, raw: bytes, position: str) -> ReportRec:
@@ -284,9 +295,10 @@ def report_from_element(el: Any, *, raw: bytes, position: str) -> ReportRec:
             if kind == "webPageIncident":
                 rec.urls += _all(child, "url", f"{where}.url")
             elif kind == "cellPhoneIncident":
-                lat = _optional(rec, v.latitude, _t(child, "latitude", f"{where}.latitude"),
-                                f"{where}.latitude")
-                lon = _optional(rec, v.longitude, _t(child, "longitude", f"{where}.longitude"),
+                lat = _optional(rec.warnings, v.latitude,
+                                _t(child, "latitude", f"{where}.latitude"), f"{where}.latitude")
+                lon = _optional(rec.warnings, v.longitude,
+                                _t(child, "longitude", f"{where}.longitude"),
                                 f"{where}.longitude")
                 if lat is not None and lon is not None:
                     rec.places.append(PlaceRec(kind="gps", latitude=lat, longitude=lon))
@@ -296,14 +308,17 @@ def report_from_element(el: Any, *, raw: bytes, position: str) -> ReportRec:
                 rec.ip_events += _ip_events(child, where)
     suspect = el.find("personOrUserReported")
     if suspect is not None:
-        rec.subjects.append(person(suspect, "suspect", "personOrUserReportedPerson", "suspect"))
+        rec.subjects.append(person(suspect, "suspect", "personOrUserReportedPerson", "suspect",
+                                   rec.warnings))
     for i, block in enumerate(el.findall("intendedRecipient")):
         rec.subjects.append(
-            person(block, "recipient", "intendedRecipientPerson", f"intendedRecipient[{i}]"))
+            person(block, "recipient", "intendedRecipientPerson", f"intendedRecipient[{i}]",
+                   rec.warnings))
     for i, block in enumerate(el.findall("victim")):
-        rec.subjects.append(person(block, "victim", "victimPerson", f"victim[{i}]"))
+        rec.subjects.append(person(block, "victim", "victimPerson", f"victim[{i}]",
+                                   rec.warnings))
     for i, fd in enumerate(el.findall("fileDetails")):
-        rec.files.append(file_details(fd, f"fileDetails[{i}]"))
+        rec.files.append(file_details(fd, f"fileDetails[{i}]", rec.warnings))
     return rec
 
 

@@ -137,3 +137,20 @@ def test_every_annotation_of_the_schema_is_read(tree: None, tmp_path: Path) -> N
         b"</sadisticOnlineExploitation></reportAnnotations><incidentDateTime>")
     ingest(tmp_path, data)
     assert Report.objects.get(external_id="SAD1").annotations == ["sadisticOnlineExploitation"]
+
+
+@pytest.mark.parametrize(("reported", "field", "sent"), [
+    ("<personOrUserReportedPerson><age>abc</age></personOrUserReportedPerson>", "age", "abc"),
+    ("<personOrUserReportedPerson><age>400</age></personOrUserReportedPerson>", "age", "400"),
+    ("<personOrUserReportedPerson><dateOfBirth>1990-13-45</dateOfBirth>"
+     "</personOrUserReportedPerson>", "dob", "1990-13-45"),
+    ('<estimatedLocation verified="perhaps"><city>Pune</city></estimatedLocation>',
+     "verified", "perhaps"),
+])
+def test_other_optional_values_that_do_not_read_are_warnings(
+        tree: None, tmp_path: Path, reported: str, field: str, sent: str) -> None:
+    batch = ingest(tmp_path, report_xml("OPT1", reported=reported))
+    assert (batch.imported, batch.rejected) == (1, 0)
+    [warning] = Report.objects.get(external_id="OPT1").warnings
+    assert f"suspect.{field}" in warning or field in warning
+    assert repr(sent) in warning
