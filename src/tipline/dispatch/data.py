@@ -24,7 +24,7 @@ from tipline.routing.models import ManualAssignment, ReportCluster
 REPORT_FIELDS = ("id", "external_id", "source", "version", "received_at", "incident_at",
                  "incident_at_text", "incident_type", "platform", "ncmec_priority", "referral",
                  "escalated", "escalation_note", "annotations", "urls", "additional_info",
-                 "ncmec_notes", "jurisdiction_id", "file_count")
+                 "ncmec_notes", "jurisdiction_id", "file_count", "details")
 
 
 def reference(pk: int) -> str:
@@ -144,6 +144,7 @@ def report_data(*, report_ids: Sequence[int]) -> list[ReportData]:
                                         event=e["event"], location=ip_where.get(e["ip"], ""))
                             for e in events[rid]),
             files=tuple(files[rid]),
+            details=tuple((str(k), str(v)) for k, v in r["details"] or ()),
         ))
     return out
 

@@ -149,6 +149,11 @@ class Report(models.Model):
         help_text="what the importer could not use (an optional value that does not read), "
                   "with the value as sent",
     )
+    details = models.JSONField(
+        default=list, blank=True,
+        help_text="values the sender wrote that map to no field, as [path, value] pairs "
+                  "(lawEnforcement/agencyName, ...): kept and shown, never dropped",
+    )
 
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.NEW)
     jurisdiction = models.ForeignKey(

@@ -114,6 +114,8 @@ class ReportRec:
     artifacts: list[ArtifactRec] = field(default_factory=list)
     #: what the importer could not use (an optional value that does not read), as sent
     warnings: list[str] = field(default_factory=list)
+    #: values the sender wrote that map to no field, as [path, value] (nothing is dropped)
+    details: list[list[str]] = field(default_factory=list)
 
 
 @dataclass

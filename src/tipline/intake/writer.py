@@ -255,7 +255,7 @@ REPORT_COLUMNS = (
     "batch", "imported_at", "received_at", "incident_at", "incident_at_text", "incident_type",
     "platform", "annotations", "urls", "ncmec_priority", "referral", "escalated", "escalation_note",
     "additional_info", "ncmec_notes", "reporter", "status", "jurisdiction", "file_count",
-    "warnings",
+    "warnings", "details",
 )
 SUBJECT_COLUMNS = (
     "id", "report", "role", "first_name", "middle_name", "last_name", "date_of_birth", "age",
@@ -307,7 +307,7 @@ class _Rows:
             r.incident_at_text[:500], r.incident_type[:120], r.platform[:200], r.annotations,
             r.urls, r.ncmec_priority, r.referral, r.escalated, r.escalation_note, r.additional_info,
             r.ncmec_notes, r.reporter, Report.Status.NEW.value, root_id, len(r.files),
-            r.warnings,
+            r.warnings, r.details,
         ))
         idents: set[tuple[str, str, str, str]] = set()
         for s in r.subjects:

@@ -108,6 +108,8 @@ class ReportData:
     location: LocationData | None = None
     linked: tuple[str, ...] = ()
     ip_events: tuple[IpEventData, ...] = ()
+    #: values the sender wrote that have no field of their own: (place in the report, value)
+    details: tuple[tuple[str, str], ...] = ()
     files: tuple[FileData, ...] = ()
 
 

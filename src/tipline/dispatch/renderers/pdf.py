@@ -97,6 +97,11 @@ def report_pdf(*, packet: PacketInfo, report: ReportData) -> bytes:
     if not report.ncmec_notes and not packet.note:
         page.para("None.")
 
+    if report.details:
+        page.heading("Other fields as sent (no field of their own here)")
+        for where, value in report.details:
+            page.para(f"{where}: {value}")
+
     page.heading("Linked reports")
     page.para(", ".join(report.linked) if report.linked else "None known to the hub.")
 

@@ -20,7 +20,8 @@ def routed(make_report: Callable[..., Report], node: str, n: int, *, files: int 
     r = make_report(node, external_id=f"{9000000 + n}", received_at=T0 + timedelta(hours=n),
                     incident_at=T0 - timedelta(days=1, minutes=n), ncmec_priority=1 + n % 3,
                     platform="ExampleChat", status=status, file_count=files,
-                    ncmec_notes=f"analyst note {n}")
+                    ncmec_notes=f"analyst note {n}",
+                    details=[["lawEnforcement/agencyName", f"Cyber Cell {n}"]])
     Subject.objects.create(report=r, role=Subject.Role.SUSPECT, first_name="Test",
                            last_name=f"Person{n}", screen_name=f"user_{n}", esp_service="Chat",
                            emails=[f"u{n}@example.in"], phones=["+919812345678"])

@@ -127,6 +127,8 @@ def test_packet_contents_match_the_database(
         assert report.reference in text and report.external_id in text
         assert packet.reference in text
         assert "PIN 431122 and IP agree on Beed" in text and report.ncmec_notes in text
+        # what the sender wrote with no field of its own, by its place in the report
+        assert f"lawEnforcement/agencyName: {report.details[0][1]}" in text
         for f in report.files.all():
             assert f.sha256 in text and f.md5 in text
     assert refs[2] in _pdf_text(files[f"reports/{refs[0]}.pdf"])

@@ -29,6 +29,82 @@ FILE_ANNOTATIONS = (
 )
 
 
+def _person_paths(block: str, person_tag: str) -> set[str]:
+    """The paths under a person block (personOrUserReported, intendedRecipient, victim) that
+    this importer maps into fields."""
+    person = f"{block}/{person_tag}"
+    paths = {f"{person}/{tag}" for tag in ("firstName", "lastName", "age", "dateOfBirth",
+                                            "email", "phone")}
+    paths |= {f"{person}/phone@countryCallingCode", f"{person}/phone/countryCallingCode"}
+    paths |= {f"{person}/address/{tag}" for tag in ADDRESS_TAGS}
+    paths |= {f"{block}/{tag}" for tag in ("espIdentifier", "espService", "screenName",
+                                           "displayName", "profileUrl", "additionalInfo")}
+    paths |= {f"{block}/ipCaptureEvent/{tag}" for tag in IP_EVENT_TAGS}
+    paths |= {f"{block}/deviceId/idType", f"{block}/deviceId/idValue"}
+    paths |= {f"{block}/estimatedLocation/{tag}" for tag in ("city", "region", "countryCode")}
+    paths.add(f"{block}/estimatedLocation@verified")
+    return paths
+
+
+ADDRESS_TAGS = ("address", "city", "zipCode", "state", "nonUsaState", "country")
+IP_EVENT_TAGS = ("ipAddress", "port", "eventName", "dateTime", "possibleProxy")
+FILE_TAGS = ("fileName", "originalFileName", "fileId", "locationOfFile", "fileViewedByEsp",
+             "publiclyAvailable", "fileRelevance", "industryClassification",
+             "originalFileHash")
+
+#: Paths under <report> (child/grandchild, "@" for an attribute) whose values this importer
+#: maps into the report's fields. Every other value is kept as a labelled detail
+#: (`_details`), so nothing the sender wrote is dropped.
+MAPPED: frozenset[str] = frozenset({
+    "@id",
+    "incidentSummary/incidentType", "incidentSummary/platform",
+    "incidentSummary/escalateToHighPriority", "incidentSummary/incidentDateTime",
+    "incidentSummary/incidentDateTimeDescription",
+    *(f"incidentSummary/reportAnnotations/{a}" for a in ANNOTATIONS),
+    "additionalInfo",
+    "reporter/reportingPerson/firstName", "reporter/reportingPerson/lastName",
+    "reporter/reportingPerson/email", "reporter/companyTemplate",
+    "internetDetails/webPageIncident/url",
+    "internetDetails/cellPhoneIncident/latitude", "internetDetails/cellPhoneIncident/longitude",
+    "internetDetails/nonInternetIncident/locationName",
+    "internetDetails/nonInternetIncident/incidentAddress",
+    *(f"internetDetails/nonInternetIncident/incidentAddress/{t}" for t in ADDRESS_TAGS),
+    *(f"internetDetails/peer2peerIncident/ipCaptureEvent/{t}" for t in IP_EVENT_TAGS),
+    *_person_paths("personOrUserReported", "personOrUserReportedPerson"),
+    *_person_paths("intendedRecipient", "intendedRecipientPerson"),
+    *_person_paths("victim", "victimPerson"),
+    *(f"fileDetails/{t}" for t in FILE_TAGS),
+    "fileDetails/originalFileHash@hashType",
+    *(f"fileDetails/fileAnnotations/{a}" for a in FILE_ANNOTATIONS),
+    "fileDetails/details@type", "fileDetails/details/nameValuePair/name",
+    "fileDetails/details/nameValuePair/value",
+    *(f"fileDetails/ipCaptureEvent/{t}" for t in IP_EVENT_TAGS),
+})
+
+
+def _details(report: Any) -> list[list[str]]:
+    """Every value under `report` (an element's own text, an attribute) whose path is not in
+    `MAPPED`, as [path, value] in document order: kept on the report as labelled details."""
+    out: list[list[str]] = []
+
+    def walk(el: Any, path: str) -> None:
+        for name, value in el.attrib.items():
+            where = f"{path}@{_local(name)}"
+            if where not in MAPPED and str(value).strip():
+                out.append([where.lstrip("/"), str(value).strip()[:2000]])
+        for child in el:
+            if not isinstance(child.tag, str):
+                continue  # comments, processing instructions
+            where = f"{path}/{_local(child.tag)}".lstrip("/")
+            text = (child.text or "").strip()
+            if text and where not in MAPPED:
+                out.append([where, text[:2000]])
+            walk(child, where)
+
+    walk(report, "")
+    return out[:500]
+
+
 def _local(tag: Any) -> str:
     return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
 
@@ -319,6 +395,7 @@ def report_from_element(el: Any, *, raw: bytes, position: str) -> ReportRec:
                                    rec.warnings))
     for i, fd in enumerate(el.findall("fileDetails")):
         rec.files.append(file_details(fd, f"fileDetails[{i}]", rec.warnings))
+    rec.details = _details(el.el)
     return rec
 
 

@@ -154,3 +154,37 @@ def test_other_optional_values_that_do_not_read_are_warnings(
     [warning] = Report.objects.get(external_id="OPT1").warnings
     assert f"suspect.{field}" in warning or field in warning
     assert repr(sent) in warning
+
+
+def test_blocks_with_no_field_of_their_own_are_kept_as_labelled_details(
+        tree: None, tmp_path: Path, client: Client, hub_admin: Any) -> None:
+    """The lawEnforcement block, e-mail and chat incident details, the contact person,
+    legalURL, priorCTReports, a phone's type: all were dropped. Each value is now kept with its
+    place in the report and shown on the report page; mapped values are not repeated."""
+    internet = ("<emailIncident><emailAddress>victim.mail@example.com</emailAddress>"
+                "</emailIncident>")
+    reporter = ("<contactPerson><email>le-liaison@example.com</email></contactPerson>"
+                "<legalURL>https://example.com/legal</legalURL>")
+    reported = ('<personOrUserReportedPerson><phone type="Mobile" countryCallingCode="+91">'
+                "9876543210</phone></personOrUserReportedPerson>"
+                "<priorCTReports><reportId>1234567</reportId></priorCTReports>")
+    data = report_xml("DET1", internet=internet, reporter=reporter, reported=reported).replace(
+        b"</report>", b"<lawEnforcement><agencyName>Cyber Cell Pune</agencyName>"
+        b"<caseNumber>CC-77</caseNumber></lawEnforcement></report>")
+    batch = ingest(tmp_path, data)
+    assert (batch.imported, batch.rejected) == (1, 0)
+    report = Report.objects.get(external_id="DET1")
+    details = dict(map(tuple, report.details))
+    assert details == {
+        "internetDetails/emailIncident/emailAddress": "victim.mail@example.com",
+        "reporter/contactPerson/email": "le-liaison@example.com",
+        "reporter/legalURL": "https://example.com/legal",
+        "personOrUserReported/personOrUserReportedPerson/phone@type": "Mobile",
+        "personOrUserReported/priorCTReports/reportId": "1234567",
+        "lawEnforcement/agencyName": "Cyber Cell Pune",
+        "lawEnforcement/caseNumber": "CC-77",
+    }
+    assert Subject.objects.get(report=report).phones == ["+919876543210"]
+    client.force_login(hub_admin)
+    page = client.get(reverse("intake:report_detail", args=[report.pk])).content.decode()
+    assert "Other fields as sent" in page and "Cyber Cell Pune" in page
