@@ -188,3 +188,66 @@ def test_blocks_with_no_field_of_their_own_are_kept_as_labelled_details(
     client.force_login(hub_admin)
     page = client.get(reverse("intake:report_detail", args=[report.pk])).content.decode()
     assert "Other fields as sent" in page and "Cyber Cell Pune" in page
+
+
+XS = "{http://www.w3.org/2001/XMLSchema}"
+
+
+def schema_paths(root_name: str) -> set[str]:
+    """Every value a document under the schema's `root_name` element can carry, as the paths
+    `MAPPED` uses ("personOrUserReported/personOrUserReportedPerson/phone@type"): elements
+    with a simple type or simple content, and every attribute."""
+    if not XSD.exists():
+        pytest.skip(f"NCMEC's schema is not at {XSD}")
+    root = etree.parse(str(XSD)).getroot()
+    types = {t.get("name"): t for t in root if t.tag == XS + "complexType"}
+    elements = {e.get("name"): e for e in root if e.tag == XS + "element"}
+    paths: set[str] = set()
+
+    def content(node: Any, prefix: str, seen: frozenset[str]) -> None:
+        for child in node:
+            if child.tag in (XS + "sequence", XS + "choice", XS + "all"):
+                content(child, prefix, seen)
+            elif child.tag == XS + "simpleContent":
+                paths.add(prefix)
+                content(child, prefix, seen)
+            elif child.tag == XS + "extension":
+                if child.get("base") in types:
+                    content(types[child.get("base")], prefix, seen)
+                content(child, prefix, seen)
+            elif child.tag == XS + "attribute":
+                paths.add(f"{prefix}@{child.get('name')}")
+            elif child.tag == XS + "element":
+                element(child, prefix, seen)
+
+    def element(el: Any, prefix: str, seen: frozenset[str]) -> None:
+        if el.get("ref"):
+            el = elements[el.get("ref")]
+        path = f"{prefix}/{el.get('name')}".lstrip("/")
+        inline, kind = el.find(XS + "complexType"), el.get("type")
+        if inline is not None and any(c.tag != XS + "annotation" for c in inline):
+            content(inline, path, seen)
+        elif kind in types and kind not in seen:
+            content(types[kind], path, seen | {kind})
+        else:
+            paths.add(path)
+
+    top = elements[root_name].find(XS + "complexType")
+    content(top, "", frozenset())
+    return paths if root_name == "report" else {f"{root_name}/{p}" for p in paths}
+
+
+def test_every_value_of_the_schema_is_mapped_or_kept_with_a_reason() -> None:
+    """Walks cyber_tipline.xsd: each element and attribute a report can carry is read into a
+    field (`MAPPED`) or deliberately kept as a labelled detail with its reason (`KEPT_RAW`);
+    everything `MAPPED` names exists in the schema (or is a listed extension); no `KEPT_RAW`
+    entry is stale."""
+    from tipline.intake.importers.cybertip_xml import EXTENSIONS, KEPT_RAW, MAPPED, kept_raw
+
+    schema = schema_paths("report") | schema_paths("fileDetails")
+    assert len(schema) > 300
+    undecided = sorted(p for p in schema - MAPPED if not kept_raw(p))
+    assert undecided == [], f"neither mapped nor kept with a reason: {undecided}"
+    assert sorted(MAPPED - schema - EXTENSIONS) == []
+    for pattern, why in KEPT_RAW:
+        assert why and any(kept_raw(p) == why for p in schema - MAPPED), pattern
