@@ -15,6 +15,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 
 from tipline.accounts.policies import require
 from tipline.accounts.types import Actor
@@ -220,6 +221,7 @@ class BankImport:
     deleted: int = 0
     skipped: int = 0
     invalid: int = 0
+    unchanged: int = 0  # entries re-sent exactly as the bank holds them
     first_id: int | None = None
     retro: ScanResult | None = None
 
@@ -255,14 +257,18 @@ def bank_import(*, actor: Actor, bank: HashBank, path: Path, format_name: str | 
                             + (f" {format_name!r}" if format_name else ""))
     counts = BankImport(format=fmt.name)
     buffer: list[ParsedEntry] = []
-    with path.open("rb") as fh:
+    # all or nothing: a file that fails part-way leaves none of its entries (nor, with the
+    # caller's transaction, the bank it created for them)
+    with transaction.atomic(), path.open("rb") as fh:
         for parsed in fmt.entries(fh):
             buffer.append(parsed)
             if len(buffer) >= ENTRY_CHUNK:
-                _import_chunk(actor, bank, buffer, counts, source=path.name)
+                _import_chunk(actor, bank, buffer, counts, source=path.name,
+                              replace_resent=fmt.ids_identify)
                 buffer = []
                 progress.update(done=counts.added + counts.deleted + counts.invalid)
-        _import_chunk(actor, bank, buffer, counts, source=path.name)
+        _import_chunk(actor, bank, buffer, counts, source=path.name,
+                      replace_resent=fmt.ids_identify)
     progress.update(done=counts.added + counts.deleted + counts.invalid)
     if retro_hunt and counts.first_id is not None:
         counts.retro = bank_retrohunt(actor=actor, bank=bank, since_id=counts.first_id)
@@ -300,7 +306,8 @@ def bank_of_hub(*, actor: Actor, name: str, safelist: bool) -> HashBank:
 
 
 def _import_chunk(actor: Actor, bank: HashBank, parsed: list[ParsedEntry], counts: BankImport,
-                  *, source: str, source_category: str | None = None) -> None:
+                  *, source: str, source_category: str | None = None,
+                  replace_resent: bool = False) -> None:
     if not parsed:
         return
     now = datetime.now(UTC)
@@ -327,24 +334,65 @@ def _import_chunk(actor: Actor, bank: HashBank, parsed: list[ParsedEntry], count
                               source_category=(source_category or entry.category)[:60],
                               source_id=entry.source_id[:200], added_at=now))
     with transaction.atomic():
+        rows, replaced = _resent(bank, rows, counts) if replace_resent else (rows, [])
         created = BankEntry.objects.bulk_create(rows, batch_size=1000)
         deleted = 0
         for start in range(0, len(deletions), 900):
             deleted += BankEntry.objects.filter(
                 bank=bank, source_id__in=deletions[start: start + 900], deleted=False,
             ).update(deleted=True)
+        for start in range(0, len(replaced), 900):
+            deleted += BankEntry.objects.filter(
+                pk__in=replaced[start: start + 900]).update(deleted=True)
         if deleted:
-            affected = Match.objects.filter(entry__bank=bank, entry__deleted=True,
-                                            entry__source_id__in=deletions)
+            affected = Match.objects.filter(entry__bank=bank, entry__deleted=True).filter(
+                Q(entry__source_id__in=deletions) | Q(entry__in=replaced))
             reports_refresh(report_ids=affected.values_list("report_id", flat=True).distinct())
         audit_record(actor=actor, action="bank.imported", obj=bank, data={
             "source": source, "added": len(rows), "deleted": deleted,
-            "withdrawn_ids": deletions[:1000]})
+            "withdrawn_ids": deletions[:1000], "replaced_entries": replaced[:1000]})
     counts.added += len(rows)
     counts.deleted += deleted
     ids = [e.pk for e in created if e.pk is not None]  # SQLite and PostgreSQL return them
     if ids and (counts.first_id is None or min(ids) < counts.first_id):
         counts.first_id = min(ids)
+
+
+def _entry_key(e: BankEntry) -> tuple[str, ...]:
+    return (e.md5, e.sha1, e.sha256, e.pdq, e.category, e.source_category, e.media)
+
+
+def _resent(bank: HashBank, rows: list[BankEntry],
+            counts: BankImport) -> tuple[list[BankEntry], list[int]]:
+    """Entries re-sent under a source id the bank already holds live (from before this
+    import): the same content again is left as it is (counted unchanged); new content
+    replaces the old entries of that id (returned to be marked deleted). Returns the rows to
+    add and the ids of the entries they replace."""
+    by_id: dict[str, list[BankEntry]] = {}
+    for row in rows:
+        if row.source_id:
+            by_id.setdefault(row.source_id, []).append(row)
+    if not by_id:
+        return rows, []
+    held: dict[str, list[BankEntry]] = {}
+    ids = list(by_id)
+    for start in range(0, len(ids), 900):
+        old = BankEntry.objects.filter(bank=bank, deleted=False,
+                                       source_id__in=ids[start: start + 900])
+        if counts.first_id is not None:  # not what this import added in an earlier chunk
+            old = old.filter(pk__lt=counts.first_id)
+        for entry in old:
+            held.setdefault(entry.source_id, []).append(entry)
+    same: set[str] = set()
+    replaced: list[int] = []
+    for source_id, entries in held.items():
+        if {_entry_key(e) for e in entries} == {_entry_key(e) for e in by_id[source_id]}:
+            same.add(source_id)
+        else:
+            replaced += [e.pk for e in entries]
+    kept = [row for row in rows if row.source_id not in same]
+    counts.unchanged += len(rows) - len(kept)
+    return kept, replaced
 
 
 def bank_retrohunt(*, actor: Actor, bank: HashBank, since_id: int = 0,
@@ -389,9 +437,10 @@ def bank_export(*, actor: Actor, bank_names: Sequence[str], organisation: str = 
         raise RejectedInput(f"no such bank: {', '.join(sorted(missing))}")
     rows = (BankEntry.objects.filter(bank__in=banks, deleted=False)
             .exclude(md5="", sha1="").order_by("pk")
-            .values("pk", "md5", "sha1", "source_category", "category", "source_id"))
+            .values("pk", "md5", "sha1", "source_category", "category", "source_id", "media"))
     data = vics_export(({"id": r["source_id"] or r["pk"], "md5": r["md5"], "sha1": r["sha1"],
-                         "category": r["source_category"] or r["category"]} for r in rows),
+                         "category": r["source_category"] or r["category"],
+                         "media": r["media"]} for r in rows),
                        organisation=organisation)
     with transaction.atomic():
         for bank in banks:

@@ -11,23 +11,31 @@ from collections.abc import Iterator
 from typing import BinaryIO
 
 from tipline.core.errors import RejectedInput
-from tipline.media.banks.base import BankFormat, ParsedEntry, register
+from tipline.media.banks.base import BankFormat, ParsedEntry, head_text, register, text_of
 
 _LINE = re.compile(r"^\s*([0-9A-Fa-f]+)\s*(?:[,;\t ]\s*(.*?))?\s*$")
 
 
 class _PlainList(BankFormat):
     field = "md5"
+    ids_identify = False  # the text after a hash is a note ("case 7"), not an id
 
     def sniff(self, head: bytes, filename: str) -> bool:
         return False  # plain lists are chosen by `plain`, which reads the lengths
 
     def entries(self, fh: BinaryIO) -> Iterator[ParsedEntry]:
-        for number, raw in enumerate(fh, start=1):
+        lines = text_of(fh)
+        number = 0
+        while True:
             try:
-                line = raw.decode("utf-8-sig").strip()
+                line = lines.readline()
             except UnicodeDecodeError as exc:
-                raise RejectedInput(f"line {number}: not UTF-8") from exc
+                raise RejectedInput(f"after line {number}: byte {exc.start} is not text in "
+                                    f"{exc.encoding}") from exc
+            if not line:
+                return
+            number += 1
+            line = line.strip()
             if not line or line.startswith("#"):
                 continue
             m = _LINE.match(line)
@@ -48,7 +56,7 @@ class PlainList(_PlainList):
     field = ""
 
     def sniff(self, head: bytes, filename: str) -> bool:
-        lines = [x.strip() for x in head.decode("utf-8", "replace").splitlines()[:20]]
+        lines = [x.strip() for x in head_text(head).splitlines()[:20]]
         lines = [x for x in lines if x and not x.startswith("#")]
         return bool(lines) and all(_LINE.match(x) for x in lines[:-1] or lines)
 

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any, BinaryIO
 
 from tipline.core.errors import RejectedInput
-from tipline.media.banks.base import BankFormat, ParsedEntry, register
+from tipline.media.banks.base import BankFormat, ParsedEntry, bom_encoding, head_text, register
 
 CONTEXT_2_0 = ("http://github.com/VICSDATAMODEL/ProjectVic/DataModels/2.0.xml/Default/"
                "$metadata#Media")
@@ -24,13 +24,14 @@ class VicsJson(BankFormat):
     description = "Project VIC / VICS JSON, data model 1.x or 2.0"
 
     def sniff(self, head: bytes, filename: str) -> bool:
-        text = head[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")
-        return text.startswith(b"{") and (b"odata" in head[:4096] or b'"value"' in head[:4096]
-                                          or filename.lower().endswith(".json"))
+        text = head_text(head[:4096]).lstrip()
+        return text.startswith("{") and ("odata" in text or '"value"' in text
+                                         or filename.lower().endswith(".json"))
 
     def entries(self, fh: BinaryIO) -> Iterator[ParsedEntry]:
+        data = fh.read()
         try:
-            doc = json.loads(fh.read().decode("utf-8-sig"))
+            doc = json.loads(data.decode(bom_encoding(data) or "utf-8"))
         except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
             raise RejectedInput(f"not a VICS JSON document: {exc}") from exc
         if not isinstance(doc, dict) or not isinstance(doc.get("value"), list):
@@ -63,7 +64,8 @@ def _medium(m: dict[str, Any]) -> Iterator[ParsedEntry]:
 
 def vics_export(entries: Iterable[dict[str, Any]], *, case_id: str = "",
                 organisation: str = "") -> bytes:
-    """A VICS 2.0 JSON document of entries ({md5, sha1, category, id}), as UTF-8 bytes."""
+    """A VICS 2.0 JSON document of entries ({md5, sha1, category, id, media}), as UTF-8
+    bytes."""
     media: list[dict[str, Any]] = []
     for n, e in enumerate(entries, start=1):
         category = e.get("category", "")
@@ -71,6 +73,8 @@ def vics_export(entries: Iterable[dict[str, Any]], *, case_id: str = "",
             "MediaID": str(e.get("id") or n),
             "Category": int(category) if str(category).isdigit() else category,
             "MD5": (e.get("md5") or "").upper(), "SHA1": (e.get("sha1") or "").upper(),
+            # the reader takes a medium for a video by it (image otherwise)
+            "MimeType": "video/mp4" if e.get("media") == "video" else "image/jpeg",
             "IsPrecategorized": True, "PrecategorizationSource": organisation,
             "MediaFiles": [], "MediaMetadata": [], "Exifs": [],
         })

@@ -196,3 +196,81 @@ def test_hashes_command(db: Any, tmp_path: Path, capsys: pytest.CaptureFixture[s
     out = tmp_path / "export.json"
     call_command("hashes", "export", "--bank", "interpol", "-o", str(out))
     assert len(json.loads(out.read_bytes())["value"][0]["Media"]) == 2
+
+
+# Hash lists as others write them (issue 11): each defect found with samples shaped like the
+# public ones, reproduced here first.
+
+def _ncmec_entry(classification: str, md5: str) -> str:
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n'
+            '<queryResult xmlns="https://hashsharing.ncmec.org/hashsharing/v2"><images>'
+            f'<image><member id="42">Example ESP</member><id>img-9</id>'
+            f"<classification>{classification}</classification>"
+            f"<fingerprints><md5>{md5}</md5></fingerprints></image></images></queryResult>")
+
+
+def test_an_entry_resent_with_new_content_replaces_the_first(bank: HashBank,
+                                                            tmp_path: Path) -> None:
+    """NCMEC re-sends an entry (the same member and id) as A2 after A1: one live entry, the
+    new one; re-sending it unchanged adds nothing."""
+    bank_import(actor=None, bank=bank, path=_write(tmp_path, "a.xml", _ncmec_entry("A1", MD5_A)))
+    again = bank_import(actor=None, bank=bank,
+                        path=_write(tmp_path, "b.xml", _ncmec_entry("A2", MD5_A)))
+    live = BankEntry.objects.filter(source_id="42:img-9", deleted=False)
+    assert [e.category for e in live] == ["A2"]
+    assert again.added == 1 and again.deleted == 1
+    same = bank_import(actor=None, bank=bank,
+                       path=_write(tmp_path, "c.xml", _ncmec_entry("A2", MD5_A)))
+    assert (same.added, same.deleted, same.unchanged) == (0, 0, 1)
+    assert BankEntry.objects.filter(source_id="42:img-9", deleted=False).count() == 1
+
+
+def test_icse_in_windows_1252_and_utf_16(bank: HashBank, tmp_path: Path) -> None:
+    """Forensic tools write ICSE exports in Windows-1252 (`Série Café`) or UTF-16 with a BOM:
+    the first ended in an uncaught UnicodeDecodeError, the second was an unknown format."""
+    text = ICSE.replace(";S1;", ";Série Café;")
+    cp1252 = tmp_path / "icse-1252.csv"
+    cp1252.write_bytes(text.encode("cp1252"))
+    assert bank_import(actor=None, bank=bank, path=cp1252).added == 2
+    utf16 = tmp_path / "icse-16.csv"
+    utf16.write_bytes(text.replace(MD5_A, "33333333333333333333333333333333")
+                      .replace(MD5_B, "44444444444444444444444444444444")
+                      .encode("utf-16"))  # with its BOM
+    counts = bank_import(actor=None, bank=bank, path=utf16)
+    assert counts.format == "icse-csv" and counts.added == 2
+
+
+def test_a_failed_import_leaves_no_bank_and_no_entries(db: Any, tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file that fails part-way (here a byte Windows-1252 does not have, after 300 good
+    rows, with chunks of one entry so that they were already written) leaves neither a new,
+    empty bank nor the entries read before the failure."""
+    from django.core.management.base import CommandError
+
+    from tipline.media import services
+
+    monkeypatch.setattr(services, "ENTRY_CHUNK", 1)
+    path = tmp_path / "bad.csv"
+    rows = "".join(f"{n:032x};;;{n};true;false;false;Série;1;true;Image;false\n"
+                   for n in range(1, 301))
+    path.write_bytes((ICSE + rows).encode("cp1252") + b"3333;;;9999;\x81\n")
+    with pytest.raises(CommandError, match="unreadable ICSE export"):
+        call_command("hashes", "import", str(path), "--bank", "broken", "--quiet")
+    assert not HashBank.objects.filter(name="broken").exists()
+    assert not BankEntry.objects.exists()
+    bank = bank_create(actor=None, name="kept")
+    with pytest.raises(RejectedInput):
+        bank_import(actor=None, bank=bank, path=path)
+    assert HashBank.objects.filter(name="kept").exists()
+    assert not BankEntry.objects.filter(bank=bank).exists()
+
+
+def test_a_vics_export_keeps_videos_videos(bank: HashBank, tmp_path: Path) -> None:
+    """The export dropped `MimeType`, so videos came back as images on re-import."""
+    bank_import(actor=None, bank=bank, path=_write(tmp_path, "n.xml", NCMEC_XML))
+    data = bank_export(actor=None, bank_names=["vic"])
+    other = bank_create(actor=None, name="copy")
+    bank_import(actor=None, bank=other, path=_write(tmp_path, "e.json", data.decode()))
+    assert BankEntry.objects.get(bank=other, md5="22222222222222222222222222222222").media \
+        == "video"
+    assert BankEntry.objects.get(bank=other, md5=MD5_A).media == "image"

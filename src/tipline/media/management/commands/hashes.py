@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
 
 from tipline.accounts.types import Actor
 from tipline.core.errors import TiplineError
@@ -54,29 +55,39 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
 
     def _import(self, actor: Actor, o: dict[str, Any]) -> None:
-        from tipline.media.services import bank_configure, bank_create, bank_import
+        from tipline.media.services import (
+            bank_configure,
+            bank_create,
+            bank_import,
+            bank_retrohunt,
+        )
 
         category_map = json.loads(o["category_map"]) if o["category_map"] else None
         if category_map is not None and not isinstance(category_map, dict):
             raise CommandError("--category-map must be a JSON object")
-        bank = HashBank.objects.filter(name=o["bank"]).first()
-        if bank is None:
-            bank = bank_create(
-                actor=actor, name=o["bank"],
-                kind=HashBank.Kind.SAFELIST if o["safelist"] else HashBank.Kind.NORMAL,
-                pdq_threshold=31 if o["threshold"] is None else o["threshold"],
-                confirmed=not o["unconfirmed"], category_map=category_map)
-        elif category_map is not None or o["threshold"] is not None:
-            bank = bank_configure(actor=actor, bank=bank, category_map=category_map,
-                                  pdq_threshold=o["threshold"])
-        progress = NullProgress() if o["quiet"] else TerminalProgress(f"import {bank.name}")
-        counts = bank_import(actor=actor, bank=bank, path=o["file"], format_name=o["format"],
-                             retro_hunt=not o["no_retro_hunt"], progress=progress)
+        progress = NullProgress() if o["quiet"] else TerminalProgress(f"import {o['bank']}")
+        # the bank (when new), its settings and every entry, or none of them: a file that
+        # fails leaves no empty bank behind
+        with transaction.atomic():
+            bank = HashBank.objects.filter(name=o["bank"]).first()
+            if bank is None:
+                bank = bank_create(
+                    actor=actor, name=o["bank"],
+                    kind=HashBank.Kind.SAFELIST if o["safelist"] else HashBank.Kind.NORMAL,
+                    pdq_threshold=31 if o["threshold"] is None else o["threshold"],
+                    confirmed=not o["unconfirmed"], category_map=category_map)
+            elif category_map is not None or o["threshold"] is not None:
+                bank = bank_configure(actor=actor, bank=bank, category_map=category_map,
+                                      pdq_threshold=o["threshold"])
+            counts = bank_import(actor=actor, bank=bank, path=o["file"],
+                                 format_name=o["format"], retro_hunt=False, progress=progress)
         if isinstance(progress, TerminalProgress):
             progress.finish()
+        if not o["no_retro_hunt"] and counts.first_id is not None:  # once committed
+            counts.retro = bank_retrohunt(actor=actor, bank=bank, since_id=counts.first_id)
         self.stdout.write(f"{o['file']}: format {counts.format}; added {counts.added}, "
                           f"deleted {counts.deleted}, skipped {counts.skipped}, "
-                          f"invalid {counts.invalid}")
+                          f"invalid {counts.invalid}, unchanged {counts.unchanged}")
         if counts.retro is not None:
             self.stdout.write(f"retro-hunt: {counts.retro.files} file(s) re-matched, "
                               f"{counts.retro.matches} match(es), "
