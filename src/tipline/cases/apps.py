@@ -15,6 +15,9 @@ class CasesConfig(AppConfig):
     def ready(self) -> None:
         # Django's way: an app's receivers and seeds are wired once its models are loaded
         from tipline.cases import receivers  # noqa: F401
+        from tipline.cases.selectors import case_part
         from tipline.core.bootstrap import seed_register
+        from tipline.intake.dossier import dossier_register
 
         seed_register(_seed)
+        dossier_register("case", 50, case_part)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
@@ -21,6 +21,7 @@ from django.utils import timezone
 from tipline.accounts.policies import get_scoped_or_404, scoped
 from tipline.accounts.types import Viewer
 from tipline.cases.models import FIR, Arrest, Case, CaseTally, ChecklistItem, LegalSection, Notice
+from tipline.intake.dossier import fields
 from tipline.jurisdictions.selectors import Node, jurisdiction_tree
 
 M = TypeVar("M", Case, CaseTally)
@@ -254,3 +255,21 @@ def legal_section_get(*, section_id: int) -> LegalSection:
     if row is None:
         raise Http404("No such section")
     return row
+
+
+def case_part(report: Any) -> Any:
+    """The report's case: its unit, status, FIR, arrests and seizures (`tipline reports
+    show`)."""
+    case = (Case.objects.filter(report=report).select_related("unit")
+            .prefetch_related("arrests", "seizures").first())
+    if case is None:
+        return None
+    out = fields(case)
+    out["reference"] = case.reference
+    out["unit"] = {"code": case.unit.code, "name": case.unit.name}
+    fir = FIR.objects.filter(case=case).prefetch_related("sections").first()
+    out["fir"] = None if fir is None else {
+        **fields(fir, without=("case",)), "sections": [str(s) for s in fir.sections.all()]}
+    out["arrests"] = [fields(a, without=("case",)) for a in case.arrests.all()]
+    out["seizures"] = [fields(s, without=("case",)) for s in case.seizures.all()]
+    return out

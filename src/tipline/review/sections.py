@@ -7,8 +7,10 @@ from typing import Any
 
 from tipline.accounts import policies
 from tipline.accounts.types import Viewer
+from tipline.intake.dossier import fields
 from tipline.intake.models import Report
 from tipline.intake.sections import ReportSection
+from tipline.review.models import Decision
 from tipline.review.selectors import report_decisions
 
 
@@ -20,3 +22,8 @@ def review_context(*, user: Viewer, report: Report) -> dict[str, Any]:
 
 REVIEW = ReportSection(name="review", slot="after_files", order=20,
                        template="review/report_decisions.html", context=review_context)
+
+
+def decisions_part(report: Report) -> Any:
+    """Reviewers' decisions on the report's files (`tipline reports show`)."""
+    return [fields(d) for d in Decision.objects.filter(report=report).order_by("decided_at")]

@@ -7,8 +7,10 @@ from typing import Any
 
 from tipline.accounts import policies
 from tipline.accounts.types import Viewer
+from tipline.intake.dossier import fields
 from tipline.intake.models import Report
 from tipline.intake.sections import ReportSection
+from tipline.routing.models import ManualAssignment, ReportCluster
 from tipline.routing.selectors import report_links
 
 
@@ -26,3 +28,18 @@ TRANSFER = ReportSection(name="transfer", slot="after_subjects", order=20,
                          template="routing/report_transfer.html", context=transfer_context)
 LINKED = ReportSection(name="linked", slot="after_subjects", order=30,
                        template="routing/report_linked.html", context=linked_context)
+
+
+def routing_part(report: Report) -> Any:
+    """The report's cluster (its members) and any placement by hand (`tipline reports
+    show`)."""
+    cluster = ReportCluster.objects.filter(report=report).first()
+    by_hand = ManualAssignment.objects.filter(report=report).first()
+    return {
+        "cluster": None if cluster is None else {
+            "id": cluster.cluster,
+            "members": [f"TL-{pk:08d}" for pk in ReportCluster.objects.filter(
+                cluster=cluster.cluster).order_by("report_id").values_list("report_id",
+                                                                           flat=True)]},
+        "placed_by_hand": None if by_hand is None else fields(by_hand),
+    }
