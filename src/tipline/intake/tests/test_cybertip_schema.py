@@ -251,3 +251,128 @@ def test_every_value_of_the_schema_is_mapped_or_kept_with_a_reason() -> None:
     assert sorted(MAPPED - schema - EXTENSIONS) == []
     for pattern, why in KEPT_RAW:
         assert why and any(kept_raw(p) == why for p in schema - MAPPED), pattern
+
+
+def schema_document() -> tuple[bytes, list[str]]:
+    """A `<report>` holding every element and attribute of NCMEC's schema once (each choice
+    of a repeatable element once per option), with a value of its type: strings are unique
+    tokens (`v17`, `user17@example.com`), so each can be looked for after import. Returns the
+    document and those string values."""
+    if not XSD.exists():
+        pytest.skip(f"NCMEC's schema is not at {XSD}")
+    root = etree.parse(str(XSD)).getroot()
+    complex_types = {t.get("name"): t for t in root if t.tag == XS + "complexType"}
+    simple_types = {t.get("name"): t for t in root if t.tag == XS + "simpleType"}
+    elements = {e.get("name"): e for e in root if e.tag == XS + "element"}
+    counter = iter(range(1, 100_000))
+    strings: list[str] = []
+
+    def text(name: str, kind: str | None) -> str:
+        n = next(counter)
+        if kind in simple_types:
+            restriction = simple_types[kind].find(XS + "restriction")
+            enums = [e.get("value") for e in restriction.findall(XS + "enumeration")]
+            if enums:
+                return str(enums[0])
+            if kind == "latlong":
+                return "19.5"
+            if kind == "phoneCountryCallingCode":
+                return "+44"
+            if kind == "phoneExtension":
+                return "12"
+            kind = restriction.get("base")
+        if kind == "xs:boolean":
+            return "true"
+        if kind in ("xs:int", "xs:long"):
+            return str(n % 90 + 1)
+        if kind == "xs:dateTime":
+            return f"2024-03-01T10:{n % 60:02}:00Z"
+        if kind == "xs:date":
+            return "2010-05-06"
+        lower = name.lower()
+        if lower in ("email", "emailaddress"):
+            value = f"user{n}@example.com"
+        elif lower == "ipaddress":
+            value = f"49.36.{n % 250}.{n % 200 + 1}"
+        elif lower.endswith("url") or lower == "locationoffile":
+            value = f"https://example.com/v{n}"
+        elif lower in ("phone", "phonenumber"):
+            return f"20{n:08d}"[:10]
+        elif lower == "zipcode":
+            return "431122"
+        elif lower == "originalfilehash":
+            return f"{n:032x}"
+        else:
+            value = f"v{n}"
+        strings.append(value)
+        return value
+
+    def attributes(node: Any, el: Any) -> None:
+        for a in (c for c in node if c.tag == XS + "attribute"):
+            el.set(a.get("name"), a.get("fixed") or text(a.get("name"), a.get("type")))
+
+    def content(node: Any, parent: Any) -> None:
+        for child in node:
+            if child.tag in (XS + "sequence", XS + "all"):
+                content(child, parent)
+            elif child.tag == XS + "choice":
+                options = [c for c in child if c.tag == XS + "element"]
+                element(options[0], parent)
+            elif child.tag == XS + "element":
+                element(child, parent)
+
+    def element(decl: Any, parent: Any, depth: int = 0) -> None:
+        repeats = decl.get("maxOccurs") == "unbounded"  # said where it is used
+        if decl.get("ref"):
+            decl = elements[decl.get("ref")]
+        name, kind = decl.get("name"), decl.get("type")
+        inline = decl.find(XS + "complexType")
+        body = inline if inline is not None else complex_types.get(kind)
+        if body is None:  # a simple type
+            etree.SubElement(parent, name).text = decl.get("fixed") or text(name, kind)
+            return
+        choice = body.find(XS + "choice")
+        options = ([c for c in choice if c.tag == XS + "element"]
+                   if choice is not None and repeats else [None])
+        for option in options:  # a repeatable choice: one of each
+            el = etree.SubElement(parent, name)
+            simple = body.find(XS + "simpleContent")
+            if simple is not None:
+                extension = simple.find(XS + "extension")
+                el.text = text(name, extension.get("base"))
+                attributes(extension, el)
+                continue
+            attributes(body, el)
+            if option is not None:
+                element(option, el, depth + 1)
+            elif depth < 6:
+                content(body, el)
+
+    report = etree.Element("report")
+    content(elements["report"].find(XS + "complexType"), report)
+    return etree.tostring(report, xml_declaration=True, encoding="UTF-8"), strings
+
+
+def test_a_document_with_every_element_of_the_schema_imports_with_nothing_lost(
+        tree: None, tmp_path: Path) -> None:
+    """A report holding every element and attribute of cyber_tipline.xsd (valid against it)
+    is imported, and every string it carries comes back in `tipline reports show --json`:
+    in a field, or as a labelled detail."""
+    import json
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    data, strings = schema_document()
+    schema = etree.XMLSchema(etree.parse(str(XSD)))
+    assert schema.validate(etree.fromstring(data)), schema.error_log
+    batch = ingest(tmp_path, data)
+    assert (batch.imported, batch.rejected) == (1, 0), list(batch.rejections.values_list(
+        "reason", flat=True))
+    report = Report.objects.get()
+    out = StringIO()
+    call_command("reports", "show", report.reference, "--json", stdout=out)
+    record = out.getvalue()
+    json.loads(record)
+    lost = [s for s in strings if s not in record]
+    assert len(strings) > 100 and lost == []
