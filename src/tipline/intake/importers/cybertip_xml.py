@@ -149,6 +149,46 @@ def kept_raw(path: str) -> str | None:
     return None
 
 
+#: What the schema requires inside each element a report has (by path under <report>; "@"
+#: for an attribute). A test holds it against cyber_tipline.xsd.
+REQUIRED: dict[str, tuple[str, ...]] = {
+    "": ("incidentSummary", "reporter"),
+    "batchedReport": ("@reason",),
+    "incidentSummary": ("incidentType", "incidentDateTime"),
+    "internetDetails/peer2peerIncident/ipCaptureEvent": ("ipAddress",),
+    "lawEnforcement": ("agencyName",),
+    "reporter": ("reportingPerson",),
+    "victim": ("victimPerson",),
+    **{f"{block}/{step}": fields
+       for block in ("personOrUserReported", "intendedRecipient", "victim",
+                     "personOrUserReported/associatedAccount", "victim/associatedAccount")
+       for step, fields in (("deviceId", ("idType", "idValue")),
+                            ("ipCaptureEvent", ("ipAddress",)))},
+    "personOrUserReported/associatedAccount": ("@type",),
+    "victim/associatedAccount": ("@type",),
+}
+
+
+def _missing_required(report: Any) -> str | None:
+    """The first element or attribute the schema requires that the report lacks, by its path
+    ("reporter/reportingPerson"), or None."""
+    def walk(el: Any, path: str) -> str | None:
+        children = {_local(c.tag) for c in el if isinstance(c.tag, str)}
+        for need in REQUIRED.get(path, ()):
+            present = el.get(need[1:]) is not None if need.startswith("@") else need in children
+            if not present:
+                return f"{path}/{need}".lstrip("/") if not need.startswith("@") \
+                    else f"{path}{need}"
+        for child in el:
+            if isinstance(child.tag, str):
+                found = walk(child, f"{path}/{_local(child.tag)}".lstrip("/"))
+                if found:
+                    return found
+        return None
+
+    return walk(report, "")
+
+
 def _details(report: Any) -> list[list[str]]:
     """Every value under `report` (an element's own text, an attribute) whose path is not in
     `MAPPED`, as [path, value] in document order: kept on the report as labelled details."""
@@ -391,6 +431,8 @@ def file_details(el: Any, where: str, warnings: list[str] | None = None) -> File
 
 def report_from_element(el: Any, *, raw: bytes, position: str) -> ReportRec:
     """Map one `<report>` element to a ReportRec; raises BadValue/RejectedInput."""
+    if missing := _missing_required(el):
+        raise RejectedInput(f"{missing} is required (cyber_tipline.xsd)")
     el = K(el)
     summary = el.find("incidentSummary")
     if summary is None:

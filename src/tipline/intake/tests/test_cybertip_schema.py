@@ -376,3 +376,73 @@ def test_a_document_with_every_element_of_the_schema_imports_with_nothing_lost(
     json.loads(record)
     lost = [s for s in strings if s not in record]
     assert len(strings) > 100 and lost == []
+
+
+def schema_required() -> dict[str, set[str]]:
+    """What cyber_tipline.xsd requires inside each element of a report (by path; "@" for an
+    attribute): elements without minOccurs="0" outside a choice, and use="required"
+    attributes."""
+    if not XSD.exists():
+        pytest.skip(f"NCMEC's schema is not at {XSD}")
+    root = etree.parse(str(XSD)).getroot()
+    types = {t.get("name"): t for t in root if t.tag == XS + "complexType"}
+    elements = {e.get("name"): e for e in root if e.tag == XS + "element"}
+    required: dict[str, set[str]] = {}
+
+    def content(node: Any, path: str, seen: frozenset[str], choice: bool = False) -> None:
+        for c in node:
+            if c.tag in (XS + "sequence", XS + "all", XS + "simpleContent", XS + "extension"):
+                content(c, path, seen, choice)
+            elif c.tag == XS + "choice":
+                content(c, path, seen, True)
+            elif c.tag == XS + "element":
+                element(c, path, seen, choice)
+            elif c.tag == XS + "attribute" and c.get("use") == "required":
+                required.setdefault(path, set()).add("@" + c.get("name"))
+
+    def element(decl: Any, path: str, seen: frozenset[str], choice: bool) -> None:
+        needed = decl.get("minOccurs", "1") != "0" and not choice
+        if decl.get("ref"):
+            decl = elements[decl.get("ref")]
+        name, kind = decl.get("name"), decl.get("type")
+        if needed:
+            required.setdefault(path, set()).add(name)
+        inline = decl.find(XS + "complexType")
+        if inline is not None:
+            content(inline, f"{path}/{name}".lstrip("/"), seen)
+        elif kind in types and kind not in seen:
+            content(types[kind], f"{path}/{name}".lstrip("/"), seen | {kind})
+
+    content(elements["report"].find(XS + "complexType"), "", frozenset())
+    return required
+
+
+def test_required_elements_are_the_schemas() -> None:
+    from tipline.intake.importers.cybertip_xml import REQUIRED
+
+    assert {k: set(v) for k, v in REQUIRED.items()} == schema_required()
+
+
+def test_a_missing_required_element_is_a_rejection_naming_it(tree: None,
+                                                             tmp_path: Path) -> None:
+    """From the document holding every element, take out each required one in turn: the
+    report is refused with that element's path in the reason."""
+    data, _ = schema_document()
+    full = etree.fromstring(data)
+    for parent_path, needs in sorted(schema_required().items()):
+        for need in sorted(needs):
+            doc = etree.fromstring(etree.tostring(full))
+            parent = doc if not parent_path else doc.find(parent_path)
+            assert parent is not None, parent_path
+            if need.startswith("@"):
+                del parent.attrib[need[1:]]
+            else:
+                parent.remove(parent.find(need))
+            path = tmp_path / f"{parent_path.replace('/', '_')}-{need}.xml"
+            path.write_bytes(etree.tostring(doc))
+            batch = ingest_paths(paths=[path], actor=system_user("test"))
+            assert (batch.imported, batch.rejected) == (0, 1), (parent_path, need)
+            [reason] = batch.rejections.values_list("reason", flat=True)
+            named = f"{parent_path}/{need}".lstrip("/") if not need.startswith("@") \
+                else f"{parent_path}{need}"
+            assert f"{named} is required" in reason, reason
