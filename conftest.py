@@ -69,6 +69,12 @@ def mh_nodal(tree: None) -> Any:
 
 
 @pytest.fixture
+def platform_account(tree: None) -> Any:
+    """A platform's CyberTipline API account (role `platform`): sends reports, sees none."""
+    return _persona("examplechat-api", "platform", "IN")
+
+
+@pytest.fixture
 def beed_officer(tree: None) -> Any:
     return _persona("bhim", "unit_officer", "IN-MH-BEED")
 

@@ -44,6 +44,7 @@ ROLE_PERSONAS: dict[str, str] = {
     "state_nodal": "mh_nodal",  # IN-MH
     "unit_officer": "beed_officer",  # IN-MH-BEED
     "auditor": "auditor",  # IN
+    "platform": "platform_account",  # IN: the CyberTipline API only, no page
 }
 PERSONAS = [*ROLE_PERSONAS.values(), "pune_officer", "nobody"]
 
@@ -119,6 +120,14 @@ PUBLIC: dict[str, int] = {
     "login": 200,
     "logout": 405,  # POST only
     "source_archive": 200,  # the Corresponding Source (AGPL-3.0, section 13)
+    # the CyberTipline API checks HTTP Basic credentials itself, not the session: without
+    # them every call is refused (2000, HTTP 401); its calls but `status` are POST only
+    "ispws:status": 401,
+    "ispws:submit": 405,
+    "ispws:upload": 405,
+    "ispws:fileinfo": 405,
+    "ispws:finish": 405,
+    "ispws:retract": 405,
 }
 
 

@@ -103,6 +103,14 @@ PDQ_MIN_QUALITY = env_int(
 VPDQ_MATCH_PERCENT = env_int(
     "TIPLINE_VPDQ_MATCH_PERCENT", 80,
     "a video matches a bank video when this share of its frames match (percent)")
+#: The CyberTipline API (/ispws/): what one platform account may send.
+ISPWS_MAX_REPORT_BYTES = env_int(
+    "TIPLINE_ISPWS_MAX_REPORT_BYTES", 2 * 1024**2, "largest <report> or <fileDetails> body")
+ISPWS_MAX_FILE_BYTES = env_int(
+    "TIPLINE_ISPWS_MAX_FILE_BYTES", 512 * 1024**2, "largest file a platform may upload")
+ISPWS_MAX_FILES = env_int("TIPLINE_ISPWS_MAX_FILES", 1000, "most files one report may carry")
+ISPWS_REQUESTS_PER_MINUTE = env_int(
+    "TIPLINE_ISPWS_REQUESTS_PER_MINUTE", 600, "requests one platform account may make a minute")
 MAX_BANK_FILE_BYTES = env_int(
     "TIPLINE_MAX_BANK_FILE_BYTES", 2 * 1024**3, "largest hash-list file accepted for import")
 SCAN_PROCESSES = env_int(

@@ -11,6 +11,7 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("reports/", include("tipline.intake.urls")),
+    path("ispws/", include("tipline.intake.api_urls")),
     path("audit/", include("tipline.audit.urls")),
     path("packets/", include("tipline.dispatch.urls")),
     path("cases/", include("tipline.cases.urls")),

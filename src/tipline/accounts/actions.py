@@ -15,6 +15,7 @@ ACTIONS: dict[str, str] = {
     "review.decide": "decide on media in the review queue",
     "audit.view": "read the audit trail",
     "user.manage": "create users and grants",
+    "report.submit": "send reports through the CyberTipline API (a platform's account)",
 }
 
 ROLES: dict[str, tuple[str, str, list[str]]] = {
@@ -36,4 +37,6 @@ ROLES: dict[str, tuple[str, str, list[str]]] = {
         ["report.view", "packet.receive", "case.update"],
     ),
     "auditor": ("Auditor", "reads the audit trail, nothing else", ["audit.view"]),
+    "platform": ("Platform", "a platform's API account: sends reports, sees none",
+                 ["report.submit"]),
 }

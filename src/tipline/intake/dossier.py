@@ -13,7 +13,7 @@ from typing import Any
 
 from django.db import models
 
-from tipline.intake.models import Report
+from tipline.intake.models import Report, Submission
 
 #: a later step's part of the record: (report) -> plain data, or None when it has nothing
 Part = Callable[[Report], Any]
@@ -54,6 +54,12 @@ def report_dossier(report: Report) -> dict[str, Any]:
     own = fields(report, without=("batch",))
     own["reference"] = report.reference
     own["jurisdiction"] = {"code": report.jurisdiction.code, "name": report.jurisdiction.name}
+    submission = Submission.objects.filter(report=report).first()
+    if submission is not None:  # sent through the CyberTipline API: open, finished, retracted
+        own["submission"] = {"report_id": submission.pk, "state": submission.state,
+                             "account": submission.account.username,
+                             "opened_at": plain(submission.opened_at),
+                             "closed_at": plain(submission.closed_at)}
     out: dict[str, Any] = {
         "report": own,
         "subjects": [fields(s) for s in report.subjects.order_by("id")],

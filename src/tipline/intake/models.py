@@ -369,3 +369,46 @@ class Identifier(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind}:{self.value}"
+
+
+class Submission(models.Model):
+    """A report a platform sends through the CyberTipline API (`/ispws/`): open from `submit`
+    until `finish` (then it follows the flow like any report) or `retract` (then it is kept,
+    marked retracted, and never routed). Its files are scanned as they land."""
+
+    class State(models.TextChoices):
+        OPEN = "open", "Open: the platform is still sending it"
+        FINISHED = "finished", "Finished"
+        RETRACTED = "retracted", "Retracted by the platform"
+
+    account = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                related_name="submissions")
+    report = models.OneToOneField(Report, null=True, blank=True, on_delete=models.CASCADE,
+                                  related_name="submission")
+    state = models.CharField(max_length=10, choices=State.choices, default=State.OPEN)
+    opened_at = models.DateTimeField()
+    changed_at = models.DateTimeField()
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["account", "state"], name="submission_account")]
+
+    def __str__(self) -> str:
+        return f"submission {self.pk} ({self.state})"
+
+
+class ApiMinute(models.Model):
+    """How many CyberTipline API requests an account made in one minute (the rate limit,
+    shared by every web process)."""
+
+    account = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                                related_name="+")
+    minute = models.DateTimeField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["account", "minute"],
+                                               name="api_minute_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.count} requests at {self.minute:%H:%M}"

@@ -496,6 +496,7 @@ def report_detail(*, user: Viewer, pk: int) -> ReportDetail:
         Report.objects.select_related(
             "jurisdiction", "batch", "supersedes", "location", "location__unit", "cluster",
             "cluster__lead", "manual_assignment", "manual_assignment__by", "case",
+            "submission",
         ).prefetch_related(
             "subjects", "places", "ip_events", "files", "identifiers", "artifacts"
         ),

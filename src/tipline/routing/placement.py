@@ -26,7 +26,7 @@ from tipline.core.progress import NullProgress, Progress
 from tipline.geo.resolution import Resolution
 from tipline.geo.selectors import reports_resolve
 from tipline.geo.services import LocationRow, location_row, locations_write
-from tipline.intake.models import Report
+from tipline.intake.models import Report, Submission
 from tipline.intake.services import StatusChange, reports_status_set
 from tipline.jurisdictions.selectors import jurisdiction_tree
 
@@ -170,7 +170,9 @@ def _unrouted() -> QuerySet[Report]:
     """Current reports that have never been resolved, except those already closed (a
     reviewer found the media was not CSAM before the report was routed: nobody is sent it)."""
     return (Report.objects.filter(is_current=True, location__isnull=True)
-            .exclude(status=Report.Status.CLOSED))
+            .exclude(status=Report.Status.CLOSED)
+            # a platform's report still open, or retracted, through the API: never routed
+            .exclude(submission__state__in=[Submission.State.OPEN, Submission.State.RETRACTED]))
 
 
 def unrouted_report_ids(*, after: int = 0, limit: int | None = None) -> list[int]:

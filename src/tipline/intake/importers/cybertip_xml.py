@@ -604,3 +604,8 @@ def _max_record() -> int:
     from django.conf import settings
 
     return int(settings.MAX_RECORD_BYTES)
+
+
+#: for the CyberTipline API, which reads one `<report>` or `<fileDetails>` per request
+PARSER_OPTIONS = _PARSER_OPTIONS
+prolog_refusal = _prolog_refusal

@@ -1,0 +1,181 @@
+"""The CyberTipline Reporting API, served by Tipline under `/ispws/` (docs/formats/ispws.md):
+the calls, bodies, response codes and report lifecycle of NCMEC's API, so that a platform's
+existing client reports to the hub by changing only its base URL.
+
+Views are thin: HTTP Basic auth over a platform account, a per-account rate limit, then the
+service in `intake.submissions`; every answer is XML with NCMEC's response code and carries a
+`Request-ID` header.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import uuid
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+from xml.sax.saxutils import escape
+
+from django.conf import settings
+from django.contrib.auth import authenticate
+from django.core.exceptions import RequestDataTooBig
+from django.db import transaction
+from django.db.models import F
+from django.http import HttpRequest, HttpResponse
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_POST
+
+from tipline.accounts.policies import can_everywhere
+from tipline.intake import submissions as s
+from tipline.intake.models import ApiMinute
+
+_HEAD = ('<?xml version="1.0" encoding="UTF-8"?>\n<{root} '
+         'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+         'xsi:noNamespaceSchemaLocation="https://report.cybertip.org/ispws/xsd">')
+_DESCRIPTIONS = {s.SUCCESS: "Success"}
+#: HTTP status per response code (the XML body carries the code itself)
+_STATUS = {s.SUCCESS: 200, s.AUTH_REQUIRED: 401, s.NOT_AUTHORIZED: 403,
+           s.NOT_FOR_SUBMISSIONS: 403, s.INVALID_REQUEST: 400, s.VALIDATION_FAILED: 400,
+           s.MALFORMED_XML: 400, s.NO_SUCH_REPORT: 404, s.NO_SUCH_FILE: 404, s.NOT_FOUND: 404,
+           s.RETRACTED: 409, s.FINISHED: 409, s.UPLOAD_FAILED: 400}
+
+
+def _xml(root: str, code: int, description: str, **extra: Any) -> str:
+    parts = [_HEAD.format(root=root), f"<responseCode>{code}</responseCode>"]
+    if root == "reportResponse":
+        parts.append(f"<responseDescription>{escape(description)}</responseDescription>")
+    for name, value in extra.items():
+        if isinstance(value, list):
+            parts.append(f"<{name}>" + "".join(f"<fileId>{v}</fileId>" for v in value)
+                         + f"</{name}>")
+        elif value is not None:
+            parts.append(f"<{name}>{escape(str(value))}</{name}>")
+    return "".join(parts) + f"</{root}>"
+
+
+def _answer(code: int, description: str = "", *, root: str = "reportResponse",
+            status: int | None = None, **extra: Any) -> HttpResponse:
+    response = HttpResponse(
+        _xml(root, code, description or _DESCRIPTIONS.get(code, ""), **extra),
+        content_type="application/xml; charset=utf-8",
+        status=status or _STATUS.get(code, 500))
+    if code == s.AUTH_REQUIRED:
+        response["WWW-Authenticate"] = 'Basic realm="CyberTipline API", charset="UTF-8"'
+    return response
+
+
+def _account(request: HttpRequest) -> Any:
+    """The platform account of the request's HTTP Basic credentials."""
+    header = request.META.get("HTTP_AUTHORIZATION", "")
+    kind, _, encoded = header.partition(" ")
+    if kind.lower() != "basic" or not encoded:
+        raise s.ApiError(s.AUTH_REQUIRED, "authentication required (HTTP Basic)")
+    try:
+        username, _, password = base64.b64decode(encoded, validate=True).decode().partition(":")
+    except (binascii.Error, UnicodeDecodeError):
+        raise s.ApiError(s.AUTH_REQUIRED, "malformed credentials") from None
+    user = authenticate(request, username=username, password=password)
+    if user is None:
+        raise s.ApiError(s.AUTH_REQUIRED, "wrong user name or password")
+    return user
+
+
+def _counted(account: Any) -> None:
+    """One more request this minute for the account; INVALID_REQUEST (HTTP 429) over the
+    limit."""
+    minute = datetime.now(UTC).replace(second=0, microsecond=0)
+    with transaction.atomic():
+        row, _ = ApiMinute.objects.get_or_create(account=account, minute=minute)
+        ApiMinute.objects.filter(pk=row.pk).update(count=F("count") + 1)
+        count = ApiMinute.objects.values_list("count", flat=True).get(pk=row.pk)
+        ApiMinute.objects.filter(account=account, minute__lt=minute).delete()
+    if count > settings.ISPWS_REQUESTS_PER_MINUTE:
+        raise s.ApiError(s.INVALID_REQUEST, f"more than {settings.ISPWS_REQUESTS_PER_MINUTE} "
+                                            "requests a minute: try again in a minute")
+
+
+def _call(handler: Callable[[HttpRequest, Any], HttpResponse]) -> Callable[..., HttpResponse]:
+    """Authenticate, count, run, and answer every outcome as NCMEC's XML with a Request-ID."""
+    def view(request: HttpRequest) -> HttpResponse:
+        request_id = str(uuid.uuid4())
+        try:
+            account = _account(request)
+            if not can_everywhere(account, "report.submit"):
+                raise s.ApiError(s.NOT_FOR_SUBMISSIONS, "this account is not a platform's")
+            _counted(account)
+            response = handler(request, account)
+        except s.ApiError as exc:
+            status = 429 if "requests a minute" in exc.description else None
+            response = _answer(exc.code, exc.description, status=status)
+        response["Request-ID"] = request_id
+        return response
+
+    view.__name__ = handler.__name__
+    view.__doc__ = handler.__doc__
+    return csrf_exempt(view)
+
+
+def _body(request: HttpRequest) -> bytes:
+    length = int(request.META.get("CONTENT_LENGTH") or 0)
+    if length > settings.ISPWS_MAX_REPORT_BYTES:
+        raise s.ApiError(s.INVALID_REQUEST, f"the body is {length} bytes, over the limit of "
+                                            f"{settings.ISPWS_MAX_REPORT_BYTES}")
+    try:
+        return request.body
+    except RequestDataTooBig:
+        raise s.ApiError(s.INVALID_REQUEST, "the body is over the limit of "
+                                            f"{settings.ISPWS_MAX_REPORT_BYTES} bytes") from None
+
+
+@require_GET
+@_call
+def status(request: HttpRequest, account: Any) -> HttpResponse:
+    """Whether the API is up (and the credentials good)."""
+    return _answer(s.SUCCESS, "Server is up")
+
+
+@require_POST
+@_call
+def submit(request: HttpRequest, account: Any) -> HttpResponse:
+    """A `<report>`: stored, open; answers its reportId."""
+    done = s.submission_open(account=account, body=_body(request))
+    return _answer(s.SUCCESS, reportId=done.report_id)
+
+
+@require_POST
+@_call
+def upload(request: HttpRequest, account: Any) -> HttpResponse:
+    """A file of an open report (multipart: `id`, `file`): answers its fileId and MD5."""
+    upload = request.FILES.get("file")
+    if upload is None:
+        raise s.ApiError(s.INVALID_REQUEST, "no `file` in the form")
+    done = s.submission_file_add(account=account, report_id=request.POST.get("id", ""),
+                                 name=upload.name or "", chunks=upload.chunks())
+    return _answer(s.SUCCESS, reportId=request.POST.get("id", "").strip(),
+                   fileId=done.file_id, hash=done.md5)
+
+
+@require_POST
+@_call
+def fileinfo(request: HttpRequest, account: Any) -> HttpResponse:
+    """A `<fileDetails>` for an uploaded file."""
+    s.submission_file_details(account=account, body=_body(request))
+    return _answer(s.SUCCESS)
+
+
+@require_POST
+@_call
+def finish(request: HttpRequest, account: Any) -> HttpResponse:
+    """The report is complete (form field `id`): it follows the flow from now on."""
+    done = s.submission_finish(account=account, report_id=request.POST.get("id", ""))
+    return _answer(s.SUCCESS, root="reportDoneResponse", reportId=done.report_id,
+                   files=done.file_ids)
+
+
+@require_POST
+@_call
+def retract(request: HttpRequest, account: Any) -> HttpResponse:
+    """The platform withdraws an open report (form field `id`)."""
+    report_id = s.submission_retract(account=account, report_id=request.POST.get("id", ""))
+    return _answer(s.SUCCESS, reportId=report_id)

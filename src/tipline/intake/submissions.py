@@ -1,0 +1,241 @@
+"""Reports platforms send through the CyberTipline API (`/ispws/`, docs/formats/ispws.md).
+
+`submit` reads the `<report>` the way `tipline ingest` reads CyberTipline XML and stores it
+at once (through the same writer), open: it is not routed while the platform is still
+sending it. `upload` stores each file encrypted and queues its scan the moment it lands;
+`fileinfo` adds what the platform says of a file; `finish` closes the report and lets it
+follow the flow (routing); `retract` closes it for good: kept, marked retracted, never
+routed. A closed report can't be changed. Every call answers with one of NCMEC's response
+codes (`ApiError` carries the code).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import partial
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from lxml import etree
+
+from tipline.accounts.policies import can_everywhere
+from tipline.accounts.types import Actor
+from tipline.audit.services import audit_record
+from tipline.core.blobs import blob_put
+from tipline.core.errors import RejectedInput
+from tipline.intake.importers.cybertip_xml import (
+    PARSER_OPTIONS,
+    file_details,
+    prolog_refusal,
+    report_from_element,
+)
+from tipline.intake.models import ImportBatch, IpEvent, Report, ReportFile, Submission
+from tipline.intake.signals import batch_finished, reports_stored
+from tipline.intake.writer import ReportWriter
+
+#: NCMEC's response codes (docs/formats/ispws.md)
+SUCCESS, SERVER_ERROR, UPLOAD_FAILED = 0, 1000, 1111
+NOT_FOUND, AUTH_REQUIRED, NOT_AUTHORIZED, NOT_FOR_SUBMISSIONS = 1210, 2000, 3000, 3100
+INVALID_REQUEST, VALIDATION_FAILED, MALFORMED_XML = 4000, 4100, 4110
+NO_SUCH_REPORT, NO_SUCH_FILE, RETRACTED, FINISHED = 5001, 5002, 5101, 5102
+
+
+class ApiError(Exception):
+    """An answer other than success: NCMEC's code and what went wrong."""
+
+    def __init__(self, code: int, description: str) -> None:
+        super().__init__(description)
+        self.code = code
+        self.description = description
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _check(account: Actor) -> None:
+    if not can_everywhere(account, "report.submit"):
+        raise ApiError(NOT_FOR_SUBMISSIONS, "this account may not submit reports")
+
+
+def _element(body: bytes, root: str) -> Any:
+    """The body's root element, which must be `root`; MALFORMED_XML for what is not XML
+    (or carries a DOCTYPE), VALIDATION_FAILED for another root."""
+    if refusal := prolog_refusal(body[:64 * 1024]):
+        raise ApiError(MALFORMED_XML, refusal)
+    try:
+        el = etree.fromstring(body, etree.XMLParser(**PARSER_OPTIONS))
+    except etree.XMLSyntaxError as exc:
+        raise ApiError(MALFORMED_XML, f"malformed XML: {exc}") from None
+    if etree.QName(el.tag).localname != root:
+        raise ApiError(VALIDATION_FAILED, f"the root element must be <{root}>, "
+                                          f"not <{etree.QName(el.tag).localname}>")
+    return el
+
+
+def _open(account: Actor, report_id: Any) -> Submission:
+    """The account's own submission by the id `submit` gave, still open."""
+    try:
+        pk = int(str(report_id).strip())
+    except ValueError:
+        raise ApiError(NO_SUCH_REPORT, f"no report {str(report_id)[:40]!r}") from None
+    submission = (Submission.objects.select_for_update().select_related("report")
+                  .filter(pk=pk, account=account).first())
+    if submission is None:
+        raise ApiError(NO_SUCH_REPORT, f"no report {pk} of this account")
+    if submission.state == Submission.State.FINISHED:
+        raise ApiError(FINISHED, f"report {pk} is finished: it can't be changed")
+    if submission.state == Submission.State.RETRACTED:
+        raise ApiError(RETRACTED, f"report {pk} was retracted")
+    return submission
+
+
+@dataclass(frozen=True)
+class Submitted:
+    report_id: int
+
+
+def submission_open(*, account: Actor, body: bytes) -> Submitted:
+    """`submit`: read the `<report>` and store it, open (not routed until `finish`)."""
+    _check(account)
+    if len(body) > settings.ISPWS_MAX_REPORT_BYTES:
+        raise ApiError(INVALID_REQUEST, f"the report is {len(body)} bytes, over the limit of "
+                                        f"{settings.ISPWS_MAX_REPORT_BYTES}")
+    el = _element(body, "report")
+    now = _now()
+    with transaction.atomic():
+        submission = Submission.objects.create(account=account, opened_at=now, changed_at=now)
+        try:
+            rec = report_from_element(el, raw=body, position=f"submission {submission.pk}")
+        except RejectedInput as exc:
+            raise ApiError(VALIDATION_FAILED, f"validation failed: {exc}") from None
+        rec.external_id = f"{account.username}:{submission.pk}"[:100]
+        batch = ImportBatch.objects.create(
+            created_by=account, label=f"CyberTipline API: {account.username}, report "
+                                      f"{submission.pk}", status=ImportBatch.Status.DONE,
+            finished_at=now)
+        writer = ReportWriter(actor=account, batch=batch, continue_flow=False)
+        writer.add(rec)
+        writer.flush()
+        report = Report.objects.filter(batch=batch).first()
+        if report is None:
+            reason = batch.rejections.values_list("reason", flat=True).first()
+            raise ApiError(VALIDATION_FAILED, f"validation failed: {reason or 'not stored'}")
+        submission.report = report
+        submission.save(update_fields=["report"])
+        audit_record(actor=account, action="submission.opened", obj=report,
+                     data={"report_id": submission.pk})
+    return Submitted(report_id=submission.pk)
+
+
+@dataclass(frozen=True)
+class Uploaded:
+    file_id: int
+    md5: str
+
+
+def submission_file_add(*, account: Actor, report_id: Any, name: str,
+                        chunks: Iterable[bytes]) -> Uploaded:
+    """`upload`: store the file (encrypted) with its report and queue its scan at once."""
+    _check(account)
+    with transaction.atomic():
+        submission = _open(account, report_id)
+        report = submission.report
+        assert report is not None
+        if report.files.count() >= settings.ISPWS_MAX_FILES:
+            raise ApiError(INVALID_REQUEST, f"report {submission.pk} has the most files a "
+                                            f"report may have ({settings.ISPWS_MAX_FILES})")
+        try:
+            info = blob_put(chunks, max_bytes=settings.ISPWS_MAX_FILE_BYTES)
+        except RejectedInput as exc:
+            raise ApiError(UPLOAD_FAILED, f"file upload failed: {exc}") from None
+        file = ReportFile.objects.create(
+            report=report, filename=name[:1000], size=info.size, md5=info.md5,
+            sha1=info.sha1, sha256=info.sha256, stored=True)
+        Report.objects.filter(pk=report.pk).update(file_count=report.files.count())
+        submission.changed_at = _now()
+        submission.save(update_fields=["changed_at"])
+        audit_record(actor=account, action="submission.file_added", obj=report,
+                     data={"report_id": submission.pk, "file_id": file.pk, "md5": info.md5})
+        transaction.on_commit(partial(reports_stored.send, sender=Report,
+                                      report_ids=[report.pk], with_files=True))
+    return Uploaded(file_id=file.pk, md5=info.md5)
+
+
+def submission_file_details(*, account: Actor, body: bytes) -> None:
+    """`fileinfo`: what the platform says of an uploaded file (its `<fileDetails>`)."""
+    _check(account)
+    el = _element(body, "fileDetails")
+    ids = {etree.QName(c.tag).localname: (c.text or "").strip() for c in el
+           if isinstance(c.tag, str)}
+    with transaction.atomic():
+        submission = _open(account, ids.get("reportId", ""))
+        report = submission.report
+        assert report is not None
+        try:
+            file = report.files.get(pk=int(ids.get("fileId") or 0))
+        except (ReportFile.DoesNotExist, ValueError):
+            raise ApiError(NO_SUCH_FILE, f"no file {ids.get('fileId', '')[:40]!r} in report "
+                                         f"{submission.pk}") from None
+        try:
+            rec = file_details(el, "fileDetails")
+        except RejectedInput as exc:
+            raise ApiError(VALIDATION_FAILED, f"validation failed: {exc}") from None
+        file.original_filename = rec.original_filename or file.original_filename
+        file.filename = rec.filename or file.filename
+        for name in ("esp_file_id", "location_url", "viewed_by_esp", "publicly_available",
+                     "relevance", "classification", "annotations", "esp_metadata",
+                     "declared_hashes"):
+            setattr(file, name, getattr(rec, name))
+        file.save()
+        IpEvent.objects.bulk_create(
+            IpEvent(report=report, file=file, ip=e.ip, port=e.port, event=e.event,
+                    occurred_at=e.occurred_at, possible_proxy=e.possible_proxy)
+            for e in rec.ip_events)
+        submission.changed_at = _now()
+        submission.save(update_fields=["changed_at"])
+        audit_record(actor=account, action="submission.file_described", obj=report,
+                     data={"report_id": submission.pk, "file_id": file.pk})
+
+
+@dataclass(frozen=True)
+class Finished:
+    report_id: int
+    file_ids: list[int]
+
+
+def submission_finish(*, account: Actor, report_id: Any) -> Finished:
+    """`finish`: the report is complete; it now follows the flow (routing)."""
+    _check(account)
+    with transaction.atomic():
+        submission = _open(account, report_id)
+        report = submission.report
+        assert report is not None
+        now = _now()
+        submission.state, submission.changed_at, submission.closed_at = (
+            Submission.State.FINISHED, now, now)
+        submission.save(update_fields=["state", "changed_at", "closed_at"])
+        audit_record(actor=account, action="submission.finished", obj=report,
+                     data={"report_id": submission.pk})
+        transaction.on_commit(partial(batch_finished.send, sender=ImportBatch,
+                                      batch_id=report.batch_id, continue_flow=True))
+        files = list(report.files.order_by("id").values_list("id", flat=True))
+    return Finished(report_id=submission.pk, file_ids=files)
+
+
+def submission_retract(*, account: Actor, report_id: Any) -> int:
+    """`retract`: the platform withdraws an open report: kept, marked retracted, never
+    routed."""
+    _check(account)
+    with transaction.atomic():
+        submission = _open(account, report_id)
+        now = _now()
+        submission.state, submission.changed_at, submission.closed_at = (
+            Submission.State.RETRACTED, now, now)
+        submission.save(update_fields=["state", "changed_at", "closed_at"])
+        audit_record(actor=account, action="submission.retracted", obj=submission.report,
+                     data={"report_id": submission.pk})
+    return submission.pk

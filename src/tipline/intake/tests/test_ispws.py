@@ -1,0 +1,174 @@
+"""The CyberTipline Reporting API under /ispws/: a platform's client walks it as it walks
+NCMEC's (status, submit, upload, fileinfo, finish; submit, retract), and every wrong call
+gets NCMEC's code."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import io
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from lxml import etree
+from PIL import Image
+
+from tipline.accounts.services import grant_add, system_user, user_create
+from tipline.intake.models import Report, Submission
+from tipline.intake.tests import builders as b
+from tipline.routing.placement import reports_route_chunks
+
+pytestmark = pytest.mark.django_db
+
+PASSWORD = "platform-secret-9"  # noqa: S105
+
+
+@pytest.fixture
+def platform(tree: None) -> Any:
+    user = user_create(actor=None, username="examplechat", password=PASSWORD)
+    grant_add(actor=None, user=user, role_code="platform", jurisdiction_code="IN")
+    return user
+
+
+def auth(username: str = "examplechat", password: str = PASSWORD) -> dict[str, str]:
+    token = base64.b64encode(f"{username}:{password}".encode()).decode()
+    return {"HTTP_AUTHORIZATION": f"Basic {token}"}
+
+
+def answer(response: Any) -> dict[str, Any]:
+    """The XML answer's fields (responseCode as an int), and its root's name."""
+    assert response["Request-ID"]
+    root = etree.fromstring(response.content)
+    out: dict[str, Any] = {"root": root.tag}
+    for child in root:
+        out[child.tag] = [f.text for f in child] if child.tag == "files" else child.text
+    out["responseCode"] = int(out["responseCode"])
+    return out
+
+
+def png() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 48), (40, 120, 200)).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def submit(client: Client, xml: bytes | None = None, **headers: str) -> dict[str, Any]:
+    body = xml if xml is not None else b.xml_doc(b.xml_report(None)).replace(
+        b"<reports>", b"").replace(b"</reports>", b"")
+    return answer(client.post("/ispws/submit", body, content_type="application/xml",
+                              **(headers or auth())))
+
+
+def unrouted() -> list[int]:
+    return [i for ids, _ in reports_route_chunks(actor=system_user("test"), processes=0)
+            for i in ids]
+
+
+def test_a_platform_client_walks_submit_upload_fileinfo_finish(
+        client: Client, platform: Any, immediate_tasks: None,
+        django_capture_on_commit_callbacks: Any) -> None:
+    assert answer(client.get("/ispws/status", **auth()))["responseCode"] == 0
+    opened = submit(client)
+    assert (opened["root"], opened["responseCode"]) == ("reportResponse", 0)
+    report_id = opened["reportId"]
+    submission = Submission.objects.get(pk=int(report_id))
+    assert submission.state == "open" and submission.account == platform
+    report = submission.report
+    assert report is not None and report.source == "platform"
+    data = png()
+    with django_capture_on_commit_callbacks(execute=True):
+        uploaded = answer(client.post("/ispws/upload", {
+            "id": report_id, "file": SimpleUploadedFile("a.png", data, "image/png")}, **auth()))
+    assert uploaded["responseCode"] == 0
+    assert uploaded["hash"] == hashlib.md5(data).hexdigest()  # noqa: S324 - NCMEC's field
+    file = report.files.get(pk=int(uploaded["fileId"]))
+    assert file.stored and file.sha256 == hashlib.sha256(data).hexdigest()
+    assert file.scan.scanned_at is not None  # scanned the moment it landed
+    details = (f"<fileDetails><reportId>{report_id}</reportId><fileId>{file.pk}</fileId>"
+               "<fileName>a.png</fileName><originalFileName>IMG_0001.png</originalFileName>"
+               "<fileViewedByEsp>true</fileViewedByEsp></fileDetails>").encode()
+    described = answer(client.post("/ispws/fileinfo", details, content_type="application/xml",
+                                   **auth()))
+    assert described["responseCode"] == 0
+    file.refresh_from_db()
+    assert (file.original_filename, file.viewed_by_esp) == ("IMG_0001.png", True)
+    assert report.pk not in unrouted()  # open: not routed while the platform sends it
+    with django_capture_on_commit_callbacks(execute=True):
+        done = answer(client.post("/ispws/finish", {"id": report_id}, **auth()))
+    assert (done["root"], done["responseCode"], done["reportId"]) == (
+        "reportDoneResponse", 0, report_id)
+    # the report's files: the one uploaded, and the one its XML only described
+    assert done["files"] == [str(pk) for pk in report.files.order_by("id").values_list(
+        "id", flat=True)] and str(file.pk) in done["files"]
+    report.refresh_from_db()
+    assert report.location is not None  # routed once finished (the route task ran)
+    for call, form in (("upload", {"id": report_id, "file": SimpleUploadedFile("b.png", data)}),
+                       ("finish", {"id": report_id}), ("retract", {"id": report_id})):
+        late = answer(client.post(f"/ispws/{call}", form, **auth()))
+        assert late["responseCode"] == 5102, call
+
+
+def test_submit_then_retract_keeps_the_report_never_routed(
+        client: Client, platform: Any, hub_admin: Any) -> None:
+    report_id = submit(client)["reportId"]
+    assert answer(client.post("/ispws/retract", {"id": report_id}, **auth()))[
+        "responseCode"] == 0
+    submission = Submission.objects.get(pk=int(report_id))
+    assert submission.state == "retracted" and Report.objects.filter(
+        pk=submission.report_id).exists()
+    assert submission.report_id not in unrouted()
+    client.force_login(hub_admin)
+    page = client.get(f"/reports/{submission.report_id}/").content.decode()
+    assert "Retracted by the platform" in page and "never routed" in page
+    client.logout()
+    for call in ("retract", "finish"):
+        assert answer(client.post(f"/ispws/{call}", {"id": report_id}, **auth()))[
+            "responseCode"] == 5101
+    assert answer(client.post("/ispws/finish", {"id": "999999"}, **auth()))[
+        "responseCode"] == 5001
+
+
+def test_wrong_credentials_and_accounts_that_are_not_platforms(
+        client: Client, platform: Any, analyst: Any) -> None:
+    response = client.get("/ispws/status", **auth(password="wrong"))
+    assert response.status_code == 401 and "Basic" in response["WWW-Authenticate"]
+    assert answer(response)["responseCode"] == 2000
+    assert answer(client.get("/ispws/status"))["responseCode"] == 2000
+    user_create(actor=None, username="hub-person", password=PASSWORD)
+    assert answer(client.get("/ispws/status", **auth("hub-person")))["responseCode"] == 3100
+
+
+def test_bodies_that_do_not_read(client: Client, platform: Any) -> None:
+    malformed = submit(client, b"<report><incidentSummary>")
+    assert malformed["responseCode"] == 4110
+    doctype = submit(client, b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY e "x">]><report/>')
+    assert doctype["responseCode"] == 4110
+    no_reporter = submit(client, b"<report><incidentSummary><incidentType>"
+                         + b.CP.encode() + b"</incidentType><incidentDateTime>"
+                         b"2024-03-01T10:00:00Z</incidentDateTime></incidentSummary></report>")
+    assert no_reporter["responseCode"] == 4100
+    assert "reporter is required" in no_reporter["responseDescription"]
+    wrong_root = submit(client, b"<fileDetails/>")
+    assert wrong_root["responseCode"] == 4100 and "<report>" in wrong_root[
+        "responseDescription"]
+    assert not Submission.objects.exists()  # nothing half-written
+
+
+def test_limits_answer_with_codes(client: Client, platform: Any, settings: Any) -> None:
+    settings.ISPWS_MAX_FILES = 2  # the file the report's XML describes, and one upload
+    report_id = submit(client)["reportId"]
+    first = client.post("/ispws/upload", {"id": report_id, "file": SimpleUploadedFile(
+        "a.png", png())}, **auth())
+    assert answer(first)["responseCode"] == 0
+    second = answer(client.post("/ispws/upload", {"id": report_id, "file": SimpleUploadedFile(
+        "b.png", png())}, **auth()))
+    assert second["responseCode"] == 4000 and "most files" in second["responseDescription"]
+    settings.ISPWS_MAX_FILE_BYTES = 10
+    big = answer(client.post("/ispws/upload", {"id": report_id, "file": SimpleUploadedFile(
+        "c.png", png())}, **auth()))
+    assert big["responseCode"] in (4000, 1111)
+    settings.ISPWS_REQUESTS_PER_MINUTE = 1
+    limited = client.get("/ispws/status", **auth())
+    assert limited.status_code == 429 and answer(limited)["responseCode"] == 4000
