@@ -93,6 +93,29 @@ def _open(account: Actor, report_id: Any) -> Submission:
     return submission
 
 
+#: the order of a `<report>`'s children in NCMEC's schema (its `xs:sequence`)
+REPORT_ORDER = ("batchedReport", "incidentSummary", "internetDetails", "lawEnforcement",
+                "reporter", "personOrUserReported", "intendedRecipient", "victim",
+                "additionalInfo")
+
+
+def _in_order(el: Any) -> None:
+    """VALIDATION_FAILED when the report's children are not in the schema's order (NCMEC
+    refuses such a body with 4100, so a client tested against Tipline is right for both)."""
+    last, last_name = -1, ""
+    for child in el:
+        if not isinstance(child.tag, str):
+            continue
+        name = etree.QName(child.tag).localname
+        if name not in REPORT_ORDER:
+            continue  # an element outside the schema: kept as a labelled detail
+        position = REPORT_ORDER.index(name)
+        if position < last:
+            raise ApiError(VALIDATION_FAILED, f"validation failed: <{name}> must come before "
+                                              f"<{last_name}> (the schema's order)")
+        last, last_name = position, name
+
+
 @dataclass(frozen=True)
 class Submitted:
     report_id: int
@@ -105,6 +128,7 @@ def submission_open(*, account: Actor, body: bytes) -> Submitted:
         raise ApiError(INVALID_REQUEST, f"the report is {len(body)} bytes, over the limit of "
                                         f"{settings.ISPWS_MAX_REPORT_BYTES}")
     el = _element(body, "report")
+    _in_order(el)
     now = _now()
     with transaction.atomic():
         submission = Submission.objects.create(account=account, opened_at=now, changed_at=now)

@@ -150,6 +150,14 @@ def test_bodies_that_do_not_read(client: Client, platform: Any) -> None:
                          b"2024-03-01T10:00:00Z</incidentDateTime></incidentSummary></report>")
     assert no_reporter["responseCode"] == 4100
     assert "reporter is required" in no_reporter["responseDescription"]
+    body = b.xml_doc(b.xml_report(None)).replace(b"<reports>", b"").replace(b"</reports>", b"")
+    reporter = body[body.index(b"<reporter>"):body.index(b"</reporter>") + len(b"</reporter>")]
+    swapped = body.replace(reporter, b"").replace(b"<incidentSummary>",
+                                                  reporter + b"<incidentSummary>")
+    out_of_order = submit(client, swapped)
+    assert out_of_order["responseCode"] == 4100
+    assert "<incidentSummary> must come before <reporter>" in out_of_order[
+        "responseDescription"]
     wrong_root = submit(client, b"<fileDetails/>")
     assert wrong_root["responseCode"] == 4100 and "<report>" in wrong_root[
         "responseDescription"]
