@@ -110,7 +110,8 @@ ISPWS_MAX_FILE_BYTES = env_int(
     "TIPLINE_ISPWS_MAX_FILE_BYTES", 512 * 1024**2, "largest file a platform may upload")
 ISPWS_MAX_FILES = env_int("TIPLINE_ISPWS_MAX_FILES", 1000, "most files one report may carry")
 ISPWS_REQUESTS_PER_MINUTE = env_int(
-    "TIPLINE_ISPWS_REQUESTS_PER_MINUTE", 600, "requests one platform account may make a minute")
+    "TIPLINE_ISPWS_REQUESTS_PER_MINUTE", 30_000,
+    "requests one platform account may make a minute")
 MAX_BANK_FILE_BYTES = env_int(
     "TIPLINE_MAX_BANK_FILE_BYTES", 2 * 1024**3, "largest hash-list file accepted for import")
 SCAN_PROCESSES = env_int(
