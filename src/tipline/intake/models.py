@@ -391,7 +391,9 @@ class Submission(models.Model):
     closed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        indexes = [models.Index(fields=["account", "state"], name="submission_account")]
+        indexes = [models.Index(fields=["account", "state"], name="submission_account"),
+                   # the unfinished ones past their deadline (submissions_expire)
+                   models.Index(fields=["state", "changed_at"], name="submission_open")]
 
     def __str__(self) -> str:
         return f"submission {self.pk} ({self.state})"

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from functools import partial
 from typing import Any
 
@@ -76,6 +76,41 @@ def _element(body: bytes, root: str) -> Any:
     return el
 
 
+#: NCMEC's deadline for an unfinished report: 24 hours after it was opened or 1 hour after
+#: its last change, whichever is later; then it is deleted
+OPEN_FOR, IDLE_FOR = timedelta(hours=24), timedelta(hours=1)
+
+
+def _expired(submission: Submission, now: datetime) -> bool:
+    return (submission.state == Submission.State.OPEN
+            and now >= max(submission.opened_at + OPEN_FOR, submission.changed_at + IDLE_FOR))
+
+
+def _delete(submission: Submission, now: datetime) -> None:
+    """An unfinished report past its deadline goes, with everything it carried (its files'
+    blobs are swept later, once nothing refers to them)."""
+    audit_record(actor=submission.account, action="submission.expired", obj=submission.report,
+                 data={"report_id": submission.pk, "opened_at": submission.opened_at.isoformat(),
+                       "changed_at": submission.changed_at.isoformat()})
+    if submission.report_id is not None:
+        Report.objects.filter(pk=submission.report_id).delete()  # the submission with it
+    else:
+        submission.delete()
+
+
+def submissions_expire(*, now: datetime | None = None, limit: int = 100) -> int:
+    """Delete unfinished reports past NCMEC's deadline (a few at a time: every `submit` runs
+    this); returns how many."""
+    now = now or _now()
+    expired = list(Submission.objects.filter(
+        state=Submission.State.OPEN, opened_at__lte=now - OPEN_FOR,
+        changed_at__lte=now - IDLE_FOR).select_related("account")[:limit])
+    with transaction.atomic():
+        for submission in expired:
+            _delete(submission, now)
+    return len(expired)
+
+
 def _open(account: Actor, report_id: Any) -> Submission:
     """The account's own submission by the id `submit` gave, still open."""
     try:
@@ -86,6 +121,9 @@ def _open(account: Actor, report_id: Any) -> Submission:
                   .filter(pk=pk, account=account).first())
     if submission is None:
         raise ApiError(NO_SUCH_REPORT, f"no report {pk} of this account")
+    if _expired(submission, _now()):  # deleted by `submissions_expire`, outside this call
+        raise ApiError(NO_SUCH_REPORT, f"report {pk} was never finished: it expired 24 hours "
+                                       "after it was opened (1 hour after its last change)")
     if submission.state == Submission.State.FINISHED:
         raise ApiError(FINISHED, f"report {pk} is finished: it can't be changed")
     if submission.state == Submission.State.RETRACTED:
@@ -129,6 +167,7 @@ def submission_open(*, account: Actor, body: bytes) -> Submitted:
                                         f"{settings.ISPWS_MAX_REPORT_BYTES}")
     el = _element(body, "report")
     _in_order(el)
+    submissions_expire()
     now = _now()
     with transaction.atomic():
         submission = Submission.objects.create(account=account, opened_at=now, changed_at=now)
@@ -165,6 +204,7 @@ def submission_file_add(*, account: Actor, report_id: Any, name: str,
                         chunks: Iterable[bytes]) -> Uploaded:
     """`upload`: store the file (encrypted) with its report and queue its scan at once."""
     _check(account)
+    submissions_expire()
     with transaction.atomic():
         submission = _open(account, report_id)
         report = submission.report
@@ -192,6 +232,7 @@ def submission_file_add(*, account: Actor, report_id: Any, name: str,
 def submission_file_details(*, account: Actor, body: bytes) -> None:
     """`fileinfo`: what the platform says of an uploaded file (its `<fileDetails>`)."""
     _check(account)
+    submissions_expire()
     el = _element(body, "fileDetails")
     ids = {etree.QName(c.tag).localname: (c.text or "").strip() for c in el
            if isinstance(c.tag, str)}
@@ -234,6 +275,7 @@ class Finished:
 def submission_finish(*, account: Actor, report_id: Any) -> Finished:
     """`finish`: the report is complete; it now follows the flow (routing)."""
     _check(account)
+    submissions_expire()
     with transaction.atomic():
         submission = _open(account, report_id)
         report = submission.report
@@ -254,6 +296,7 @@ def submission_retract(*, account: Actor, report_id: Any) -> int:
     """`retract`: the platform withdraws an open report: kept, marked retracted, never
     routed."""
     _check(account)
+    submissions_expire()
     with transaction.atomic():
         submission = _open(account, report_id)
         now = _now()

@@ -180,3 +180,25 @@ def test_limits_answer_with_codes(client: Client, platform: Any, settings: Any) 
     settings.ISPWS_REQUESTS_PER_MINUTE = 1
     limited = client.get("/ispws/status", **auth())
     assert limited.status_code == 429 and answer(limited)["responseCode"] == 4000
+
+
+def test_an_unfinished_report_expires_as_ncmec_says(client: Client, platform: Any) -> None:
+    """Deleted 24 hours after it was opened or 1 hour after its last change, whichever is
+    later: a report opened 25 hours ago but changed 30 minutes ago is still open; one left
+    alone for 2 hours after that is gone, with its report."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    report_id = submit(client)["reportId"]
+    now = timezone.now()
+    Submission.objects.filter(pk=int(report_id)).update(
+        opened_at=now - timedelta(hours=25), changed_at=now - timedelta(minutes=30))
+    assert answer(client.post("/ispws/retract", {"id": "0"}, **auth()))["responseCode"] == 5001
+    assert Submission.objects.get(pk=int(report_id)).state == "open"  # not yet due
+    report_pk = Submission.objects.get(pk=int(report_id)).report_id
+    Submission.objects.filter(pk=int(report_id)).update(changed_at=now - timedelta(hours=2))
+    expired = answer(client.post("/ispws/finish", {"id": report_id}, **auth()))
+    assert expired["responseCode"] == 5001  # deleted before the call looked for it
+    assert not Submission.objects.filter(pk=int(report_id)).exists()
+    assert not Report.objects.filter(pk=report_pk).exists()
