@@ -16,7 +16,7 @@ import orjson
 from django.db import connection
 
 from tipline.geo.locators import AddressClue, Clues, EstimateClue, IpClue
-from tipline.intake.models import IpEvent, Place, Subject
+from tipline.intake.models import IpEvent, Place, Report, Source, Subject
 
 _ADDRESS_KINDS = (Place.Kind.ADDRESS.value, Place.Kind.INCIDENT.value)
 _ESTIMATE_KINDS = (Place.Kind.ESTIMATED.value, Place.Kind.NCMEC_GEO.value)
@@ -84,8 +84,13 @@ def report_clues(*, report_ids: Sequence[int]) -> dict[int, Clues]:
                 latitude=latitude, longitude=longitude, ip=_text(ip), isp=isp))
     for rid, numbers in _rows(Subject, "phones", ids):
         phones[rid].extend(_json(numbers) or [])
+    # a platform reports from anywhere: its numbers without a country code are not Indian
+    # (the importer already read as Indian those its report places in India)
+    worldwide = {rid for rid, _ in Report.objects.filter(pk__in=ids, source=Source.PLATFORM)
+                 .values_list("id", "source")} if phones else set()
     return {
         rid: Clues(ips=tuple(ips[rid]), gps=tuple(gps[rid]), addresses=tuple(addresses[rid]),
-                   phones=tuple(dict.fromkeys(phones[rid])), estimates=tuple(estimates[rid]))
+                   phones=tuple(dict.fromkeys(phones[rid])), estimates=tuple(estimates[rid]),
+                   phone_region=None if rid in worldwide else "IN")
         for rid in report_ids
     }

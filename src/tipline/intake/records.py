@@ -50,6 +50,9 @@ class PersonRec:
     places: list[PlaceRec] = field(default_factory=list)
     ip_events: list[IpEventRec] = field(default_factory=list)
     notes: str = ""
+    #: numbers the sender gave without a country calling code, as written (an importer
+    #: decides, from the whole report, whether to read them as Indian; not stored as such)
+    phones_without_code: list[str] = field(default_factory=list)
 
 
 #: Opens a file's content as a stream of byte chunks (from disk, a ZIP member, memory).

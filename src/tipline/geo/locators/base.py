@@ -71,6 +71,9 @@ class Clues:
     addresses: tuple[AddressClue, ...] = ()
     phones: tuple[str, ...] = ()
     estimates: tuple[EstimateClue, ...] = field(default_factory=tuple)
+    #: where a number written without its country code is read (a platform's report from
+    #: anywhere: None, not read at all; NCMEC's referrals to India and `tipline locate`: IN)
+    phone_region: str | None = "IN"
 
 
 class Locator(ABC):

@@ -84,6 +84,9 @@ class PhoneLocator(Locator):
     def locate(self, clues: Clues) -> list[Candidate]:
         out: list[Candidate] = []
         for raw in clues.phones:
+            if clues.phone_region is None and not raw.strip().startswith("+"):
+                out.append(_without_code(raw))
+                continue
             candidate = phone_candidate(raw)
             if candidate is not None:
                 out.append(candidate)
@@ -154,3 +157,12 @@ def _calling_code_only(raw: str, number: phonenumbers.PhoneNumber) -> Candidate 
         note=(f"country calling code +{code}, but not a valid number there: "
               "gives the country only"),
     )
+
+
+@lru_cache(maxsize=1024)
+def _without_code(raw: str) -> Candidate:
+    """A number without its country code in a report from anywhere: not read as Indian."""
+    return Candidate(method="phone", clue=f"phone {raw.strip()}", country=None,
+                     precision="country", confidence=0.0,
+                     note="no country code, and nothing else in the report places it in "
+                          "India: not read as Indian")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import fnmatch
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 from typing import Any
 
 from lxml import etree
@@ -20,6 +21,7 @@ from tipline.intake import values as v
 from tipline.intake.importers import build
 from tipline.intake.importers.base import Outcome, StreamImporter, register
 from tipline.intake.records import FileRec, IpEventRec, PersonRec, PlaceRec, RejectedRec, ReportRec
+from tipline.jurisdictions.data import PINCODE_STATE_NAMES, STATE_ALIASES, STATE_NAMES, fold
 
 #: the schema's reportAnnotations and fileAnnotations (a test holds them against the XSD)
 ANNOTATIONS = ("sextortion", "csamSolicitation", "minorToMinorInteraction", "spam",
@@ -368,9 +370,11 @@ def person(block: Any, role: str, person_tag: str, where: str,
             code = v.text(ph.get("countryCallingCode") or "",
                           field=f"{where}.phone@countryCallingCode", limit=8) \
                 or _t(ph, "countryCallingCode", f"{where}.phone.countryCallingCode")
-            if number:
+            if number and (code or number.lstrip().startswith("+")):
                 full = f"+{code.lstrip('+')}{number}" if code else number
                 rec.phones.append(v.phone(full))
+            elif number:  # no country: read as Indian only if the report says India
+                rec.phones_without_code.append(number)
         for addr in p.findall("address"):
             rec.places.append(_address(addr, "address", f"{where}.address"))
     rec.esp_user_id = _t(block, "espIdentifier", f"{where}.espIdentifier")
@@ -505,7 +509,50 @@ def report_from_element(el: Any, *, raw: bytes, position: str) -> ReportRec:
     for i, fd in enumerate(el.findall("fileDetails")):
         rec.files.append(file_details(fd, f"fileDetails[{i}]", rec.warnings))
     rec.details = _details(el.el)
+    _phones_without_code(rec)
     return rec
+
+
+_INDIA = frozenset({"IN", "IND", "INDIA", "BHARAT", "REPUBLIC OF INDIA"})
+
+
+@lru_cache(maxsize=1)
+def _indian_states() -> frozenset[str]:
+    names = {*STATE_NAMES.values(), *PINCODE_STATE_NAMES.values(),
+             *(a for aliases in STATE_ALIASES.values() for a in aliases)}
+    return frozenset(fold(n) for n in names)
+
+
+def _india_evidence(rec: ReportRec) -> str:
+    """What in the report places it in India (an address or estimate in India or in an
+    Indian state), or ""."""
+    places = [*rec.places, *(p for s in rec.subjects for p in s.places)]
+    for place in places:
+        if fold(place.country) in _INDIA:
+            return f"the report's {place.kind} is in India ({place.country})"
+        if place.state and fold(place.state) in _indian_states():
+            return f"the report's {place.kind} is in {place.state}"
+    return ""
+
+
+def _phones_without_code(rec: ReportRec) -> None:
+    """Numbers the sender gave without a countryCallingCode: read as Indian (+91) only when
+    something else in the report places it in India; otherwise kept as written, not placed.
+    Either way a warning on the report says which, and why."""
+    evidence = ""
+    for subject in rec.subjects:
+        if subject.phones_without_code and not evidence:
+            evidence = _india_evidence(rec) or "-"
+        for number in subject.phones_without_code:
+            if evidence != "-":
+                subject.phones.append(v.phone(number))
+                rec.warnings.append(f"phone {number!r} has no countryCallingCode: read as "
+                                    f"Indian (+91) because {evidence}")
+            else:
+                subject.phones.append(v.phone(number, region="ZZ"))
+                rec.warnings.append(f"phone {number!r} has no countryCallingCode and nothing "
+                                    "else in the report places it in India: not read as "
+                                    "Indian, not used to place the report")
 
 
 PROLOG_BYTES = 64 * 1024

@@ -446,3 +446,31 @@ def test_a_missing_required_element_is_a_rejection_naming_it(tree: None,
             named = f"{parent_path}/{need}".lstrip("/") if not need.startswith("@") \
                 else f"{parent_path}{need}"
             assert f"{named} is required" in reason, reason
+
+
+def test_a_number_without_a_country_code_is_indian_only_if_the_report_says_india(
+        tree: None, tmp_path: Path) -> None:
+    """A platform reports from anywhere: 2223334444 without countryCallingCode was read as
+    +91 22 2333 4444, a Mumbai landline. Now it is kept as written and not used to place the
+    report (the locator says so), unless the report's address is in India; a warning on the
+    report says which, and why."""
+    alone = ("<personOrUserReportedPerson><phone>2223334444</phone>"
+             "</personOrUserReportedPerson>")
+    in_india = ("<personOrUserReportedPerson><phone>98765 43210</phone><address>"
+                "<city>Beed</city><nonUsaState>Maharashtra</nonUsaState></address>"
+                "</personOrUserReportedPerson>")
+    ingest(tmp_path, report_xml("NC1", reported=alone))
+    (tmp_path / "r.xml").unlink()
+    ingest(tmp_path, report_xml("NC2", reported=in_india))
+    first, second = (Report.objects.get(external_id=x) for x in ("NC1", "NC2"))
+    assert Subject.objects.get(report=first).phones == ["2223334444"]
+    [warning] = first.warnings
+    assert "not read as Indian" in warning
+    assert Subject.objects.get(report=second).phones == ["+919876543210"]
+    assert any("read as Indian (+91) because the report's address is in Maharashtra" in w
+               for w in second.warnings)
+    outcomes = reports_route(report_ids=[first.pk], actor=system_user("test"))
+    first.refresh_from_db()
+    assert outcomes == {"unknown": 1} and first.jurisdiction.code == "IN"  # not Mumbai
+    [phone] = [c for c in first.location.candidates if c["method"] == "phone"]
+    assert phone["country"] is None and "not read as Indian" in phone["note"]
