@@ -117,7 +117,7 @@ def _open(account: Actor, report_id: Any) -> Submission:
         pk = int(str(report_id).strip())
     except ValueError:
         raise ApiError(NO_SUCH_REPORT, f"no report {str(report_id)[:40]!r}") from None
-    submission = (Submission.objects.select_for_update().select_related("report")
+    submission = (Submission.objects.select_for_update(of=("self",)).select_related("report")
                   .filter(pk=pk, account=account).first())
     if submission is None:
         raise ApiError(NO_SUCH_REPORT, f"no report {pk} of this account")
