@@ -7,8 +7,14 @@ import argparse
 import atexit
 import os
 import secrets
+import signal
+import socket
+import subprocess
 import sys
 import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -62,3 +68,43 @@ def _fresh_database(server_url: str) -> str:
 
     atexit.register(drop)
     return urlunsplit(parts._replace(path=f"/{name}"))
+
+
+@contextmanager
+def served(home: Path, *options: str) -> Iterator[int]:
+    """`tipline serve` with `options` on a free loopback port, its output in home/serve.log,
+    while the block runs; yields the port once the server answers (exits with the log's tail
+    when it does not start within two minutes), and stops it after."""
+    from django.db import connections
+
+    connections.close_all()  # the server opens its own
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = int(s.getsockname()[1])
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent / "src"),
+           "DJANGO_SETTINGS_MODULE": "tipline.settings"}
+    log = open(home / "serve.log", "wb")  # noqa: SIM115 - closed below
+    server = subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
+        [sys.executable, "-m", "django", "serve", *options, "--bind", f"127.0.0.1:{port}"],
+        env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    log.flush()
+                    sys.exit("the server did not start:\n"
+                             + (home / "serve.log").read_text()[-3000:])
+                time.sleep(0.5)
+        yield port
+    finally:
+        os.killpg(server.pid, signal.SIGINT)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait()
+        log.close()

@@ -16,14 +16,10 @@ import argparse
 import base64
 import http.client
 import io
-import os
 import random
 import re
 import shutil
-import signal
-import socket
 import statistics
-import subprocess
 import sys
 import threading
 import time
@@ -32,17 +28,10 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _home import database_option, fresh_home  # noqa: E402
+from _home import database_option, fresh_home, served  # noqa: E402
 
-ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "bench-platform-9"  # noqa: S105 - a throwaway account in a throwaway home
 CP = "Child Pornography (possession, manufacture, and distribution)"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def image(seed: int) -> bytes:
@@ -123,34 +112,13 @@ def main() -> None:
     database_option(parser)
     args = parser.parse_args()
     home = fresh_home("tipline-api-", args.database_url)
-    from django.db import connections
-
     from tipline.accounts.services import grant_add, user_create
 
     user = user_create(actor=None, username="bench-platform", password=PASSWORD)
     grant_add(actor=None, user=user, role_code="platform", jurisdiction_code="IN")
     pictures = [image(seed) for seed in range(min(args.n, 20))]
     print(f"image size {len(pictures[0]) // 1024} KB", flush=True)
-    connections.close_all()
-    port = _free_port()
-    env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "DJANGO_SETTINGS_MODULE":
-           "tipline.settings"}
-    log = open(home / "serve.log", "wb")  # noqa: SIM115 - closed below
-    server = subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
-        [sys.executable, "-m", "django", "serve", "--bind", f"127.0.0.1:{port}"],
-        env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                if server.poll() is not None or time.monotonic() > deadline:
-                    log.close()
-                    sys.exit("the server did not start:\n"
-                             + (home / "serve.log").read_text()[-3000:])
-                time.sleep(0.5)
+    with served(home) as port:
         Platform(port).send(0, pictures[0])  # warm up: the first request loads the code
         local = threading.local()
 
@@ -165,10 +133,6 @@ def main() -> None:
             for future in futures:
                 future.result()
         elapsed = time.perf_counter() - started
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=60)
-        log.close()
     print("median ms per call: " + ", ".join(
         f"{path} {statistics.median(times) * 1000:.0f}" for path, times in TIMES.items()))
     print(f"sent {args.n} reports with one {len(pictures[0]) // 1024} KB image each in "

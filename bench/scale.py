@@ -32,19 +32,15 @@ import math
 import os
 import re
 import shutil
-import signal
-import socket
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
 from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _home import database_option, fresh_home  # noqa: E402
+from _home import database_option, fresh_home, served  # noqa: E402
 
-ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "scale-bench-Pa55"  # noqa: S105 - a throwaway user in a throwaway database
 
 
@@ -182,12 +178,6 @@ def analyse() -> None:
 # --- the server and the pages ----------------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 class Browser:
     """One logged-in user on one keep-alive connection."""
 
@@ -282,28 +272,7 @@ def _users_and_pages() -> tuple[dict[str, dict[str, list[str]]], str]:
 
 def serve_and_measure(home: Path, *, requests: int) -> float:
     users, _ = _users_and_pages()
-    from django.db import connections
-
-    connections.close_all()
-    port = _free_port()
-    env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "DJANGO_SETTINGS_MODULE":
-           "tipline.settings"}
-    log = open(home / "serve.log", "wb")  # noqa: SIM115 - closed below
-    server = subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
-        [sys.executable, "-m", "django", "serve", "--no-worker", "--bind", f"127.0.0.1:{port}"],
-        env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                if server.poll() is not None or time.monotonic() > deadline:
-                    log.close()
-                    sys.exit("the server did not start:\n"
-                             + (home / "serve.log").read_text()[-3000:])
-                time.sleep(0.5)
+    with served(home, "--no-worker") as port:
         worst = 0.0
         print(f"{'page':<16} {'user':<15} {'p50 ms':>7} {'p95 ms':>7}", flush=True)
         for username, pages in users.items():
@@ -320,14 +289,6 @@ def serve_and_measure(home: Path, *, requests: int) -> float:
                 print(f"{page:<16} {username:<15} {p50:7.0f} {p95:7.0f}", flush=True)
             browser.conn.close()
         return worst
-    finally:
-        os.killpg(server.pid, signal.SIGINT)
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait()
-        log.close()
 
 
 if __name__ == "__main__":

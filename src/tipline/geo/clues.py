@@ -82,12 +82,17 @@ def report_clues(*, report_ids: Sequence[int]) -> dict[int, Clues]:
                 source="ncmec" if kind == Place.Kind.NCMEC_GEO else "platform",
                 country=country, region=state, city=city, postal_code=postal_code,
                 latitude=latitude, longitude=longitude, ip=_text(ip), isp=isp))
-    for rid, numbers in _rows(Subject, "phones", ids):
-        phones[rid].extend(_json(numbers) or [])
     # a platform reports from anywhere: its numbers without a country code are not Indian
-    # (the importer already read as Indian those its report places in India)
-    worldwide = {rid for rid, _ in Report.objects.filter(pk__in=ids, source=Source.PLATFORM)
-                 .values_list("id", "source")} if phones else set()
+    # (the importer already read as Indian those its report places in India); the report's
+    # source comes with its subjects' phones, in the same query
+    reports = connection.ops.quote_name(Report._meta.db_table)
+    worldwide: set[int] = set()
+    for rid, numbers, source in _rows(
+            Subject, f"phones, (SELECT source FROM {reports} WHERE id = report_id)",  # noqa: S608
+            ids):
+        phones[rid].extend(_json(numbers) or [])
+        if source == Source.PLATFORM:
+            worldwide.add(rid)
     return {
         rid: Clues(ips=tuple(ips[rid]), gps=tuple(gps[rid]), addresses=tuple(addresses[rid]),
                    phones=tuple(dict.fromkeys(phones[rid])), estimates=tuple(estimates[rid]),

@@ -63,11 +63,16 @@ def _votes(candidates: list[Candidate], key: Callable[[Candidate], str | None]) 
     for c in candidates:
         place = key(c)
         if place:
-            pair = (c.method, place)
-            confidence = c.confidence
-            if pair not in best or confidence > best[pair]:
-                best[pair] = max(best.get(pair, 0.0), confidence)
+            _keep_surest(best, (c.method, place), c.confidence)
     return _sum(best)
+
+
+def _keep_surest(best: dict[tuple[str, str], float], pair: tuple[str, str],
+                 confidence: float) -> None:
+    """Hold the surest confidence seen for a (method, place); the first seen keeps its place
+    in the order (the weights are summed in it)."""
+    if confidence > best.get(pair, 0.0):
+        best[pair] = confidence
 
 
 def _country_votes(useful: list[Candidate]) -> tuple[
@@ -82,9 +87,7 @@ def _country_votes(useful: list[Candidate]) -> tuple[
         for best, place in ((countries, country), (states.setdefault(country or "", {}), state),
                             (either, state or country)):
             if place:
-                pair = (method, place)
-                if pair not in best or confidence > best[pair]:
-                    best[pair] = max(best.get(pair, 0.0), confidence)
+                _keep_surest(best, (method, place), confidence)
     return (_sum(countries), {k: _sum(v) for k, v in states.items()}, _sum(either))
 
 

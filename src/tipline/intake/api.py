@@ -30,7 +30,6 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from tipline.accounts.models import User
-from tipline.accounts.policies import can_everywhere
 from tipline.intake import submissions as s
 from tipline.intake.models import ApiMinute
 
@@ -39,10 +38,10 @@ _HEAD = ('<?xml version="1.0" encoding="UTF-8"?>\n<{root} '
          'xsi:noNamespaceSchemaLocation="https://report.cybertip.org/ispws/xsd">')
 _DESCRIPTIONS = {s.SUCCESS: "Success"}
 #: HTTP status per response code (the XML body carries the code itself)
-_STATUS = {s.SUCCESS: 200, s.AUTH_REQUIRED: 401, s.NOT_AUTHORIZED: 403,
-           s.NOT_FOR_SUBMISSIONS: 403, s.INVALID_REQUEST: 400, s.VALIDATION_FAILED: 400,
-           s.MALFORMED_XML: 400, s.NO_SUCH_REPORT: 404, s.NO_SUCH_FILE: 404, s.NOT_FOUND: 404,
-           s.RETRACTED: 409, s.FINISHED: 409, s.UPLOAD_FAILED: 400}
+_STATUS = {s.SUCCESS: 200, s.AUTH_REQUIRED: 401, s.NOT_FOR_SUBMISSIONS: 403,
+           s.INVALID_REQUEST: 400, s.VALIDATION_FAILED: 400, s.MALFORMED_XML: 400,
+           s.NO_SUCH_REPORT: 404, s.NO_SUCH_FILE: 404, s.RETRACTED: 409, s.FINISHED: 409,
+           s.UPLOAD_FAILED: 400}
 
 
 def _xml(root: str, code: int, description: str, **extra: Any) -> str:
@@ -120,7 +119,8 @@ def _counted(account: Any) -> None:
         count = mine.values_list("count", flat=True).get()
     if count > settings.ISPWS_REQUESTS_PER_MINUTE:
         raise s.ApiError(s.INVALID_REQUEST, f"more than {settings.ISPWS_REQUESTS_PER_MINUTE} "
-                                            "requests a minute: try again in a minute")
+                                            "requests a minute: try again in a minute",
+                         status=429)
 
 
 def _call(handler: Callable[[HttpRequest, Any], HttpResponse]) -> Callable[..., HttpResponse]:
@@ -129,13 +129,11 @@ def _call(handler: Callable[[HttpRequest, Any], HttpResponse]) -> Callable[..., 
         request_id = str(uuid.uuid4())
         try:
             account = _account(request)
-            if not can_everywhere(account, "report.submit"):
-                raise s.ApiError(s.NOT_FOR_SUBMISSIONS, "this account is not a platform's")
+            s.submitter_check(account)
             _counted(account)
             response = handler(request, account)
         except s.ApiError as exc:
-            status = 429 if "requests a minute" in exc.description else None
-            response = _answer(exc.code, exc.description, status=status)
+            response = _answer(exc.code, exc.description, status=exc.status)
         response["Request-ID"] = request_id
         return response
 

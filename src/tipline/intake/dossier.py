@@ -13,6 +13,8 @@ from typing import Any
 
 from django.db import models
 
+from tipline.accounts.policies import scoped
+from tipline.accounts.types import Viewer
 from tipline.intake.models import Report, Submission
 
 #: a later step's part of the record: (report) -> plain data, or None when it has nothing
@@ -73,14 +75,15 @@ def report_dossier(report: Report) -> dict[str, Any]:
     return out
 
 
-def report_find(key: str) -> list[Report]:
-    """Reports by Tipline reference (TL-00000001) or by the sender's report id (current
-    versions first); a bare number that is no sender's id is taken as the reference's."""
+def report_find(key: str, *, user: Viewer) -> list[Report]:
+    """The reports the user may see by Tipline reference (TL-00000001) or by the sender's
+    report id (current versions first); a bare number that is no sender's id is taken as the
+    reference's."""
     text = key.strip()
+    visible = scoped(Report.objects.all(), user=user, action="report.view")
     if text.upper().startswith("TL-") and text[3:].isdigit():
-        return list(Report.objects.filter(pk=int(text[3:])))
-    found = list(Report.objects.filter(external_id=text).order_by("-is_current", "source",
-                                                                  "-version"))
+        return list(visible.filter(pk=int(text[3:])))
+    found = list(visible.filter(external_id=text).order_by("-is_current", "source", "-version"))
     if not found and text.isdigit():
-        found = list(Report.objects.filter(pk=int(text)))
+        found = list(visible.filter(pk=int(text)))
     return found

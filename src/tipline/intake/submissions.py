@@ -37,26 +37,28 @@ from tipline.intake.signals import batch_finished, reports_stored
 from tipline.intake.writer import ReportWriter
 
 #: NCMEC's response codes (docs/formats/ispws.md)
-SUCCESS, SERVER_ERROR, UPLOAD_FAILED = 0, 1000, 1111
-NOT_FOUND, AUTH_REQUIRED, NOT_AUTHORIZED, NOT_FOR_SUBMISSIONS = 1210, 2000, 3000, 3100
+SUCCESS, UPLOAD_FAILED, AUTH_REQUIRED, NOT_FOR_SUBMISSIONS = 0, 1111, 2000, 3100
 INVALID_REQUEST, VALIDATION_FAILED, MALFORMED_XML = 4000, 4100, 4110
 NO_SUCH_REPORT, NO_SUCH_FILE, RETRACTED, FINISHED = 5001, 5002, 5101, 5102
 
 
 class ApiError(Exception):
-    """An answer other than success: NCMEC's code and what went wrong."""
+    """An answer other than success: NCMEC's code, what went wrong, and the HTTP status when
+    it is not the code's usual one."""
 
-    def __init__(self, code: int, description: str) -> None:
+    def __init__(self, code: int, description: str, *, status: int | None = None) -> None:
         super().__init__(description)
         self.code = code
         self.description = description
+        self.status = status
 
 
 def _now() -> datetime:
     return datetime.now(UTC)
 
 
-def _check(account: Actor) -> None:
+def submitter_check(account: Actor) -> None:
+    """NOT_FOR_SUBMISSIONS unless the account is a platform's (may `report.submit`)."""
     if not can_everywhere(account, "report.submit"):
         raise ApiError(NOT_FOR_SUBMISSIONS, "this account may not submit reports")
 
@@ -161,7 +163,7 @@ class Submitted:
 
 def submission_open(*, account: Actor, body: bytes) -> Submitted:
     """`submit`: read the `<report>` and store it, open (not routed until `finish`)."""
-    _check(account)
+    submitter_check(account)
     if len(body) > settings.ISPWS_MAX_REPORT_BYTES:
         raise ApiError(INVALID_REQUEST, f"the report is {len(body)} bytes, over the limit of "
                                         f"{settings.ISPWS_MAX_REPORT_BYTES}")
@@ -203,7 +205,7 @@ class Uploaded:
 def submission_file_add(*, account: Actor, report_id: Any, name: str,
                         chunks: Iterable[bytes]) -> Uploaded:
     """`upload`: store the file (encrypted) with its report and queue its scan at once."""
-    _check(account)
+    submitter_check(account)
     submissions_expire()
     with transaction.atomic():
         submission = _open(account, report_id)
@@ -231,7 +233,7 @@ def submission_file_add(*, account: Actor, report_id: Any, name: str,
 
 def submission_file_details(*, account: Actor, body: bytes) -> None:
     """`fileinfo`: what the platform says of an uploaded file (its `<fileDetails>`)."""
-    _check(account)
+    submitter_check(account)
     submissions_expire()
     el = _element(body, "fileDetails")
     ids = {etree.QName(c.tag).localname: (c.text or "").strip() for c in el
@@ -274,7 +276,7 @@ class Finished:
 
 def submission_finish(*, account: Actor, report_id: Any) -> Finished:
     """`finish`: the report is complete; it now follows the flow (routing)."""
-    _check(account)
+    submitter_check(account)
     submissions_expire()
     with transaction.atomic():
         submission = _open(account, report_id)
@@ -295,7 +297,7 @@ def submission_finish(*, account: Actor, report_id: Any) -> Finished:
 def submission_retract(*, account: Actor, report_id: Any) -> int:
     """`retract`: the platform withdraws an open report: kept, marked retracted, never
     routed."""
-    _check(account)
+    submitter_check(account)
     submissions_expire()
     with transaction.atomic():
         submission = _open(account, report_id)

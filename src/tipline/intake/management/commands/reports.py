@@ -8,9 +8,12 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from tipline.accounts.services import system_user
 from tipline.intake import values
 from tipline.intake.dossier import plain, report_dossier, report_find
 from tipline.intake.models import Report
+from tipline.intake.selectors import ReportFilters, report_list_queryset
+from tipline.jurisdictions.selectors import jurisdiction_tree
 
 
 class Command(BaseCommand):
@@ -27,7 +30,8 @@ class Command(BaseCommand):
         ls.add_argument("--source", help="ncmec, platform, public, ...")
         ls.add_argument("--state", help="a state's code (MH): reports placed there or below")
         ls.add_argument("--incident-type", choices=values.INCIDENT_TYPES)
-        ls.add_argument("--since", type=date.fromisoformat, help="received on or after (UTC)")
+        ls.add_argument("--since", type=date.fromisoformat,
+                        help="received on or after this day (IST), YYYY-MM-DD")
         ls.add_argument("--all-versions", action="store_true",
                         help="also versions a later one replaced")
         ls.add_argument("--limit", type=int, default=50, help="at most this many (default 50)")
@@ -37,7 +41,7 @@ class Command(BaseCommand):
         getattr(self, f"_{options['action']}")(options)
 
     def _show(self, o: dict[str, Any]) -> None:
-        found = report_find(o["id"])
+        found = report_find(o["id"], user=system_user("cli"))
         if not found:
             raise CommandError(f"no report {o['id']!r} (a Tipline reference is TL-00000001)")
         if len(found) > 1 and not all(r.source == found[0].source for r in found):
@@ -72,21 +76,18 @@ class Command(BaseCommand):
                 out(f"  {json.dumps(shown, ensure_ascii=False)}")
 
     def _list(self, o: dict[str, Any]) -> None:
-        reports = Report.objects.select_related("jurisdiction").order_by("-received_at", "-id")
-        if not o["all_versions"]:
-            reports = reports.filter(is_current=True)
-        if o["status"]:
-            reports = reports.filter(status=o["status"])
-        if o["source"]:
-            reports = reports.filter(source=o["source"])
-        if o["state"]:
-            reports = reports.filter(jurisdiction__path__startswith=f"IN/{o['state'].upper()}/")
-        if o["incident_type"]:
-            reports = reports.filter(incident_type=o["incident_type"])
-        if o["since"]:
-            reports = reports.filter(received_at__date__gte=o["since"])
         if o["limit"] < 1:
             raise CommandError("--limit must be at least 1")
+        state_id = None
+        if o["state"]:
+            node = jurisdiction_tree().by_code.get(f"IN-{o['state'].upper()}")
+            state_id = node.id if node else -1  # no such state: no report
+        filters = ReportFilters(
+            received_from=o["since"], state_id=state_id, source=o["source"] or "",
+            incident_type=o["incident_type"] or "", status=o["status"] or "",
+            all_versions=o["all_versions"])
+        reports = (report_list_queryset(user=system_user("cli"), filters=filters)
+                   .select_related("jurisdiction").order_by("-received_at", "-id"))
         rows = [{"reference": r.reference, "source": r.source, "external_id": r.external_id,
                  "version": r.version, "status": r.status, "received_at": r.received_at,
                  "incident_type": r.incident_type, "platform": r.platform,
