@@ -109,6 +109,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--n", type=int, default=500, help="reports to send")
     parser.add_argument("--clients", type=int, default=4, help="client threads")
+    parser.add_argument("--serve", default="",
+                        help="options for `tipline serve`, e.g. '--workers 3' (the target is "
+                             "measured with its defaults)")
     database_option(parser)
     args = parser.parse_args()
     home = fresh_home("tipline-api-", args.database_url)
@@ -118,7 +121,7 @@ def main() -> None:
     grant_add(actor=None, user=user, role_code="platform", jurisdiction_code="IN")
     pictures = [image(seed) for seed in range(min(args.n, 20))]
     print(f"image size {len(pictures[0]) // 1024} KB", flush=True)
-    with served(home) as port:
+    with served(home, *args.serve.split()) as port:
         Platform(port).send(0, pictures[0])  # warm up: the first request loads the code
         local = threading.local()
 

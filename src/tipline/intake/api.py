@@ -16,22 +16,18 @@ import hmac
 import time
 import uuid
 from collections.abc import Callable
-from datetime import UTC, datetime
 from typing import Any
 from xml.sax.saxutils import escape
 
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django.core.exceptions import RequestDataTooBig
-from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from tipline.accounts.models import User
 from tipline.intake import submissions as s
-from tipline.intake.models import ApiMinute
 
 _HEAD = ('<?xml version="1.0" encoding="UTF-8"?>\n<{root} '
          'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
@@ -105,18 +101,8 @@ VERIFIED_SECONDS = 300
 
 def _counted(account: Any) -> None:
     """One more request this minute for the account; INVALID_REQUEST (HTTP 429) over the
-    limit. The count is a row per account and minute, so every web process shares it."""
-    minute = datetime.now(UTC).replace(second=0, microsecond=0)
-    mine = ApiMinute.objects.filter(account=account, minute=minute)
-    with transaction.atomic():
-        if not mine.update(count=F("count") + 1):  # the minute's first request
-            ApiMinute.objects.filter(account=account, minute__lt=minute).delete()
-            try:
-                with transaction.atomic():
-                    ApiMinute.objects.create(account=account, minute=minute, count=1)
-            except IntegrityError:  # another process made the row meanwhile
-                mine.update(count=F("count") + 1)
-        count = mine.values_list("count", flat=True).get()
+    limit."""
+    count = s.api_minute_count(account=account)
     if count > settings.ISPWS_REQUESTS_PER_MINUTE:
         raise s.ApiError(s.INVALID_REQUEST, f"more than {settings.ISPWS_REQUESTS_PER_MINUTE} "
                                             "requests a minute: try again in a minute",

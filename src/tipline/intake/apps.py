@@ -16,6 +16,9 @@ class IntakeConfig(AppConfig):
     def ready(self) -> None:
         # how intake follows the foundation, and the blobs it refers to (for the sweep)
         from tipline.core.sweep import blob_refs_register
+        from tipline.core.tasks import periodic_register
         from tipline.intake import receivers  # noqa: F401
+        from tipline.intake.tasks import EXPIRE_EVERY, submissions_expire_task
 
         blob_refs_register(_blobs)
+        periodic_register(submissions_expire_task, every=EXPIRE_EVERY)

@@ -18,7 +18,7 @@ from functools import partial
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from lxml import etree
 
 from tipline.accounts.policies import can_everywhere
@@ -32,7 +32,14 @@ from tipline.intake.importers.cybertip_xml import (
     prolog_refusal,
     report_from_element,
 )
-from tipline.intake.models import ImportBatch, IpEvent, Report, ReportFile, Submission
+from tipline.intake.models import (
+    ApiMinute,
+    ImportBatch,
+    IpEvent,
+    Report,
+    ReportFile,
+    Submission,
+)
 from tipline.intake.signals import batch_finished, reports_stored
 from tipline.intake.writer import ReportWriter
 
@@ -101,8 +108,9 @@ def _delete(submission: Submission, now: datetime) -> None:
 
 
 def submissions_expire(*, now: datetime | None = None, limit: int = 100) -> int:
-    """Delete unfinished reports past NCMEC's deadline (a few at a time: every `submit` runs
-    this); returns how many."""
+    """Delete unfinished reports past NCMEC's deadline, `limit` at a time (the periodic
+    `intake.tasks.submissions_expire_task` runs this; a call refuses such a report before it
+    is deleted, `_open`); returns how many."""
     now = now or _now()
     expired = list(Submission.objects.filter(
         state=Submission.State.OPEN, opened_at__lte=now - OPEN_FOR,
@@ -111,6 +119,24 @@ def submissions_expire(*, now: datetime | None = None, limit: int = 100) -> int:
         for submission in expired:
             _delete(submission, now)
     return len(expired)
+
+
+def api_minute_count(*, account: Actor) -> int:
+    """Count one more API request of `account` in the current minute and return the
+    minute's count so far: one statement (an upsert), so every web process shares the count
+    at the cost of a single write; the account's earlier minutes go at a minute's first."""
+    minute = _now().replace(second=0, microsecond=0)
+    table = connection.ops.quote_name(ApiMinute._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (account_id, minute, count) VALUES (%s, %s, 1) "  # noqa: S608
+            f"ON CONFLICT (account_id, minute) DO UPDATE SET count = {table}.count + 1 "
+            "RETURNING count",
+            [account.pk, connection.ops.adapt_datetimefield_value(minute)])
+        count = int(cursor.fetchone()[0])
+    if count == 1:
+        ApiMinute.objects.filter(account=account, minute__lt=minute).delete()
+    return count
 
 
 def _open(account: Actor, report_id: Any) -> Submission:
@@ -169,7 +195,6 @@ def submission_open(*, account: Actor, body: bytes) -> Submitted:
                                         f"{settings.ISPWS_MAX_REPORT_BYTES}")
     el = _element(body, "report")
     _in_order(el)
-    submissions_expire()
     now = _now()
     with transaction.atomic():
         submission = Submission.objects.create(account=account, opened_at=now, changed_at=now)
@@ -206,7 +231,6 @@ def submission_file_add(*, account: Actor, report_id: Any, name: str,
                         chunks: Iterable[bytes]) -> Uploaded:
     """`upload`: store the file (encrypted) with its report and queue its scan at once."""
     submitter_check(account)
-    submissions_expire()
     with transaction.atomic():
         submission = _open(account, report_id)
         report = submission.report
@@ -234,7 +258,6 @@ def submission_file_add(*, account: Actor, report_id: Any, name: str,
 def submission_file_details(*, account: Actor, body: bytes) -> None:
     """`fileinfo`: what the platform says of an uploaded file (its `<fileDetails>`)."""
     submitter_check(account)
-    submissions_expire()
     el = _element(body, "fileDetails")
     ids = {etree.QName(c.tag).localname: (c.text or "").strip() for c in el
            if isinstance(c.tag, str)}
@@ -277,7 +300,6 @@ class Finished:
 def submission_finish(*, account: Actor, report_id: Any) -> Finished:
     """`finish`: the report is complete; it now follows the flow (routing)."""
     submitter_check(account)
-    submissions_expire()
     with transaction.atomic():
         submission = _open(account, report_id)
         report = submission.report
@@ -298,7 +320,6 @@ def submission_retract(*, account: Actor, report_id: Any) -> int:
     """`retract`: the platform withdraws an open report: kept, marked retracted, never
     routed."""
     submitter_check(account)
-    submissions_expire()
     with transaction.atomic():
         submission = _open(account, report_id)
         now = _now()

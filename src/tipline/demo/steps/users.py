@@ -14,6 +14,8 @@ from tipline.accounts.types import Actor
 from tipline.jurisdictions.models import Jurisdiction
 
 DEMO_PASSWORD = "tipline-demo-2026"  # noqa: S105 - published on purpose: demo users only
+#: the demo platform's API account (it reports through /ispws/: demo.steps.platform)
+PLATFORM_USERNAME = "demo.platform"
 
 #: username, role code, jurisdiction code, full name
 DEMO_USERS: tuple[tuple[str, str, str, str], ...] = (
@@ -24,6 +26,7 @@ DEMO_USERS: tuple[tuple[str, str, str, str], ...] = (
     ("beed.officer", "unit_officer", "IN-MH-BEED", "Demo Beed-Officer"),
     ("pune.officer", "unit_officer", "IN-MH-CP-PUNE", "Demo Pune-City-Officer"),
     ("auditor", "auditor", "IN", "Demo Auditor"),
+    (PLATFORM_USERNAME, "platform", "IN", "ExampleChat (demo platform)"),
 )
 
 #: username, role name, jurisdiction code, what the demo did ("created", "exists, left as is")

@@ -13,7 +13,9 @@ from django.core.management import call_command
 from tipline.accounts.models import Grant, User
 from tipline.accounts.services import user_create
 from tipline.demo.management.commands.demo import DEMO_PASSWORD, DEMO_USERS
-from tipline.intake.models import ImportBatch
+from tipline.demo.steps.users import PLATFORM_USERNAME
+from tipline.intake.models import ImportBatch, Report, Source
+from tipline.media.models import FileScan
 
 
 @pytest.fixture(autouse=True)
@@ -63,5 +65,16 @@ def test_second_import_counts_duplicates(tree: None) -> None:
     assert "imported 30" in first
     second = _run()
     assert "duplicates 30" in second
-    batches = list(ImportBatch.objects.order_by("pk"))
+    batches = list(ImportBatch.objects.exclude(label__startswith="CyberTipline API")
+                   .order_by("pk"))
     assert [(b.imported, b.duplicates, b.rejected) for b in batches] == [(30, 0, 0), (0, 30, 0)]
+    # the demo platform sent its report through /ispws/ once, scanned and routed like any
+    assert "sent 1 reports through the CyberTipline API" in first
+    assert "sent through /ispws/ already" in second
+    (report,) = Report.objects.filter(source=Source.PLATFORM)
+    assert report.submission.state == "finished"
+    assert report.batch.created_by.username == PLATFORM_USERNAME
+    (file,) = report.files.all()
+    assert file.stored and FileScan.objects.filter(file=file).exists()
+    report.refresh_from_db()
+    assert report.status != "new"  # routed (and dispatched) like the export's reports

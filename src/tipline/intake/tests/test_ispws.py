@@ -12,11 +12,14 @@ from typing import Any
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django_tasks_db.models import DBTaskResult
 from lxml import etree
 from PIL import Image
 
 from tipline.accounts.services import grant_add, system_user, user_create
+from tipline.audit.models import AuditEvent
 from tipline.intake.models import Report, Submission
+from tipline.intake.tasks import submissions_expire_task
 from tipline.intake.tests import builders as b
 from tipline.routing.placement import reports_route_chunks
 
@@ -182,7 +185,8 @@ def test_limits_answer_with_codes(client: Client, platform: Any, settings: Any) 
     assert limited.status_code == 429 and answer(limited)["responseCode"] == 4000
 
 
-def test_an_unfinished_report_expires_as_ncmec_says(client: Client, platform: Any) -> None:
+def test_an_unfinished_report_expires_as_ncmec_says(client: Client, platform: Any,
+                                                    settings: Any) -> None:
     """Deleted 24 hours after it was opened or 1 hour after its last change, whichever is
     later: a report opened 25 hours ago but changed 30 minutes ago is still open; one left
     alone for 2 hours after that is gone, with its report."""
@@ -190,6 +194,7 @@ def test_an_unfinished_report_expires_as_ncmec_says(client: Client, platform: An
 
     from django.utils import timezone
 
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     report_id = submit(client)["reportId"]
     now = timezone.now()
     Submission.objects.filter(pk=int(report_id)).update(
@@ -199,6 +204,11 @@ def test_an_unfinished_report_expires_as_ncmec_says(client: Client, platform: An
     report_pk = Submission.objects.get(pk=int(report_id)).report_id
     Submission.objects.filter(pk=int(report_id)).update(changed_at=now - timedelta(hours=2))
     expired = answer(client.post("/ispws/finish", {"id": report_id}, **auth()))
-    assert expired["responseCode"] == 5001  # deleted before the call looked for it
+    assert expired["responseCode"] == 5001  # past its deadline: refused before it is deleted
+    assert Submission.objects.filter(pk=int(report_id)).exists()
+    assert submissions_expire_task.call() == 1  # the periodic task deletes it
     assert not Submission.objects.filter(pk=int(report_id)).exists()
     assert not Report.objects.filter(pk=report_pk).exists()
+    assert AuditEvent.objects.filter(action="submission.expired").count() == 1
+    assert DBTaskResult.objects.filter(task_path=submissions_expire_task.module_path,
+                                       status="READY").count() == 1  # its next run waits

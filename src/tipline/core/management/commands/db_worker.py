@@ -16,7 +16,7 @@ from django_tasks_db.management.commands import db_worker
 
 from tipline.core.heartbeat import Heartbeat
 from tipline.core.recovery import tasks_recover, worker_id_new
-from tipline.core.tasks import sweep_schedule
+from tipline.core.tasks import periodic_queue_all
 
 
 class Command(db_worker.Command):
@@ -32,6 +32,6 @@ class Command(db_worker.Command):
         if done.requeued or done.failed:
             self.stdout.write(f"tasks of dead workers: {done.requeued} queued again, "
                               f"{done.failed} given up")
-        sweep_schedule()  # the blob store's daily sweep of leftovers, if none is queued
+        periodic_queue_all()  # the periodic tasks (the daily sweep, ...) none of which waits
         with Heartbeat(options["worker_id"]):
             super().handle(*args, **options)

@@ -26,6 +26,10 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from tipline.core.queues import needs_worker
 
+#: How much lower the worker's CPU priority is than the web server's (`nice`): a platform's
+#: or an officer's request is answered first; the scan and routing catch up when the web is
+#: idle (they are queued, and nothing waits on them).
+WORKER_NICE = 10
 #: Seconds a child gets to finish after SIGTERM before it is killed.
 GRACE_SECONDS = 15
 #: Pause before the first restart of a dead child, doubled after each quick failure.
@@ -36,20 +40,24 @@ BACKOFF_MAX = 60.0
 STABLE_SECONDS = 60.0
 
 
-def _die_with_parent() -> Callable[[], None] | None:
-    """A preexec function asking Linux to SIGTERM the child if this supervisor dies."""
-    if not sys.platform.startswith("linux"):
-        return None
-    try:
-        import ctypes
+def _child_setup(nice: int = 0) -> Callable[[], None]:
+    """A preexec function for a child: lower its CPU priority by `nice`, and ask Linux to
+    SIGTERM it if this supervisor dies."""
+    libc: Any = None
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
 
-        libc = ctypes.CDLL(None, use_errno=True)
-    except OSError:  # pragma: no cover - no libc to ask
-        return None
+            libc = ctypes.CDLL(None, use_errno=True)
+        except OSError:  # pragma: no cover - no libc to ask
+            libc = None
     pr_set_pdeathsig = 1
 
     def preexec() -> None:
-        libc.prctl(pr_set_pdeathsig, signal.SIGTERM)
+        if nice:
+            os.nice(nice)
+        if libc is not None:
+            libc.prctl(pr_set_pdeathsig, signal.SIGTERM)
 
     return preexec
 
@@ -98,6 +106,11 @@ class Command(BaseCommand):
             "--threads", type=int, default=4, help="threads per gunicorn worker (4)"
         )
         parser.add_argument(
+            "--worker-nice", type=int, default=WORKER_NICE,
+            help=f"how much lower the worker's CPU priority is than the web server's "
+                 f"({WORKER_NICE}: answers first, background work when the web is idle; "
+                 f"0 for the same)")
+        parser.add_argument(
             "--no-worker", action="store_true",
             help="do not start a background task worker (run `tipline db_worker` elsewhere)",
         )
@@ -118,7 +131,6 @@ class Command(BaseCommand):
         # Children must see the same data folder whatever their working directory.
         env["TIPLINE_HOME"] = str(settings.TIPLINE_HOME)
         env.setdefault("DJANGO_SETTINGS_MODULE", "tipline.settings")
-        preexec = _die_with_parent()
 
         children: list[Child] = []
         stopping = {"signals": 0}
@@ -126,9 +138,14 @@ class Command(BaseCommand):
         def on_signal(signum: int, frame: FrameType | None) -> None:
             stopping["signals"] += 1
 
-        def start(argv: list[str]) -> subprocess.Popen[bytes]:
-            return subprocess.Popen(  # noqa: S603 - our own interpreter and module
-                argv, env=env, start_new_session=True, preexec_fn=preexec)
+        def starter(nice: int) -> Callable[[list[str]], subprocess.Popen[bytes]]:
+            preexec = _child_setup(nice)
+
+            def start(argv: list[str]) -> subprocess.Popen[bytes]:
+                return subprocess.Popen(  # noqa: S603 - our own interpreter and module
+                    argv, env=env, start_new_session=True, preexec_fn=preexec)
+
+            return start
 
         previous = {
             sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)
@@ -136,7 +153,8 @@ class Command(BaseCommand):
         try:
             if not options["no_worker"] and needs_worker():
                 children.append(Child("worker", [
-                    sys.executable, "-m", "tipline.cli", "worker"], start))
+                    sys.executable, "-m", "tipline.cli", "worker"],
+                    starter(max(0, options["worker_nice"]))))
             children.append(Child("web", [
                 sys.executable, "-m", "gunicorn", "tipline.wsgi:application",
                 "--bind", options["bind"],
@@ -147,7 +165,7 @@ class Command(BaseCommand):
                 "--timeout", "120",
                 "--access-logfile", "-",
                 "--no-control-socket",
-            ], start))
+            ], starter(0)))
             names = " and ".join(child.name for child in children)
             self.stdout.write(
                 f"Tipline serving on http://{options['bind']}/ ({names}); Ctrl-C stops."

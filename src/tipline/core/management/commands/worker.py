@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from tipline.core.queues import DATABASE_BACKEND, REDIS_BACKEND, task_backend
-from tipline.core.tasks import sweep_schedule
+from tipline.core.tasks import periodic_queue_all
 
 
 class Command(BaseCommand):
@@ -43,7 +43,7 @@ class Command(BaseCommand):
             # in this process, like the database's worker; nothing forks inside a worker
             from django_rq import get_worker
 
-            sweep_schedule()  # the blob store's daily sweep of leftovers, if none waits
+            periodic_queue_all()  # the periodic tasks (the daily sweep, ...) none of which waits
             worker = get_worker(*queues, job_class="django_tasks_rq.Job",
                                 worker_class="tipline.core.rq_worker.LeasedWorker")
             worker.work(burst=options["batch"], logging_level="INFO" if verbosity

@@ -22,7 +22,17 @@ from tipline.accounts.services import system_user
 from tipline.accounts.types import Actor
 from tipline.core.bootstrap import seed_reference_data
 from tipline.core.progress import NullProgress, Progress, TerminalProgress
-from tipline.demo.steps import cases, contacts, dispatch, generate, load, route, scan, users
+from tipline.demo.steps import (
+    cases,
+    contacts,
+    dispatch,
+    generate,
+    load,
+    platform,
+    route,
+    scan,
+    users,
+)
 from tipline.demo.steps.users import DEMO_PASSWORD, DEMO_USERS, UserRow
 
 __all__ = ["DEMO_PASSWORD", "DEMO_USERS", "URL", "Command"]
@@ -80,13 +90,17 @@ class Command(BaseCommand):
         with self._progress("importing") as bar:
             loaded = load.export_load(actor=actor, zip_path=export.zip_path, progress=bar)
         self._say(loaded)
+        rows = self._users(actor)  # the demo platform's account among them
+        with self._progress("platform API") as bar:
+            self._say(platform.platform_reports_send(
+                count=min(platform.PLATFORM_REPORTS, max(1, reports // 20)), seed=seed,
+                progress=bar))
         with self._progress("scanning") as bar:
             scanned = scan.files_scan_demo(folder=folder, progress=bar)
         self._say(scanned)
         with self._progress("routing") as bar:
             routed = route.reports_route_demo(truth_path=export.truth_path, progress=bar)
         self._say(routed)
-        rows = self._users(actor)
         self._dispatch(actor, seed=seed)
         self._ready(rows)
 
