@@ -187,7 +187,11 @@ def test_serve_restarts_a_killed_worker_and_web_server(tmp_path: Path) -> None:
         again = child_running(proc.pid, "tipline.cli worker", proc, 30,
                               other_than=worker)
         assert again != worker
+        # the worker (restarted too) yields the CPU to the web server: --worker-nice 10
+        base = os.getpriority(os.PRIO_PROCESS, proc.pid)
+        assert os.getpriority(os.PRIO_PROCESS, again) == min(base + 10, 19)
         web = child_running(proc.pid, "gunicorn", proc, 30)
+        assert os.getpriority(os.PRIO_PROCESS, web) == base
         os.kill(web, signal.SIGKILL)
         child_running(proc.pid, "gunicorn", proc, 30, other_than=web)
         assert 200 <= wait_for_http(f"http://127.0.0.1:{port}/login/", proc) < 600
