@@ -99,8 +99,10 @@ def served(home: Path, *options: str) -> Iterator[int]:
                     sys.exit("the server did not start:\n"
                              + (home / "serve.log").read_text()[-3000:])
                 time.sleep(0.5)
+        _SERVER[0] = server.pid
         yield port
     finally:
+        _SERVER[0] = 0
         os.killpg(server.pid, signal.SIGINT)
         try:
             server.wait(timeout=30)
@@ -108,3 +110,31 @@ def served(home: Path, *options: str) -> Iterator[int]:
             os.killpg(server.pid, signal.SIGKILL)
             server.wait()
         log.close()
+
+
+#: the pid of the `tipline serve` that `served` runs (0 when none)
+_SERVER = [0]
+
+
+def server_cpu() -> dict[str, float]:
+    """CPU seconds used so far by the running `tipline serve`'s processes, by kind ("web":
+    gunicorn's, "worker": the task worker's and its helpers', "serve": the supervisor), read
+    from /proc (empty where there is none)."""
+    used: dict[str, float] = {}
+    tick = os.sysconf("SC_CLK_TCK")
+    todo = [_SERVER[0]] if _SERVER[0] else []
+    kind_of = {_SERVER[0]: "serve"}
+    while todo:
+        pid = todo.pop()
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            command = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ")
+        except OSError:
+            continue
+        kind = kind_of.get(pid) or ("web" if b"gunicorn" in command else "worker")
+        used[kind] = used.get(kind, 0.0) + (int(fields[11]) + int(fields[12])) / tick
+        for task in Path(f"/proc/{pid}/task").glob("*/children"):
+            for child in task.read_text().split():
+                kind_of[int(child)] = kind if kind != "serve" else ""
+                todo.append(int(child))
+    return used

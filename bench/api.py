@@ -28,7 +28,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _home import database_option, fresh_home, served  # noqa: E402
+from _home import database_option, fresh_home, served, server_cpu  # noqa: E402
 
 PASSWORD = "bench-platform-9"  # noqa: S105 - a throwaway account in a throwaway home
 CP = "Child Pornography (possession, manufacture, and distribution)"
@@ -130,12 +130,18 @@ def main() -> None:
                 local.client = Platform(port)
             local.client.send(n, pictures[n % len(pictures)])
 
+        cpu_before, client_before = server_cpu(), time.process_time()
         started = time.perf_counter()
         with ThreadPoolExecutor(args.clients) as pool:
             futures = [pool.submit(send, n + 1) for n in range(args.n)]
             for future in futures:
                 future.result()
         elapsed = time.perf_counter() - started
+        cpu_after, client = server_cpu(), time.process_time() - client_before
+    used = {kind: cpu_after.get(kind, 0.0) - cpu_before.get(kind, 0.0) for kind in cpu_after}
+    print("CPU ms per report: " + ", ".join(
+        f"{kind} {seconds * 1000 / args.n:.1f}" for kind, seconds in sorted(used.items()))
+        + f", this client {client * 1000 / args.n:.1f}")
     print("median ms per call: " + ", ".join(
         f"{path} {statistics.median(times) * 1000:.0f}" for path, times in TIMES.items()))
     print(f"sent {args.n} reports with one {len(pictures[0]) // 1024} KB image each in "

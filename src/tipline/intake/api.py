@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import base64
 import binascii
+import copy
 import hashlib
 import hmac
 import time
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -27,6 +29,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from tipline.accounts.models import User
+from tipline.accounts.selectors import account_login_state
 from tipline.intake import submissions as s
 
 _HEAD = ('<?xml version="1.0" encoding="UTF-8"?>\n<{root} '
@@ -76,27 +79,49 @@ def _account(request: HttpRequest) -> Any:
         raise s.ApiError(s.AUTH_REQUIRED, "malformed credentials") from None
     key = (username, hmac.new(settings.SECRET_KEY.encode(), password.encode(),
                               hashlib.sha256).digest())
+    now = time.monotonic()
     known = _verified.get(key)
-    if known is not None and time.monotonic() - known[2] < VERIFIED_SECONDS:
-        user = User.objects.filter(pk=known[0], is_active=True).first()
-        if user is not None and user.password == known[1]:  # the password is unchanged
-            return user
+    # within VERIFIED_SECONDS, and only while the password is unchanged and the account
+    # active (checked on every call)
+    if (known is not None and now - known.verified_at < VERIFIED_SECONDS
+            and account_login_state(user_id=known.user.pk) == (known.user.password, True)):
+        if now - known.loaded_at >= ACCOUNT_SECONDS:  # its grants read again
+            known.user, known.loaded_at = User.objects.get(pk=known.user.pk), now
+        return _platform(known.user)
     user = authenticate(request, username=username, password=password)
     if user is None:
         raise s.ApiError(s.AUTH_REQUIRED, "wrong user name or password")
     if len(_verified) >= 10_000:
         _verified.clear()
-    _verified[key] = (user.pk, user.password, time.monotonic())
-    return user
+    _verified[key] = _Verified(user=user, verified_at=now, loaded_at=now)
+    return _platform(user)
+
+
+def _platform(user: Any) -> Any:
+    """A copy of the account for this request, once it is known to be a platform's (its
+    grants, read once, travel with the copies: accounts.policies caches them on the user)."""
+    s.submitter_check(user)
+    return copy.copy(user)
+
+
+@dataclass
+class _Verified:
+    """An account whose password this process verified lately, as last loaded."""
+
+    user: Any
+    verified_at: float
+    loaded_at: float
 
 
 #: Credentials this process verified lately: (user name, HMAC of the password under the
-#: secret key) -> (user id, the stored password hash then, when). A platform authenticates
-#: on every call, and checking a password (PBKDF2) takes a quarter of a second by design:
-#: a good password is checked once in VERIFIED_SECONDS, a wrong one every time (so
-#: guessing stays slow), and a changed password or a deactivated account ends it at once.
-_verified: dict[tuple[str, bytes], tuple[int, str, float]] = {}
+#: secret key) -> the account. A platform authenticates on every call, and checking a
+#: password (PBKDF2) takes a quarter of a second by design: a good password is checked once
+#: in VERIFIED_SECONDS, a wrong one every time (so guessing stays slow). A changed password
+#: or a deactivated account ends it at the next call (one plain query each call); a changed
+#: grant takes effect within ACCOUNT_SECONDS, when the account and its grants are read again.
+_verified: dict[tuple[str, bytes], _Verified] = {}
 VERIFIED_SECONDS = 300
+ACCOUNT_SECONDS = 5
 
 
 def _counted(account: Any) -> None:
@@ -115,7 +140,6 @@ def _call(handler: Callable[[HttpRequest, Any], HttpResponse]) -> Callable[..., 
         request_id = str(uuid.uuid4())
         try:
             account = _account(request)
-            s.submitter_check(account)
             _counted(account)
             response = handler(request, account)
         except s.ApiError as exc:

@@ -139,6 +139,11 @@ def api_minute_count(*, account: Actor) -> int:
     return count
 
 
+#: what a call reads of its submission and report (the report's other columns are many)
+_OPEN_FIELDS = ("account_id", "report_id", "state", "opened_at", "changed_at", "closed_at",
+                "report__id", "report__batch_id")
+
+
 def _open(account: Actor, report_id: Any) -> Submission:
     """The account's own submission by the id `submit` gave, still open."""
     try:
@@ -146,7 +151,7 @@ def _open(account: Actor, report_id: Any) -> Submission:
     except ValueError:
         raise ApiError(NO_SUCH_REPORT, f"no report {str(report_id)[:40]!r}") from None
     submission = (Submission.objects.select_for_update(of=("self",)).select_related("report")
-                  .filter(pk=pk, account=account).first())
+                  .only(*_OPEN_FIELDS).filter(pk=pk, account=account)[:1] or [None])[0]
     if submission is None:
         raise ApiError(NO_SUCH_REPORT, f"no report {pk} of this account")
     if _expired(submission, _now()):  # deleted by `submissions_expire`, outside this call
@@ -235,7 +240,8 @@ def submission_file_add(*, account: Actor, report_id: Any, name: str,
         submission = _open(account, report_id)
         report = submission.report
         assert report is not None
-        if report.files.count() >= settings.ISPWS_MAX_FILES:
+        held = report.files.count()
+        if held >= settings.ISPWS_MAX_FILES:
             raise ApiError(INVALID_REQUEST, f"report {submission.pk} has the most files a "
                                             f"report may have ({settings.ISPWS_MAX_FILES})")
         try:
@@ -245,7 +251,8 @@ def submission_file_add(*, account: Actor, report_id: Any, name: str,
         file = ReportFile.objects.create(
             report=report, filename=name[:1000], size=info.size, md5=info.md5,
             sha1=info.sha1, sha256=info.sha256, stored=True)
-        Report.objects.filter(pk=report.pk).update(file_count=report.files.count())
+        # `_open` locked the submission: uploads to one report run one after the other
+        Report.objects.filter(pk=report.pk).update(file_count=held + 1)
         submission.changed_at = _now()
         submission.save(update_fields=["changed_at"])
         audit_record(actor=account, action="submission.file_added", obj=report,

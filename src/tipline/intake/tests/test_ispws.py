@@ -212,3 +212,31 @@ def test_an_unfinished_report_expires_as_ncmec_says(client: Client, platform: An
     assert AuditEvent.objects.filter(action="submission.expired").count() == 1
     assert DBTaskResult.objects.filter(task_path=submissions_expire_task.module_path,
                                        status="READY").count() == 1  # its next run waits
+
+
+def test_a_verified_password_stops_working_when_the_account_changes(
+        client: Client, platform: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A good password is verified once for a while (PBKDF2 is slow by design), but a changed
+    password or a deactivated account ends it at the next call, and a removed grant once the
+    account is read again (ACCOUNT_SECONDS)."""
+    from tipline.accounts.models import Grant
+    from tipline.intake import api
+
+    assert answer(client.get("/ispws/status", **auth()))["responseCode"] == 0
+    platform.set_password("another-secret-42")
+    platform.save(update_fields=["password"])
+    assert answer(client.get("/ispws/status", **auth()))["responseCode"] == 2000
+    assert answer(client.get("/ispws/status", **auth(password="another-secret-42"))
+                  )["responseCode"] == 0
+    platform.is_active = False
+    platform.save(update_fields=["is_active"])
+    assert answer(client.get("/ispws/status", **auth(password="another-secret-42"))
+                  )["responseCode"] == 2000
+    platform.is_active = True
+    platform.save(update_fields=["is_active"])
+    assert answer(client.get("/ispws/status", **auth(password="another-secret-42"))
+                  )["responseCode"] == 0
+    Grant.objects.filter(user=platform).delete()
+    monkeypatch.setattr(api, "ACCOUNT_SECONDS", 0)
+    refused = client.get("/ispws/status", **auth(password="another-secret-42"))
+    assert answer(refused)["responseCode"] == 3100 and refused.status_code == 403
