@@ -219,6 +219,10 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": str(TIPLINE_HOME / "tipline.sqlite3"),
+            # a web thread keeps its connection (and its page cache) between requests:
+            # opening one and running the PRAGMAs below cost more than most requests
+            "CONN_MAX_AGE": 600,
+            "CONN_HEALTH_CHECKS": True,
             "OPTIONS": {
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 30,
