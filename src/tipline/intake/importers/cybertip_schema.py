@@ -710,7 +710,8 @@ def _render_body(node: Any, body: Body, path: str | None, under: dict[str, E | A
         extension = _xs(_xs(node, "simpleContent"), "extension", base=body.base)
         _render_attrs(extension, body.attrs, path, under)
         return
-    _render_group(node, body.group, path, under)
+    if body.group.items:  # (an empty one: attributes only)
+        _render_group(node, body.group, path, under)
     _render_attrs(node, body.attrs, path, under)
 
 
@@ -811,6 +812,9 @@ def _missing(node: Any) -> str | None:
     for e, in_choice in _flat(body.group):
         if e.low >= 1 and not in_choice and e.name not in present:
             return f"{e.name} is required"
+    if body.group is not None and body.group.kind == "choice":
+        return "one of " + ", ".join(f"<{e.name}>" for e, _ in _flat(body.group)) \
+            + " is required"
     return None
 
 
@@ -835,6 +839,8 @@ def _explain(error: Any, root: Any) -> str:
         message = _not_expected(node) or message
     elif node is not None and message.startswith("Missing child element"):
         message = _missing(node) or message
+    elif message.startswith("Element content is not allowed"):
+        message = "it is a value (text only): it may not hold elements"
     elif enum := _ENUM.match(message):
         message = f"the value {enum.group(1)} is not an expected value"
     message = _FACET.sub("", message)
