@@ -735,8 +735,7 @@ def render() -> bytes:
         under = leaves(name) if path is not None else {}
         node = _xs(root, "element", name=name)
         assert isinstance(element.type, Body)
-        _render_body(_xs(node, "complexType"), element.type,
-                     None if path is None else path, under)
+        _render_body(_xs(node, "complexType"), element.type, path, under)
     for name, body in COMPLEX_TYPES.items():
         _render_body(_xs(root, "complexType", name=name), body, None, {})
     for name, simple in SIMPLE_TYPES.items():
