@@ -121,8 +121,10 @@ PUBLIC: dict[str, int] = {
     "logout": 405,  # POST only
     "source_archive": 200,  # the Corresponding Source (AGPL-3.0, section 13)
     # the CyberTipline API checks HTTP Basic credentials itself, not the session: without
-    # them every call is refused (2000, HTTP 401); its calls but `status` are POST only
+    # them every call is refused (2000, HTTP 401); its calls but `status` and `xsd` are POST
+    # only
     "ispws:status": 401,
+    "ispws:xsd": 401,
     "ispws:submit": 405,
     "ispws:upload": 405,
     "ispws:fileinfo": 405,

@@ -31,6 +31,7 @@ from django.views.decorators.http import require_GET, require_POST
 from tipline.accounts.models import User
 from tipline.accounts.selectors import account_login_state
 from tipline.intake import submissions as s
+from tipline.intake.importers import cybertip_schema
 
 _HEAD = ('<?xml version="1.0" encoding="UTF-8"?>\n<{root} '
          'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
@@ -169,6 +170,14 @@ def _body(request: HttpRequest) -> bytes:
 def status(request: HttpRequest, account: Any) -> HttpResponse:
     """Whether the API is up (and the credentials good)."""
     return _answer(s.SUCCESS, "Server is up")
+
+
+@require_GET
+@_call
+def xsd(request: HttpRequest, account: Any) -> HttpResponse:
+    """The schema Tipline validates `submit` and `fileinfo` bodies against: its own,
+    generated from the importer's mapping (NCMEC's elements, types and order)."""
+    return HttpResponse(cybertip_schema.render(), content_type="application/xml; charset=utf-8")
 
 
 @require_POST

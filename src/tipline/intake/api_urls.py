@@ -8,6 +8,7 @@ app_name = "ispws"
 
 urlpatterns = [
     path("status", api.status, name="status"),
+    path("xsd", api.xsd, name="xsd"),
     path("submit", api.submit, name="submit"),
     path("upload", api.upload, name="upload"),
     path("fileinfo", api.fileinfo, name="fileinfo"),

@@ -8,7 +8,6 @@ changed re-send becomes a new version); without it the record's hash identifies 
 
 from __future__ import annotations
 
-import fnmatch
 import re
 from collections.abc import Iterator
 from functools import lru_cache
@@ -20,155 +19,17 @@ from tipline.core.errors import RejectedInput
 from tipline.intake import values as v
 from tipline.intake.importers import build
 from tipline.intake.importers.base import Outcome, StreamImporter, register
+from tipline.intake.importers.cybertip_schema import (  # noqa: F401 - the importer's mapping
+    ANNOTATIONS,
+    EXTENSIONS,
+    FILE_ANNOTATIONS,
+    KEPT_RAW,
+    MAPPED,
+    REQUIRED,
+    kept_raw,
+)
 from tipline.intake.records import FileRec, IpEventRec, PersonRec, PlaceRec, RejectedRec, ReportRec
 from tipline.jurisdictions.data import PINCODE_STATE_NAMES, STATE_ALIASES, STATE_NAMES, fold
-
-#: the schema's reportAnnotations and fileAnnotations (a test holds them against the XSD)
-ANNOTATIONS = ("sextortion", "csamSolicitation", "minorToMinorInteraction", "spam",
-               "sadisticOnlineExploitation")
-FILE_ANNOTATIONS = (
-    "animeDrawingVirtualHentai", "potentialMeme", "viral", "possibleSelfProduction",
-    "physicalHarm", "violenceGore", "bestiality", "liveStreaming", "infant", "generativeAi",
-)
-
-
-def _person_paths(block: str, person_tag: str) -> set[str]:
-    """The paths under a person block (personOrUserReported, intendedRecipient, victim) that
-    this importer maps into fields."""
-    person = f"{block}/{person_tag}"
-    paths = {f"{person}/{tag}" for tag in ("firstName", "lastName", "age", "dateOfBirth",
-                                            "email", "phone")}
-    paths |= {f"{person}/phone@countryCallingCode", f"{person}/phone/countryCallingCode"}
-    paths |= {f"{person}/address/{tag}" for tag in ADDRESS_TAGS}
-    paths |= {f"{block}/{tag}" for tag in ("espIdentifier", "espService", "screenName",
-                                           "displayName", "profileUrl", "additionalInfo")}
-    paths |= {f"{block}/ipCaptureEvent/{tag}" for tag in IP_EVENT_TAGS}
-    paths |= {f"{block}/deviceId/idType", f"{block}/deviceId/idValue"}
-    paths |= {f"{block}/estimatedLocation/{tag}" for tag in ("city", "region", "countryCode")}
-    paths.add(f"{block}/estimatedLocation@verified")
-    return paths
-
-
-ADDRESS_TAGS = ("address", "city", "zipCode", "state", "nonUsaState", "country")
-IP_EVENT_TAGS = ("ipAddress", "port", "eventName", "dateTime", "possibleProxy")
-FILE_TAGS = ("fileName", "originalFileName", "fileId", "locationOfFile", "fileViewedByEsp",
-             "publiclyAvailable", "fileRelevance", "industryClassification",
-             "originalFileHash")
-
-#: Paths under <report> (child/grandchild, "@" for an attribute) whose values this importer
-#: maps into the report's fields. Every other value is kept as a labelled detail
-#: (`_details`), so nothing the sender wrote is dropped.
-MAPPED: frozenset[str] = frozenset({
-    "@id",
-    "incidentSummary/incidentType", "incidentSummary/platform",
-    "incidentSummary/escalateToHighPriority", "incidentSummary/incidentDateTime",
-    "incidentSummary/incidentDateTimeDescription",
-    *(f"incidentSummary/reportAnnotations/{a}" for a in ANNOTATIONS),
-    "additionalInfo",
-    "reporter/reportingPerson/firstName", "reporter/reportingPerson/lastName",
-    "reporter/reportingPerson/email", "reporter/companyTemplate",
-    "internetDetails/webPageIncident/url",
-    "internetDetails/cellPhoneIncident/latitude", "internetDetails/cellPhoneIncident/longitude",
-    "internetDetails/nonInternetIncident/locationName",
-    "internetDetails/nonInternetIncident/incidentAddress",
-    *(f"internetDetails/nonInternetIncident/incidentAddress/{t}" for t in ADDRESS_TAGS),
-    *(f"internetDetails/peer2peerIncident/ipCaptureEvent/{t}" for t in IP_EVENT_TAGS),
-    *_person_paths("personOrUserReported", "personOrUserReportedPerson"),
-    *_person_paths("intendedRecipient", "intendedRecipientPerson"),
-    *_person_paths("victim", "victimPerson"),
-    *(f"fileDetails/{t}" for t in FILE_TAGS),
-    "fileDetails/originalFileHash@hashType",
-    *(f"fileDetails/fileAnnotations/{a}" for a in FILE_ANNOTATIONS),
-    "fileDetails/details@type", "fileDetails/details/nameValuePair/name",
-    "fileDetails/details/nameValuePair/value",
-    *(f"fileDetails/ipCaptureEvent/{t}" for t in IP_EVENT_TAGS),
-})
-
-
-#: Values of the schema that have no field here, deliberately kept as labelled details
-#: (shown on the report page and in the packet PDF, as sent): (path pattern, why). A pattern
-#: covers a path and everything under it; "*" stands for one step (a person block). A test
-#: walks cyber_tipline.xsd and fails on any path neither in `MAPPED` nor covered here.
-KEPT_RAW: tuple[tuple[str, str], ...] = (
-    ("batchedReport", "how the platform batched its reports: about the submission"),
-    ("lawEnforcement", "the agency, case and officer the platform already told, and legal "
-                       "process served: for the receiving unit to read, not to route on"),
-    ("reporter/reportingPerson", "the platform's own staff member: contact, not a clue"),
-    ("reporter/contactPerson", "who law enforcement should contact at the platform"),
-    ("reporter/termsOfService", "the platform's terms, as sent"),
-    ("reporter/legalURL", "where to serve legal process, as sent"),
-    ("internetDetails/webPageIncident", "the page's notes and whether it was hosted by a "
-                                        "third party; its URLs are mapped"),
-    ("internetDetails/emailIncident", "the e-mail incident's addresses and content: shown "
-                                      "as sent (not yet identifiers that link)"),
-    ("internetDetails/newsgroupIncident", "the newsgroup, its addresses and content"),
-    ("internetDetails/chatImIncident", "the chat client, room and content"),
-    ("internetDetails/onlineGamingIncident", "the game, console and content"),
-    ("internetDetails/cellPhoneIncident", "the incident's phone number and notes; its "
-                                          "coordinates are mapped"),
-    ("internetDetails/nonInternetIncident", "the incident address's type and notes; its "
-                                            "fields are mapped"),
-    ("internetDetails/peer2peerIncident", "the client and file names; its IP events are "
-                                          "mapped"),
-    ("*/*Person", "a person's e-mail and phone verification, types and extensions, the "
-                  "address type, middle name, vehicle; names, e-mails, phones (with their "
-                  "calling code), age, birth date and address are mapped"),
-    ("*/compromisedAccount", "the platform's view that the account was taken over"),
-    ("*/profileBio", "the profile's own text"),
-    ("*/thirdPartyUserReported", "whether the reported user came from another service"),
-    ("*/priorCTReports", "earlier CyberTipline reports on the person (NCMEC's numbers)"),
-    ("*/groupIdentifier", "a group the account belongs to"),
-    ("*/accountTemporarilyDisabled", "when the platform disabled and re-enabled the account"),
-    ("*/accountPermanentlyDisabled", "when the platform closed the account"),
-    ("*/allEmailsReported", "whether every e-mail of the account was sent"),
-    ("*/associatedAccount", "other accounts of the same person on the platform: shown as "
-                            "sent (not yet subjects of their own)"),
-    ("*/deviceId", "when a device id was seen; the id itself is mapped"),
-    ("*/estimatedLocation@timestamp", "when the platform estimated the location"),
-    ("*/schoolName", "a victim's school"),
-    ("*/vehicleDescription", "a vehicle the reported person uses"),
-    ("fileDetails", "a file's upload time, EXIF flag, report id, device ids and notes; its "
-                    "names, hashes, flags, annotations, details and IP events are mapped"),
-)
-
-
-#: what the importer reads beyond the schema's report element: the sender's report id, file
-#: details inside a report (the API sends them apart), and countryCallingCode as a child
-#: element, as this importer once expected it
-EXTENSIONS: frozenset[str] = frozenset({"@id"} | {
-    p for p in MAPPED if p.startswith("fileDetails/") or p.endswith("/phone/countryCallingCode")
-} | {"internetDetails/nonInternetIncident/incidentAddress"})
-
-
-def kept_raw(path: str) -> str | None:
-    """Why a schema path with no field here is kept as a labelled detail (None: not listed)."""
-    steps = path.replace("@", "/@").split("/")
-    for pattern, why in KEPT_RAW:
-        want = pattern.replace("@", "/@").split("/")
-        if len(steps) >= len(want) and all(
-                fnmatch.fnmatchcase(step, w) for step, w in zip(steps, want, strict=False)):
-            return why
-    return None
-
-
-#: What the schema requires inside each element a report has (by path under <report>; "@"
-#: for an attribute). A test holds it against cyber_tipline.xsd.
-REQUIRED: dict[str, tuple[str, ...]] = {
-    "": ("incidentSummary", "reporter"),
-    "batchedReport": ("@reason",),
-    "incidentSummary": ("incidentType", "incidentDateTime"),
-    "internetDetails/peer2peerIncident/ipCaptureEvent": ("ipAddress",),
-    "lawEnforcement": ("agencyName",),
-    "reporter": ("reportingPerson",),
-    "victim": ("victimPerson",),
-    **{f"{block}/{step}": fields
-       for block in ("personOrUserReported", "intendedRecipient", "victim",
-                     "personOrUserReported/associatedAccount", "victim/associatedAccount")
-       for step, fields in (("deviceId", ("idType", "idValue")),
-                            ("ipCaptureEvent", ("ipAddress",)))},
-    "personOrUserReported/associatedAccount": ("@type",),
-    "victim/associatedAccount": ("@type",),
-}
 
 
 def _missing_required(report: Any) -> str | None:

@@ -253,11 +253,11 @@ def test_every_value_of_the_schema_is_mapped_or_kept_with_a_reason() -> None:
         assert why and any(kept_raw(p) == why for p in schema - MAPPED), pattern
 
 
-def schema_document() -> tuple[bytes, list[str]]:
-    """A `<report>` holding every element and attribute of NCMEC's schema once (each choice
-    of a repeatable element once per option), with a value of its type: strings are unique
-    tokens (`v17`, `user17@example.com`), so each can be looked for after import. Returns the
-    document and those string values."""
+def schema_document(root_name: str = "report") -> tuple[bytes, list[str]]:
+    """A `<report>` (or another root of the schema) holding every element and attribute of
+    NCMEC's schema once (each choice of a repeatable element once per option), with a value
+    of its type: strings are unique tokens (`v17`, `user17@example.com`), so each can be
+    looked for after import. Returns the document and those string values."""
     if not XSD.exists():
         pytest.skip(f"NCMEC's schema is not at {XSD}")
     root = etree.parse(str(XSD)).getroot()
@@ -348,8 +348,8 @@ def schema_document() -> tuple[bytes, list[str]]:
             elif depth < 6:
                 content(body, el)
 
-    report = etree.Element("report")
-    content(elements["report"].find(XS + "complexType"), report)
+    report = etree.Element(root_name)
+    content(elements[root_name].find(XS + "complexType"), report)
     return etree.tostring(report, xml_declaration=True, encoding="UTF-8"), strings
 
 

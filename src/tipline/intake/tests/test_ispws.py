@@ -57,9 +57,16 @@ def png() -> bytes:
     return buffer.getvalue()
 
 
+def report_body(**kwargs: Any) -> bytes:
+    """The builders' report as a platform sends it: on its own, its files described by
+    `fileinfo` (`<fileDetails>` inside a report is a batch-file extension, not NCMEC's)."""
+    xml = b.xml_report(None, **kwargs)
+    start, end = xml.index("<fileDetails>"), xml.index("</fileDetails>") + len("</fileDetails>")
+    return (xml[:start] + xml[end:]).encode()
+
+
 def submit(client: Client, xml: bytes | None = None, **headers: str) -> dict[str, Any]:
-    body = xml if xml is not None else b.xml_doc(b.xml_report(None)).replace(
-        b"<reports>", b"").replace(b"</reports>", b"")
+    body = xml if xml is not None else report_body()
     return answer(client.post("/ispws/submit", body, content_type="application/xml",
                               **(headers or auth())))
 
@@ -102,9 +109,7 @@ def test_a_platform_client_walks_submit_upload_fileinfo_finish(
         done = answer(client.post("/ispws/finish", {"id": report_id}, **auth()))
     assert (done["root"], done["responseCode"], done["reportId"]) == (
         "reportDoneResponse", 0, report_id)
-    # the report's files: the one uploaded, and the one its XML only described
-    assert done["files"] == [str(pk) for pk in report.files.order_by("id").values_list(
-        "id", flat=True)] and str(file.pk) in done["files"]
+    assert done["files"] == [str(file.pk)]
     report.refresh_from_db()
     assert report.location is not None  # routed once finished (the route task ran)
     for call, form in (("upload", {"id": report_id, "file": SimpleUploadedFile("b.png", data)}),
@@ -153,7 +158,7 @@ def test_bodies_that_do_not_read(client: Client, platform: Any) -> None:
                          b"2024-03-01T10:00:00Z</incidentDateTime></incidentSummary></report>")
     assert no_reporter["responseCode"] == 4100
     assert "reporter is required" in no_reporter["responseDescription"]
-    body = b.xml_doc(b.xml_report(None)).replace(b"<reports>", b"").replace(b"</reports>", b"")
+    body = report_body()
     reporter = body[body.index(b"<reporter>"):body.index(b"</reporter>") + len(b"</reporter>")]
     swapped = body.replace(reporter, b"").replace(b"<incidentSummary>",
                                                   reporter + b"<incidentSummary>")
@@ -168,7 +173,7 @@ def test_bodies_that_do_not_read(client: Client, platform: Any) -> None:
 
 
 def test_limits_answer_with_codes(client: Client, platform: Any, settings: Any) -> None:
-    settings.ISPWS_MAX_FILES = 2  # the file the report's XML describes, and one upload
+    settings.ISPWS_MAX_FILES = 1
     report_id = submit(client)["reportId"]
     first = client.post("/ispws/upload", {"id": report_id, "file": SimpleUploadedFile(
         "a.png", png())}, **auth())
@@ -240,3 +245,116 @@ def test_a_verified_password_stops_working_when_the_account_changes(
     monkeypatch.setattr(api, "ACCOUNT_SECONDS", 0)
     refused = client.get("/ispws/status", **auth(password="another-secret-42"))
     assert answer(refused)["responseCode"] == 3100 and refused.status_code == 403
+
+
+def test_xsd_answers_the_schema_tipline_validates_against(client: Client, platform: Any) -> None:
+    response = client.get("/ispws/xsd", **auth())
+    assert response.status_code == 200 and response["Request-ID"]
+    assert response["Content-Type"].startswith("application/xml")
+    schema = etree.XMLSchema(etree.fromstring(response.content))
+    assert schema.validate(etree.fromstring(report_body()))
+    assert not schema.validate(etree.fromstring(b.xml_report(None)))  # <fileDetails> inside
+    refused = client.get("/ispws/xsd")  # like every call: the platform's credentials
+    assert refused.status_code == 401 and answer(refused)["responseCode"] == 2000
+
+
+def _moved(body: bytes, element: bytes, before: bytes) -> bytes:
+    """`body` with the first `<element>...</element>` moved to just before `before`."""
+    start = body.index(b"<" + element + b">")
+    end = body.index(b"</" + element + b">") + len(element) + 3
+    piece = body[start:end]
+    rest = body[:start] + body[end:]
+    at = rest.index(before)
+    return rest[:at] + piece + rest[at:]
+
+
+@pytest.mark.parametrize(("moved", "before", "named", "why"), [
+    # depth 2: incidentSummary's children
+    (b"platform", b"</incidentSummary>", "report/incidentSummary/platform",
+     "<platform> must come before <incidentDateTime>"),
+    # depth 3: the reported person's children
+    (b"email", b"<phone>", "report/personOrUserReported/personOrUserReportedPerson/phone",
+     "<phone> must come before <email>"),
+    # depth 4: the person's address
+    (b"city", b"</address></personOrUserReportedPerson>",
+     "report/personOrUserReported/personOrUserReportedPerson/address/city",
+     "<city> must come before <country>"),
+])
+def test_children_out_of_order_at_any_depth_are_4100_naming_the_element(
+        client: Client, platform: Any, moved: bytes, before: bytes, named: str,
+        why: str) -> None:
+    """Only a report's own children were checked for the schema's order."""
+    body = _moved(report_body(), moved, before)
+    out_of_order = submit(client, body)
+    assert out_of_order["responseCode"] == 4100, out_of_order
+    assert f"element '{named}'" in out_of_order["responseDescription"]
+    assert why in out_of_order["responseDescription"]
+    assert not Submission.objects.exists()
+
+
+def test_a_value_outside_an_enumeration_names_the_element(client: Client,
+                                                          platform: Any) -> None:
+    wrong = submit(client, report_body(incident_type="Child Abuse"))
+    assert wrong["responseCode"] == 4100
+    assert wrong["responseDescription"] == (
+        "validation failed: element 'report/incidentSummary/incidentType': the value "
+        "'Child Abuse' is not an expected value")
+    event = submit(client, report_body().replace(b"<eventName>Login", b"<eventName>Logon"))
+    assert event["responseCode"] == 4100
+    assert "element 'report/personOrUserReported/ipCaptureEvent/eventName'" in event[
+        "responseDescription"]
+
+
+def test_tiplines_batch_file_extensions_are_not_accepted_by_the_api(
+        client: Client, platform: Any) -> None:
+    """The API accepts what NCMEC's does: a report's own `id` and <fileDetails> inside a report
+    are for batch files (`tipline ingest`), so a client tested here is right for NCMEC."""
+    with_id = submit(client, report_body().replace(b"<report>", b'<report id="R9">'))
+    assert with_id["responseCode"] == 4100 and "report@id" in with_id["responseDescription"]
+    with_files = submit(client, b.xml_report(None).encode())
+    assert with_files["responseCode"] == 4100
+    assert "<fileDetails> is not an element of <report>" in with_files["responseDescription"]
+    assert not Submission.objects.exists()
+
+
+def test_a_latitude_of_minus_123_is_kept_as_a_warning_a_date_of_13_45_is_refused(
+        client: Client, platform: Any) -> None:
+    """NCMEC's schema types a latitude as any double: -123 is valid, so the report is stored
+    and the value kept as sent in a warning (as `tipline ingest` keeps it). A date of birth
+    of 1990-13-45 is not an xs:date: NCMEC refuses the report, and so does Tipline's API
+    (a batch file keeps it as a warning: nobody is there to answer)."""
+    phone_incident = (b"<internetDetails><cellPhoneIncident><latitude>-123</latitude>"
+                      b"<longitude>72.8</longitude></cellPhoneIncident></internetDetails>")
+    body = report_body().replace(b"<reporter>", phone_incident + b"<reporter>")
+    stored = submit(client, body)
+    assert stored["responseCode"] == 0, stored
+    report = Submission.objects.get(pk=int(stored["reportId"])).report
+    assert report is not None and any("latitude" in w and "-123" in w for w in report.warnings)
+    born = report_body().replace(b"</personOrUserReportedPerson>",
+                                 b"<dateOfBirth>1990-13-45</dateOfBirth>"
+                                 b"</personOrUserReportedPerson>")
+    refused = submit(client, born)
+    assert refused["responseCode"] == 4100
+    assert "personOrUserReportedPerson/dateOfBirth" in refused["responseDescription"]
+
+
+def test_fileinfo_out_of_order_is_4100_and_changes_nothing(client: Client,
+                                                          platform: Any) -> None:
+    report_id = submit(client)["reportId"]
+    uploaded = answer(client.post("/ispws/upload", {
+        "id": report_id, "file": SimpleUploadedFile("a.png", png())}, **auth()))
+    details = (f"<fileDetails><reportId>{report_id}</reportId><fileId>{uploaded['fileId']}"
+               "</fileId><originalFileName>IMG_0001.png</originalFileName>"
+               "<fileName>a.png</fileName></fileDetails>").encode()
+    refused = answer(client.post("/ispws/fileinfo", details, content_type="application/xml",
+                                 **auth()))
+    assert refused["responseCode"] == 4100
+    assert refused["responseDescription"] == (
+        "validation failed: element 'fileDetails/fileName': <fileName> must come before "
+        "<originalFileName> (the schema's order)")
+    file = Submission.objects.get(pk=int(report_id)).report.files.get()  # type: ignore
+    assert file.original_filename == ""
+    no_id = answer(client.post("/ispws/fileinfo", b"<fileDetails><fileId>1</fileId>"
+                               b"</fileDetails>", content_type="application/xml", **auth()))
+    assert no_id["responseCode"] == 4100 and "reportId is required" in no_id[
+        "responseDescription"]
