@@ -213,6 +213,7 @@ def test_hindi_when_the_browser_asks_for_it(client: Client, tree: None) -> None:
     assert '<html lang="hi">' in page
     assert "112" in page and "आपातकाल" in page  # the emergency line, in Hindi
     assert "महाराष्ट्र" in page  # the states, in Hindi
+    assert ">English</button>" in page  # each language named in itself, for the switch
     english = client.get("/tip/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert '<html lang="en">' in english and "In an emergency" in english
 
