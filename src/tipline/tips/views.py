@@ -32,7 +32,9 @@ def client_address(request: HttpRequest) -> str:
     header = settings.TIP_CLIENT_ADDRESS_HEADER
     address = (request.META.get(header, "") if header else "") or request.META.get(
         "REMOTE_ADDR", "")
-    address = address.split(",")[0].strip()
+    # a list (X-Forwarded-For): the last entry is the one the proxy in front added; the
+    # ones before it are whatever the client sent
+    address = address.split(",")[-1].strip()
     return salted_hmac("tipline.tips.address", address, algorithm="sha256").hexdigest()
 
 

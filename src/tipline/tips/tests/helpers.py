@@ -48,10 +48,12 @@ def tip_fields(**fields: Any) -> dict[str, Any]:
     return values
 
 
-def post_tip(client: Client, *, solve: str = "pow", **fields: Any) -> Any:
+def post_tip(client: Client, *, solve: str = "pow", headers: dict[str, str] | None = None,
+             **fields: Any) -> Any:
     """GET the form, then POST a tip with its challenge met: "pow" (the work done), or
     "question" (answered, as without JavaScript), or "none"."""
-    got = client.get("/tip/")
+    headers = headers or {}
+    got = client.get("/tip/", **headers)
     assert got.status_code == 200
     challenge = page_challenge(got.content)
     data = tip_fields(**fields)
@@ -61,7 +63,7 @@ def post_tip(client: Client, *, solve: str = "pow", **fields: Any) -> Any:
         data["pow_solution"] = pow_solve(challenge["pow_token"])
     elif solve == "question":
         data["question_answer"] = question_answer(challenge["page"])
-    return client.post("/tip/", data)
+    return client.post("/tip/", data, **headers)
 
 
 def receipt(response: Any) -> tuple[str, str]:

@@ -233,3 +233,16 @@ def test_the_staff_pages_stay_english(client: Client, tree: None) -> None:
     assert page.status_code == 200
     assert page.get("Content-Language") is None
     assert "Password" in page.content.decode()
+
+
+def test_behind_a_proxy_the_address_is_the_one_the_proxy_added(
+        client: Client, tree: None, settings: Any) -> None:
+    settings.TIP_PER_HOUR = 1
+    settings.TIP_CLIENT_ADDRESS_HEADER = "HTTP_X_FORWARDED_FOR"
+    proxy = Client(REMOTE_ADDR="10.0.0.1")
+    first = post_tip(proxy, headers={"HTTP_X_FORWARDED_FOR": "1.2.3.4, 203.0.113.7"})
+    assert first.status_code == 200
+    # a visitor can't reset their count by making up the first entry
+    again = post_tip(proxy, headers={"HTTP_X_FORWARDED_FOR": "5.6.7.8, 203.0.113.7"})
+    assert again.status_code == 429
+    assert post_tip(proxy, headers={"HTTP_X_FORWARDED_FOR": "203.0.113.8"}).status_code == 200
