@@ -23,8 +23,9 @@ BIND ?= 127.0.0.1:8000
 # PostgreSQL for the second test run; pytest-django creates its own database beside `test`.
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 # Debian packages the test suite needs (installed only when missing, and only as root):
-# Redis for the task-queue tests.
-APT_PACKAGES ?= redis-server
+# Redis for the task-queue tests; Chromium for the tip form's browser test (Playwright drives
+# Debian's build: no `playwright install`, nothing downloaded at test time).
+APT_PACKAGES ?= redis-server chromium
 
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 

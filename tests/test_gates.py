@@ -130,6 +130,11 @@ PUBLIC: dict[str, int] = {
     "ispws:fileinfo": 405,
     "ispws:finish": 405,
     "ispws:retract": 405,
+    # the public tip form and status look-up (tips app), and their language switch (Django's
+    # set_language: back to the page, or home, on a GET)
+    "tips:form": 200,
+    "tips:status": 200,
+    "set_language": 302,
 }
 
 

@@ -112,6 +112,26 @@ ISPWS_MAX_FILES = env_int("TIPLINE_ISPWS_MAX_FILES", 1000, "most files one repor
 ISPWS_REQUESTS_PER_MINUTE = env_int(
     "TIPLINE_ISPWS_REQUESTS_PER_MINUTE", 30_000,
     "requests one platform account may make a minute")
+#: The public tip form (/tip/, tips app): what one tip may carry and how often one address
+#: may send one; the challenge that keeps machines out (docs/formats/public-tips.md).
+TIP_MAX_FILES = env_int("TIPLINE_TIP_MAX_FILES", 5, "most files one public tip may attach")
+TIP_MAX_FILE_BYTES = env_int(
+    "TIPLINE_TIP_MAX_FILE_BYTES", 25 * 1024**2, "largest file a public tip may attach")
+TIP_MAX_LINKS = env_int("TIPLINE_TIP_MAX_LINKS", 20, "most links one public tip may give")
+TIP_PER_HOUR = env_int(
+    "TIPLINE_TIP_PER_HOUR", 10, "public tips one address may send an hour")
+TIP_STATUS_PER_MINUTE = env_int(
+    "TIPLINE_TIP_STATUS_PER_MINUTE", 10, "tip status look-ups one address may make a minute")
+TIP_POW_BITS = env_int(
+    "TIPLINE_TIP_POW_BITS", 18,
+    "proof of work a tip's browser does: leading zero bits of a SHA-256 (each bit doubles it)")
+TIP_CHALLENGE_SECONDS = env_int(
+    "TIPLINE_TIP_CHALLENGE_SECONDS", 3 * 3600,
+    "how long the tip form's challenge (proof of work or question) stays valid")
+TIP_CLIENT_ADDRESS_HEADER = env_str(
+    "TIPLINE_TIP_CLIENT_ADDRESS_HEADER", "",
+    "behind a reverse proxy: the request header carrying the client's address, as Django names "
+    "it (HTTP_X_REAL_IP); empty: the connection's address (REMOTE_ADDR)")
 MAX_BANK_FILE_BYTES = env_int(
     "TIPLINE_MAX_BANK_FILE_BYTES", 2 * 1024**3, "largest hash-list file accepted for import")
 SCAN_PROCESSES = env_int(
@@ -170,6 +190,8 @@ INSTALLED_APPS = [
     "tipline.routing",
     "tipline.dispatch",
     "tipline.cases",
+    # the public tip form: a source of reports that also reads where they went
+    "tipline.tips",
     # the demo drives every step from above (no app imports it)
     "tipline.demo",
 ]
@@ -178,6 +200,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Hindi or English on the public pages (Accept-Language, or the visitor's choice); the
+    # staff's pages stay in English
+    "tipline.tips.middleware.PublicLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -299,8 +324,10 @@ SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool(
 )
 
 LANGUAGE_CODE = "en-gb"
+#: the public pages' languages (tips/locale); the staff's pages are English only
+LANGUAGES = [("en", "English"), ("hi", "हिन्दी")]
 TIME_ZONE = "Asia/Kolkata"
-USE_I18N = False
+USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"

@@ -17,5 +17,7 @@ urlpatterns = [
     path("cases/", include("tipline.cases.urls")),
     path("review/", include("tipline.review.urls")),
     path("", include("tipline.routing.urls")),
+    path("tip/", include("tipline.tips.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
     path("source.tar.gz", core_views.source_archive, name="source_archive"),
 ]

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +22,10 @@ from tipline.core.errors import RejectedInput
 from tipline.intake.importers import accepted_suffixes
 from tipline.intake.ingest import safe_name
 from tipline.intake.models import ImportBatch, Report
+from tipline.intake.records import ReportRec
+from tipline.intake.signals import batch_finished
 from tipline.intake.tasks import import_batch_run
+from tipline.intake.writer import ReportWriter
 
 ACCEPTED = accepted_suffixes()
 CHUNK = 5000  # ids per IN (...) list
@@ -61,6 +66,27 @@ def batch_retry(*, actor: Actor, batch: ImportBatch) -> ImportBatch:
                      data={"error": locked.error})
         transaction.on_commit(lambda: import_batch_run.enqueue(batch_id=locked.pk))
     return locked
+
+
+def report_receive(*, actor: Actor, rec: ReportRec, label: str) -> Report:
+    """One report that arrives on its own (a tip from the public form), stored in a batch of
+    its own through the same writer as every import, inside the caller's transaction: its
+    files are scanned and it is routed once that transaction commits, like any import's.
+    RejectedInput when the writer refuses it (with its reason)."""
+    now = datetime.now(UTC)
+    with transaction.atomic():
+        batch = ImportBatch.objects.create(created_by=actor, label=label[:500],
+                                           status=ImportBatch.Status.DONE, finished_at=now)
+        writer = ReportWriter(actor=actor, batch=batch)  # the scan follows each commit
+        writer.add(rec)
+        writer.flush()
+        report = Report.objects.filter(batch=batch).first()
+        if report is None:
+            reason = batch.rejections.values_list("reason", flat=True).first()
+            raise RejectedInput(reason or "the report was not stored (a duplicate)")
+        transaction.on_commit(partial(batch_finished.send, sender=ImportBatch,
+                                      batch_id=batch.pk, continue_flow=True))
+    return report
 
 
 @transaction.atomic
