@@ -66,6 +66,7 @@ def test_second_import_counts_duplicates(tree: None) -> None:
     second = _run()
     assert "duplicates 30" in second
     batches = list(ImportBatch.objects.exclude(label__startswith="CyberTipline API")
+                   .exclude(label__startswith="Public tip")
                    .order_by("pk"))
     assert [(b.imported, b.duplicates, b.rejected) for b in batches] == [(30, 0, 0), (0, 30, 0)]
     # the demo platform sent its report through /ispws/ once, scanned and routed like any
@@ -76,5 +77,9 @@ def test_second_import_counts_duplicates(tree: None) -> None:
     assert report.batch.created_by.username == PLATFORM_USERNAME
     (file,) = report.files.all()
     assert file.stored and FileScan.objects.filter(file=file).exists()
+    # and a citizen's tip from /tip/, scanned and routed the same way
+    assert "demo public tips: 1 sent" in first and "demo public tips: 1 sent already" in second
+    (tip,) = Report.objects.filter(source=Source.PUBLIC)
+    assert tip.tip.tracking.startswith("TIP-") and tip.status != "new"
     report.refresh_from_db()
     assert report.status != "new"  # routed (and dispatched) like the export's reports

@@ -31,6 +31,7 @@ from tipline.demo.steps import (
     platform,
     route,
     scan,
+    tips,
     users,
 )
 from tipline.demo.steps.users import DEMO_PASSWORD, DEMO_USERS, UserRow
@@ -95,6 +96,9 @@ class Command(BaseCommand):
             self._say(platform.platform_reports_send(
                 count=min(platform.PLATFORM_REPORTS, max(1, reports // 20)), seed=seed,
                 progress=bar))
+        with self._progress("public tips") as bar:
+            self._say(tips.tips_send_demo(
+                count=min(tips.DEMO_TIPS, max(1, reports // 600)), seed=seed, progress=bar))
         with self._progress("scanning") as bar:
             scanned = scan.files_scan_demo(folder=folder, progress=bar)
         self._say(scanned)
