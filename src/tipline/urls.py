@@ -4,7 +4,11 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from tipline.api.main import api
 from tipline.core import views as core_views
+
+#: JSON under /api/, the HTML page elsewhere
+handler404 = "tipline.api.views.not_found"
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="intake:report_list"), name="home"),
@@ -17,5 +21,6 @@ urlpatterns = [
     path("cases/", include("tipline.cases.urls")),
     path("review/", include("tipline.review.urls")),
     path("", include("tipline.routing.urls")),
+    path("api/", api.urls),
     path("source.tar.gz", core_views.source_archive, name="source_archive"),
 ]
