@@ -6,12 +6,14 @@ does not allow."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 import schemathesis
 from django.contrib.staticfiles import finders
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from django.test import Client
 from hypothesis import HealthCheck, settings
 from openapi_spec_validator import validate
@@ -59,7 +61,20 @@ schema = schemathesis.openapi.from_wsgi("/api/schema/", application)
 
 
 @pytest.fixture
-def caller(make_report: Callable[..., Any], beed_officer: Any, analyst: Any) -> dict[str, Any]:
+def _keep_connection() -> Iterator[None]:
+    """Calls go through the WSGI application itself, whose request signals close the database
+    connection (on PostgreSQL, the test's transaction with it); Django's test client keeps it
+    open the same way."""
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
+    yield
+    for signal in (request_started, request_finished):
+        signal.connect(close_old_connections)
+
+
+@pytest.fixture
+def caller(make_report: Callable[..., Any], beed_officer: Any, analyst: Any,
+           _keep_connection: None) -> dict[str, Any]:
     """Bhim, Beed's unit officer, with a case, a cluster, a location and a packet in his
     district (and a report in Pune he must not see): his token, and the records' ids, which
     each generated call is made with a second time, so the detail endpoints answer 200 too."""
