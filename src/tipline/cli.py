@@ -25,6 +25,8 @@ COMMANDS: dict[str, str] = {
     "doctor": "list (--fix: remove) blobs nothing refers to and half-written blob files",
     "blobs": "copy the blob store, encrypted: `blobs backup --to DIR`, `restore --from DIR`",
     "createuser": "create a user with a role over a jurisdiction",
+    "tokens": "API tokens for hub tools (/api/): `tokens create --user NAME --name LABEL`, "
+              "`list`, `revoke ID`",
     "hash": "print a file's MD5, SHA-1, SHA-256 and PDQ with its quality",
     "hashes": "hash banks: import a hash list, export as VICS JSON, list banks",
     "scan": "re-scan files against the hash banks (all, a batch, a bank, a date range)",

@@ -173,6 +173,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # django-ninja (the JSON API): listed so its docs page uses its own bundled Swagger UI
+    # (static files), never a CDN
+    "ninja",
     # core first: its `db_worker` (which takes back the tasks of dead workers) replaces
     # django-tasks-db's
     "tipline.core",
@@ -192,6 +195,8 @@ INSTALLED_APPS = [
     "tipline.cases",
     # the public tip form: a source of reports that also reads where they went
     "tipline.tips",
+    # the JSON API for hub tools (/api/): reads every step, moves cases
+    "tipline.api",
     # the demo drives every step from above (no app imports it)
     "tipline.demo",
 ]

@@ -4,7 +4,11 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from tipline.api.main import api
 from tipline.core import views as core_views
+
+#: JSON under /api/, the HTML page elsewhere
+handler404 = "tipline.api.views.not_found"
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="intake:report_list"), name="home"),
@@ -19,5 +23,6 @@ urlpatterns = [
     path("", include("tipline.routing.urls")),
     path("tip/", include("tipline.tips.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("api/", api.urls),
     path("source.tar.gz", core_views.source_archive, name="source_archive"),
 ]

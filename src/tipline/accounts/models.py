@@ -49,3 +49,28 @@ class Grant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} as {self.role} over {self.jurisdiction}"
+
+
+class ApiToken(models.Model):
+    """A bearer token a service (a hub tool) uses to call the JSON API as `user`.
+
+    Only the token's SHA-256 is kept: the token itself is shown once, when it is created. A
+    token acts exactly as its user (the same grants, the same scope); a revoked token, or one
+    whose user is deactivated, is refused.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100, help_text="what the token is for, e.g. 'dashboard'")
+    digest = models.CharField(max_length=64, unique=True, help_text="SHA-256 of the token, hex")
+    #: the token's first characters, to tell tokens apart in a list (not enough to use one)
+    prefix = models.CharField(max_length=12)
+    created_at = models.DateTimeField()
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"token {self.pk} ({self.name}) of {self.user}"
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from django.db import connection
+from django.db.models import QuerySet
 
-from tipline.accounts.models import User
+from tipline.accounts.models import ApiToken, User
 from tipline.accounts.types import Viewer
 
 _USER_TABLE = connection.ops.quote_name(User._meta.db_table)
@@ -29,3 +30,9 @@ def user_grant_labels(*, user: Viewer) -> list[str]:
         f"{g.role.name}, {g.jurisdiction.name}"
         for g in user.grants.select_related("role", "jurisdiction").order_by("id")
     ]
+
+
+def api_tokens_list(*, user: str | None = None) -> QuerySet[ApiToken]:
+    """Every API token (of one username, if given), newest first: for the command line."""
+    qs = ApiToken.objects.select_related("user").order_by("-created_at", "-id")
+    return qs.filter(user__username=user) if user else qs

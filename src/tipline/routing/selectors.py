@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db.models import Count, QuerySet
+from django.http import Http404
 
 from tipline.accounts.policies import allowed_jurisdictions, can, scoped
 from tipline.accounts.types import Viewer
@@ -235,3 +236,50 @@ def state_overview(*, user: Viewer, state: Node) -> tuple[int, UnitRow | None, l
             loads.append(load)
     loads.sort(key=lambda u: (-u.total, u.node.name))
     return counts[(state.id, Report.Status.NEW)], contact, loads
+
+
+@dataclass(frozen=True)
+class ClusterView:
+    """A cluster as one viewer sees it: its size, lead unit, and the members they may see."""
+
+    id: int
+    size: int
+    lead: Node | None
+    members: list[Report]
+
+
+def clusters_visible(*, user: Viewer, after: int | None = None, limit: int = 50) -> list[int]:
+    """Ids of the clusters with a member the user may see, in order, from after `after`."""
+    qs = scoped(ReportCluster.objects.all(), user=user, action="report.view")
+    if after is not None:
+        qs = qs.filter(cluster__gt=after)
+    return list(qs.order_by("cluster").values_list("cluster", flat=True).distinct()[:limit])
+
+
+def clusters_get(*, user: Viewer, cluster_ids: list[int]) -> list[ClusterView]:
+    """The clusters as the user sees them (members they may not see are left out, and a
+    cluster with none they may see is left out too), in the order asked."""
+    rows = list(ReportCluster.objects.filter(cluster__in=cluster_ids)
+                .values_list("cluster", "report_id", "lead_id"))
+    visible = {r.pk: r for r in scoped(
+        Report.objects.filter(pk__in=[rid for _, rid, _ in rows]), user=user,
+        action="report.view").select_related("jurisdiction").order_by("pk")}
+    tree = jurisdiction_tree()
+    out: list[ClusterView] = []
+    for cid in cluster_ids:
+        mine = [(rid, lead) for c, rid, lead in rows if c == cid]
+        members = sorted((visible[rid] for rid, _ in mine if rid in visible), key=lambda r: r.pk)
+        if not members:
+            continue
+        lead_id = next((lead for _, lead in mine if lead is not None), None)
+        out.append(ClusterView(id=cid, size=len(mine), members=members,
+                               lead=tree.by_id.get(lead_id) if lead_id else None))
+    return out
+
+
+def cluster_get(*, user: Viewer, cluster_id: int) -> ClusterView:
+    """One cluster as the user sees it; Http404 when it has no member they may see."""
+    found = clusters_get(user=user, cluster_ids=[cluster_id])
+    if not found:
+        raise Http404("No such cluster")
+    return found[0]
