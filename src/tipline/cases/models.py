@@ -106,13 +106,15 @@ class CaseTally(models.Model):
     acknowledged = models.BooleanField(help_text="acknowledged_at is set")
     fir = models.BooleanField(help_text="an FIR is registered")
     chargesheet = models.BooleanField(help_text="chargesheet_on is set")
+    source = models.CharField(max_length=10, blank=True, default="", db_default="",
+                              help_text="where the case's report came from (intake Source)")
     cases = models.BigIntegerField(default=0)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(
                 fields=["unit", "status", "closure_reason", "dispatched", "acknowledged", "fir",
-                        "chargesheet"], name="case_tally_key")
+                        "chargesheet", "source"], name="case_tally_key_source")
         ]
 
     def __str__(self) -> str:

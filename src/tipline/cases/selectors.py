@@ -22,6 +22,7 @@ from tipline.accounts.policies import get_scoped_or_404, scoped
 from tipline.accounts.types import Viewer
 from tipline.cases.models import FIR, Arrest, Case, CaseTally, ChecklistItem, LegalSection, Notice
 from tipline.intake.dossier import fields
+from tipline.intake.models import Source
 from tipline.jurisdictions.selectors import Node, jurisdiction_tree
 
 M = TypeVar("M", Case, CaseTally)
@@ -62,6 +63,8 @@ class Funnel:
     total: FunnelRow
     states: list[FunnelRow]
     units: list[FunnelRow]
+    #: by where the reports came from (NCMEC, platforms, the public, ...)
+    sources: list[FunnelRow] = field(default_factory=list)
 
 
 def _cases(user: Viewer, *, state: str | None = None, unit: str | None = None) -> QuerySet[Case]:
@@ -83,8 +86,8 @@ def _within(qs: QuerySet[M], *, state: str | None, unit: str | None) -> QuerySet
 
 def case_funnel(*, user: Viewer, state: str | None = None) -> Funnel:
     """Reports -> dispatched -> acknowledged -> FIR -> arrests -> chargesheets, and the reports
-    not pursued by reason, per unit and per state (two queries: the tally, and the arrests,
-    which are as many as units record by hand)."""
+    not pursued by reason, per unit, per state and per source (three queries: the tally by
+    unit and by source, and the arrests, which are as many as units record by hand)."""
     tree = jurisdiction_tree()
     reasons = [str(r) for r in Case.NOT_PURSUED]
 
@@ -93,20 +96,34 @@ def case_funnel(*, user: Viewer, state: str | None = None) -> Funnel:
 
     tally = _within(scoped(CaseTally.objects.filter(cases__gt=0), user=user, action=VIEW),
                     state=state, unit=None)
-    per_unit = tally.values("unit_id").annotate(
-        reports=summed(),
-        dispatched=summed(Q(dispatched=True)),
-        acknowledged=summed(Q(acknowledged=True)),
-        firs=summed(Q(fir=True)),
-        chargesheets=summed(Q(chargesheet=True)),
-        open=summed(~Q(status=Case.Status.CLOSED)),
+    stages = {
+        "reports": summed(),
+        "dispatched": summed(Q(dispatched=True)),
+        "acknowledged": summed(Q(acknowledged=True)),
+        "firs": summed(Q(fir=True)),
+        "chargesheets": summed(Q(chargesheet=True)),
+        "open": summed(~Q(status=Case.Status.CLOSED)),
         **{f"np_{r}": summed(Q(closure_reason=r)) for r in reasons},
-    ).order_by()
+    }
+    per_unit = tally.values("unit_id").annotate(**stages).order_by()
     arrests_qs = scoped(Arrest.objects.all(), user=user, action=VIEW)
     if state:
         arrests_qs = arrests_qs.filter(case__unit__path__startswith=f"IN/{state.upper()}/")
-    arrests = dict(arrests_qs.values("case__unit_id").annotate(n=Count("id")).order_by()
-                   .values_list("case__unit_id", "n"))
+    arrests: dict[int, int] = {}
+    arrests_by_source: dict[str, int] = {}
+    for unit_id, source, n in (arrests_qs.values("case__unit_id", "case__report__source")
+                               .annotate(n=Count("id")).order_by()
+                               .values_list("case__unit_id", "case__report__source", "n")):
+        arrests[unit_id] = arrests.get(unit_id, 0) + n
+        arrests_by_source[source] = arrests_by_source.get(source, 0) + n
+    sources = [
+        FunnelRow(code=row["source"], name=_source_label(row["source"]), kind="source",
+                  reports=row["reports"], dispatched=row["dispatched"],
+                  acknowledged=row["acknowledged"], firs=row["firs"],
+                  arrests=arrests_by_source.get(row["source"], 0),
+                  chargesheets=row["chargesheets"], open=row["open"],
+                  not_pursued={r: row[f"np_{r}"] for r in reasons})
+        for row in tally.values("source").annotate(**stages).order_by()]
     units: list[FunnelRow] = []
     states: dict[str, FunnelRow] = {}
     total = FunnelRow(code="IN", name="India", kind="country")
@@ -130,7 +147,16 @@ def case_funnel(*, user: Viewer, state: str | None = None) -> Funnel:
         total=total,
         states=sorted(states.values(), key=lambda r: (-r.reports, r.name)),
         units=sorted(units, key=lambda r: (-r.reports, r.name)),
+        sources=sorted(sources, key=lambda r: (-r.reports, r.name)),
     )
+
+
+def _source_label(code: str) -> str:
+    """A source's name as the report list gives it ("NCMEC export", "Public tip", ...)."""
+    try:
+        return str(Source(code).label)
+    except ValueError:
+        return code or "Not recorded"
 
 
 def _state_of(node: Node) -> Node:

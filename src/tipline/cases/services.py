@@ -18,7 +18,7 @@ from functools import wraps
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import BooleanField, Count, ExpressionWrapper, Q
+from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q
 from django.utils import timezone
 
 from tipline.accounts.policies import can_everywhere, get_scoped_or_404, require
@@ -54,10 +54,11 @@ CASE_TYPE = "cases.case"
 
 # --- the tally: counts per unit and status, kept with every case write ----------------------
 
-#: (unit id, status, closure reason, dispatched, acknowledged, FIR, chargesheet)
-TallyKey = tuple[int, str, str, bool, bool, bool, bool]
+#: (unit id, status, closure reason, dispatched, acknowledged, FIR, chargesheet, the report's
+#: source)
+TallyKey = tuple[int, str, str, bool, bool, bool, bool, str]
 TALLY_FIELDS = ("unit", "status", "closure_reason", "dispatched", "acknowledged", "fir",
-                "chargesheet")
+                "chargesheet", "source")
 
 
 def _tally_keys(cases: Any) -> Counter[TallyKey]:
@@ -69,10 +70,11 @@ def _tally_keys(cases: Any) -> Counter[TallyKey]:
         "unit_id", "status", "closure_reason",
         sent=flag(Q(dispatched_at__isnull=False)), ack=flag(Q(acknowledged_at__isnull=False)),
         has_fir=flag(Q(fir__isnull=False)), sheet=flag(Q(chargesheet_on__isnull=False)),
+        src=F("report__source"),
     ).annotate(n=Count("id"))
     return Counter({
         (r["unit_id"], r["status"], r["closure_reason"], bool(r["sent"]), bool(r["ack"]),
-         bool(r["has_fir"]), bool(r["sheet"])): r["n"]
+         bool(r["has_fir"]), bool(r["sheet"]), r["src"]): r["n"]
         for r in rows})
 
 
@@ -151,11 +153,13 @@ def cases_open(*, actor: Actor, report_ids: Sequence[int]) -> int:
     ids = sorted(set(report_ids))
     new: list[tuple[int, int]] = []  # (report id, unit id)
     moved: list[tuple[int, int, int, str, int]] = []  # (case, report, from, status, to)
+    source: dict[int, str] = {}  # report id -> its source
     for chunk in batches(ids, CHUNK):
         rows = list(Report.objects.filter(pk__in=chunk, is_current=True).values_list(
-            "id", "jurisdiction_id", "status"))
-        where = {rid: jid for rid, jid, _ in rows}
-        placed = {rid: jid for rid, jid, status in rows
+            "id", "jurisdiction_id", "status", "source"))
+        where = {rid: jid for rid, jid, _, _ in rows}
+        source.update((rid, src) for rid, _, _, src in rows)
+        placed = {rid: jid for rid, jid, status, _ in rows
                   if status in ROUTED and tree.by_id[jid].kind in UNIT_KINDS}
         existing = Case.objects.filter(report_id__in=chunk).values_list(
             "id", "report_id", "unit_id", "status")
@@ -181,8 +185,8 @@ def cases_open(*, actor: Actor, report_ids: Sequence[int]) -> int:
             [(cid, step, title, pos, now + timedelta(days=days), "")
              for cid in case_ids for pos, (step, title, days) in enumerate(SOP_STEPS, 1)],
         )
-        _tally_add(Counter((jid, Case.Status.RECEIVED, "", False, False, False, False)
-                           for _, jid in new))
+        _tally_add(Counter((jid, Case.Status.RECEIVED, "", False, False, False, False,
+                            source[rid]) for rid, jid in new))
         entries.extend(
             Entry("case.opened", CASE_TYPE, str(cid),
                   {"report": rid, "unit": tree.by_id[jid].code})

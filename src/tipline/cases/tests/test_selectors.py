@@ -12,7 +12,9 @@ from django.utils import timezone
 
 from tipline.cases.models import Arrest, Case, ChecklistItem, Notice
 from tipline.cases.selectors import case_funnel, checklist_overdue, notices_overdue
+from tipline.cases.services import cases_open
 from tipline.cases.tests import scenario
+from tipline.intake.models import Report, Source
 
 pytestmark = pytest.mark.django_db
 
@@ -59,6 +61,23 @@ def test_funnel_per_unit_state_and_total(make_report: Any, analyst: Any) -> None
     assert t.arrests > 0 and t.not_pursued["no_information"] == 0
 
 
+def test_funnel_by_source(make_report: Any, analyst: Any, beed_officer: Any) -> None:
+    """Every source of reports shows in the funnel: NCMEC's, platforms', the public's."""
+    cases = scenario.build(make_report)
+    tips = [make_report("IN-MH-BEED", status=Report.Status.ROUTED, source=Source.PUBLIC,
+                        external_id=f"TIP-{n}") for n in range(3)]
+    cases_open(actor=analyst, report_ids=[r.pk for r in tips])
+    funnel = case_funnel(user=analyst)
+    by = {r.code: r for r in funnel.sources}
+    assert set(by) == {"ncmec", "public"}
+    assert by["public"].name == "Public tip" and by["public"].reports == 3
+    assert _got(by["ncmec"]) == _expected(cases)
+    assert sum(r.reports for r in funnel.sources) == funnel.total.reports
+    mine = {r.code: r.reports for r in case_funnel(user=beed_officer).sources}
+    assert mine["public"] == 3 and mine["ncmec"] == Case.objects.filter(
+        unit__code="IN-MH-BEED", report__source="ncmec").count()
+
+
 def test_funnel_is_scoped_and_filters_by_state(
     make_report: Any, beed_officer: Any, mh_nodal: Any, analyst: Any,
 ) -> None:
@@ -78,7 +97,7 @@ def test_funnel_query_count_does_not_grow(make_report: Any, analyst: Any) -> Non
     scenario.build(make_report, per_unit=12)
     with CaptureQueriesContext(connection) as many:
         case_funnel(user=analyst)
-    assert len(many) == len(few) <= 3
+    assert len(many) == len(few) <= 4
 
 
 def test_overdue_notices_and_steps(make_report: Any, analyst: Any, beed_officer: Any) -> None:

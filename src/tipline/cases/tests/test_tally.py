@@ -37,7 +37,7 @@ ROUTED = Report.Status.ROUTED
 def _stored() -> Counter[Any]:
     return Counter({
         (t.unit_id, t.status, t.closure_reason, t.dispatched, t.acknowledged, t.fir,
-         t.chargesheet): t.cases
+         t.chargesheet, t.source): t.cases
         for t in CaseTally.objects.filter(cases__gt=0)})
 
 
