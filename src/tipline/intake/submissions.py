@@ -150,14 +150,17 @@ _OPEN_FIELDS = ("account_id", "report_id", "state", "opened_at", "changed_at", "
                 "report__id", "report__batch_id")
 
 
-def _open(account: Actor, report_id: Any) -> Submission:
-    """The account's own submission by the id `submit` gave, still open."""
+def _open(account: Actor, report_id: Any, *, lock: bool = True) -> Submission:
+    """The account's own submission by the id `submit` gave, still open: locked until the
+    caller's transaction ends (`lock=False` for a check before one)."""
     try:
         pk = int(str(report_id).strip())
     except ValueError:
         raise ApiError(NO_SUCH_REPORT, f"no report {str(report_id)[:40]!r}") from None
-    submission = (Submission.objects.select_for_update(of=("self",)).select_related("report")
-                  .only(*_OPEN_FIELDS).filter(pk=pk, account=account)[:1] or [None])[0]
+    found = Submission.objects.select_related("report").only(*_OPEN_FIELDS)
+    if lock:
+        found = found.select_for_update(of=("self",))
+    submission = (found.filter(pk=pk, account=account)[:1] or [None])[0]
     if submission is None:
         raise ApiError(NO_SUCH_REPORT, f"no report {pk} of this account")
     if _expired(submission, _now()):  # deleted by `submissions_expire`, outside this call
@@ -182,13 +185,13 @@ def submission_open(*, account: Actor, body: bytes) -> Submitted:
         raise ApiError(INVALID_REQUEST, f"the report is {len(body)} bytes, over the limit of "
                                         f"{settings.ISPWS_MAX_REPORT_BYTES}")
     el = _element(body, "report")
+    try:  # read before the transaction: no other call waits on it
+        rec = report_from_element(el, raw=body, position="the submitted report")
+    except RejectedInput as exc:
+        raise ApiError(VALIDATION_FAILED, f"validation failed: {exc}") from None
     now = _now()
     with transaction.atomic():
         submission = Submission.objects.create(account=account, opened_at=now, changed_at=now)
-        try:
-            rec = report_from_element(el, raw=body, position=f"submission {submission.pk}")
-        except RejectedInput as exc:
-            raise ApiError(VALIDATION_FAILED, f"validation failed: {exc}") from None
         rec.external_id = f"{account.username}:{submission.pk}"[:100]
         batch = ImportBatch.objects.create(
             created_by=account, label=f"CyberTipline API: {account.username}, report "
@@ -208,6 +211,15 @@ def submission_open(*, account: Actor, body: bytes) -> Submitted:
     return Submitted(report_id=submission.pk)
 
 
+def _files_room(submission: Submission) -> int:
+    """How many files the submission's report holds, if it may take one more."""
+    held = ReportFile.objects.filter(report_id=submission.report_id).count()
+    if held >= settings.ISPWS_MAX_FILES:
+        raise ApiError(INVALID_REQUEST, f"report {submission.pk} has the most files a "
+                                        f"report may have ({settings.ISPWS_MAX_FILES})")
+    return held
+
+
 @dataclass(frozen=True)
 class Uploaded:
     file_id: int
@@ -218,18 +230,18 @@ def submission_file_add(*, account: Actor, report_id: Any, name: str,
                         chunks: Iterable[bytes]) -> Uploaded:
     """`upload`: store the file (encrypted) with its report and queue its scan at once."""
     submitter_check(account)
+    _files_room(_open(account, report_id, lock=False))
+    # stored before the transaction, so that no other call waits while it is encrypted and
+    # written (a blob no row names, if the transaction fails, goes with the sweep)
+    try:
+        info = blob_put(chunks, max_bytes=settings.ISPWS_MAX_FILE_BYTES)
+    except RejectedInput as exc:
+        raise ApiError(UPLOAD_FAILED, f"file upload failed: {exc}") from None
     with transaction.atomic():
         submission = _open(account, report_id)
         report = submission.report
         assert report is not None
-        held = report.files.count()
-        if held >= settings.ISPWS_MAX_FILES:
-            raise ApiError(INVALID_REQUEST, f"report {submission.pk} has the most files a "
-                                            f"report may have ({settings.ISPWS_MAX_FILES})")
-        try:
-            info = blob_put(chunks, max_bytes=settings.ISPWS_MAX_FILE_BYTES)
-        except RejectedInput as exc:
-            raise ApiError(UPLOAD_FAILED, f"file upload failed: {exc}") from None
+        held = _files_room(submission)
         file = ReportFile.objects.create(
             report=report, filename=name[:1000], size=info.size, md5=info.md5,
             sha1=info.sha1, sha256=info.sha256, stored=True)
