@@ -213,7 +213,7 @@ def submission_open(*, account: Actor, body: bytes) -> Submitted:
 
 def _files_room(submission: Submission) -> int:
     """How many files the submission's report holds, if it may take one more."""
-    held = ReportFile.objects.filter(report_id=submission.report_id).count()
+    held = ReportFile.objects.filter(report=submission.report).count()
     if held >= settings.ISPWS_MAX_FILES:
         raise ApiError(INVALID_REQUEST, f"report {submission.pk} has the most files a "
                                         f"report may have ({settings.ISPWS_MAX_FILES})")
