@@ -12,6 +12,12 @@ class AuditEvent(models.Model):
     `hash` is SHA-256 over the event's canonical form including `prev_hash`, the hash of the
     event before it, so altering, removing or reordering any event breaks the chain from there
     on (`tipline audit verify`). Events are never updated or deleted.
+
+    `hash_version` says which columns the hash covers: 1 (events written before release
+    0002) leaves out `actor_id`; 2 covers every column (`services.event_hash`). Version 1 is
+    accepted only before the first version-2 event, so nobody can downgrade a new event.
+    Someone with write access to the database can still recompute every hash after a change:
+    signed checkpoints (`AuditCheckpoint`, kept outside the database too) catch that.
     """
 
     #: national-only: a grant on the root is needed to read the trail.
@@ -30,6 +36,7 @@ class AuditEvent(models.Model):
     data = models.JSONField(default=dict, blank=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)
+    hash_version = models.PositiveSmallIntegerField(default=2)
 
     class Meta:
         ordering = ["seq"]
@@ -47,3 +54,26 @@ class ChainHead(models.Model):
 
     def __str__(self) -> str:
         return f"chain head at #{self.seq}"
+
+
+class AuditCheckpoint(models.Model):
+    """A signed statement that the trail had `count` events ending at `seq` with `hash`.
+
+    Signed with an Ed25519 key kept outside the database (`TIPLINE_AUDIT_SIGNING_KEY`); the
+    same JSON is written to a file the auditor keeps elsewhere. A later trail must extend
+    every checkpoint (`tipline audit verify --checkpoint FILE`): a copy kept here only lets the
+    audit page show the last one.
+    """
+
+    seq = models.BigIntegerField()
+    hash = models.CharField(max_length=64)
+    count = models.BigIntegerField()
+    at = models.DateTimeField()
+    key_fingerprint = models.CharField(max_length=64)
+    body = models.TextField(help_text="the signed checkpoint file's JSON, exactly")
+
+    class Meta:
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return f"checkpoint at #{self.seq}"

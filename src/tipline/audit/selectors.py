@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from tipline.accounts.policies import scoped
 from tipline.accounts.types import Viewer
 from tipline.audit.models import AuditEvent, ChainHead
-from tipline.audit.services import GENESIS, event_hash
+from tipline.audit.services import GENESIS, HASH_VERSION, event_hash
 
 
 @dataclass(frozen=True)
@@ -28,11 +28,12 @@ def audit_chain_verify(*, batch: int = 5000) -> ChainCheck:
     expected_seq = 0
     checked = 0
     last_id = 0
+    upgraded = False  # a version-2 event was seen: no version-1 event may follow
     while True:
         rows = list(
             AuditEvent.objects.filter(seq__gt=last_id).order_by("seq").values(
-                "seq", "at", "actor_label", "action", "object_type", "object_id", "data",
-                "prev_hash", "hash",
+                "seq", "at", "actor_id", "actor_label", "action", "object_type", "object_id",
+                "data", "prev_hash", "hash", "hash_version",
             )[:batch]
         )
         if not rows:
@@ -43,10 +44,17 @@ def audit_chain_verify(*, batch: int = 5000) -> ChainCheck:
                 return ChainCheck(False, checked, expected_seq, "event is missing")
             if row["prev_hash"] != prev:
                 return ChainCheck(False, checked, row["seq"], "previous hash does not match")
+            version = row["hash_version"]
+            if version == HASH_VERSION:
+                upgraded = True
+            elif version != 1 or upgraded:
+                return ChainCheck(False, checked, row["seq"],
+                                  f"hash version {version} where version {HASH_VERSION} is due")
             digest = event_hash(
-                seq=row["seq"], at=row["at"], actor_label=row["actor_label"],
-                action=row["action"], object_type=row["object_type"],
-                object_id=row["object_id"], data=row["data"], prev_hash=row["prev_hash"],
+                seq=row["seq"], at=row["at"], actor_id=row["actor_id"],
+                actor_label=row["actor_label"], action=row["action"],
+                object_type=row["object_type"], object_id=row["object_id"], data=row["data"],
+                prev_hash=row["prev_hash"], version=version,
             )
             if digest != row["hash"]:
                 return ChainCheck(False, checked, row["seq"], "content does not match its hash")

@@ -16,8 +16,10 @@ from tipline.audit.models import AuditEvent, ChainHead
 from tipline.core.bulk import insert_rows
 
 GENESIS = "0" * 64
+#: the version of `event_hash` new events are written with (see AuditEvent.hash_version)
+HASH_VERSION = 2
 COLUMNS = ("seq", "at", "actor", "actor_label", "action", "object_type", "object_id", "data",
-           "prev_hash", "hash")
+           "prev_hash", "hash", "hash_version")
 ATTRIBUTES = ("seq", "at", "actor_id", *COLUMNS[3:])
 
 
@@ -37,14 +39,19 @@ def canonical(data: Any) -> Any:
 
 
 def event_hash(
-    *, seq: int, at: datetime, actor_label: str, action: str, object_type: str,
-    object_id: str, data: Any, prev_hash: str,
+    *, seq: int, at: datetime, actor_id: int | None, actor_label: str, action: str,
+    object_type: str, object_id: str, data: Any, prev_hash: str, version: int = HASH_VERSION,
 ) -> str:
-    body = json.dumps(
-        [seq, at.astimezone(UTC).isoformat(), actor_label, action, object_type, object_id,
-         data, prev_hash],
-        sort_keys=True, separators=(",", ":"), ensure_ascii=False,
-    )
+    """SHA-256 of the event's canonical form. Version 2 covers every column (the version
+    itself, `actor_id` included); version 1, the events written before it, left out the
+    actor's id and is only checked, never written."""
+    fields: list[Any] = [seq, at.astimezone(UTC).isoformat(), actor_label, action, object_type,
+                         object_id, data, prev_hash]
+    if version == HASH_VERSION:
+        fields = [version, actor_id, *fields]
+    elif version != 1:
+        raise ValueError(f"unknown audit hash version {version}")
+    body = json.dumps(fields, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(body.encode("utf-8")).hexdigest()
 
 
@@ -71,11 +78,11 @@ def _append(actor: Actor | None, entries: Sequence[Entry]) -> list[tuple[Any, ..
         seq += 1
         data = canonical(entry.data)
         digest = event_hash(
-            seq=seq, at=at, actor_label=label, action=entry.action,
+            seq=seq, at=at, actor_id=actor_id, actor_label=label, action=entry.action,
             object_type=entry.object_type, object_id=entry.object_id, data=data, prev_hash=prev,
         )
         rows.append((seq, at, actor_id, label, entry.action, entry.object_type,
-                     entry.object_id, data, prev, digest))
+                     entry.object_id, data, prev, digest, HASH_VERSION))
         prev = digest
     insert_rows(AuditEvent, COLUMNS, rows)
     with connection.cursor() as cursor:

@@ -53,7 +53,8 @@ def test_events_are_chained() -> None:
         assert after.prev_hash == before.hash
     for event in stored:
         assert event.hash == event_hash(
-            seq=event.seq, at=event.at, actor_label=event.actor_label, action=event.action,
+            seq=event.seq, at=event.at, actor_id=event.actor_id, actor_label=event.actor_label,
+            action=event.action,
             object_type=event.object_type, object_id=event.object_id, data=event.data,
             prev_hash=event.prev_hash,
         )
@@ -107,7 +108,8 @@ def test_rehashed_event_still_breaks_the_next_link() -> None:
     record_three()
     event = AuditEvent.objects.get(seq=2)
     forged = event_hash(
-        seq=2, at=event.at, actor_label=event.actor_label, action=event.action,
+        seq=2, at=event.at, actor_id=event.actor_id, actor_label=event.actor_label,
+        action=event.action,
         object_type=event.object_type, object_id=event.object_id, data={"forged": True},
         prev_hash=event.prev_hash,
     )
@@ -179,3 +181,54 @@ def test_only_a_national_audit_grant_reads_the_trail(
     state_auditor = user_create(actor=None, username="sita", password=None)
     grant_add(actor=None, user=state_auditor, role_code="auditor", jurisdiction_code="IN-MH")
     assert audit_events_visible(user=state_auditor).count() == 0
+
+
+@pytest.mark.django_db
+def test_changing_the_actor_id_is_found(hub_admin: Any, auditor: Any) -> None:
+    """The hash covers `actor_id`: pinning an event on someone else breaks it."""
+    with transaction.atomic():
+        audit_record(actor=hub_admin, action="test.blame")
+        written = audit_record(actor=hub_admin, action="test.blame")
+    assert audit_chain_verify().ok
+    raw(f"UPDATE {TABLE} SET actor_id = %s WHERE seq = %s", [auditor.pk, written.seq])  # noqa: S608
+    result = audit_chain_verify()
+    assert (result.ok, result.first_broken_seq) == (False, written.seq)
+    assert "content does not match" in result.reason
+
+
+def _old_style(seq: int, prev: str, *, actor_id: int | None = None) -> str:
+    """Write an event as release 0001 did: version 1, hashed without the actor's id."""
+    from django.utils import timezone
+
+    at = timezone.now()
+    digest = event_hash(seq=seq, at=at, actor_id=None, actor_label="old", action="old.thing",
+                        object_type="", object_id="", data={}, prev_hash=prev, version=1)
+    AuditEvent.objects.create(seq=seq, at=at, actor_id=actor_id, actor_label="old",
+                              action="old.thing", data={}, prev_hash=prev, hash=digest,
+                              hash_version=1)
+    ChainHead.objects.update_or_create(id=1, defaults={"seq": seq, "hash": digest})
+    return digest
+
+
+@pytest.mark.django_db
+def test_an_upgraded_trail_verifies_old_and_new_events() -> None:
+    """Events hashed the old way (before `hash_version`) still verify; new ones follow them
+    in version 2, and an old-style event after a new one is refused."""
+    AuditEvent.objects.all().delete()
+    ChainHead.objects.all().delete()
+    prev = _old_style(1, GENESIS)
+    _old_style(2, prev)
+    record_three()
+    assert list(AuditEvent.objects.order_by("seq").values_list("hash_version", flat=True)) == [
+        1, 1, 2, 2, 2]
+    assert audit_chain_verify().ok
+    # downgrading a new event to version 1 (to escape the actor's id) is refused
+    event = AuditEvent.objects.get(seq=4)
+    forged = event_hash(seq=4, at=event.at, actor_id=None, actor_label=event.actor_label,
+                        action=event.action, object_type=event.object_type,
+                        object_id=event.object_id, data=event.data, prev_hash=event.prev_hash,
+                        version=1)
+    raw(f"UPDATE {TABLE} SET hash_version = 1, hash = %s WHERE seq = 4", [forged])  # noqa: S608
+    result = audit_chain_verify()
+    assert (result.ok, result.first_broken_seq) == (False, 4)
+    assert "hash version 1" in result.reason
