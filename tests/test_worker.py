@@ -45,10 +45,12 @@ def wait_until(what: str, check: Callable[[], bool], proc: subprocess.Popen[str]
 
 def tasks(home: Path) -> list[tuple[object, ...]]:
     """The flow's tasks (not the periodic ones the worker queues at start for later: the
-    daily sweep of the blob store, the expiry of unfinished API reports)."""
+    daily sweep of the blob store, the expiry of unfinished API reports, the audit trail's
+    daily checkpoint)."""
     return query(home, "SELECT task_path, status FROM django_tasks_database_dbtaskresult "
                        "WHERE task_path NOT IN ('tipline.core.tasks.blobs_sweep_task', "
-                       "'tipline.intake.tasks.submissions_expire_task') ORDER BY enqueued_at")
+                       "'tipline.intake.tasks.submissions_expire_task', "
+                       "'tipline.audit.tasks.audit_checkpoint_task') ORDER BY enqueued_at")
 
 
 def upload_queued(home: Path, reports: int) -> int:

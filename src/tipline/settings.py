@@ -40,6 +40,16 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [], "origins trusted for
 MEDIA_KEY = env_secret("TIPLINE_MEDIA_KEY", "base64 AES-256 key for data at rest")
 MEDIA_KEY_PATH = TIPLINE_HOME / "media.key"
 
+# The audit trail's signed checkpoints (audit/signing.py): the Ed25519 key that signs them
+# belongs outside the data folder; the default is only where a first checkpoint creates one.
+AUDIT_SIGNING_KEY_PATH = Path(env_str(
+    "TIPLINE_AUDIT_SIGNING_KEY", str(TIPLINE_HOME / "keys" / "audit-signing.key"),
+    "the Ed25519 key file that signs audit checkpoints; keep it off the data folder"))
+AUDIT_KEY_FINGERPRINT = env_str(
+    "TIPLINE_AUDIT_KEY_FINGERPRINT", "",
+    "the pinned fingerprint of the audit signing key, to verify without the key file")
+AUDIT_CHECKPOINT_DIR = TIPLINE_HOME / "checkpoints"
+
 # Where blobs are kept (core/blobstores.py): the local disk by default, or an S3-compatible
 # object store; either way they are encrypted before they leave the process.
 BLOB_URL = env_str(

@@ -4,3 +4,10 @@ from django.apps import AppConfig
 class AuditConfig(AppConfig):
     name = "tipline.audit"
     label = "audit"
+
+    def ready(self) -> None:
+        # the daily signed checkpoint of the trail
+        from tipline.audit.tasks import CHECKPOINT_EVERY, audit_checkpoint_task
+        from tipline.core.tasks import periodic_register
+
+        periodic_register(audit_checkpoint_task, every=CHECKPOINT_EVERY)

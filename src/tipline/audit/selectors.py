@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import QuerySet
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from django.db.models import Max, QuerySet
 
 from tipline.accounts.policies import scoped
 from tipline.accounts.types import Viewer
-from tipline.audit.models import AuditEvent, ChainHead
+from tipline.audit import signing
+from tipline.audit.models import AuditCheckpoint, AuditEvent, ChainHead
 from tipline.audit.services import GENESIS, HASH_VERSION, event_hash
 
 
@@ -128,3 +132,92 @@ def audit_event_page(
     """One page of the events the user may read, newest first, filtered."""
     qs = _filtered(audit_events_visible(user=user), action=action, object_id=object_id)
     return _event_page(qs, before=before, after=after, limit=limit)
+
+
+@dataclass(frozen=True)
+class CheckpointCheck:
+    """Whether the trail still extends one signed checkpoint; if not, where and how not."""
+
+    seq: int
+    at: str
+    ok: bool
+    kind: str = ""  # signature, truncation, rewrite, reordering
+    broken_seq: int | None = None
+    reason: str = ""
+
+    def describe(self) -> str:
+        if self.ok:
+            return f"the trail extends the checkpoint at #{self.seq} ({self.at})"
+        where = f" at event #{self.broken_seq}" if self.broken_seq is not None else ""
+        return f"checkpoint at #{self.seq} ({self.at}) broken{where}: {self.kind}: {self.reason}"
+
+
+def checkpoint_parse(text: str) -> dict[str, Any]:
+    """A checkpoint file's JSON object (ValueError when it is none)."""
+    body = json.loads(text)
+    if not isinstance(body, dict):
+        raise ValueError("a checkpoint file holds one JSON object")
+    return body
+
+
+def audit_checkpoint_check(
+    body: dict[str, Any], *, trusted: Ed25519PublicKey | None, pinned: str = "",
+) -> CheckpointCheck:
+    """Whether the trail still extends the signed checkpoint `body`: its signature holds, no
+    event up to its seq is gone, the count has not shrunk, and every anchored hash (up to
+    the checkpoint's own head) is still the one signed. A departure is named: truncation
+    (events removed from the end and the head moved back), reordering (events moved out of
+    the order they were written in), or rewrite (an event changed and every later hash
+    recomputed; the anchors narrow it down to a range, exactly when they are one apart).
+    The chain itself from #1 to the end is `audit_chain_verify`'s to check."""
+    seq, at = int(body.get("seq", 0)), str(body.get("at", "?"))
+    problem = signing.signature_problem(body, trusted=trusted, pinned=pinned)
+    if problem:
+        return CheckpointCheck(seq, at, False, "signature", None, problem)
+    last = AuditEvent.objects.aggregate(last=Max("seq"))["last"] or 0
+    if last < seq:
+        return CheckpointCheck(
+            seq, at, False, "truncation", last + 1,
+            f"events #{last + 1}..#{seq} were removed (the trail ends at #{last})")
+    count = AuditEvent.objects.filter(seq__lte=seq).count()
+    if count < int(body["count"]):
+        return CheckpointCheck(
+            seq, at, False, "truncation", None,
+            f"{int(body['count']) - count} of the {body['count']} events signed are gone")
+    anchors = [(int(s), str(h)) for s, h in body.get("anchors", [])]
+    if not any(s == seq for s, _ in anchors):
+        anchors.append((seq, str(body["hash"])))
+    stored = dict(AuditEvent.objects.filter(seq__in=[s for s, _ in anchors])
+                  .values_list("seq", "hash"))
+    lo = 0
+    for anchor, digest in sorted(anchors):
+        if anchor not in stored:
+            return CheckpointCheck(seq, at, False, "truncation", anchor,
+                                   f"event #{anchor} was removed")
+        if stored[anchor] != digest:
+            return _departure(seq, at, lo=lo, hi=anchor)
+        lo = anchor
+    return CheckpointCheck(seq, at, True)
+
+
+def _departure(seq: int, at: str, *, lo: int, hi: int) -> CheckpointCheck:
+    """The trail departs from a checkpoint after #lo and by #hi: a reordering when an event
+    sits out of the order rows were written in (the row id grows with seq on every append),
+    else a rewrite."""
+    ids = list(AuditEvent.objects.filter(seq__gte=max(lo, 1), seq__lte=hi + 1)
+               .order_by("seq").values_list("seq", "id"))
+    for (s, row), (_, after) in zip(ids, ids[1:], strict=False):
+        if row > after:
+            return CheckpointCheck(
+                seq, at, False, "reordering", s,
+                f"event #{s} was moved out of the order it was written in, and every later "
+                "hash recomputed")
+    where = f"event #{hi} was" if hi - lo == 1 else f"an event in #{lo + 1}..#{hi} was"
+    return CheckpointCheck(
+        seq, at, False, "rewrite", lo + 1,
+        f"{where} changed and every later hash recomputed")
+
+
+def audit_checkpoint_last() -> AuditCheckpoint | None:
+    """The last checkpoint signed, as kept in the database (for the audit page)."""
+    return AuditCheckpoint.objects.order_by("-id").first()

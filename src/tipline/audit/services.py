@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from django.db import connection, models, transaction
 
 from tipline.accounts.types import Actor
-from tipline.audit.models import AuditEvent, ChainHead
+from tipline.audit import signing
+from tipline.audit.models import AuditCheckpoint, AuditEvent, ChainHead
 from tipline.core.bulk import insert_rows
 
 GENESIS = "0" * 64
@@ -122,3 +125,56 @@ def audit_record(
     )
     row = _append(actor, [entry])[0]
     return AuditEvent(**dict(zip(ATTRIBUTES, row, strict=True)))
+
+
+#: at most this many (seq, hash) anchors in a checkpoint, evenly spread, to tell where a
+#: rewritten trail first departs from it
+ANCHORS = 64
+
+
+def _anchor_seqs(seq: int) -> list[int]:
+    stride = max(1, -(-seq // ANCHORS))
+    return sorted({*range(stride, seq + 1, stride), seq} - {0})
+
+
+@dataclass(frozen=True)
+class Checkpointed:
+    """A checkpoint just signed, and the file it was written to (if any)."""
+
+    checkpoint: AuditCheckpoint
+    path: Path | None
+
+
+def audit_checkpoint_create(
+    *, key_path: Path | None = None, out: Path | None = None,
+) -> Checkpointed:
+    """Sign the trail's head as it stands (seq, hash, count, time, and evenly spread anchors)
+    with the Ed25519 key outside the database, keep the signed JSON as a row and write it to
+    `out` (a file, or a folder to name it in) when given. The checkpoint's own event
+    (`audit.checkpointed`) is the last event it covers. The key file is created on first
+    use."""
+    key = signing.key_load(key_path or signing.key_path_default(), create=True)
+    with transaction.atomic():
+        audit_record(actor=None, action="audit.checkpointed",
+                     data={"key_fingerprint": signing.fingerprint(key.public_key())})
+        seq, head = _head_locked()
+        count = AuditEvent.objects.count()
+        anchors = dict(AuditEvent.objects.filter(seq__in=_anchor_seqs(seq))
+                       .values_list("seq", "hash"))
+        at = datetime.now(UTC)
+        body = signing.sign({
+            "seq": seq, "hash": head, "count": count, "at": at.isoformat(),
+            "anchors": [[s, anchors[s]] for s in sorted(anchors)],
+        }, key=key)
+        text = json.dumps(body, sort_keys=True, indent=1) + "\n"
+        checkpoint = AuditCheckpoint.objects.create(
+            seq=seq, hash=head, count=count, at=at, key_fingerprint=body["key_fingerprint"],
+            body=text,
+        )
+    if out is not None:
+        if out.is_dir():
+            out = out / f"checkpoint-{seq:012d}-{at:%Y%m%dT%H%M%SZ}.json"
+        fd = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+    return Checkpointed(checkpoint, out)
