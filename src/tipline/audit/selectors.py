@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db.models import Max, QuerySet
+from django.utils import timezone
 
 from tipline.accounts.policies import scoped
 from tipline.accounts.types import Viewer
@@ -84,11 +88,25 @@ class EventPage:
     newer: int | None
 
 
-def _filtered(qs: QuerySet[AuditEvent], *, action: str, object_id: str) -> QuerySet[AuditEvent]:
-    """Narrow by action (exact, or a prefix ending in "*") and object id (exact).
+def _filtered(
+    qs: QuerySet[AuditEvent], *, action: str, object_id: str, actor: str = "",
+    date_from: date | None = None, date_to: date | None = None,
+) -> QuerySet[AuditEvent]:
+    """Narrow by action (exact, or a prefix ending in "*"), object id (exact), actor (the
+    username at the time) and days (inclusive, in the house's time zone).
 
     The prefix is a range on the indexed column, so "report.*" stays an index seek.
     """
+    if actor:
+        user = get_user_model().objects.filter(username=actor).values_list("pk", flat=True)
+        # the indexed actor column for an account; the label for "anonymous" and the gone
+        qs = qs.filter(actor_id=user[0]) if user else qs.filter(actor_label=actor)
+    zone = timezone.get_default_timezone()
+    if date_from is not None:
+        qs = qs.filter(at__gte=datetime.combine(date_from, time.min, tzinfo=zone))
+    if date_to is not None:
+        qs = qs.filter(at__lt=datetime.combine(date_to + timedelta(days=1), time.min,
+                                               tzinfo=zone))
     if action.endswith("*"):
         prefix = action.rstrip("*")
         if prefix:
@@ -126,11 +144,13 @@ def _event_page(
 
 
 def audit_event_page(
-    *, user: Viewer, action: str = "", object_id: str = "", before: int | None = None,
+    *, user: Viewer, action: str = "", object_id: str = "", actor: str = "",
+    date_from: date | None = None, date_to: date | None = None, before: int | None = None,
     after: int | None = None, limit: int = 50,
 ) -> EventPage:
     """One page of the events the user may read, newest first, filtered."""
-    qs = _filtered(audit_events_visible(user=user), action=action, object_id=object_id)
+    qs = _filtered(audit_events_visible(user=user), action=action, object_id=object_id,
+                   actor=actor, date_from=date_from, date_to=date_to)
     return _event_page(qs, before=before, after=after, limit=limit)
 
 
@@ -218,6 +238,31 @@ def _departure(seq: int, at: str, *, lo: int, hi: int) -> CheckpointCheck:
         f"{where} changed and every later hash recomputed")
 
 
-def audit_checkpoint_last() -> AuditCheckpoint | None:
-    """The last checkpoint signed, as kept in the database (for the audit page)."""
-    return AuditCheckpoint.objects.order_by("-id").first()
+@dataclass(frozen=True)
+class CheckpointStatus:
+    """The last checkpoint signed (as kept in the database) and whether the trail extends it."""
+
+    checkpoint: AuditCheckpoint | None
+    check: CheckpointCheck | None
+
+
+def audit_checkpoint_status() -> CheckpointStatus:
+    """For the audit page: the last checkpoint, checked with the signing key's public half
+    (or the pinned fingerprint). The auditor's own copy of the file is the stronger proof:
+    whoever can rewrite the database can rewrite this row too."""
+    last = AuditCheckpoint.objects.order_by("-id").first()
+    if last is None:
+        return CheckpointStatus(None, None)
+    trusted = None
+    pinned = settings.AUDIT_KEY_FINGERPRINT
+    if not pinned:
+        try:
+            trusted = signing.public_key_load(signing.key_path_default())
+        except (signing.SigningKeyError, ValueError):
+            trusted = None
+    try:
+        body = checkpoint_parse(last.body)
+    except ValueError:
+        return CheckpointStatus(last, CheckpointCheck(last.seq, str(last.at), False,
+                                                      "signature", None, "not valid JSON"))
+    return CheckpointStatus(last, audit_checkpoint_check(body, trusted=trusted, pinned=pinned))

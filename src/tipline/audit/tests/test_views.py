@@ -120,3 +120,80 @@ def test_page_links_keep_filters(client: Client, auditor: Any) -> None:
     older = re.search(r'rel="next" href="\?([^"]+)"', html)
     assert older is not None
     assert "action=bulk.thing" in older.group(1) and "before=" in older.group(1)
+
+
+def test_events_read_as_sentences(client: Client, auditor: Any, hub_admin: Any) -> None:
+    from tipline.audit.services import audit_record
+
+    with transaction.atomic():
+        audit_record(actor=hub_admin, action="case.closed", obj=hub_admin,
+                     data={"reason": "duplicate", "duplicate_of": "TLC-000123"})
+        audit_record(actor=hub_admin, action="some.new_thing", data={"n": 3, "who": "x"})
+        audit_record(actor=hub_admin, action="submission.opened", data={"wrong": 1})
+    client.force_login(auditor)
+    html = client.get(reverse(URL)).content.decode()
+    assert f"asha closed user {hub_admin.pk} as duplicate (duplicate_of=TLC-000123)" in html
+    assert "asha some.new_thing (n=3, who=x)" in html  # no template: the action and pairs
+    assert "asha submission.opened (wrong=1)" in html  # the template's key is missing
+    assert "{&quot;" not in html  # no raw JSON
+
+
+def test_filter_by_actor(client: Client, auditor: Any, hub_admin: Any) -> None:
+    _events(2, action="by.nobody")
+    with transaction.atomic():
+        audit_record_many(actor=hub_admin, entries=[Entry(action="by.asha")])
+    client.force_login(auditor)
+    asha = client.get(reverse(URL), {"actor": "asha"}).context["page"].rows
+    assert asha and {e.actor_id for e in asha} == {hub_admin.pk}
+    anonymous = client.get(reverse(URL), {"actor": "anonymous", "action": "by.*"})
+    assert {e.action for e in anonymous.context["page"].rows} == {"by.nobody"}
+    assert b"No events match" in client.get(reverse(URL), {"actor": "ghost"}).content
+
+
+def test_filter_by_date(client: Client, auditor: Any) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    _events(3, action="dated.event")
+    old = AuditEvent.objects.filter(action="dated.event").order_by("seq").first()
+    assert old is not None
+    AuditEvent.objects.filter(pk=old.pk).update(at=timezone.now() - timedelta(days=10))
+    today = timezone.localdate()
+    client.force_login(auditor)
+    recent = client.get(reverse(URL), {"action": "dated.event", "date_from": str(today)})
+    assert len(recent.context["page"].rows) == 2
+    before = client.get(reverse(URL), {"action": "dated.event",
+                                       "date_to": str(today - timedelta(days=5))})
+    assert [e.seq for e in before.context["page"].rows] == [old.seq]
+
+
+@pytest.mark.parametrize("params", [
+    {"date_to": "9999-12-31"}, {"date_from": "0001-01-01"}, {"date_from": "2026-13-45"},
+    {"date_from": "2026-05-02", "date_to": "2026-05-01"},
+])
+def test_bad_dates_are_a_form_error(client: Client, auditor: Any, params: dict[str, str]) -> None:
+    client.force_login(auditor)
+    response = client.get(reverse(URL), params)
+    assert response.status_code == 200
+    assert 'class="field-error"' in response.content.decode()
+    assert response.context["page"].rows  # the bad field is left out, the rest is shown
+
+
+def test_page_shows_the_last_checkpoint_and_whether_the_trail_extends_it(
+    client: Client, auditor: Any, tmp_path: Any, settings: Any
+) -> None:
+    from tipline.audit.services import audit_checkpoint_create
+
+    settings.AUDIT_SIGNING_KEY_PATH = tmp_path / "audit.key"
+    settings.AUDIT_KEY_FINGERPRINT = ""
+    client.force_login(auditor)
+    assert "No checkpoint has been signed yet" in client.get(reverse(URL)).content.decode()
+    done = audit_checkpoint_create()
+    _events(2)
+    html = client.get(reverse(URL)).content.decode()
+    assert f"Last signed checkpoint:</strong> event #{done.checkpoint.seq}" in html
+    assert "The trail extends it." in html
+    AuditEvent.objects.filter(seq__gt=done.checkpoint.seq - 1).delete()
+    html = client.get(reverse(URL)).content.decode()
+    assert "The trail does not extend it" in html and "truncation" in html
