@@ -53,6 +53,9 @@ class Command(BaseCommand):
             except signing.SigningKeyError as exc:
                 raise CommandError(str(exc)) from exc
             cp = done.checkpoint
+            if signing.beside_data(key_path):
+                self.stderr.write(f"WARNING: the signing key {key_path} is inside the data "
+                                  "folder; set TIPLINE_AUDIT_SIGNING_KEY to a file elsewhere")
             self.stdout.write(
                 f"checkpoint signed: #{cp.seq} {cp.hash}, {cp.count} events, "
                 f"key {cp.key_fingerprint}\nwritten to {done.path}; keep a copy away from "
