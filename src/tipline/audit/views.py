@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET
 from tipline.accounts.policies import gate
 from tipline.accounts.types import AuthedRequest
 from tipline.audit.selectors import audit_chain_verify, audit_event_page
+from tipline.core.forms import query_text
 
 PAGE_SIZE = 50
 
@@ -30,8 +31,8 @@ def _int(value: str | None) -> int | None:
 @gate("audit.view", everywhere=True)
 @require_GET
 def event_list(request: AuthedRequest) -> HttpResponse:
-    action = request.GET.get("action", "").strip()[:64]
-    object_id = request.GET.get("object_id", "").strip()[:64]
+    action = query_text(request.GET.get("action"), limit=64)
+    object_id = query_text(request.GET.get("object_id"), limit=64)
     page = audit_event_page(
         user=request.user, action=action, object_id=object_id,
         before=_int(request.GET.get("before")),

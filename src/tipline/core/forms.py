@@ -16,10 +16,6 @@ from django import forms
 DAY_MIN = date(1900, 1, 1)
 DAY_MAX = date(2999, 12, 31)
 
-#: the largest id or sequence number a query string may name (a signed 64-bit integer)
-ID_MAX = 2**63 - 1
-
-
 class DayField(forms.DateField):
     """A day between DAY_MIN and DAY_MAX, as an `<input type="date">`."""
 
@@ -36,11 +32,8 @@ class DayField(forms.DateField):
                 params={"low": DAY_MIN.isoformat(), "high": DAY_MAX.isoformat()})
 
 
-def positive_id(value: str | None) -> int | None:
-    """A query string's id or sequence number (a keyset page's `before`/`after`), or None
-    when it is not a positive whole number a database column can hold."""
-    try:
-        number = int((value or "").strip())
-    except ValueError:
-        return None
-    return number if 0 < number <= ID_MAX else None
+def query_text(value: str | None, *, limit: int) -> str:
+    """A query string's free text, trimmed and cut to `limit` characters; text holding a NUL
+    (which no PostgreSQL text column can hold) counts as not given."""
+    text = (value or "").strip()[:limit]
+    return "" if "\x00" in text else text
