@@ -21,7 +21,7 @@ from django.db import connection, transaction
 from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q
 from django.utils import timezone
 
-from tipline.accounts.policies import can_everywhere, get_scoped_or_404, require
+from tipline.accounts.policies import can_everywhere, get_scoped_or_404, require, scoped
 from tipline.accounts.types import Actor
 from tipline.audit.services import Entry, audit_record, audit_record_many
 from tipline.cases.models import (
@@ -371,12 +371,15 @@ def case_chargesheet(*, actor: Actor, case_id: int, number: str, filed_on: date)
     return case
 
 
-_REF = re.compile(r"^(?:TLC?-)?0*(\d+)$", re.IGNORECASE)
+_REF = re.compile(r"^(?:TLC?-)?0*(\d{1,12})$", re.IGNORECASE)
 
 
-def _duplicate_target(case: Case, reference: str) -> Case:
+def _duplicate_target(actor: Actor, case: Case, reference: str) -> Case:
+    """The case named as the one this duplicates, among the cases the actor may see: one out
+    of their reach is answered exactly like one that does not exist."""
     match = _REF.match(reference.strip())
-    other = Case.objects.filter(report_id=int(match.group(1))).first() if match else None
+    other = scoped(Case.objects.all(), user=actor, action="report.view").filter(
+        report_id=int(match.group(1))).first() if match else None
     if other is None:
         raise RejectedInput(
             "a duplicate closure must name the other case (e.g. TLC-00000123); "
@@ -418,7 +421,7 @@ def case_close(
     data: dict[str, Any] = {}
     fields: list[str] = []
     if reason == Case.Closure.DUPLICATE:
-        case.duplicate_of = _duplicate_target(case, duplicate_of)
+        case.duplicate_of = _duplicate_target(actor, case, duplicate_of)
         data["duplicate_of"] = case.duplicate_of.reference
         fields.append("duplicate_of")
     _close(case, actor=actor, reason=reason, note=note.strip(), extra=fields, data=data)

@@ -22,6 +22,7 @@ from tipline.cases import forms as f
 from tipline.cases import selectors, services
 from tipline.cases.models import Case
 from tipline.core.errors import NotPermitted, RejectedInput
+from tipline.core.forms import query_text
 from tipline.jurisdictions.selectors import jurisdiction_tree
 
 PAGE = 50
@@ -32,7 +33,7 @@ UNITS_SHOWN = 100
 @gate("report.view")
 def funnel(request: AuthedRequest) -> HttpResponse:
     """The funnel per state (or, for one state, per unit) with overdue notices."""
-    state = (request.GET.get("state") or "").upper()[:2] or None
+    state = query_text(request.GET.get("state"), limit=2).upper() or None
     now = timezone.now()
     data = selectors.case_funnel(user=request.user, state=state)
     overdue = selectors.overdue_by_unit(user=request.user, today=timezone.localdate(), now=now,

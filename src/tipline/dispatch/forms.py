@@ -6,12 +6,13 @@ from typing import Any
 
 from django import forms
 
+from tipline.core.forms import DayField
+
 
 class PacketBuildForm(forms.Form):
     target = forms.ChoiceField(label="Send to", help_text="a unit, or a state for its nodal "
                                                           "officer to split among units")
-    since = forms.DateField(label="Received on or after", required=False,
-                            widget=forms.DateInput(attrs={"type": "date"}))
+    since = DayField(label="Received on or after", required=False)
     note = forms.CharField(label="Note to the unit", required=False, max_length=2000,
                            widget=forms.Textarea(attrs={"rows": 2}))
 

@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
 
+from tipline.core.forms import DayField
 from tipline.intake.importers import accepted_suffixes
 from tipline.intake.models import Report, Source
 from tipline.intake.selectors import PRIORITIES, SORT_LABELS, ReportFilters
@@ -23,14 +24,8 @@ class ReportFilterForm(forms.Form):
         help_text="a CyberTipline report number, an email, phone, screen name, user id, "
                   "device id, profile URL, file hash or IP address, exactly",
     )
-    received_from = forms.DateField(
-        required=False,
-        label="Received from",
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
-    received_to = forms.DateField(
-        required=False, label="to", widget=forms.DateInput(attrs={"type": "date"})
-    )
+    received_from = DayField(required=False, label="Received from")
+    received_to = DayField(required=False, label="to")
     state = forms.TypedChoiceField(required=False, label="State / UT", coerce=int, empty_value=None)
     source = forms.ChoiceField(
         required=False, choices=[("", "Any source"), *Source.choices], label="Source"

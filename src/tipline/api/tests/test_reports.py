@@ -171,6 +171,9 @@ def test_the_state_filter_and_pages(api_as: Callable[..., Any],
     ({"limit": "101"}, "limit"),
     ({"cursor": "garbage"}, "cursor"),
     ({"q": "x" * 201}, "q"),
+    ({"received_to": "9999-12-31"}, "received_to"),
+    ({"received_from": "0001-01-01"}, "received_from"),
+    ({"received_from": "0001-01-01", "received_to": "9999-12-31"}, "received_from"),
 ])
 def test_a_bad_parameter_is_422_naming_it(api_as: Callable[..., Any], tree: None,
                                           params: dict[str, str], field: str) -> None:

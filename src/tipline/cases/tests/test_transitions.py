@@ -156,7 +156,7 @@ def test_not_pursued_closures(make_report: Any, beed_officer: Any, reason: str) 
 
 def test_duplicate_closure_names_an_existing_case(make_report: Any, beed_officer: Any) -> None:
     first, second = open_case(make_report), open_case(make_report)
-    for ref in ("", "TLC-99999999", second.reference, "nonsense"):
+    for ref in ("", "TLC-99999999", second.reference, "nonsense", "TLC-" + "9" * 30):
         with pytest.raises(RejectedInput, match="duplicate|itself"):
             case_close(actor=beed_officer, case_id=second.pk, reason=Case.Closure.DUPLICATE,
                        duplicate_of=ref)
@@ -168,6 +168,23 @@ def test_duplicate_closure_names_an_existing_case(make_report: Any, beed_officer
     with pytest.raises(RejectedInput, match="already closed as a duplicate"):
         case_close(actor=beed_officer, case_id=first.pk, reason=Case.Closure.DUPLICATE,
                    duplicate_of=second.report.reference)
+
+
+def test_duplicate_of_another_jurisdictions_case_answers_like_a_missing_one(
+        make_report: Any, pune_officer: Any) -> None:
+    """Prakash in Pune may not learn that a Beed case exists, nor link his case to it: the
+    answer for Beed's case is word for word the answer for a case that does not exist."""
+    mine, theirs = open_case(make_report, "IN-MH-PUNE"), open_case(make_report, "IN-MH-BEED")
+    missing = f"TLC-{theirs.report_id + 1000:08d}"
+    answers = {}
+    for ref in (theirs.reference, theirs.report.reference, missing):
+        with pytest.raises(RejectedInput) as caught:
+            case_close(actor=pune_officer, case_id=mine.pk, reason=Case.Closure.DUPLICATE,
+                       duplicate_of=ref)
+        answers[ref] = str(caught.value).replace(ref, "<ref>")
+    assert len(set(answers.values())) == 1, answers
+    mine.refresh_from_db()
+    assert mine.status != Case.Status.CLOSED and mine.duplicate_of is None
 
 
 def test_closure_needs_a_reason_fitting_the_stage(make_report: Any, beed_officer: Any) -> None:

@@ -531,3 +531,23 @@ def test_a_failed_upload_is_retried_from_its_page(
     response = client.post(url, follow=True)
     assert "only a failed import of uploaded files can be retried" in response.content.decode()
     assert AuditEvent.objects.filter(action="import.retried").count() == 1
+
+
+@pytest.mark.parametrize("params", [
+    {"received_to": "9999-12-31"},
+    {"received_from": "0001-01-01"},
+    {"received_from": "0001-01-01", "received_to": "9999-12-31"},
+])
+def test_an_out_of_range_date_is_a_form_error_not_a_500(
+        client: Client, analyst: Any, make_report: Callable[..., Report],
+        params: dict[str, str]) -> None:
+    """A date the database cannot hold (a day after 9999-12-31, a day before year 1 in IST)
+    is named as ignored, and the list is shown without it."""
+    make_report("IN-MH-BEED")
+    client.raise_request_exception = False
+    response = login(client, analyst).get(reverse("intake:report_list"), params)
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert set(errors) == set(params), errors
+    assert "Ignored" in response.content.decode()
+    assert len(response.context["page"].rows) == 1
