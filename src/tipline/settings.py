@@ -7,6 +7,7 @@ from importlib import resources
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 
 from tipline.core.env import env_bool, env_int, env_list, env_opt, env_secret, env_str
 
@@ -173,6 +174,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # the Content-Security-Policy header (CONTENT_SECURITY_POLICY below)
+    "csp",
     # django-ninja (the JSON API): listed so its docs page uses its own bundled Swagger UI
     # (static files), never a CDN
     "ninja",
@@ -213,6 +216,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
 ]
 
 ROOT_URLCONF = "tipline.urls"
@@ -327,6 +331,25 @@ SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool(
     "TIPLINE_SECURE_COOKIES", False, "send cookies over HTTPS only (set behind TLS)"
 )
+
+#: Content-Security-Policy (django-csp 4): only Tipline's own scripts, styles and images, none
+#: inline; blob: for the review page's revealed files (fetched, then shown from a blob URL).
+#: The JSON API's docs page adds what Swagger UI needs (api/main.py), on that page alone.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "blob:"],
+        "media-src": [SELF, "blob:"],
+        "connect-src": [SELF],
+        "font-src": [SELF],
+        "object-src": [NONE],
+        "frame-ancestors": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+    },
+}
 
 LANGUAGE_CODE = "en-gb"
 #: the public pages' languages (tips/locale); the staff's pages are English only
