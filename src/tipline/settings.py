@@ -217,6 +217,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Cache-Control: no-store on every page with a user's or a caller's data (not static files,
+    # which WhiteNoise answered above)
+    "tipline.core.middleware.NoStoreMiddleware",
 ]
 
 ROOT_URLCONF = "tipline.urls"
