@@ -32,10 +32,36 @@ def _secret_key() -> str:
 
 SECRET_KEY = _secret_key()
 DEBUG = env_bool("DEBUG", False, "Django debug pages; never in production")
+
+#: Served over HTTPS (TLS here or at a proxy in front): Secure cookies, HSTS and a redirect of
+#: plain HTTP to HTTPS, each of which can still be set on its own below.
+HTTPS = env_bool(
+    "TIPLINE_HTTPS", False,
+    "served over HTTPS: Secure cookies, HSTS, plain HTTP redirected (secure defaults below)")
+SECURE_SSL_REDIRECT = env_bool(
+    "TIPLINE_SSL_REDIRECT", HTTPS, "redirect every plain-HTTP request to HTTPS")
+SECURE_HSTS_SECONDS = env_int(
+    "TIPLINE_HSTS_SECONDS", 365 * 24 * 3600 if HTTPS else 0,
+    "Strict-Transport-Security max-age: browsers use only HTTPS this long (0: no header)")
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool(
+    "TIPLINE_HSTS_INCLUDE_SUBDOMAINS", HTTPS, "HSTS covers the host's subdomains too")
+SECURE_HSTS_PRELOAD = env_bool(
+    "TIPLINE_HSTS_PRELOAD", False,
+    "HSTS asks to be preloaded into browsers (a commitment hard to undo: see hstspreload.org)")
+_proxy_ssl_header = env_str(
+    "TIPLINE_PROXY_SSL_HEADER", "",
+    "behind a TLS proxy that sets it: the header saying the request came over HTTPS, as "
+    "Django names it (HTTP_X_FORWARDED_PROTO, its value 'https'); empty: trust none")
+SECURE_PROXY_SSL_HEADER = (_proxy_ssl_header, "https") if _proxy_ssl_header else None
 ALLOWED_HOSTS = env_list(
     "ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"], "host names served, comma-separated"
 )
-CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [], "origins trusted for CSRF")
+#: Over HTTPS the served hosts' own https:// origins are trusted for form posts by default, so
+#: a proxy that does not forward the scheme still lets them through.
+CSRF_TRUSTED_ORIGINS = env_list(
+    "CSRF_TRUSTED_ORIGINS",
+    [f"https://{host}" for host in ALLOWED_HOSTS if HTTPS and host and host[0] not in ".*"],
+    "origins trusted for CSRF")
 
 #: AES-256-GCM key for media and raw artifacts at rest (base64, 32 bytes), or a file holding it.
 MEDIA_KEY = env_secret("TIPLINE_MEDIA_KEY", "base64 AES-256 key for data at rest")
@@ -331,9 +357,11 @@ SESSION_COOKIE_AGE = env_int("TIPLINE_SESSION_SECONDS", 8 * 3600, "session lifet
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
+#: Secure cookies whenever HTTPS is on; TIPLINE_SECURE_COOKIES alone asks for them without the
+#: rest of TIPLINE_HTTPS (it cannot turn them off under it).
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool(
-    "TIPLINE_SECURE_COOKIES", False, "send cookies over HTTPS only (set behind TLS)"
-)
+    "TIPLINE_SECURE_COOKIES", False, "send cookies over HTTPS only (on whenever TIPLINE_HTTPS is)"
+) or HTTPS
 
 #: Content-Security-Policy (django-csp 4): only Tipline's own scripts, styles and images, none
 #: inline; blob: for the review page's revealed files (fetched, then shown from a blob URL).
