@@ -7,6 +7,7 @@ from importlib import resources
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 
 from tipline.core.env import env_bool, env_int, env_list, env_opt, env_secret, env_str
 
@@ -31,10 +32,36 @@ def _secret_key() -> str:
 
 SECRET_KEY = _secret_key()
 DEBUG = env_bool("DEBUG", False, "Django debug pages; never in production")
+
+#: Served over HTTPS (TLS here or at a proxy in front): Secure cookies, HSTS and a redirect of
+#: plain HTTP to HTTPS, each of which can still be set on its own below.
+HTTPS = env_bool(
+    "TIPLINE_HTTPS", False,
+    "served over HTTPS: Secure cookies, HSTS, plain HTTP redirected (secure defaults below)")
+SECURE_SSL_REDIRECT = env_bool(
+    "TIPLINE_SSL_REDIRECT", HTTPS, "redirect every plain-HTTP request to HTTPS")
+SECURE_HSTS_SECONDS = env_int(
+    "TIPLINE_HSTS_SECONDS", 365 * 24 * 3600 if HTTPS else 0,
+    "Strict-Transport-Security max-age: browsers use only HTTPS this long (0: no header)")
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool(
+    "TIPLINE_HSTS_INCLUDE_SUBDOMAINS", HTTPS, "HSTS covers the host's subdomains too")
+SECURE_HSTS_PRELOAD = env_bool(
+    "TIPLINE_HSTS_PRELOAD", False,
+    "HSTS asks to be preloaded into browsers (a commitment hard to undo: see hstspreload.org)")
+_proxy_ssl_header = env_str(
+    "TIPLINE_PROXY_SSL_HEADER", "",
+    "behind a TLS proxy that sets it: the header saying the request came over HTTPS, as "
+    "Django names it (HTTP_X_FORWARDED_PROTO, its value 'https'); empty: trust none")
+SECURE_PROXY_SSL_HEADER = (_proxy_ssl_header, "https") if _proxy_ssl_header else None
 ALLOWED_HOSTS = env_list(
     "ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"], "host names served, comma-separated"
 )
-CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [], "origins trusted for CSRF")
+#: Over HTTPS the served hosts' own https:// origins are trusted for form posts by default, so
+#: a proxy that does not forward the scheme still lets them through.
+CSRF_TRUSTED_ORIGINS = env_list(
+    "CSRF_TRUSTED_ORIGINS",
+    [f"https://{host}" for host in ALLOWED_HOSTS if HTTPS and host and host[0] not in ".*"],
+    "origins trusted for CSRF")
 
 #: AES-256-GCM key for media and raw artifacts at rest (base64, 32 bytes), or a file holding it.
 MEDIA_KEY = env_secret("TIPLINE_MEDIA_KEY", "base64 AES-256 key for data at rest")
@@ -183,6 +210,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # the Content-Security-Policy header (CONTENT_SECURITY_POLICY below)
+    "csp",
     # django-ninja (the JSON API): listed so its docs page uses its own bundled Swagger UI
     # (static files), never a CDN
     "ninja",
@@ -223,6 +252,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Cache-Control: no-store on every page with a user's or a caller's data (not static files,
+    # which WhiteNoise answered above)
+    "tipline.core.middleware.NoStoreMiddleware",
 ]
 
 ROOT_URLCONF = "tipline.urls"
@@ -334,9 +367,30 @@ SESSION_COOKIE_AGE = env_int("TIPLINE_SESSION_SECONDS", 8 * 3600, "session lifet
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
+#: Secure cookies whenever HTTPS is on; TIPLINE_SECURE_COOKIES alone asks for them without the
+#: rest of TIPLINE_HTTPS (it cannot turn them off under it).
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool(
-    "TIPLINE_SECURE_COOKIES", False, "send cookies over HTTPS only (set behind TLS)"
-)
+    "TIPLINE_SECURE_COOKIES", False, "send cookies over HTTPS only (on whenever TIPLINE_HTTPS is)"
+) or HTTPS
+
+#: Content-Security-Policy (django-csp 4): only Tipline's own scripts, styles and images, none
+#: inline; blob: for the review page's revealed files (fetched, then shown from a blob URL).
+#: The JSON API's docs page adds what Swagger UI needs (api/main.py), on that page alone.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "blob:"],
+        "media-src": [SELF, "blob:"],
+        "connect-src": [SELF],
+        "font-src": [SELF],
+        "object-src": [NONE],
+        "frame-ancestors": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+    },
+}
 
 LANGUAGE_CODE = "en-gb"
 #: the public pages' languages (tips/locale); the staff's pages are English only
