@@ -288,6 +288,10 @@ NOT_REFERENCES: dict[str, str] = {
     "tipline.api.schemas.UnitQuery.state": "the units directory, public to every officer",
     "tipline.tips.forms.StatusForm.tracking":
         "a tip's tracking number, answered only with its secret (tips tests)",
+    "tipline.audit.forms.EventFilterForm.actor":
+        "the audit page's filter, for auditors only: the whole trail is theirs to read",
+    "tipline.audit.forms.EventFilterForm.object_id":
+        "the audit page's filter, for auditors only: the whole trail is theirs to read",
 }
 
 #: field kinds that cannot carry a reference (dates, flags, files); a number or a text can,
