@@ -6,6 +6,7 @@ class AccountsConfig(AppConfig):
     label = "accounts"
 
     def ready(self) -> None:
+        from tipline.accounts import middleware  # noqa: F401 - the login time, kept at login
         from tipline.accounts.services import roles_seed
         from tipline.core.bootstrap import seed_register
 
