@@ -85,9 +85,12 @@ class MultipleFileField(forms.FileField):
 
     def clean(self, data: Any, initial: Any = None) -> list[UploadedFile]:
         one = super().clean
-        if isinstance(data, list | tuple) and data:
-            return [one(item, initial) for item in data]
-        return [one(data, initial)]
+        items = [d for d in data if d] if isinstance(data, list | tuple) else (
+            [data] if data else [])
+        if not items:
+            one(None, initial)  # "this field is required", unless it is not
+            return []
+        return [one(item, initial) for item in items]
 
 
 class ImportUploadForm(forms.Form):

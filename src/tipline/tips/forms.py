@@ -15,6 +15,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
+from tipline.intake.forms import MultipleFileField
 from tipline.jurisdictions.data import STATE_NAMES
 from tipline.tips.challenges import ChallengeError, pow_check, question_check
 
@@ -75,24 +76,6 @@ def _ascii_digits(text: str) -> str:
     """Digits in any script (Devanagari ४३११२२) as ASCII digits; spaces dropped."""
     return "".join(str(unicodedata.digit(c)) if c.isdigit() else c for c in text
                    if not c.isspace())
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Several files in one field (Django's documented way)."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("widget", MultipleFileInput())
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data: Any, initial: Any = None) -> list[UploadedFile]:
-        single = super().clean
-        if isinstance(data, list | tuple):
-            return [single(d, initial) for d in data if d]
-        return [single(data, initial)] if data else []
 
 
 class TipForm(forms.Form):
