@@ -29,9 +29,11 @@ def _tipline_home(tmp_path: Path, settings: Any) -> None:
     settings.TIPLINE_HOME.mkdir()
     settings.MEDIA_KEY = None
     settings.MEDIA_KEY_PATH = settings.TIPLINE_HOME / "media.key"
-    from tipline.core.crypto import default_key
+    settings.KEY_DIR = tmp_path / "keys"
+    settings.INDEX_KEY = None
+    from tipline.core.keys import forget
 
-    default_key.cache_clear()
+    forget()
 
 
 @pytest.fixture

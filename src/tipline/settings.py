@@ -63,9 +63,17 @@ CSRF_TRUSTED_ORIGINS = env_list(
     [f"https://{host}" for host in ALLOWED_HOSTS if HTTPS and host and host[0] not in ".*"],
     "origins trusted for CSRF")
 
-#: AES-256-GCM key for media and raw artifacts at rest (base64, 32 bytes), or a file holding it.
-MEDIA_KEY = env_secret("TIPLINE_MEDIA_KEY", "base64 AES-256 key for data at rest")
+#: Keys (core/keys.py): data-N.key (AES-256-GCM, the highest N encrypts) and index.key (HMAC
+#: for blind indexes and blob names). In production keep them off the data folder.
+KEY_DIR = Path(env_str(
+    "TIPLINE_KEY_DIR", str(TIPLINE_HOME / "keys"),
+    "folder of the data and index keys; keep it outside TIPLINE_HOME in production")).resolve()
+#: AES-256-GCM key for media and raw artifacts at rest (base64, 32 bytes): data key 1 when set.
+MEDIA_KEY = env_secret("TIPLINE_MEDIA_KEY", "base64 AES-256 key for data at rest (data key 1)")
+#: where versions before the key folder kept the one media key: read as data key 1 if present.
 MEDIA_KEY_PATH = TIPLINE_HOME / "media.key"
+INDEX_KEY = env_secret(
+    "TIPLINE_INDEX_KEY", "base64 HMAC key for blind indexes and blob names (else index.key)")
 
 # The audit trail's signed checkpoints (audit/signing.py): the Ed25519 key that signs them
 # belongs outside the data folder; the default is only where a first checkpoint creates one.

@@ -7,12 +7,9 @@ the last segment, so truncation and reordering are detected.
 
 from __future__ import annotations
 
-import base64
-import os
 import secrets
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
-from pathlib import Path
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
@@ -27,27 +24,12 @@ class DecryptionError(TiplineError):
     """The stored bytes were altered, truncated or encrypted with another key."""
 
 
-def load_key(*, configured: str | None, key_path: Path) -> bytes:
-    """The media key: from configuration, else from the key file, created on first use."""
-    if configured:
-        raw = base64.b64decode(configured)
-    else:
-        if not key_path.exists():
-            key_path.parent.mkdir(parents=True, exist_ok=True)
-            fd = os.open(key_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(base64.b64encode(secrets.token_bytes(32)))
-        raw = base64.b64decode(key_path.read_bytes().strip())
-    if len(raw) != 32:
-        raise TiplineError("the media key must be 32 bytes (base64-encoded)")
-    return raw
-
-
 @lru_cache(maxsize=1)
 def default_key() -> bytes:
-    from django.conf import settings
+    """The data key that encrypts now (core/keys.py: the highest data-N.key)."""
+    from tipline.core.keys import load_keyring
 
-    return load_key(configured=settings.MEDIA_KEY, key_path=settings.MEDIA_KEY_PATH)
+    return load_keyring().current
 
 
 def _nonce(prefix: bytes, counter: int) -> bytes:

@@ -20,9 +20,9 @@ from tipline.core.crypto import (
     default_key,
     encrypt_bytes,
     encrypt_stream,
-    load_key,
 )
 from tipline.core.errors import TiplineError
+from tipline.core.keys import forget, load_keyring
 
 HEADER = len(MAGIC) + 8
 KEY = bytes(range(32))
@@ -127,30 +127,36 @@ def test_multi_segment_streams_in_bounded_pieces() -> None:
     assert first + b"".join(rest) == data
 
 
-def test_key_file_is_created_once_private_and_reused(tmp_path: Path) -> None:
-    path = tmp_path / "keys" / "media.key"
-    key = load_key(configured=None, key_path=path)
+def test_key_file_is_created_once_private_and_reused(settings: Any) -> None:
+    key = load_keyring().current
+    path = Path(settings.KEY_DIR) / "data-1.key"
     assert len(key) == 32
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
-    assert load_key(configured=None, key_path=path) == key
+    assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
+    assert load_keyring().current == key
 
 
-def test_configured_key_wins_and_must_be_32_bytes(tmp_path: Path) -> None:
-    path = tmp_path / "media.key"
-    configured = base64.b64encode(KEY).decode()
-    assert load_key(configured=configured, key_path=path) == KEY
-    assert not path.exists()
+def test_configured_key_wins_and_must_be_32_bytes(settings: Any) -> None:
+    settings.MEDIA_KEY = base64.b64encode(KEY).decode()
+    assert load_keyring().current == KEY
+    assert not (Path(settings.KEY_DIR) / "data-1.key").exists()
+    settings.MEDIA_KEY = base64.b64encode(b"short").decode()
     with pytest.raises(TiplineError, match="32 bytes"):
-        load_key(configured=base64.b64encode(b"short").decode(), key_path=path)
+        load_keyring()
 
 
-def test_default_key_is_generated_into_tipline_home(settings: Any) -> None:
-    """The embedded default: no key configured, so one is made in TIPLINE_HOME on first use."""
-    default_key.cache_clear()
+def test_default_key_is_generated_into_the_key_folder(settings: Any) -> None:
+    """The embedded default: no key configured, so one is made in the key folder on first use."""
+    forget()
     first = default_key()
-    assert (Path(settings.TIPLINE_HOME) / "media.key").exists()
+    assert (Path(settings.KEY_DIR) / "data-1.key").exists()
     assert default_key() == first
     assert decrypt_bytes(encrypt_bytes(b"x")) == b"x"
+
+
+def test_a_legacy_media_key_is_data_key_one(settings: Any) -> None:
+    Path(settings.MEDIA_KEY_PATH).write_bytes(base64.b64encode(KEY))
+    assert load_keyring().keys == {1: KEY}
 
 
 def test_configured_default_key(settings: Any) -> None:
@@ -158,6 +164,6 @@ def test_configured_default_key(settings: Any) -> None:
     default_key.cache_clear()
     try:
         assert default_key() == KEY
-        assert not (Path(settings.TIPLINE_HOME) / "media.key").exists()
+        assert not (Path(settings.KEY_DIR) / "data-1.key").exists()
     finally:
-        default_key.cache_clear()
+        forget()
