@@ -4,3 +4,10 @@ from django.apps import AppConfig
 class CoreConfig(AppConfig):
     name = "tipline.core"
     label = "core"
+
+    def ready(self) -> None:
+        # the blob store is re-encrypted by `tipline keys rotate` (the apps add their own)
+        from tipline.core.keys import rotation_register
+        from tipline.core.rotation import blobs_census, blobs_rotate
+
+        rotation_register("blobs", blobs_rotate, census=blobs_census)

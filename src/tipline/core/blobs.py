@@ -1,5 +1,9 @@
 """The encrypted blob store: content-addressed by SHA-256 of the plaintext.
 
+A blob is stored under a keyed hash of that SHA-256 (core/blobstores.py `blob_name`), so its
+name does not tell a thief which file it holds; blobs a store kept under the plain SHA-256
+before (`legacy_name`) are still found until `tipline keys rename-blobs` renames them.
+
 Every file, raw JSON/XML/PDF artifact and upload Tipline keeps goes through `blob_put`,
 which hashes (MD5, SHA-1, SHA-256) and encrypts in one pass; nothing is written in the clear.
 Where the encrypted bytes go is a `BlobBackend` (core/blobstores.py) chosen by
@@ -19,8 +23,14 @@ from typing import TypeVar
 
 from django.conf import settings
 
-from tipline.core.blobstores import BlobBackend, LocalBackend, blob_backend, blob_name
-from tipline.core.crypto import decrypt_stream, default_key, encrypt_stream
+from tipline.core.blobstores import (
+    BlobBackend,
+    LocalBackend,
+    blob_backend,
+    blob_name,
+    legacy_name,
+)
+from tipline.core.crypto import decrypt_stream, encrypt_stream
 from tipline.core.errors import RejectedInput, StorageError
 
 
@@ -40,7 +50,7 @@ def blob_root() -> Path:
 
 
 def blob_path(sha256: str) -> Path:
-    """Where the local store keeps a blob."""
+    """Where the local store keeps a blob (under its keyed name)."""
     return blob_root() / blob_name(sha256)
 
 
@@ -101,7 +111,7 @@ def _keep_or_write(backend: BlobBackend, *, sha256: str, data: bytes) -> None:
     (core/sweep.py) sees it as new while the import storing it again commits."""
     name = blob_name(sha256)
     if not backend.touch(name):
-        backend.put(name, encrypt_stream([data], key=default_key()))
+        backend.put(name, encrypt_stream([data]))
 
 
 def storage_error(exc: OSError, *, needed: int) -> StorageError | None:
@@ -125,7 +135,7 @@ def _put_stream(backend: BlobBackend, *, chunks: Iterable[bytes], limit: int) ->
             md5.update(chunk)
             yield chunk
 
-    backend.put_stream(encrypt_stream(hashed(), key=default_key()),
+    backend.put_stream(encrypt_stream(hashed()),
                        lambda: blob_name(sha256.hexdigest()))
     return BlobInfo(sha256.hexdigest(), sha1.hexdigest(), md5.hexdigest(), size)
 
@@ -135,12 +145,33 @@ def blob_put_bytes(data: bytes) -> BlobInfo:
 
 
 def blob_exists(sha256: str) -> bool:
-    return blob_backend().exists(blob_name(sha256))
+    backend = blob_backend()
+    return backend.exists(blob_name(sha256)) or backend.exists(legacy_name(sha256))
+
+
+def _stored(backend: BlobBackend, sha256: str) -> Iterator[bytes]:
+    """The stored bytes under the keyed name, or else the legacy one."""
+    name = blob_name(sha256)
+    chunks = backend.open(name)
+    try:
+        first = next(chunks)
+    except FileNotFoundError:
+        chunks = backend.open(legacy_name(sha256))
+        try:
+            first = next(chunks)
+        except FileNotFoundError:
+            raise FileNotFoundError(f"{backend.describe()}: no blob {name}") from None
+        except StopIteration:
+            return
+    except StopIteration:
+        return
+    yield first
+    yield from chunks
 
 
 def blob_open(sha256: str) -> Iterator[bytes]:
     """The decrypted content, streamed; raises DecryptionError if it was altered."""
-    return decrypt_stream(blob_backend().open(blob_name(sha256)), key=default_key())
+    return decrypt_stream(_stored(blob_backend(), sha256))
 
 
 def blob_read(sha256: str) -> bytes:
@@ -149,4 +180,6 @@ def blob_read(sha256: str) -> bytes:
 
 def blob_delete(sha256: str) -> None:
     """Remove a blob from the store (absent already is fine)."""
-    blob_backend().delete(blob_name(sha256))
+    backend = blob_backend()
+    backend.delete(blob_name(sha256))
+    backend.delete(legacy_name(sha256))

@@ -1,12 +1,14 @@
 """Where encrypted blobs are kept: a small interface, a registry, the local disk and S3.
 
 `core/blobs.py` hashes and encrypts; a `BlobBackend` only stores, lists and returns the
-encrypted bytes, under names relative to the store: `ab/cd/<sha256>.tlb` for a blob and
-`.incoming-*` for one being written whose name is not yet known. `TIPLINE_BLOB_URL` picks
-the backend by its scheme: empty (the default) is the local disk under TIPLINE_HOME/blobs,
-`s3://bucket/prefix` an S3-compatible object store (AWS, MinIO, Ceph...) reached through
-django-storages and boto3. Both keep the same names, so `tipline blobs backup` copies one
-into a folder the other can read.
+encrypted bytes, under names relative to the store: `ab/cd/<name>.tlb` for a blob, where
+<name> is a keyed hash of its SHA-256 (`blob_name`), and `.incoming-*` for one being written
+whose name is not yet known. Stores written before keyed names hold `ab/cd/<sha256>.tlb`
+(`legacy_name`): they are still read, and `tipline keys rename-blobs` renames them.
+`TIPLINE_BLOB_URL` picks the backend by its scheme: empty (the default) is the local disk
+under TIPLINE_HOME/blobs, `s3://bucket/prefix` an S3-compatible object store (AWS, MinIO,
+Ceph...) reached through django-storages and boto3. Both keep the same names, so
+`tipline blobs backup` copies one into a folder the other can read.
 """
 
 from __future__ import annotations
@@ -31,21 +33,47 @@ from django.conf import settings
 from tipline.core.errors import StorageError
 
 _KEY = re.compile(r"[0-9a-f]{64}")
-_BLOB_NAME = re.compile(r"[0-9a-f]{2}/[0-9a-f]{2}/([0-9a-f]{64})\.tlb")
+_BLOB_NAME = re.compile(r"[0-9a-f]{2}/[0-9a-f]{2}/[0-9a-f]{32}\.tlb")
+_LEGACY_NAME = re.compile(r"[0-9a-f]{2}/[0-9a-f]{2}/([0-9a-f]{64})\.tlb")
 INCOMING = ".incoming-"
 READ_CHUNK = 1024 * 1024
 
 
-def blob_name(sha256: str) -> str:
-    """A blob's name inside any store: two levels of folders by its first hex digits."""
+def _checked(sha256: str) -> str:
     if not _KEY.fullmatch(sha256):
         raise ValueError("blob key must be a lower-case SHA-256 hex digest")
+    return sha256
+
+
+def blob_name(sha256: str) -> str:
+    """A blob's name inside any store: `blind_index(sha256, purpose="blob")` (128 bits of
+    HMAC-SHA256 under the index key), in two levels of folders by its first hex digits.
+
+    Without the index key nobody can tell from the names whether a known file is held; with
+    it the name is still computed from the SHA-256 the database keeps, so the store needs no
+    table of its own. 128 bits keep names unique among any number of blobs a hub will hold
+    (a collision is as likely as guessing a random AES-128 key), and their length tells them
+    from the 64-digit legacy names."""
+    from tipline.core.keys import blind_index
+
+    mac = blind_index(_checked(sha256), purpose="blob")
+    return f"{mac[:2]}/{mac[2:4]}/{mac}.tlb"
+
+
+def legacy_name(sha256: str) -> str:
+    """Where stores written before keyed names keep a blob: under its plain SHA-256."""
+    sha256 = _checked(sha256)
     return f"{sha256[:2]}/{sha256[2:4]}/{sha256}.tlb"
 
 
+def is_blob_name(name: str) -> bool:
+    """A stored blob's name (keyed or legacy), not a half-written `.incoming-*` object."""
+    return bool(_BLOB_NAME.fullmatch(name) or _LEGACY_NAME.fullmatch(name))
+
+
 def name_sha256(name: str) -> str | None:
-    """The SHA-256 a stored name holds (None: not a blob's name)."""
-    found = _BLOB_NAME.fullmatch(name)
+    """The SHA-256 a legacy name shows (None: a keyed name, which hides it, or no blob's)."""
+    found = _LEGACY_NAME.fullmatch(name)
     return found.group(1) if found else None
 
 
@@ -80,11 +108,25 @@ class BlobBackend:
         to an `.incoming-*` object first, then moved into place, or dropped if held."""
         raise NotImplementedError
 
+    def replace(self, name: str, chunks: Iterable[bytes]) -> None:
+        """Store content under a name that may be held already, replacing it only once the
+        new content is whole (a failure midway leaves the old): re-encryption, renames."""
+        raise NotImplementedError
+
+    def move(self, name: str, target: str) -> None:
+        """Give a stored object another name: the target is whole before the old name goes."""
+        self.replace(target, self.open(name))
+        self.delete(name)
+
     def exists(self, name: str) -> bool:
         raise NotImplementedError
 
     def open(self, name: str) -> Iterator[bytes]:
         """The stored (encrypted) bytes, streamed; FileNotFoundError if absent."""
+        raise NotImplementedError
+
+    def head(self, name: str, size: int) -> bytes:
+        """The first `size` stored bytes (a ciphertext's header: its key id)."""
         raise NotImplementedError
 
     def delete(self, name: str) -> None:
@@ -154,11 +196,46 @@ class LocalBackend(BlobBackend):
                 os.utime(final)
             else:
                 self._ensure_dir(final.parent)
-                os.replace(tmp_name, final)
+                self._into_place(tmp_name, final)
         except BaseException:
             if os.path.exists(tmp_name):
                 os.unlink(tmp_name)
             raise
+
+    def replace(self, name: str, chunks: Iterable[bytes]) -> None:
+        self._ensure_dir(self.root)
+        final = self.path(name)
+        fd, tmp_name = tempfile.mkstemp(dir=self.root, prefix=INCOMING)
+        try:
+            with os.fdopen(fd, "wb") as out:
+                for piece in chunks:
+                    out.write(piece)
+                out.flush()
+                os.fsync(out.fileno())
+            self._ensure_dir(final.parent)
+            self._into_place(tmp_name, final)
+        except BaseException:
+            if os.path.exists(tmp_name):
+                os.unlink(tmp_name)
+            raise
+
+    def _into_place(self, tmp: str | Path, final: Path) -> None:
+        try:
+            os.replace(tmp, final)
+        except FileNotFoundError:  # its folder, left empty, was removed by a rename
+            final.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(tmp, final)
+
+    def move(self, name: str, target: str) -> None:
+        source, final = self.path(name), self.path(target)
+        self._ensure_dir(final.parent)
+        self._into_place(source, final)
+        for folder in (source.parent, source.parent.parent):  # a folder left empty names
+            try:                                              # a few digits of a SHA-256
+                folder.rmdir()
+            except OSError:
+                break
+            self._made.discard(str(folder))
 
     def exists(self, name: str) -> bool:
         return self.path(name).exists()
@@ -167,6 +244,10 @@ class LocalBackend(BlobBackend):
         with self.path(name).open("rb") as fh:
             while chunk := fh.read(READ_CHUNK):
                 yield chunk
+
+    def head(self, name: str, size: int) -> bytes:
+        with self.path(name).open("rb") as fh:
+            return fh.read(size)
 
     def delete(self, name: str) -> None:
         with contextlib.suppress(FileNotFoundError):
@@ -298,8 +379,26 @@ class S3Backend(BlobBackend):
         finally:
             self._delete_key(incoming)
 
+    def replace(self, name: str, chunks: Iterable[bytes]) -> None:
+        self.put(name, chunks)  # an object appears whole when its upload completes
+
     def exists(self, name: str) -> bool:
         return bool(self.storage.exists(name))  # S3Storage adds the prefix (its location)
+
+    def head(self, name: str, size: int) -> bytes:
+        from botocore.exceptions import ClientError
+
+        try:
+            body = self.client.get_object(Bucket=self.bucket_name, Key=self.key(name),
+                                          Range=f"bytes=0-{size - 1}")["Body"]
+        except ClientError as exc:
+            if _missing(exc):
+                raise FileNotFoundError(f"{self.describe()}: no {name}") from None
+            raise
+        try:
+            return bytes(body.read())
+        finally:
+            body.close()
 
     def open(self, name: str) -> Iterator[bytes]:
         from botocore.exceptions import ClientError
@@ -334,7 +433,7 @@ class S3Backend(BlobBackend):
         for page in pages:
             for item in page.get("Contents", []):
                 name = item["Key"][len(start):]
-                if name.startswith(INCOMING) or name_sha256(name):
+                if name.startswith(INCOMING) or is_blob_name(name):
                     modified: datetime = item["LastModified"]
                     yield Entry(name, modified.astimezone(UTC).timestamp(), int(item["Size"]))
 
@@ -399,10 +498,12 @@ class Copied:
 def blobs_copy(*, source: BlobBackend, target: BlobBackend) -> Copied:
     """Copy every blob the target lacks, as stored (encrypted), from one store to another:
     a backup of the configured store into a folder, its restore, or a move from the local
-    disk to an object store. Blobs are never changed once written, so a name held is done."""
+    disk to an object store. Names are copied as they are (keyed, or legacy), so the copy
+    needs the same index key. A name held is done (only `tipline keys rotate` rewrites a
+    blob, and either version decrypts while its key is kept)."""
     done = Copied()
     for entry in source.entries():
-        if name_sha256(entry.name) is None:
+        if not is_blob_name(entry.name):
             continue  # half-written
         if target.exists(entry.name):
             done.held += 1

@@ -21,4 +21,8 @@ class IntakeConfig(AppConfig):
         from tipline.intake.tasks import EXPIRE_EVERY, submissions_expire_task
 
         blob_refs_register(_blobs)
+        from tipline.core.keys import rotation_register
+        from tipline.intake.rotation import artifacts_census, artifacts_rotate
+
+        rotation_register("intake artifacts", artifacts_rotate, census=artifacts_census)
         periodic_register(submissions_expire_task, every=EXPIRE_EVERY)

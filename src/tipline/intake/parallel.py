@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from tipline.core import processes
-from tipline.core.crypto import default_key
+from tipline.core.keys import keys_ready
 from tipline.intake.importers import importers
 from tipline.intake.records import RejectedRec, ReportRec
 from tipline.intake.sources import Container, Entry
@@ -52,7 +52,7 @@ def _child(importer_name: str, name: str, path: str, out: Any) -> None:
 def parse_in_child(importer_name: str, path: Path, *, name: str) -> Iterator[object]:
     # The media key is made now if it is new, so the child (which never touches the
     # database) reads the same one; the child is started by the fork server, not forked.
-    default_key()
+    keys_ready()
     ctx = processes.context()
     out = ctx.Queue(maxsize=8)
     proc = ctx.Process(target=processes.call, daemon=True,

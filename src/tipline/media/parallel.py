@@ -15,7 +15,7 @@ from django.conf import settings
 
 from tipline.core import processes as helpers
 from tipline.core.blobs import blob_read
-from tipline.core.crypto import default_key
+from tipline.core.keys import keys_ready
 from tipline.media.content import FileHashes, file_hashes
 
 MIN_PARALLEL = 8
@@ -42,7 +42,7 @@ def hash_stored_many(sha256s: Sequence[str]) -> list[FileHashes]:
     if workers <= 1 or len(unique) < MIN_PARALLEL:
         hashed = [hash_stored(s) for s in unique]
     else:
-        default_key()  # made now if it is new, so every helper reads the same key
+        keys_ready()  # made now if they are new, so every helper reads the same keys
         with helpers.context().Pool(workers, initializer=helpers.child_start,
                                       initargs=(helpers.child_settings(),)) as pool:
             hashed = pool.map(hash_stored, unique,

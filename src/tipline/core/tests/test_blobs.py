@@ -20,8 +20,9 @@ from tipline.core.blobs import (
     blob_root,
     hash_bytes,
 )
-from tipline.core.crypto import MAGIC, SEGMENT, DecryptionError, default_key
+from tipline.core.crypto import MAGIC, SEGMENT, DecryptionError
 from tipline.core.errors import RejectedInput
+from tipline.core.keys import forget
 
 CONTENT = b"Synthetic test file: a pattern, never a person.\n" * 1000
 
@@ -100,12 +101,12 @@ def test_altered_blob_fails_to_read() -> None:
 def test_blob_needs_its_key(settings: Any) -> None:
     info = blob_put_bytes(CONTENT)
     settings.MEDIA_KEY = base64.b64encode(b"\x07" * 32).decode()
-    default_key.cache_clear()
+    forget()
     try:
         with pytest.raises(DecryptionError):
             blob_read(info.sha256)
     finally:
-        default_key.cache_clear()
+        forget()
 
 
 @pytest.mark.parametrize(

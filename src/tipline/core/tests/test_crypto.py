@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from tipline.core.crypto import (
+    HEADERS,
     MAGIC,
     SEGMENT,
     TAG,
@@ -24,7 +25,7 @@ from tipline.core.crypto import (
 from tipline.core.errors import TiplineError
 from tipline.core.keys import forget, load_keyring
 
-HEADER = len(MAGIC) + 8
+HEADER = HEADERS[MAGIC]
 KEY = bytes(range(32))
 OTHER_KEY = bytes(range(1, 33))
 
@@ -60,7 +61,7 @@ def test_same_plaintext_encrypts_differently_each_time() -> None:
 @pytest.mark.parametrize("where", ["magic", "nonce", "body", "tag"])
 def test_tampering_any_byte_is_detected(where: str) -> None:
     sealed = bytearray(encrypt_bytes(pattern(10_000), key=KEY))
-    offset = {"magic": 0, "nonce": 5, "body": HEADER + 100, "tag": len(sealed) - 1}[where]
+    offset = {"magic": 0, "nonce": 8, "body": HEADER + 100, "tag": len(sealed) - 1}[where]
     sealed[offset] ^= 0x01
     with pytest.raises(DecryptionError):
         decrypt_bytes(bytes(sealed), key=KEY)
@@ -161,7 +162,7 @@ def test_a_legacy_media_key_is_data_key_one(settings: Any) -> None:
 
 def test_configured_default_key(settings: Any) -> None:
     settings.MEDIA_KEY = base64.b64encode(KEY).decode()
-    default_key.cache_clear()
+    forget()
     try:
         assert default_key() == KEY
         assert not (Path(settings.KEY_DIR) / "data-1.key").exists()
