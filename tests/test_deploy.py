@@ -140,6 +140,7 @@ FLOW_DONE = """
 import json, time
 import django_rq
 from tipline.cases.models import Case
+from tipline.core.blobstores import blob_name
 from tipline.intake.models import ImportBatch, Report, ReportFile
 from tipline.media.models import FileScan, Match
 from tipline.routing.placement import unrouted_report_count
@@ -153,6 +154,8 @@ def counts():
         "reports": Report.objects.filter(is_current=True).count(),
         "stored_files": stored.count(),
         "stored_sha256": sorted(set(stored.values_list("sha256", flat=True))),
+        "stored_names": sorted(blob_name(s) for s in set(stored.values_list("sha256",
+                                                                          flat=True))),
         "scanned": FileScan.objects.filter(file__in=stored).count(),
         "matches": Match.objects.count(),
         "unrouted": unrouted_report_count(),
@@ -240,8 +243,9 @@ def test_the_demo_runs_on_postgresql_redis_s3_two_workers_and_the_index_service(
     # every blob is in the bucket, encrypted, and none on the local disk
     keys = [item["Key"] for page in s3.get_paginator("list_objects_v2").paginate(
         Bucket=bucket, Prefix="blobs/") for item in page.get("Contents", [])]
-    names = {key.rsplit("/", 1)[-1].removesuffix(".tlb") for key in keys}
-    assert set(flow["stored_sha256"]) <= names
+    names = {key.split("/", 1)[1] for key in keys}
+    assert set(flow["stored_names"]) <= names
+    assert not [sha for sha in flow["stored_sha256"] if any(sha in key for key in keys)]
     assert not [k for k in keys if "/.incoming-" in k]
     assert not (home / "blobs").exists() or not any((home / "blobs").rglob("*.tlb"))
 

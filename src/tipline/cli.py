@@ -22,7 +22,8 @@ COMMANDS: dict[str, str] = {
     "units": "police units, their areas and contacts (CSV import/export) and routing overrides",
     "locate": "resolve a location from clues (IP, PIN, GPS, address, phone) and explain it",
     "bootstrap": "create, migrate and seed the database (runs on its own when needed)",
-    "doctor": "list (--fix: remove) blobs nothing refers to and half-written blob files",
+    "doctor": "check the deployment (file modes, key places, blob names, leftovers); --fix",
+    "keys": "data keys: `keys status`, `rotate [--resume]`, `retire N`, `rename-blobs`",
     "blobs": "copy the blob store, encrypted: `blobs backup --to DIR`, `restore --from DIR`",
     "createuser": "create a user with a role over a jurisdiction",
     "tokens": "API tokens for hub tools (/api/): `tokens create --user NAME --name LABEL`, "
@@ -48,6 +49,9 @@ def _help() -> None:
 
 def main(argv: list[str] | None = None) -> None:
     argv = list(sys.argv if argv is None else argv)
+    from tipline.core.modes import private_umask
+
+    private_umask()  # before anything is created: the data folder is private (core/modes.py)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tipline.settings")
     command = argv[1] if len(argv) > 1 else "--help"
     if command in {"--help", "-h"} or (command == "help" and len(argv) == 2):

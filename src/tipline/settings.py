@@ -10,13 +10,16 @@ import dj_database_url
 from csp.constants import NONE, SELF
 
 from tipline.core.env import env_bool, env_int, env_list, env_opt, env_secret, env_str
+from tipline.core.modes import private_umask
 
 BASE_DIR = Path(__file__).resolve().parent
 
+# whatever this process creates (database, WAL, blobs, keys, exports) is its user's alone
+private_umask()
 TIPLINE_HOME = Path(
     env_str("TIPLINE_HOME", "./var", "data folder: database, encrypted blobs, keys, uploads")
 ).resolve()
-TIPLINE_HOME.mkdir(parents=True, exist_ok=True)
+TIPLINE_HOME.mkdir(parents=True, exist_ok=True, mode=0o700)
 
 
 def _secret_key() -> str:

@@ -18,7 +18,13 @@ def pending_migrations() -> bool:
 
 
 def ensure_ready(*, verbose: bool = False) -> bool:
-    """Migrate and seed if needed; returns whether anything was done."""
+    """Make the data folder private, migrate and seed if needed; returns whether the
+    database was migrated."""
+    from tipline.core.modes import modes_fix, private_roots
+
+    # the folders themselves and their first level: with the folder closed to others what
+    # is deeper is out of their reach (`tipline doctor --fix` walks everything)
+    modes_fix(private_roots(), deep=False)
     if not pending_migrations():
         return False
     call_command("migrate", interactive=False, verbosity=1 if verbose else 0)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import Counter
 
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import BinaryField, Count
 from django.db.models.functions import Substr
 
 from tipline.core.crypto import MAGIC, MAGIC_V1, DecryptionError, reencrypt_bytes
@@ -17,6 +17,11 @@ from tipline.intake.models import Artifact
 BATCH = 500
 #: the ciphertext's first bytes: magic and (TLB2) key id
 HEAD = 6
+
+
+def _head() -> Substr:
+    """The ciphertext's first HEAD bytes, as bytes (Substr is text unless told)."""
+    return Substr("data", 1, HEAD, output_field=BinaryField())
 
 
 def _head_key_id(head: bytes) -> int:
@@ -31,7 +36,7 @@ def artifacts_census() -> dict[int, int]:
     """Inline artifacts by the data key sealing them (0: not a Tipline ciphertext)."""
     counts: Counter[int] = Counter()
     rows = (Artifact.objects.filter(data__isnull=False)
-            .annotate(head=Substr("data", 1, HEAD)).values("head").annotate(n=Count("id")))
+            .annotate(head=_head()).values("head").annotate(n=Count("id")))
     for row in rows:
         counts[_head_key_id(bytes(row["head"]))] += row["n"]
     return dict(counts)
@@ -44,18 +49,18 @@ def artifacts_rotate(*, keyring: Keyring, limit: int | None = None,
     result = Rotated()
     current = MAGIC + keyring.current_id.to_bytes(2, "big")
     result.current = (Artifact.objects.filter(data__isnull=False)
-                      .annotate(head=Substr("data", 1, HEAD)).filter(head=current).count())
+                      .annotate(head=_head()).filter(head=current).count())
     last = 0
     while True:
         if limit is not None and result.done >= limit:
             result.stopped = (Artifact.objects.filter(data__isnull=False, pk__gt=last)
-                              .annotate(head=Substr("data", 1, HEAD))
+                              .annotate(head=_head())
                               .exclude(head=current).exists())
             break
         size = BATCH if limit is None else min(BATCH, limit - result.done)
         with transaction.atomic():
             batch = list(Artifact.objects.filter(data__isnull=False, pk__gt=last)
-                         .annotate(head=Substr("data", 1, HEAD)).exclude(head=current)
+                         .annotate(head=_head()).exclude(head=current)
                          .select_for_update().order_by("pk").only("pk", "data")[:size])
             if not batch:
                 break

@@ -1,35 +1,43 @@
-"""tipline doctor [--fix]: what a killed process left in the data folder, and removing it."""
+"""tipline doctor [--fix]: check a deployment (core/doctor.py's registry of checks) and print
+what is unsafe; --fix repairs what it can (file modes, blob names, blob-store leftovers)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from tipline.core.blobstores import blob_backend
-from tipline.core.sweep import MIN_AGE_SECONDS, blobs_leftover, blobs_sweep
+from tipline.core.doctor import Checkup, doctor_checks
+from tipline.core.sweep import MIN_AGE_SECONDS
 
 
 class Command(BaseCommand):
-    help = ("List blobs nothing refers to and half-written blobs/.incoming-* files (left by "
-            "a killed import); --fix removes them")
+    help = ("Check the deployment: file modes of the data and key folders, keys kept beside "
+            "the data, blobs named by their plain SHA-256, and blobs nothing refers to or "
+            "half-written (left by a killed import); --fix repairs what it can. Exits 1 "
+            "when something unsafe is left")
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--fix", action="store_true", help="remove what is listed")
+        parser.add_argument("--fix", action="store_true",
+                            help="repair what can be: modes, blob names, remove leftovers")
         parser.add_argument(
             "--min-age-hours", type=float, default=MIN_AGE_SECONDS / 3600,
-            help="only files older than this many hours (default 6): a running import "
-                 "writes its blobs just before it commits them")
+            help="leftovers: only files older than this many hours (default 6): a running "
+                 "import writes its blobs just before it commits them")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        min_age = options["min_age_hours"] * 3600
-        found = blobs_sweep(min_age=min_age) if options["fix"] else blobs_leftover(
-            min_age=min_age)
-        for name in [*found.blobs, *found.incoming]:
-            self.stdout.write(f"  {'removed' if options['fix'] else 'leftover'}: {name}")
-        verb = "removed" if options["fix"] else "found"
-        self.stdout.write(
-            f"{verb} {len(found.blobs)} unreferenced blob(s) and {len(found.incoming)} "
-            f"half-written file(s), {found.size:,} bytes, in {blob_backend().describe()}"
-            + ("" if options["fix"] or not (found.blobs or found.incoming)
-               else "; run `tipline doctor --fix` to remove them"))
+        checkup = Checkup(fix=options["fix"], min_age=options["min_age_hours"] * 3600)
+        unsafe = 0
+        for check in doctor_checks():
+            findings = check.run(checkup)
+            unsafe += sum(1 for f in findings if f.unsafe and not f.fixed)
+            if not findings and check.summary is None:
+                self.stdout.write(f"ok: {check.name}")
+            for finding in findings:
+                self.stdout.write(f"  {finding.text}")
+            if check.summary is not None:
+                self.stdout.write(check.summary(checkup, findings))
+            elif findings:
+                self.stdout.write(f"{check.name}: {len(findings)} finding(s)")
+        if unsafe:
+            raise CommandError(f"{unsafe} unsafe finding(s) (listed above)", returncode=1)
