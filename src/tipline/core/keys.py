@@ -156,7 +156,8 @@ def data_keyring() -> Keyring:
         return _cached.ring
     stamp = _folder_stamp()
     if _cached is None or stamp != _cached.stamp:
-        _cached = _Cached(load_keyring(), _folder_stamp(), now)
+        # the stamp taken first: a key added after it is read now, or at the next check
+        _cached = _Cached(load_keyring(), stamp, now)
     else:
         _cached.checked = now
     return _cached.ring
