@@ -43,7 +43,7 @@ def store(tree: None) -> dict[str, Path]:
 
 def doctor(*args: str) -> str:
     out = io.StringIO()
-    call_command("doctor", *args, stdout=out)
+    call_command("doctor", "--check", "blob leftovers", *args, stdout=out)
     return out.getvalue()
 
 

@@ -6,7 +6,8 @@ class AuditConfig(AppConfig):
     label = "audit"
 
     def ready(self) -> None:
-        from tipline.audit import receivers  # noqa: F401 - records `keys_changed`
+        from tipline.audit import doctor, receivers  # noqa: F401 - registers a doctor check;
+        # records `keys_changed`
 
         # the daily signed checkpoint of the trail
         from tipline.audit.tasks import CHECKPOINT_EVERY, audit_checkpoint_task

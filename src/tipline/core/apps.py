@@ -6,6 +6,8 @@ class CoreConfig(AppConfig):
     label = "core"
 
     def ready(self) -> None:
+        from tipline.core import deployment  # noqa: F401 - registers its doctor checks
+
         # the blob store is re-encrypted by `tipline keys rotate` (the apps add their own)
         from tipline.core.keys import rotation_register
         from tipline.core.rotation import blobs_census, blobs_rotate

@@ -62,9 +62,13 @@ def test_this_process_creates_private_files(tmp_path: Path) -> None:
     assert modes_unsafe([Path(settings.TIPLINE_HOME), Path(settings.KEY_DIR)]) == []
 
 
+#: the checks of files and keys (the deployment's settings are tests/test_doctor.py's)
+FILES = ("--check", "file modes", "--check", "key places", "--check", "blob names")
+
+
 def doctor(*args: str) -> str:
     out = StringIO()
-    call_command("doctor", *args, stdout=out)
+    call_command("doctor", *FILES, *args, stdout=out)
     return out.getvalue()
 
 
@@ -77,7 +81,7 @@ def test_doctor_names_unsafe_modes_and_fixes_them(db: Any, settings: Any) -> Non
     home.chmod(0o755)
     out = StringIO()
     with pytest.raises(CommandError, match="2 unsafe"):
-        call_command("doctor", stdout=out)
+        call_command("doctor", *FILES, stdout=out)
     assert f"{loose}: file mode 0644, should be 0600" in out.getvalue()
     assert f"{home}: folder mode 0755, should be 0700" in out.getvalue()
     fixed = doctor("--fix")
@@ -109,7 +113,7 @@ def test_doctor_warns_when_keys_sit_in_the_data_folder(db: Any, settings: Any) -
     settings.AUDIT_SIGNING_KEY_PATH = signing
     out = StringIO()
     with pytest.raises(CommandError, match="unsafe"):
-        call_command("doctor", stdout=out)
+        call_command("doctor", *FILES, stdout=out)
     text = out.getvalue()
     assert f"WARNING: the key folder {settings.KEY_DIR} is inside the data folder" in text
     assert f"WARNING: the audit signing key {signing} is inside the data folder" in text
@@ -127,7 +131,7 @@ def test_a_readable_key_outside_the_data_folder_is_named(db: Any, settings: Any)
     key.chmod(0o644)
     out = StringIO()
     with pytest.raises(CommandError):
-        call_command("doctor", stdout=out)
+        call_command("doctor", *FILES, stdout=out)
     assert f"{key}: file mode 0644" in out.getvalue()
     assert modes_fix([Path(settings.KEY_DIR)]) and modes_unsafe([Path(settings.KEY_DIR)]) == []
 
@@ -145,7 +149,7 @@ def test_doctor_renames_legacy_blob_names(db: Any, settings: Any) -> None:
     path.write_bytes(encrypt_bytes(b"old"))
     out = StringIO()
     with pytest.raises(CommandError):
-        call_command("doctor", stdout=out)
+        call_command("doctor", *FILES, stdout=out)
     assert "1 blob(s) are named by their plain SHA-256" in out.getvalue()
     assert "renamed 1 blob(s)" in doctor("--fix")
     assert not path.exists() and blob_read(sha256) == b"old"

@@ -104,7 +104,7 @@ def test_an_unreachable_store_is_one_clear_line(s3_store: Any, settings: Any) ->
 
 def doctor(*args: str) -> str:
     out = io.StringIO()
-    call_command("doctor", *args, stdout=out)
+    call_command("doctor", "--check", "blob leftovers", *args, stdout=out)
     return out.getvalue()
 
 

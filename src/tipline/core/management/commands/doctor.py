@@ -13,13 +13,17 @@ from tipline.core.sweep import MIN_AGE_SECONDS
 
 class Command(BaseCommand):
     help = ("Check the deployment: file modes of the data and key folders, keys kept beside "
-            "the data, blobs named by their plain SHA-256, and blobs nothing refers to or "
-            "half-written (left by a killed import); --fix repairs what it can. Exits 1 "
-            "when something unsafe is left")
+            "the data, blobs named by their plain SHA-256, blobs nothing refers to or "
+            "half-written (left by a killed import), DEBUG, HTTPS and cookies, allowed hosts, "
+            "a SECRET_KEY kept in the data folder, and a recent audit checkpoint the trail "
+            "extends; --fix repairs what it can. Exits 1 when something unsafe is left")
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--fix", action="store_true",
                             help="repair what can be: modes, blob names, remove leftovers")
+        parser.add_argument(
+            "--check", action="append", default=[], metavar="NAME",
+            help="run only this check (repeatable; e.g. 'blob leftovers' for a nightly sweep)")
         parser.add_argument(
             "--min-age-hours", type=float, default=MIN_AGE_SECONDS / 3600,
             help="leftovers: only files older than this many hours (default 6): a running "
@@ -28,7 +32,14 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         checkup = Checkup(fix=options["fix"], min_age=options["min_age_hours"] * 3600)
         unsafe = 0
-        for check in doctor_checks():
+        checks = doctor_checks()
+        if wanted := options["check"]:
+            known = {check.name for check in checks}
+            if unknown := [name for name in wanted if name not in known]:
+                raise CommandError(f"no check named {unknown[0]!r}; the checks are: "
+                                   + ", ".join(sorted(known)))
+            checks = [check for check in checks if check.name in wanted]
+        for check in checks:
             findings = check.run(checkup)
             unsafe += sum(1 for f in findings if f.unsafe and not f.fixed)
             if not findings and check.summary is None:
