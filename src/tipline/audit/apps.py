@@ -7,8 +7,8 @@ class AuditConfig(AppConfig):
 
     def ready(self) -> None:
         from tipline.audit import doctor, receivers  # noqa: F401 - registers a doctor check;
-        # records `keys_changed`
 
+        # records `keys_changed`
         # the daily signed checkpoint of the trail
         from tipline.audit.tasks import CHECKPOINT_EVERY, audit_checkpoint_task
         from tipline.core.tasks import periodic_register

@@ -23,29 +23,30 @@ def debug_off(checkup: Checkup) -> list[Finding]:
 def https_on(checkup: Checkup) -> list[Finding]:
     found: list[Finding] = []
     if not settings.HTTPS:
-        found.append(Finding("TIPLINE_HTTPS is off: passwords, one-time codes and session cookies "
-                     "cross the network in the clear; serve over TLS and set TIPLINE_HTTPS=1"))
+        found.append(Finding("TIPLINE_HTTPS is off: passwords, one-time codes and session "
+                             "cookies cross the network in the clear; serve over TLS and set "
+                             "TIPLINE_HTTPS=1"))
     elif not (settings.SESSION_COOKIE_SECURE and settings.CSRF_COOKIE_SECURE):
         found.append(Finding("cookies are not Secure although TIPLINE_HTTPS is on"))
     elif not settings.SECURE_HSTS_SECONDS:
-        found.append(Finding("HSTS is off (TIPLINE_HSTS_SECONDS=0): a first plain-HTTP visit can be "
-                     "intercepted"))
+        found.append(Finding("HSTS is off (TIPLINE_HSTS_SECONDS=0): a first plain-HTTP visit "
+                             "can be intercepted"))
     return found
 
 
 def hosts_named(checkup: Checkup) -> list[Finding]:
     if any(host == "*" for host in settings.ALLOWED_HOSTS):
-        return [Finding("ALLOWED_HOSTS has '*': any Host header is accepted (password-reset and "
-                "cache poisoning); list the names Tipline is served under")]
+        return [Finding("ALLOWED_HOSTS has '*': any Host header is accepted (password-reset "
+                        "and cache poisoning); list the names Tipline is served under")]
     return []
 
 
 def secret_key_apart(checkup: Checkup) -> list[Finding]:
     generated = Path(settings.TIPLINE_HOME) / "secret_key"
     if generated.exists() and generated.read_text(encoding="utf-8").strip() == settings.SECRET_KEY:
-        return [Finding(f"SECRET_KEY is the one generated into the data folder ({generated}): whoever "
-                "copies the folder can forge sessions; set SECRET_KEY or SECRET_KEY_FILE from "
-                "outside it")]
+        return [Finding(f"SECRET_KEY is the one generated into the data folder ({generated}): "
+                        "whoever copies the folder can forge sessions; set SECRET_KEY or "
+                        "SECRET_KEY_FILE from outside it")]
     return []
 
 
