@@ -24,6 +24,9 @@ COMMANDS: dict[str, str] = {
     "bootstrap": "create, migrate and seed the database (runs on its own when needed)",
     "doctor": "list (--fix: remove) blobs nothing refers to and half-written blob files",
     "blobs": "copy the blob store, encrypted: `blobs backup --to DIR`, `restore --from DIR`",
+    "backup": "the database, blobs and checkpoints in one encrypted archive: "
+              "`backup --out FILE`",
+    "restore": "restore a `tipline backup` archive, then verify the audit trail and blobs",
     "createuser": "create a user with a role over a jurisdiction",
     "tokens": "API tokens for hub tools (/api/): `tokens create --user NAME --name LABEL`, "
               "`list`, `revoke ID`",
@@ -33,7 +36,9 @@ COMMANDS: dict[str, str] = {
     "pdq-index": "serve the banks' PDQ hashes to every worker (`pdq-index serve`)",
 }
 
-NO_BOOTSTRAP = {"help", "--help", "-h", "makemigrations", "check", "version", "--version"}
+#: `restore` too: it puts a whole database in place (and migrates it after)
+NO_BOOTSTRAP = {"help", "--help", "-h", "makemigrations", "check", "version", "--version",
+                "restore"}
 
 
 def _help() -> None:

@@ -70,3 +70,12 @@ def blobs_sweep(*, min_age: float = MIN_AGE_SECONDS) -> Leftovers:
     for name in [*found.blobs, *found.incoming]:
         backend.delete(name)
     return found
+
+
+def blobs_referenced() -> set[str]:
+    """The SHA-256 of every blob some app refers to, read now (a backup reads it inside its
+    database snapshot, a restore after it, to check that each is in the store)."""
+    found: set[str] = set()
+    for refs in _REFS:
+        found.update(refs())
+    return found
