@@ -212,9 +212,12 @@ def backup_create(*, out: Path, secret: Secret, include_keys: bool) -> BackupDon
                 fh.flush()
                 os.fsync(fh.fileno())
         os.replace(partial, out)
-    except BaseException:
+    except BaseException as exc:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(partial)
+        if isinstance(exc, OSError):  # a full disk, a folder that can't be written...
+            raise BackupError(f"the backup failed, nothing was written: {exc.strerror or exc}"
+                              f" ({exc.filename or out})") from None
         raise
     return BackupDone(out, writer.size, writer.sha256.hexdigest(), manifest)
 
@@ -373,7 +376,11 @@ def backup_restore(
         raise BackupError(f"{held}; a restore would replace it: add --force")
     with _workdir(".restore-") as work:
         progress("decrypting and checking the archive")
-        unpacked = _unpack(path, secret, work)
+        try:
+            unpacked = _unpack(path, secret, work)
+        except OSError as exc:
+            raise BackupError(f"can't unpack the archive, nothing was changed: "
+                              f"{exc.strerror or exc} ({exc.filename or work})") from None
         manifest = unpacked.manifest
         if manifest["database"]["vendor"] != vendor:
             raise BackupError(f"this backup holds a {manifest['database']['vendor']} database; "
