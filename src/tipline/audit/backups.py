@@ -361,7 +361,7 @@ class Restored:
 
 def backup_restore(
     *, path: Path, secret: Secret, force: bool, checkpoints: list[Path],
-    verify_blobs: bool, key_path: Path, pinned: str,
+    verify_blobs: bool, key_path: Path, pinned: str, key_explicit: bool = False,
     progress: Callable[[str], None] = lambda line: None,
 ) -> Restored:
     """Put a backup in place of this installation's data, then check it.
@@ -412,12 +412,12 @@ def backup_restore(
     ensure_ready()  # a backup from an older release: bring its schema up to this one
     progress("checking what was restored")
     _verify(done, checkpoints=checkpoints, verify_blobs=verify_blobs, key_path=key_path,
-            pinned=pinned)
+            pinned=pinned, key_explicit=key_explicit)
     return done
 
 
 def _verify(done: Restored, *, checkpoints: list[Path], verify_blobs: bool, key_path: Path,
-            pinned: str) -> None:
+            pinned: str, key_explicit: bool) -> None:
     manifest = done.manifest
     chain = audit_chain_verify()
     if chain.ok:
@@ -435,7 +435,8 @@ def _verify(done: Restored, *, checkpoints: list[Path], verify_blobs: bool, key_
     files += checkpoints
     if files:
         try:
-            trusted = checkpoint_trust(key_path=key_path, explicit=False, pinned=pinned)
+            trusted = checkpoint_trust(key_path=key_path, explicit=key_explicit,
+                                       pinned=pinned)
         except (signing.SigningKeyError, ValueError) as exc:
             trusted = None
             done.problems.append(f"can't read the audit key {key_path}: {exc}")

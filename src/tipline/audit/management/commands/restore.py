@@ -51,6 +51,7 @@ class Command(BaseCommand):
                 checkpoints=options["checkpoint"], verify_blobs=options["verify_blobs"],
                 key_path=options["key"] or signing.key_path_default(),
                 pinned=options["fingerprint"] or settings.AUDIT_KEY_FINGERPRINT,
+                key_explicit=options["key"] is not None,
                 progress=lambda line: self.stderr.write(f"… {line}"))
         except (ArchiveError, BackupError, SnapshotError) as exc:
             raise CommandError(str(exc)) from None
