@@ -24,8 +24,9 @@ BIND ?= 127.0.0.1:8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 # Debian packages the test suite needs (installed only when missing, and only as root):
 # Redis for the task-queue tests; Chromium for the tip form's browser test (Playwright drives
-# Debian's build: no `playwright install`, nothing downloaded at test time).
-APT_PACKAGES ?= redis-server chromium
+# Debian's build: no `playwright install`, nothing downloaded at test time); PostgreSQL's
+# client programs (pg_dump, pg_restore) for `tipline backup` / `restore` on PostgreSQL.
+APT_PACKAGES ?= redis-server chromium postgresql-client
 
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 

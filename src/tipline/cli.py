@@ -25,6 +25,9 @@ COMMANDS: dict[str, str] = {
     "doctor": "check the deployment (file modes, key places, blob names, leftovers); --fix",
     "keys": "data keys: `keys status`, `rotate [--resume]`, `retire N`, `rename-blobs`",
     "blobs": "copy the blob store, encrypted: `blobs backup --to DIR`, `restore --from DIR`",
+    "backup": "the database, blobs and checkpoints in one encrypted archive: "
+              "`backup --out FILE`",
+    "restore": "restore a `tipline backup` archive, then verify the audit trail and blobs",
     "createuser": "create a user with a role over a jurisdiction",
     "tokens": "API tokens for hub tools (/api/): `tokens create --user NAME --name LABEL`, "
               "`list`, `revoke ID`",
@@ -34,7 +37,9 @@ COMMANDS: dict[str, str] = {
     "pdq-index": "serve the banks' PDQ hashes to every worker (`pdq-index serve`)",
 }
 
-NO_BOOTSTRAP = {"help", "--help", "-h", "makemigrations", "check", "version", "--version"}
+#: `restore` too: it puts a whole database in place (and migrates it after)
+NO_BOOTSTRAP = {"help", "--help", "-h", "makemigrations", "check", "version", "--version",
+                "restore"}
 
 
 def _help() -> None:

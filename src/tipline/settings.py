@@ -87,6 +87,10 @@ AUDIT_KEY_FINGERPRINT = env_str(
     "TIPLINE_AUDIT_KEY_FINGERPRINT", "",
     "the pinned fingerprint of the audit signing key, to verify without the key file")
 AUDIT_CHECKPOINT_DIR = TIPLINE_HOME / "checkpoints"
+#: the passphrase `tipline backup` encrypts with and `tipline restore` decrypts with, when
+#: neither --passphrase-file nor --key-file is given
+BACKUP_PASSPHRASE = env_secret(
+    "TIPLINE_BACKUP_PASSPHRASE", "passphrase of `tipline backup` / `restore` archives")
 
 # Where blobs are kept (core/blobstores.py): the local disk by default, or an S3-compatible
 # object store; either way they are encrypted before they leave the process.

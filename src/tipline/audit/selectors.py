@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from pathlib import Path
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
@@ -218,6 +219,28 @@ def audit_checkpoint_check(
             return _departure(seq, at, lo=lo, hi=anchor)
         lo = anchor
     return CheckpointCheck(seq, at, True)
+
+
+def checkpoint_trust(*, key_path: Path, explicit: bool, pinned: str) -> Ed25519PublicKey | None:
+    """The public key checkpoints are checked against: the key file when it was named
+    (`explicit`) or when it exists and no fingerprint is pinned; else None (the pinned
+    fingerprint then vouches for each file's embedded key). Raises SigningKeyError or
+    ValueError for a key file that can't be read."""
+    if explicit or (key_path.exists() and not pinned):
+        return signing.public_key_load(key_path)
+    return None
+
+
+def checkpoint_file_check(
+    path: Path, *, trusted: Ed25519PublicKey | None, pinned: str,
+) -> tuple[bool, str]:
+    """Whether the trail extends the checkpoint in the file `path`, and one line saying so."""
+    try:
+        body = checkpoint_parse(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        return False, f"{path}: not a readable checkpoint ({exc})"
+    check = audit_checkpoint_check(body, trusted=trusted, pinned=pinned)
+    return check.ok, f"{path}: {check.describe()}"
 
 
 def _departure(seq: int, at: str, *, lo: int, hi: int) -> CheckpointCheck:

@@ -44,7 +44,8 @@ class Leftovers:
 
 
 def blobs_referenced() -> set[str]:
-    """The SHA-256 of every blob some app refers to."""
+    """The SHA-256 of every blob some app refers to, read now (a backup reads it inside its
+    database snapshot, a restore after it, to check that each is in the store)."""
     referenced: set[str] = set()
     for refs in _REFS:
         referenced.update(refs())
@@ -82,3 +83,4 @@ def blobs_sweep(*, min_age: float = MIN_AGE_SECONDS) -> Leftovers:
     for name in [*found.blobs, *found.incoming]:
         backend.delete(name)
     return found
+

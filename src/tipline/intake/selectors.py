@@ -605,6 +605,8 @@ def blobs_referenced() -> Iterator[str]:
     and the files of each batch (uploads, and the batch files the command line was given).
     Unscoped: for the blob store's sweep, never a page."""
     yield from ReportFile.objects.filter(stored=True).values_list("sha256", flat=True).iterator()
-    yield from Artifact.objects.values_list("sha256", flat=True).iterator()
+    # small artifacts are kept in their row (`data`), not in the store
+    yield from Artifact.objects.filter(data__isnull=True).values_list(
+        "sha256", flat=True).iterator()
     for paths in ImportBatch.objects.exclude(paths=[]).values_list("paths", flat=True):
         yield from (item["sha256"] for item in paths if isinstance(item, dict))

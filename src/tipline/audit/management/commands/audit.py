@@ -9,7 +9,11 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from tipline.audit import signing
-from tipline.audit.selectors import audit_chain_verify, audit_checkpoint_check, checkpoint_parse
+from tipline.audit.selectors import (
+    audit_chain_verify,
+    checkpoint_file_check,
+    checkpoint_trust,
+)
 from tipline.audit.services import audit_checkpoint_create
 
 
@@ -74,23 +78,17 @@ class Command(BaseCommand):
                 f"({result.checked} events before it are intact)")
         if options["checkpoint"]:
             pinned = options["fingerprint"] or settings.AUDIT_KEY_FINGERPRINT
-            trusted = None
-            if options["key"] is not None or (key_path.exists() and not pinned):
-                try:
-                    trusted = signing.public_key_load(key_path)
-                except (signing.SigningKeyError, ValueError) as exc:
-                    raise CommandError(f"can't read the key {key_path}: {exc}") from exc
+            try:
+                trusted = checkpoint_trust(key_path=key_path, explicit=options["key"] is not None,
+                                           pinned=pinned)
+            except (signing.SigningKeyError, ValueError) as exc:
+                raise CommandError(f"can't read the key {key_path}: {exc}") from exc
             for path in options["checkpoint"]:
-                try:
-                    body = checkpoint_parse(path.read_text(encoding="utf-8"))
-                except (OSError, ValueError) as exc:
-                    failures.append(f"{path}: not a readable checkpoint ({exc})")
-                    continue
-                check = audit_checkpoint_check(body, trusted=trusted, pinned=pinned)
-                if check.ok:
-                    self.stdout.write(f"{path}: {check.describe()}")
+                ok, line = checkpoint_file_check(path, trusted=trusted, pinned=pinned)
+                if ok:
+                    self.stdout.write(line)
                 else:
-                    failures.append(f"{path}: {check.describe()}")
+                    failures.append(line)
         if failures:
             for line in failures[:-1]:
                 self.stderr.write(line)
