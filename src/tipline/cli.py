@@ -25,6 +25,8 @@ COMMANDS: dict[str, str] = {
     "doctor": "list (--fix: remove) blobs nothing refers to and half-written blob files",
     "blobs": "copy the blob store, encrypted: `blobs backup --to DIR`, `restore --from DIR`",
     "createuser": "create a user with a role over a jurisdiction",
+    "users": "login locks and second factors: `users unlock NAME`, `reset-2fa NAME`, "
+             "`require-2fa NAME`, `show NAME`",
     "tokens": "API tokens for hub tools (/api/): `tokens create --user NAME --name LABEL`, "
               "`list`, `revoke ID`",
     "hash": "print a file's MD5, SHA-1, SHA-256 and PDQ with its quality",
