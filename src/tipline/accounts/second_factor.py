@@ -190,3 +190,18 @@ def second_factor_require(*, actor: User | None, user: User, required: bool) -> 
     user.save(update_fields=["second_factor_required"])
     audit_record(actor=actor, action="otp.required" if required else "otp.not_required",
                  obj=user, data={"username": user.username})
+
+
+@transaction.atomic
+def authenticator_set(*, actor: User | None, user: User, key_hex: str) -> TOTPDevice:
+    """Give the user a confirmed authenticator with a given key, without an enrolment: for
+    the demo's users, whose key is published with their password (never for a real person:
+    a key someone else chose is a shared secret). Audited as an enrolment by `actor`."""
+    if totp_device(user=user) is not None:
+        raise RejectedInput(f"{user.username} already has an authenticator")
+    device = TOTPDevice(user=user, name=TOTP_NAME, confirmed=True, key=key_hex)
+    device.full_clean(exclude=["user"])
+    device.save()
+    audit_record(actor=actor, action="otp.enrolled", obj=user,
+                 data={"recovery_codes": 0, "address": "", "given_key": True})
+    return device
