@@ -402,7 +402,8 @@ AXES_LOCKOUT_PARAMETERS = [["username"], ["ip_address"]]
 #: attempts made while locked are refused without being counted, so the lock lifts at the
 #: cool-off after it began (and is audited once, not once per attempt)
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
-AXES_RESET_ON_SUCCESS = True
+#: a good login forgets only the account's own failures (accounts.lockout._on_login)
+AXES_RESET_ON_SUCCESS = False
 AXES_CLIENT_IP_CALLABLE = "tipline.accounts.lockout.client_ip"
 AXES_VERBOSE = False
 #: the login view answers a locked login itself (accounts/views.py) and /ispws/ in its own

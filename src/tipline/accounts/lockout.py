@@ -16,6 +16,7 @@ from typing import Any
 from axes.models import AccessAttempt
 from axes.signals import user_locked_out
 from django.conf import settings
+from django.contrib.auth.signals import user_logged_in
 from django.db import transaction
 from django.db.models import Sum
 from django.dispatch import receiver
@@ -49,6 +50,15 @@ def _on_locked(sender: Any, request: HttpRequest | None, username: str | None,
             "username": username or "", "address": ip_address or "", "failures": failures,
             "path": getattr(request, "path", ""),
             "minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)})
+
+
+@receiver(user_logged_in)
+def _on_login(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
+    """A good password forgets the account's own failures (from every address), not the
+    address's failures on other accounts: axes' AXES_RESET_ON_SUCCESS would forget both, so
+    an insider could clear their address's count by logging in as themselves between
+    guesses at someone else's password."""
+    AccessAttempt.objects.filter(username=user.get_username()).delete()
 
 
 def login_failures(*, username: str = "", address: str = "") -> int:

@@ -78,6 +78,16 @@ def test_a_good_login_forgets_the_earlier_failures(beed_officer: Any, settings: 
     assert _login(Client(), "bhim", PASSWORD).status_code == 302
 
 
+def test_logging_in_as_oneself_does_not_clear_the_addresss_failures(
+        pune_officer: Any, settings: Any) -> None:
+    """An insider guessing others' passwords cannot reset the count with their own login."""
+    for n in range(settings.AXES_FAILURE_LIMIT - 1):
+        _login(Client(), f"guess-{n}", "wrong-password", address="10.6.6.6")
+    assert _login(Client(), "prakash", PASSWORD, address="10.6.6.6").status_code == 302
+    _login(Client(), "guess-last", "wrong-password", address="10.6.6.6")
+    assert _login(Client(), "prakash", PASSWORD, address="10.6.6.6").status_code == 429
+
+
 def test_the_cybertipline_api_counts_and_is_locked_too(
         platform_account: Any, settings: Any) -> None:
     def call(password: str) -> Any:
