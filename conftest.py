@@ -1,5 +1,10 @@
 """Shared test fixtures: a seeded jurisdiction tree, the built-in roles and named personas.
 
+Every persona has an authenticator (a confirmed TOTP device), and `client.force_login(user)`
+also marks the session as having passed the second factor, as the login page would after a
+good code (`_second_factor_at_force_login`): tests of the pages are not tests of the login.
+The second factor's own tests log in through the login and code pages.
+
 Personas: `hub_admin` (Asha), `analyst` (Harish, hub analyst over India), `mh_nodal`
 (Meera, Maharashtra nodal officer), `beed_officer` (Bhim, unit officer over Beed),
 `pune_officer` (Prakash, unit officer over Pune), `auditor` (Aditi, auditor over India),
@@ -52,7 +57,42 @@ def _persona(username: str, role: str, node: str) -> Any:
     user = user_create(actor=None, username=username, password="correct-horse-9")  # noqa: S106
     if role:
         grant_add(actor=None, user=user, role_code=role, jurisdiction_code=node)
+    _authenticator(user)
     return user
+
+
+def _authenticator(user: Any) -> Any:
+    """A confirmed TOTP device of the user (as if they had enrolled), made directly."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    return TOTPDevice.objects.create(user=user, name="authenticator app", confirmed=True)
+
+
+@pytest.fixture(autouse=True)
+def _second_factor_at_force_login(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`Client.force_login(user)` logs the user in fully: after Django's own, the session is
+    marked verified by the user's authenticator (django-otp's session key), one made for a
+    user who needs a second factor and has none. Only the test client's shortcut changes: the
+    login page and the middleware are untouched."""
+    from django.test import Client
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from tipline.accounts.policies import mfa_required
+
+    original = Client.force_login
+
+    def force_login(self: Client, user: Any, backend: str | None = None) -> None:
+        original(self, user, backend)
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        if device is None and mfa_required(user):
+            device = _authenticator(user)
+        if device is not None:
+            session = self.session
+            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+            session.save()
+
+    monkeypatch.setattr(Client, "force_login", force_login)
 
 
 @pytest.fixture

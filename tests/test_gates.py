@@ -63,6 +63,7 @@ SOP = frozenset({"hub_admin"})  # sop.edit over the country
 MEDIA = frozenset({"hub_admin", "analyst", "reviewer"})  # media.view (over Beed, and all)
 DECIDE = frozenset({"hub_admin", "analyst", "reviewer"})  # review.decide (over the country)
 AUDIT = frozenset({"hub_admin", "auditor"})  # audit.view over the country
+EVERYONE = frozenset(PERSONAS)  # logged in (and past the second factor), whatever the grants
 
 
 @dataclass(frozen=True)
@@ -77,6 +78,7 @@ class Page:
 
 PAGES: dict[str, Page] = {
     "intake:report_list": Page(VIEW),
+    "accounts:otp_codes": Page(EVERYONE),  # one's own recovery codes
     "intake:report_detail": Page(VIEW_BEED, "report"),
     "intake:batch_list": Page(IMPORT),
     "intake:batch_detail": Page(IMPORT, "batch"),
@@ -119,6 +121,10 @@ PUBLIC: dict[str, int] = {
     "home": 302,  # to the report list, whose gate then decides
     "login": 200,
     "logout": 405,  # POST only
+    # the second factor's steps: anonymous visitors to the login page, a user past the second
+    # factor (every persona here) on to where they were going
+    "accounts:otp_verify": 302,
+    "accounts:otp_enrol": 302,
     "source_archive": 200,  # the Corresponding Source (AGPL-3.0, section 13)
     # the CyberTipline API checks HTTP Basic credentials itself, not the session: without
     # them every call is refused (2000, HTTP 401); its calls but `status` and `xsd` are POST

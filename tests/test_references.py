@@ -277,6 +277,8 @@ ROWS = [
 
 #: fields of Tipline's forms and API schemas that name no jurisdiction's record, and why
 NOT_REFERENCES: dict[str, str] = {
+    "tipline.accounts.forms.CodeForm.code":
+        "a one-time code, checked against the caller's own second-factor devices only",
     "tipline.cases.forms.FIRForm.sections":
         "the national catalogue of sections of law, the same for every unit",
     "tipline.intake.forms.ReportFilterForm.q": "a search within the caller's scoped reports",

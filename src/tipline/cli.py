@@ -29,6 +29,8 @@ COMMANDS: dict[str, str] = {
               "`backup --out FILE`",
     "restore": "restore a `tipline backup` archive, then verify the audit trail and blobs",
     "createuser": "create a user with a role over a jurisdiction",
+    "users": "login locks and second factors: `users unlock NAME`, `reset-2fa NAME`, "
+             "`require-2fa NAME`, `show NAME`",
     "tokens": "API tokens for hub tools (/api/): `tokens create --user NAME --name LABEL`, "
               "`list`, `revoke ID`",
     "hash": "print a file's MD5, SHA-1, SHA-256 and PDQ with its quality",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from datetime import timedelta
 from importlib import resources
 from pathlib import Path
 
@@ -225,6 +226,11 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # the second factor (TOTP, recovery codes) and the login lockout (accounts/)
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
     # the Content-Security-Policy header (CONTENT_SECURITY_POLICY below)
     "csp",
     # django-ninja (the JSON API): listed so its docs page uses its own bundled Swagger UI
@@ -267,6 +273,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # a session ends when idle too long, and in any case some hours after its login
     "tipline.accounts.middleware.SessionTimeoutMiddleware",
+    # which second factor verified this session (request.user.is_verified()); then every page
+    # but the login and second-factor steps sends an unverified user who needs one to it
+    "django_otp.middleware.OTPMiddleware",
+    "tipline.accounts.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -379,6 +389,42 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "tipline.accounts.passwords.UserNameInPasswordValidator"},
 ]
+
+#: django-axes first: it refuses a locked account or address before any password is checked
+#: (the login page, and /ispws/'s Basic auth, which checks passwords the same way)
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+#: Login lockout (django-axes, accounts/lockout.py): an account is locked after this many
+#: failed logins from anywhere, and an address after this many on any accounts; the lock
+#: lifts after the cool-off or with `tipline users unlock`. Both are audited.
+AXES_FAILURE_LIMIT = env_int(
+    "TIPLINE_LOGIN_FAILURE_LIMIT", 10,
+    "failed logins after which the account, and separately the address, is locked")
+AXES_COOLOFF_TIME = timedelta(minutes=env_int(
+    "TIPLINE_LOGIN_COOLOFF_MINUTES", 30,
+    "a login lock lifts after this many minutes (tipline users unlock lifts it at once)"))
+AXES_LOCKOUT_PARAMETERS = [["username"], ["ip_address"]]
+#: attempts made while locked are refused without being counted, so the lock lifts at the
+#: cool-off after it began (and is audited once, not once per attempt)
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+#: a good login forgets only the account's own failures (accounts.lockout._on_login)
+AXES_RESET_ON_SUCCESS = False
+AXES_CLIENT_IP_CALLABLE = "tipline.accounts.lockout.client_ip"
+AXES_VERBOSE = False
+#: the login view answers a locked login itself (accounts/views.py) and /ispws/ in its own
+#: XML, so axes' middleware, which would answer every locked request with its page, is not used
+SILENCED_SYSTEM_CHECKS = ["axes.W002"]
+#: the second factor (django-otp): wrong codes wait 1, 2, 4, 8... seconds per device
+OTP_TOTP_ISSUER = env_str(
+    "TIPLINE_OTP_ISSUER", "Tipline", "the name authenticator apps show beside the user's code")
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+#: requests an API token may make a minute (the JSON API, api/auth.py)
+API_TOKEN_REQUESTS_PER_MINUTE = env_int(
+    "TIPLINE_API_TOKEN_REQUESTS_PER_MINUTE", 6_000,
+    "requests one API token may make a minute (HTTP 429 beyond)")
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Strict"

@@ -4,6 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from tipline.accounts import views as accounts_views
 from tipline.api.main import api
 from tipline.core import views as core_views
 
@@ -12,7 +13,8 @@ handler404 = "tipline.api.views.not_found"
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="intake:report_list"), name="home"),
-    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("login/", accounts_views.LoginView.as_view(), name="login"),
+    path("2fa/", include("tipline.accounts.urls")),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("reports/", include("tipline.intake.urls")),
     path("ispws/", include("tipline.intake.api_urls")),

@@ -1,6 +1,7 @@
 """Sessions that end: after TIPLINE_SESSION_IDLE_SECONDS without a request, and in any case
 TIPLINE_SESSION_SECONDS after the login, whatever the activity (an unattended screen in a
-police station, a stolen laptop left logged in)."""
+police station, a stolen laptop left logged in). And sessions that do nothing until the
+second factor is passed (SecondFactorMiddleware)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,12 @@ from django.contrib.auth.signals import user_logged_in
 from django.contrib.auth.views import redirect_to_login
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import urlencode
+
+from tipline.accounts.policies import mfa_required
+from tipline.accounts.second_factor import has_second_factor
 
 LOGGED_IN_AT = "tipline_logged_in_at"
 SEEN_AT = "tipline_seen_at"
@@ -51,4 +58,36 @@ class SessionTimeoutMiddleware:
                 session[LOGGED_IN_AT] = now
             if now - seen >= SEEN_EVERY or SEEN_AT not in session:
                 session[SEEN_AT] = now
+        return self.get_response(request)
+
+
+#: what an unverified user may still open: the login and second-factor steps, the logout,
+#: static files, the Corresponding Source, and the parts with their own authentication or
+#: none (the public tip pages, the CyberTipline API's Basic auth, the JSON API's tokens)
+OPEN_PREFIXES = ("/static/", "/tip/", "/ispws/", "/api/", "/i18n/")
+OPEN_NAMES = ("login", "logout", "accounts:otp_verify", "accounts:otp_enrol", "source_archive")
+
+
+class SecondFactorMiddleware:
+    """Send a logged-in user who has not passed the second factor to it, from every page but
+    the few above, whenever they must (accounts.policies.mfa_required) or chose to (they have
+    a device). One place for every page, so no view can forget it. After OTPMiddleware."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        self._open: frozenset[str] | None = None
+
+    def _open_paths(self) -> frozenset[str]:
+        if self._open is None:
+            self._open = frozenset(reverse(name) for name in OPEN_NAMES)
+        return self._open
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if (user is not None and user.is_authenticated and not user.is_verified()
+                and request.path not in self._open_paths()
+                and not request.path.startswith(OPEN_PREFIXES)
+                and (mfa_required(user) or has_second_factor(user=user))):
+            return redirect(f"{reverse('accounts:otp_verify')}?"
+                            + urlencode({"next": request.get_full_path()}))
         return self.get_response(request)

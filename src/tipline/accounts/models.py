@@ -15,6 +15,10 @@ class User(AbstractUser):
     is_system = models.BooleanField(
         default=False, help_text="a non-human actor (importer, worker); cannot log in"
     )
+    #: the hub asks this user for a second factor although their grants would not
+    #: (policies.mfa_required decides from the grants otherwise)
+    second_factor_required = models.BooleanField(
+        default=False, help_text="the hub requires a second factor (TOTP) of this user")
 
 
 class Role(models.Model):
@@ -66,6 +70,10 @@ class ApiToken(models.Model):
     prefix = models.CharField(max_length=12)
     created_at = models.DateTimeField()
     last_used_at = models.DateTimeField(null=True, blank=True)
+    #: the address of the last call (written with last_used_at, at most once a minute)
+    last_ip = models.GenericIPAddressField(null=True, blank=True)
+    #: every address the token was used from (the first use from each is audited), capped
+    addresses = models.JSONField(default=list, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
@@ -74,3 +82,20 @@ class ApiToken(models.Model):
     @property
     def is_revoked(self) -> bool:
         return self.revoked_at is not None
+
+
+class RequestCount(models.Model):
+    """How many requests one key (a token, an address) made in one minute: the API tokens'
+    rate limit, shared by every web process through the database. Earlier minutes of a key
+    are deleted at its next minute's first request."""
+
+    key = models.CharField(max_length=100)
+    minute = models.DateTimeField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["key", "minute"],
+                                               name="request_count_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.count} at {self.minute:%H:%M}"

@@ -150,3 +150,34 @@ def gate(*actions: str, everywhere: bool = False) -> Callable[[V], V]:
         return login_required(gated)  # type: ignore[return-value]
 
     return decorate
+
+
+#: Actions that reach media, packets, people's accounts, hash banks or the whole audit trail:
+#: a grant carrying any of them, wherever it sits, needs a second factor.
+SECOND_FACTOR_ACTIONS = frozenset({
+    "media.view", "review.decide", "packet.create", "packet.receive", "user.manage",
+    "audit.view", "bank.manage", "sop.edit", "report.import",
+})
+#: a platform's API account acts only through /ispws/ (HTTP Basic, its own limits)
+_API_ONLY_ACTIONS = frozenset({"report.submit"})
+
+
+def mfa_required(user: Viewer) -> bool:
+    """Must this user pass a second factor (TOTP or a recovery code) after the password?
+
+    Yes for every hub role (any grant on the root, the whole country, but a platform's
+    API-only one), for every grant that can reveal media, decide on it, build or download
+    packets, manage users or banks, import, or read the audit trail, and for anyone the hub
+    asked it of (`tipline users require-2fa`). A user who enrolled anyway is asked too (the
+    middleware, because they have a device). System actors never log in."""
+    if user is None or not getattr(user, "is_authenticated", False) or is_system_actor(user):
+        return False
+    if getattr(user, "second_factor_required", False):
+        return True
+    root = jurisdiction_tree().root.id
+    for actions, node_id in _grants(user):
+        if actions & SECOND_FACTOR_ACTIONS:
+            return True
+        if node_id == root and actions - _API_ONLY_ACTIONS:
+            return True
+    return False

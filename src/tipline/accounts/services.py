@@ -5,12 +5,14 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import timedelta
+from typing import Any
 
-from django.db import transaction
+from django.conf import settings
+from django.db import connection, transaction
 from django.utils import timezone
 
 from tipline.accounts.actions import ROLES
-from tipline.accounts.models import ApiToken, Grant, Role, User
+from tipline.accounts.models import ApiToken, Grant, RequestCount, Role, User
 from tipline.accounts.policies import forget, require
 from tipline.audit.services import audit_record
 from tipline.core.errors import RejectedInput
@@ -123,17 +125,86 @@ def api_token_revoke(*, actor: User | None, token_id: int) -> ApiToken:
     return row
 
 
-def api_token_user(*, token: str) -> User | None:
+class TooManyRequests(Exception):
+    """Over a rate limit: the caller waits `wait` seconds (the rest of the minute)."""
+
+    def __init__(self, message: str, *, wait: int) -> None:
+        super().__init__(message)
+        self.wait = wait
+
+
+def request_count_add(*, key: str) -> int:
+    """Count one more request of `key` in the current minute and return the minute's count:
+    one upsert, shared by every web process; the key's earlier minutes go at a minute's
+    first."""
+    minute = timezone.now().replace(second=0, microsecond=0)
+    table = connection.ops.quote_name(RequestCount._meta.db_table)
+    name, count_ = connection.ops.quote_name("key"), connection.ops.quote_name("count")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({name}, minute, {count_}) VALUES (%s, %s, 1) "  # noqa: S608
+            f"ON CONFLICT ({name}, minute) DO UPDATE SET {count_} = {table}.{count_} + 1 "
+            f"RETURNING {count_}",
+            [key, connection.ops.adapt_datetimefield_value(minute)])
+        count = int(cursor.fetchone()[0])
+    if count == 1:
+        RequestCount.objects.filter(key=key, minute__lt=minute).delete()
+    return count
+
+
+def _rest_of_minute() -> int:
+    return 60 - timezone.now().second
+
+
+#: unknown or revoked tokens one address may present a minute before it is refused unheard
+TOKEN_REJECTS_PER_MINUTE = 30
+#: addresses remembered per token (the first use from each is audited)
+TOKEN_ADDRESSES = 100
+
+
+def _token_rejected(*, address: str, reason: str, row: ApiToken | None,
+                    presented: str) -> None:
+    """Audit a refused token: once a minute per address (the first refusal), so a caller
+    hammering with bad tokens cannot flood the trail; past TOKEN_REJECTS_PER_MINUTE the
+    address is refused without a look."""
+    count = request_count_add(key=f"token-reject:{address}")
+    if count == 1:
+        with transaction.atomic():
+            audit_record(actor=None, action="api_token.rejected", obj=row, data={
+                "reason": reason, "address": address,
+                "prefix": row.prefix if row is not None else presented[:8]})
+    if count > TOKEN_REJECTS_PER_MINUTE:
+        raise TooManyRequests(f"more than {TOKEN_REJECTS_PER_MINUTE} refused tokens a minute "
+                              "from this address", wait=_rest_of_minute())
+
+
+def api_token_user(*, token: str, address: str = "") -> User | None:
     """The active user a presented token acts as, or None (unknown, revoked, or its user
-    deactivated). Notes when the token was last used (bookkeeping, not an audit event: the
-    calls it makes are audited as its user's)."""
+    deactivated: audited, at most once a minute per address). Raises TooManyRequests past
+    the token's TIPLINE_API_TOKEN_REQUESTS_PER_MINUTE. Notes when and from where the token
+    was last used (at most once a minute: bookkeeping, the calls it makes are audited as its
+    user's), and audits its first use from each new address."""
     if not token.startswith(TOKEN_PREFIX) or len(token) > 200:
+        _token_rejected(address=address, reason="unknown", row=None, presented="")
         return None
-    row = (ApiToken.objects.select_related("user")
-           .filter(digest=token_digest(token), revoked_at__isnull=True).first())
-    if row is None or not row.user.is_active or row.user.is_system:
+    row = ApiToken.objects.select_related("user").filter(digest=token_digest(token)).first()
+    if row is None or row.revoked_at is not None or not row.user.is_active or row.user.is_system:
+        reason = ("unknown" if row is None else "revoked" if row.revoked_at is not None
+                  else "user deactivated")
+        _token_rejected(address=address, reason=reason, row=row, presented=token)
         return None
+    limit = settings.API_TOKEN_REQUESTS_PER_MINUTE
+    if request_count_add(key=f"token:{row.pk}") > limit:
+        raise TooManyRequests(f"more than {limit} requests a minute with this token",
+                              wait=_rest_of_minute())
     now = timezone.now()
-    if row.last_used_at is None or now - row.last_used_at >= TOKEN_USE_RESOLUTION:
-        ApiToken.objects.filter(pk=row.pk).update(last_used_at=now)
+    new_address = bool(address) and address not in row.addresses
+    if new_address or row.last_used_at is None or now - row.last_used_at >= TOKEN_USE_RESOLUTION:
+        fields: dict[str, Any] = {"last_used_at": now, "last_ip": address or None}
+        with transaction.atomic():
+            if new_address:
+                fields["addresses"] = [*row.addresses, address][-TOKEN_ADDRESSES:]
+                audit_record(actor=row.user, action="api_token.new_address", obj=row, data={
+                    "address": address, "name": row.name, "prefix": row.prefix})
+            ApiToken.objects.filter(pk=row.pk).update(**fields)
     return row.user

@@ -11,15 +11,19 @@ from __future__ import annotations
 from django.http import HttpRequest
 from ninja.security import HttpBearer
 
+from tipline.accounts.lockout import client_ip
 from tipline.accounts.models import User
 from tipline.accounts.services import api_token_user
 
 
 class TokenAuth(HttpBearer):
-    """A bearer token from `tipline tokens create`; unknown, revoked or missing: 401."""
+    """A bearer token from `tipline tokens create`; unknown, revoked or missing: 401; past
+    the token's requests a minute (TIPLINE_API_TOKEN_REQUESTS_PER_MINUTE): 429. Not asked for
+    a second factor: a token is a secret of its own, made at the console, revocable, its
+    use audited (accounts.services.api_token_user)."""
 
     def authenticate(self, request: HttpRequest, token: str) -> User | None:
-        user = api_token_user(token=token.strip())
+        user = api_token_user(token=token.strip(), address=client_ip(request))
         if user is not None:
             request.user = user
         return user

@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, ValidationError
 
+from tipline.accounts.services import TooManyRequests
 from tipline.api.auth import TokenAuth
 from tipline.api.routes import cases, packets, places, reports
 from tipline.core.errors import NotPermitted, RejectedInput
@@ -45,6 +46,14 @@ def _unauthorized(request: HttpRequest, exc: AuthenticationError) -> HttpRespons
         "detail": "missing, unknown or revoked token: send 'Authorization: Bearer <token>' "
                   "with a token from `tipline tokens create`"}, status=401)
     response["WWW-Authenticate"] = 'Bearer realm="tipline"'
+    return response
+
+
+@api.exception_handler(TooManyRequests)
+def _too_many(request: HttpRequest, exc: TooManyRequests) -> HttpResponse:
+    response = api.create_response(request, {"detail": f"{exc}: try again in {exc.wait} s"},
+                                   status=429)
+    response["Retry-After"] = str(exc.wait)
     return response
 
 

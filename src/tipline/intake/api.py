@@ -89,7 +89,13 @@ def _account(request: HttpRequest) -> Any:
         if now - known.loaded_at >= ACCOUNT_SECONDS:  # its grants read again
             known.user, known.loaded_at = User.objects.get(pk=known.user.pk), now
         return _platform(known.user)
+    # django-axes counts a wrong password here as on the login page, and refuses a locked
+    # account or address before checking it (accounts.lockout)
     user = authenticate(request, username=username, password=password)
+    if user is None and getattr(request, "axes_locked_out", False):
+        minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+        raise s.ApiError(s.AUTH_REQUIRED, "too many failed logins: this account or address is "
+                                          f"locked for {minutes} minutes", status=429)
     if user is None:
         raise s.ApiError(s.AUTH_REQUIRED, "wrong user name or password")
     if len(_verified) >= 10_000:

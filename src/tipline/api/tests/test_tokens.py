@@ -102,3 +102,75 @@ def test_only_a_user_manager_makes_tokens(beed_officer: Any, hub_admin: Any) -> 
     with pytest.raises(NotPermitted):
         api_token_create(actor=beed_officer, user=beed_officer, name="mine")
     api_token_create(actor=hub_admin, user=beed_officer, name="given")
+
+
+def _same_minute() -> None:
+    """The per-minute counts below start afresh each minute: begin a test not in a minute's
+    last seconds, so its calls fall in one minute."""
+    import time
+
+    from django.utils import timezone
+
+    if timezone.now().second >= 55:
+        time.sleep(61 - timezone.now().second)
+
+
+def _call(token: str, address: str = "10.0.0.1") -> Any:
+    return Client().get(LIST, headers={"Authorization": f"Bearer {token}"},
+                        REMOTE_ADDR=address)
+
+
+def test_a_token_is_not_asked_for_a_second_factor(beed_officer: Any) -> None:
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    TOTPDevice.objects.filter(user=beed_officer).delete()  # must have one, has none
+    _, token = api_token_create(actor=None, user=beed_officer, name="t")
+    assert _call(token).status_code == 200
+
+
+def test_each_token_has_its_own_rate_limit(beed_officer: Any, settings: Any) -> None:
+    _same_minute()
+    settings.API_TOKEN_REQUESTS_PER_MINUTE = 3
+    _, busy = api_token_create(actor=None, user=beed_officer, name="busy")
+    _, other = api_token_create(actor=None, user=beed_officer, name="other")
+    answers = [_call(busy) for _ in range(4)]
+    assert [a.status_code for a in answers] == [200, 200, 200, 429]
+    assert "3 requests a minute" in answers[-1].json()["detail"]
+    assert 0 < int(answers[-1]["Retry-After"]) <= 60
+    assert _call(other).status_code == 200
+
+
+def test_first_use_from_each_address_is_audited_and_the_last_noted(beed_officer: Any) -> None:
+    row, token = api_token_create(actor=None, user=beed_officer, name="t")
+    for address in ["10.0.0.1", "10.0.0.1", "10.0.0.2", "10.0.0.1", "10.0.0.2"]:
+        assert _call(token, address).status_code == 200
+    events = AuditEvent.objects.filter(action="api_token.new_address", object_id=str(row.pk))
+    assert [e.data["address"] for e in events.order_by("seq")] == ["10.0.0.1", "10.0.0.2"]
+    assert {e.actor_id for e in events} == {beed_officer.pk}
+    row.refresh_from_db()
+    assert row.addresses == ["10.0.0.1", "10.0.0.2"] and row.last_ip == "10.0.0.2"
+
+
+def test_refused_tokens_are_audited_once_a_minute_per_address(beed_officer: Any) -> None:
+    _same_minute()
+    row, token = api_token_create(actor=None, user=beed_officer, name="t")
+    api_token_revoke(actor=None, token_id=row.pk)
+    for _ in range(5):
+        assert _call(token).status_code == 401
+    assert _call("tlk_not-a-token", "10.0.0.9").status_code == 401
+    refused = AuditEvent.objects.filter(action="api_token.rejected").order_by("seq")
+    assert [(e.data["reason"], e.data["address"]) for e in refused] == [
+        ("revoked", "10.0.0.1"), ("unknown", "10.0.0.9")]
+    assert refused[0].object_id == str(row.pk) and token not in str(refused[1].data)
+
+
+def test_an_address_hammering_with_bad_tokens_is_refused_unheard(beed_officer: Any) -> None:
+    _same_minute()
+    from tipline.accounts.services import TOKEN_REJECTS_PER_MINUTE
+
+    _, good = api_token_create(actor=None, user=beed_officer, name="t")
+    for n in range(TOKEN_REJECTS_PER_MINUTE):
+        assert _call(f"tlk_guess-{n}", "10.6.6.6").status_code == 401
+    assert _call("tlk_one-more", "10.6.6.6").status_code == 429
+    assert _call(good, "10.1.1.1").status_code == 200
+    assert AuditEvent.objects.filter(action="api_token.rejected").count() == 1

@@ -1,19 +1,28 @@
 """The demo's users: one per role, each granted over a node of the tree, all with one
-published password. DEMO ONLY: an account that exists already is never touched (it may be
-a real person's)."""
+published password and one published authenticator key (the second factor their roles need:
+add the key to an authenticator app once, and every demo user's code is the one it shows; the
+platform's API account needs none). DEMO ONLY: an account that exists already is never
+touched (it may be a real person's)."""
 
 from __future__ import annotations
 
+import base64
 from dataclasses import dataclass, field
 
 from django.db import transaction
 
 from tipline.accounts.models import Role, User
+from tipline.accounts.policies import mfa_required
+from tipline.accounts.second_factor import authenticator_set
 from tipline.accounts.services import grant_add, user_create
 from tipline.accounts.types import Actor
 from tipline.jurisdictions.models import Jurisdiction
 
 DEMO_PASSWORD = "tipline-demo-2026"  # noqa: S105 - published on purpose: demo users only
+#: the demo users' authenticator key, published on purpose like the password (20 bytes, hex;
+#: DEMO_TOTP_SECRET is how apps and oathtool take it)
+DEMO_TOTP_KEY = b"tipline-demo-2fa-key".hex()
+DEMO_TOTP_SECRET = base64.b32encode(bytes.fromhex(DEMO_TOTP_KEY)).decode("ascii")
 #: the demo platform's API account (it reports through /ispws/: demo.steps.platform)
 PLATFORM_USERNAME = "demo.platform"
 
@@ -63,6 +72,8 @@ def demo_users_create(*, actor: Actor) -> DemoUsers:
                 full_name=full_name,
             )
             grant_add(actor=actor, user=user, role_code=role_code, jurisdiction_code=node_code)
+            if mfa_required(user):
+                authenticator_set(actor=actor, user=user, key_hex=DEMO_TOTP_KEY)
         done.rows.append((username, role_name, node_code, "created"))
     return done
 

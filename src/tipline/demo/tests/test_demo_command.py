@@ -9,11 +9,12 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tipline.accounts.models import Grant, User
 from tipline.accounts.services import user_create
 from tipline.demo.management.commands.demo import DEMO_PASSWORD, DEMO_USERS
-from tipline.demo.steps.users import PLATFORM_USERNAME
+from tipline.demo.steps.users import DEMO_TOTP_KEY, DEMO_TOTP_SECRET, PLATFORM_USERNAME
 from tipline.intake.models import ImportBatch, Report, Source
 from tipline.media.models import FileScan
 
@@ -38,9 +39,15 @@ def test_demo_users_and_export_without_import(tree: None) -> None:
     assert (folder / "export.zip").stat().st_size > 0
     assert (folder / "ground_truth.csv").read_text().count("\n") == 31
     assert "http://127.0.0.1:8000/" in text and DEMO_PASSWORD in text and "DEMO ONLY" in text
+    assert DEMO_TOTP_SECRET in text
     for username, role, node, _ in DEMO_USERS:
         user = User.objects.get(username=username)
         assert user.check_password(DEMO_PASSWORD)
+        # the published key is every demo user's authenticator (the platform's account,
+        # which reports through /ispws/ only, needs none)
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        assert (device.key if device else None) == (
+            None if role == "platform" else DEMO_TOTP_KEY), username
         assert Grant.objects.filter(user=user, role__code=role, jurisdiction__code=node).exists()
 
     again = _run(no_import=True)

@@ -22,7 +22,8 @@ class Command(BaseCommand):
         create = sub.add_parser("create", help="a new token acting as a user (printed once)")
         create.add_argument("--user", required=True, help="the username the token acts as")
         create.add_argument("--name", required=True, help="what the token is for")
-        ls = sub.add_parser("list", help="every token: id, user, name, created, last used")
+        ls = sub.add_parser("list", help="every token: id, user, name, created, last used (and "
+                                         "from where)")
         ls.add_argument("--user", help="only this user's tokens")
         revoke = sub.add_parser("revoke", help="refuse a token from now on")
         revoke.add_argument("id", type=int, help="the token's id (tipline tokens list)")
@@ -45,7 +46,8 @@ class Command(BaseCommand):
     def _list(self, o: dict[str, Any]) -> None:
         rows = list(api_tokens_list(user=o.get("user")))
         for row in rows:
-            used = f"{row.last_used_at:%Y-%m-%d %H:%M}" if row.last_used_at else "never"
+            used = (f"{row.last_used_at:%Y-%m-%d %H:%M} from {row.last_ip or '?'}"
+                    if row.last_used_at else "never")
             state = f"revoked {row.revoked_at:%Y-%m-%d %H:%M}" if row.revoked_at else "active"
             self.stdout.write(f"{row.pk:>5}  {row.user.username:<20} {row.name:<24} "
                               f"{row.prefix}…  created {row.created_at:%Y-%m-%d %H:%M}  "

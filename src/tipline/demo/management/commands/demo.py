@@ -34,7 +34,7 @@ from tipline.demo.steps import (
     tips,
     users,
 )
-from tipline.demo.steps.users import DEMO_PASSWORD, DEMO_USERS, UserRow
+from tipline.demo.steps.users import DEMO_PASSWORD, DEMO_TOTP_SECRET, DEMO_USERS, UserRow
 
 __all__ = ["DEMO_PASSWORD", "DEMO_USERS", "URL", "Command"]
 
@@ -144,7 +144,8 @@ class Command(BaseCommand):
         self.stdout.write(cases.cases_demo_summary(counts))
 
     def _ready(self, rows: list[UserRow]) -> None:
-        """The final summary: where to go, the demo users, their one password."""
+        """The final summary: where to go, the demo users, their one password and their one
+        authenticator key."""
         out = self.stdout
         out.write("")
         out.write(f"Tipline demo is ready: run `tipline serve`, then open {URL}")
@@ -156,6 +157,9 @@ class Command(BaseCommand):
             out.write(f"  {username:<{width}}  {label:<{role_width}}  {node:<12}  {status}")
         out.write("")
         out.write(f"  password for every demo user: {DEMO_PASSWORD}")
+        out.write(f"  second factor: add the key {DEMO_TOTP_SECRET} to an authenticator app "
+                  "(TOTP, 6 digits, 30 s) and enter the code it shows after the password")
+        out.write(f"  (or compute it: oathtool --totp -b {DEMO_TOTP_SECRET})")
         out.write(
             "  DEMO ONLY: published, shared password. Never use these users with real "
             "reports; delete them before real use."

@@ -1,0 +1,14 @@
+"""The second factor's one field: a code from the authenticator app, or a recovery code."""
+
+from __future__ import annotations
+
+from django import forms
+
+
+class CodeForm(forms.Form):
+    """Six digits from the authenticator, or one of the recovery codes (xxxx-xxxx-xxxx-xxxx)."""
+
+    code = forms.CharField(
+        max_length=32, strip=True, label="Code",
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autofocus": True,
+                                      "inputmode": "text", "spellcheck": "false"}))
