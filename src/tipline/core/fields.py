@@ -32,6 +32,7 @@ from collections.abc import Callable, Iterator
 from datetime import date
 from typing import Any
 
+import orjson
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.core.exceptions import FieldError
 from django.db import connection, models, transaction
@@ -67,13 +68,17 @@ class _Ciphers:
         return ring
 
 
+_b64 = base64.b64encode
+_urandom = os.urandom
+
+
 def seal(text: str, aad: bytes) -> str:
     """`text` encrypted under the current data key, bound to `aad` (table.column)."""
     if _Ciphers.ring is not data_keyring():
         _Ciphers.refresh()
     head, aead = _Ciphers.current
-    nonce = os.urandom(NONCE)
-    return head + base64.b64encode(nonce + aead.encrypt(nonce, text.encode(), aad)).decode()
+    nonce = _urandom(NONCE)
+    return head + _b64(nonce + aead.encrypt(nonce, text.encode(), aad)).decode()
 
 
 def key_id_of(stored: str) -> int:
@@ -222,7 +227,10 @@ class EncryptedJSONField(EncryptedField):
             return "" if value in ("[]", "{}") else value
         if not value:
             return ""
-        return json.dumps(value, separators=(",", ":"), ensure_ascii=False, default=str)
+        try:
+            return orjson.dumps(value, default=str).decode()
+        except TypeError:  # what orjson refuses (a non-text key, a huge integer)
+            return json.dumps(value, separators=(",", ":"), ensure_ascii=False, default=str)
 
     def from_text(self, text: str) -> Any:
         return json.loads(text)

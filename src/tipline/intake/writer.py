@@ -25,7 +25,8 @@ from tipline.core.blobs import BlobInfo, blob_put, hash_bytes
 from tipline.core.bulk import allocate_ids, insert_rows
 from tipline.core.crypto import encrypt_bytes
 from tipline.core.errors import RejectedInput, database_error
-from tipline.intake.blind import file_hash_index, identifier_index, ip_index
+from tipline.core.fields import index_of
+from tipline.intake.blind import file_hash_index, identifier_index
 from tipline.intake.models import (
     Artifact,
     Identifier,
@@ -360,8 +361,9 @@ def _place(p: PlaceRec, rid: int, sid: int | None) -> tuple[Any, ...]:
 
 
 def _event(e: IpEventRec, rid: int, sid: int | None, fid: int | None) -> tuple[Any, ...]:
+    # the importers wrote the address as `ipaddress` does (intake.values.ip): indexed as it is
     return (rid, sid, fid, e.ip, e.port, e.event[:40], e.occurred_at, e.possible_proxy,
-            ip_index(e.ip))
+            index_of(e.ip, purpose="ip"))
 
 
 def _subject_identifiers(s: Any) -> list[tuple[str, str, str, str]]:
