@@ -39,7 +39,8 @@ from django.db import connection, models, transaction
 from django.db.models.lookups import Exact, IsNull
 
 from tipline.core.crypto import DecryptionError
-from tipline.core.keys import Keyring, blind_index, data_keyring
+from tipline.core.keys import Keyring, Rotated, blind_index, data_keyring
+from tipline.core.progress import NullProgress, Progress
 
 PREFIX = "tl$1$"
 NONCE = 12
@@ -72,11 +73,14 @@ _b64 = base64.b64encode
 _urandom = os.urandom
 
 
-def seal(text: str, aad: bytes) -> str:
-    """`text` encrypted under the current data key, bound to `aad` (table.column)."""
-    if _Ciphers.ring is not data_keyring():
-        _Ciphers.refresh()
-    head, aead = _Ciphers.current
+def seal(text: str, aad: bytes, *, under: tuple[str, AESGCM] | None = None) -> str:
+    """`text` encrypted under the current data key (or `under`: a head and cipher, for
+    rotation), bound to `aad` (table.column)."""
+    if under is None:
+        if _Ciphers.ring is not data_keyring():
+            _Ciphers.refresh()
+        under = _Ciphers.current
+    head, aead = under
     nonce = _urandom(NONCE)
     return head + _b64(nonce + aead.encrypt(nonce, text.encode(), aad)).decode()
 
@@ -91,18 +95,17 @@ def key_id_of(stored: str) -> int:
         raise DecryptionError("a sealed value has no key id") from None
 
 
-def unseal(stored: str, aad: bytes) -> str:
-    """The text `seal` sealed; DecryptionError if it was altered, moved or the key is gone."""
+def unseal(stored: str, aad: bytes, *, ciphers: dict[int, AESGCM] | None = None) -> str:
+    """The text `seal` sealed; DecryptionError if it was altered, moved or the key is gone
+    (`ciphers`: by key id, for rotation)."""
     kid = key_id_of(stored)
-    if _Ciphers.ring is not data_keyring():
-        _Ciphers.refresh()
-    aead = _Ciphers.by_id.get(kid)
+    if ciphers is None:
+        if _Ciphers.ring is not data_keyring():
+            _Ciphers.refresh()
+        ciphers = _Ciphers.by_id
+    aead = ciphers.get(kid)
     if aead is None:
-        _Ciphers.ring = None  # a key added since: read the folder again
-        _Ciphers.refresh()
-        aead = _Ciphers.by_id.get(kid)
-        if aead is None:
-            raise DecryptionError(f"data key {kid} is not in the key folder")
+        raise DecryptionError(f"data key {kid} is not in the key folder")
     body = stored[stored.index("$", len(PREFIX)) + 1:]
     try:
         raw = base64.b64decode(body)
@@ -413,25 +416,72 @@ def columns_unseal(model: type[models.Model], names: list[str]) -> int:
     return done
 
 
-def fields_rotate(*, progress: Callable[[str, int], None] | None = None) -> int:
-    """Re-seal every encrypted value whose key is not the current data key, a batch per
-    transaction; resumable (what is done no longer matches). Returns how many values."""
+def _sealed_columns() -> Iterator[tuple[type[models.Model], EncryptedField]]:
     from django.apps import apps
 
-    ring = _Ciphers.refresh()
-    current = f"{PREFIX}{ring.current_id}$%"
-    quote = connection.ops.quote_name
-    done = 0
     for model in apps.get_models():
         for field in encrypted_fields(model):
-            col = quote(field.column)
+            yield model, field
 
-            def resealed(raw: Any, aad: bytes = field.aad) -> Any:
-                return seal(unseal(raw, aad), aad)
 
-            n = _rewrite(model, field.column, f"{col} LIKE %s AND {col} NOT LIKE %s",
-                         [PREFIX + "%", current], resealed)
-            if n and progress:
-                progress(f"{model._meta.label}.{field.name}", n)
-            done += n
-    return done
+def fields_census() -> dict[int, int]:
+    """Sealed values by the data key sealing them, over every encrypted column (for
+    `tipline keys status` and `keys retire`)."""
+    quote = connection.ops.quote_name
+    ring = data_keyring()
+    counts: dict[int, int] = {}
+    for model, field in _sealed_columns():
+        col, table = quote(field.column), quote(model._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT COUNT(*) FROM {table} WHERE {col} LIKE %s",  # noqa: S608
+                           [PREFIX + "%"])
+            total = int(cursor.fetchone()[0])
+            for kid in ring.keys:
+                if not total:
+                    break
+                cursor.execute(f"SELECT COUNT(*) FROM {table} WHERE {col} LIKE %s",  # noqa: S608
+                               [f"{PREFIX}{kid}$%"])
+                n = int(cursor.fetchone()[0])
+                if n:
+                    counts[kid] = counts.get(kid, 0) + n
+                total -= n
+        if total:
+            counts[0] = counts.get(0, 0) + total  # under a key no longer in the folder
+    return counts
+
+
+def fields_rotate(*, keyring: Keyring, limit: int | None = None,
+                  progress: Progress | None = None) -> Rotated:
+    """Re-seal, under `keyring.current`, every value of every encrypted column sealed under
+    another key: a batch per transaction, at most `limit` values, resumable (what is done no
+    longer matches). A value that doesn't open is named in `failed` and left as it is."""
+    progress = progress or NullProgress()
+    result = Rotated()
+    ciphers = {kid: AESGCM(key) for kid, key in keyring.keys.items()}
+    under = (f"{PREFIX}{keyring.current_id}$", ciphers[keyring.current_id])
+    current = f"{PREFIX}{keyring.current_id}$%"
+    quote = connection.ops.quote_name
+    for model, field in _sealed_columns():
+        table, col, pk = model._meta.db_table, quote(field.column), model._meta.pk.column
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT COUNT(*) FROM {quote(table)} WHERE {col} LIKE %s",  # noqa: S608
+                           [current])
+            result.current += int(cursor.fetchone()[0])
+        where = f"{col} LIKE %s AND {col} NOT LIKE %s"
+        for rows in _batches(table, [field.column], where, [PREFIX + "%", current], pk):
+            if limit is not None and result.done >= limit:
+                result.stopped = True
+                return result
+            changed = []
+            for row_pk, value in rows[: None if limit is None else limit - result.done]:
+                try:
+                    opened = unseal(value, field.aad, ciphers=ciphers)
+                    changed.append((seal(opened, field.aad, under=under), row_pk))
+                except DecryptionError as exc:
+                    result.failed.append(f"{model._meta.label}.{field.name} {row_pk}: {exc}")
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.executemany(f"UPDATE {quote(table)} SET {col} = %s "  # noqa: S608
+                                   f"WHERE {quote(pk)} = %s", changed)
+            result.done += len(changed)
+            progress.update(done=result.done)
+    return result

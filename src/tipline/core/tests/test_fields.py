@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import base64
 from datetime import UTC, date, datetime
+from io import StringIO
 from typing import Any
 
 import pytest
+from django.core.management import call_command
 from django.db import connection, transaction
 
 from tipline.core.bulk import insert_rows
@@ -17,12 +19,13 @@ from tipline.core.fields import (
     EncryptedLookup,
     columns_seal,
     columns_unseal,
+    fields_census,
     fields_rotate,
     key_id_of,
     seal,
     unseal,
 )
-from tipline.core.keys import forget, key_dir, write_key_file
+from tipline.core.keys import forget, key_dir, load_keyring, write_key_file
 from tipline.intake.models import IpEvent, Place, Report, Subject
 
 pytestmark = pytest.mark.django_db
@@ -127,16 +130,30 @@ def test_orm_saves_keep_the_blind_index_in_step(tree: None) -> None:
 
 
 def test_rotation_reseals_under_the_new_key_and_resumes(tree: None) -> None:
-    subject = _subject(_report(tree))
+    subject = _subject(_report(tree))  # five values sealed: names, birth date, emails, phones
     assert key_id_of(_raw("intake_subject", "first_name", subject.pk)) == 1
     write_key_file(key_dir() / "data-2.key")
     forget()
-    assert fields_rotate() >= 5  # names, date of birth, emails, phones
+    ring = load_keyring()
+    assert fields_census() == {1: 5}
+    first = fields_rotate(keyring=ring, limit=2)
+    assert (first.done, first.stopped) == (2, True)
+    rest = fields_rotate(keyring=ring)  # resumes: what is done no longer matches
+    assert (rest.done, rest.current, rest.stopped, rest.failed) == (3, 2, False, [])
+    assert fields_census() == {2: 5}
     assert key_id_of(_raw("intake_subject", "first_name", subject.pk)) == 2
-    assert fields_rotate() == 0  # nothing left under the old key: a rerun does nothing
+    assert fields_rotate(keyring=ring).done == 0
     (key_dir() / "data-1.key").unlink()
     forget()
     assert Subject.objects.get(pk=subject.pk).first_name == "Ramesh"
+
+
+def test_keys_rotate_reseals_the_columns(tree: None) -> None:
+    subject = _subject(_report(tree))
+    call_command("keys", "rotate", stdout=StringIO(), stderr=StringIO())
+    forget()
+    assert key_id_of(_raw("intake_subject", "last_name", subject.pk)) == 2
+    assert Subject.objects.get(pk=subject.pk).last_name == "Kulkarni"
 
 
 def test_a_missing_key_is_a_clear_error(tree: None) -> None:
