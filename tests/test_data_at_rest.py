@@ -3,11 +3,8 @@
 Reports with known suspects (name, email, phone, street, IP) and a known file are imported
 and routed by the real commands into a fresh data folder whose keys live outside it; then
 every file in the data folder is read as bytes and searched for those values, as written,
-lower- and upper-cased, and (for the file's hashes) as hex.
-
-Blob *names* are still the plain SHA-256 until blobs are named by a keyed hash (core.blobs,
-the `keys` work): this test reads every file's content, and checks names only where the
-blob store doesn't decide them.
+lower- and upper-cased, in UTF-16 and (for the file's hashes) as raw bytes; every path in
+it too (blobs are named by a keyed hash, not their SHA-256).
 """
 
 from __future__ import annotations
@@ -102,6 +99,8 @@ def test_the_data_folder_alone_reveals_no_suspect_and_no_file_hash(tmp_path: Pat
     found = [(what, str(p.relative_to(home))) for p in files
              for what, needle in needles.items() if needle in p.read_bytes()]
     assert found == []
+    names = "\n".join(str(p.relative_to(home)) for p in home.rglob("*")).encode()
+    assert [what for what, needle in needles.items() if needle in names] == []
     # the rows are there, linked and readable with the key: the search above is not vacuous
     import sqlite3
 
