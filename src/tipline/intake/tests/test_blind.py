@@ -94,3 +94,25 @@ def test_held_files_are_found_by_their_hash_index(tree: None, tmp_path: Path) ->
     # the same file in another report has the same index: retro-hunts find every copy
     assert Identifier.objects.get(kind="sha256").value_index == identifier_index(
         "sha256", digest)
+
+
+def test_the_report_list_opens_no_sealed_value(analyst: Any, tmp_path: Path) -> None:
+    """The list reads none of the sealed columns, so a page costs what it did: nothing is
+    decrypted for it (a report's own page opens only that report's values)."""
+    from django.apps import apps
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tipline.core.fields import encrypted_fields
+    from tipline.intake.selectors import ReportFilters, report_list_page
+
+    _ingest(tmp_path, xml_report("R1"), xml_report("R2", email="two@example.in"))
+    quote = connection.ops.quote_name
+    sealed = [f"{quote(m._meta.db_table)}.{quote(f.column)}" for m in apps.get_models()
+              for f in encrypted_fields(m)]
+    with CaptureQueriesContext(connection) as queries:
+        page = report_list_page(user=analyst, filters=ReportFilters(), limit=25)
+        searched = report_list_page(user=analyst, filters=ReportFilters(query="two@example.in"),
+                                    limit=25)
+    assert len(page.rows) == 2 and len(searched.rows) == 1
+    assert [c for q in queries.captured_queries for c in sealed if c in q["sql"]] == []
