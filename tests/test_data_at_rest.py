@@ -15,6 +15,9 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import pytest
 
 from tipline.intake.tests.builders import minimal_pdf, ncmec_json, pattern_png
 
@@ -82,25 +85,34 @@ def _needles() -> dict[str, bytes]:
     return out
 
 
-def test_the_data_folder_alone_reveals_no_suspect_and_no_file_hash(tmp_path: Path) -> None:
+def _found(data: bytes) -> list[str]:
+    return [what for what, needle in _needles().items() if needle in data]
+
+
+def _import_route_scan(tmp_path: Path, database_url: str = "") -> tuple[Path, dict[str, str]]:
+    """A fresh data folder (keys outside it) holding the two reports, routed and scanned."""
     home, keys = tmp_path / "home", tmp_path / "keys"
     env = {k: v for k, v in os.environ.items() if not k.startswith("TIPLINE_")}
     env.pop("DATABASE_URL", None)
     env.pop("DJANGO_SETTINGS_MODULE", None)
     env.update(TIPLINE_HOME=str(home), TIPLINE_KEY_DIR=str(keys))
+    if database_url:
+        env["DATABASE_URL"] = database_url
     _run(env, "ingest", "--quiet", str(_export(tmp_path / "export")))
     _run(env, "route", "--quiet")
     _run(env, "scan", "--all")
+    return home, env
 
+
+def test_the_data_folder_alone_reveals_no_suspect_and_no_file_hash(tmp_path: Path) -> None:
+    home, _ = _import_route_scan(tmp_path)
     files = [p for p in home.rglob("*") if p.is_file()]
     assert any(p.name == "tipline.sqlite3" for p in files)
     assert not list(home.rglob("*.key")), "a key file is inside the data folder"
-    needles = _needles()
-    found = [(what, str(p.relative_to(home))) for p in files
-             for what, needle in needles.items() if needle in p.read_bytes()]
+    found = [(what, str(p.relative_to(home))) for p in files for what in _found(p.read_bytes())]
     assert found == []
     names = "\n".join(str(p.relative_to(home)) for p in home.rglob("*")).encode()
-    assert [what for what, needle in needles.items() if needle in names] == []
+    assert _found(names) == []
     # the rows are there, linked and readable with the key: the search above is not vacuous
     import sqlite3
 
@@ -108,3 +120,27 @@ def test_the_data_folder_alone_reveals_no_suspect_and_no_file_hash(tmp_path: Pat
         assert db.execute("SELECT COUNT(*) FROM intake_subject").fetchone()[0] == 2
         assert db.execute("SELECT COUNT(*) FROM routing_reportcluster").fetchone()[0] == 2
         assert db.execute("SELECT COUNT(*) FROM media_filesignal").fetchone()[0] >= 1
+
+
+@pytest.mark.skipif(not os.environ.get("DATABASE_URL", "").startswith("postgres"),
+                    reason="PostgreSQL: run with DATABASE_URL")
+def test_a_pg_dump_alone_reveals_no_suspect_and_no_file_hash(tmp_path: Path) -> None:
+    import psycopg
+
+    name = f"{os.environ.get('TIPLINE_TEST_DB_NAME', 'test_tipline')}_at_rest"
+    server = os.environ["DATABASE_URL"]
+    url = urlunsplit(urlsplit(server)._replace(path=f"/{name}"))
+    with psycopg.connect(server, autocommit=True) as db:
+        db.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')  # type: ignore[arg-type]
+        db.execute(f'CREATE DATABASE "{name}"')  # type: ignore[arg-type]
+    try:
+        home, _ = _import_route_scan(tmp_path, url)
+        dump = subprocess.run(["pg_dump", "--no-owner", url], capture_output=True,  # noqa: S603, S607
+                              timeout=300, check=True).stdout
+        assert b"intake_subject" in dump and b"tl$1$" in dump  # the rows are there, sealed
+        assert _found(dump) == []
+        for path in (p for p in home.rglob("*") if p.is_file()):
+            assert _found(path.read_bytes()) == [], path
+    finally:
+        with psycopg.connect(server, autocommit=True) as db:
+            db.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')  # type: ignore[arg-type]
