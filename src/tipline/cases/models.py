@@ -7,6 +7,8 @@ from datetime import date, datetime
 from django.conf import settings
 from django.db import models
 
+from tipline.core.fields import EncryptedTextField
+
 
 class Case(models.Model):
     """A unit's work on one routed report.
@@ -61,7 +63,7 @@ class Case(models.Model):
     duplicate_of = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="duplicates",
     )
-    closure_note = models.TextField(blank=True)
+    closure_note = EncryptedTextField(blank=True)
 
     class Meta:
         indexes = [
@@ -168,9 +170,9 @@ class Arrest(models.Model):
     scope_field = "case__unit"
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="arrests")
-    person = models.CharField(max_length=200, help_text="name or description of the accused")
+    person = EncryptedTextField(max_length=200, help_text="name or description of the accused")
     arrested_on = models.DateField()
-    note = models.TextField(blank=True)
+    note = EncryptedTextField(blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -187,7 +189,7 @@ class Seizure(models.Model):
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="seizures")
     seized_on = models.DateField()
-    items = models.TextField(help_text="what was seized: devices, media, documents")
+    items = EncryptedTextField(help_text="what was seized: devices, media, documents")
     video_recorded = models.BooleanField(default=False)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
@@ -218,7 +220,7 @@ class Notice(models.Model):
     sent_on = models.DateField()
     due_on = models.DateField()
     replied_on = models.DateField(null=True, blank=True)
-    reply = models.TextField(blank=True)
+    reply = EncryptedTextField(blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )

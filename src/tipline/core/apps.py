@@ -13,3 +13,7 @@ class CoreConfig(AppConfig):
         from tipline.core.rotation import blobs_census, blobs_rotate
 
         rotation_register("blobs", blobs_rotate, census=blobs_census)
+        # every app's sealed columns (core.fields), in one step
+        from tipline.core.fields import fields_census, fields_rotate
+
+        rotation_register("sealed columns", fields_rotate, census=fields_census)

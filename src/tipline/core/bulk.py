@@ -39,6 +39,9 @@ def _converter(field: models.Field | None) -> Callable[[Any], Any] | None:  # ty
     """What turns a Python value into the driver's value for this field (None: as it is)."""
     if field is None:
         return None
+    if getattr(field, "encrypted", False):  # core.fields: sealed as the ORM would
+        sealer: Callable[[Any], Any] = field.sealer()  # type: ignore[attr-defined]
+        return sealer
     kind = field.get_internal_type()
     if kind not in _CONVERTED or kind == "BinaryField":
         return None

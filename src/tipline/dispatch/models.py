@@ -11,6 +11,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from tipline.core.fields import EncryptedTextField
+
 
 class Packet(models.Model):
     """One version of a packet of reports for one jurisdiction node.
@@ -34,8 +36,8 @@ class Packet(models.Model):
     supersedes = models.OneToOneField(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="superseded_by"
     )
-    correction_reason = models.TextField(blank=True)
-    note = models.TextField(blank=True, help_text="the hub's note to the receiving unit")
+    correction_reason = EncryptedTextField(blank=True)
+    note = EncryptedTextField(blank=True, help_text="the hub's note to the receiving unit")
     since = models.DateField(null=True, blank=True, help_text="reports received from this day")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"

@@ -2,7 +2,8 @@
 
 Routing reads every clue of every report, so the reads here are plain SQL over the model's
 tables (a query per kind of clue and chunk), without the ORM's per-row conversion; what the
-ORM would convert (times, booleans, JSON, PostgreSQL's inet) is converted here, the same way.
+ORM would convert (times, booleans, JSON, sealed columns) is converted here, the same way:
+the sealed ones (core.fields) through their own field.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-import orjson
 from django.db import connection
 
 from tipline.geo.locators import AddressClue, Clues, EstimateClue, IpClue
@@ -43,17 +43,14 @@ def _time(value: Any) -> datetime | None:
     return datetime.fromisoformat(value).replace(tzinfo=UTC)
 
 
-def _text(value: Any) -> Any:
-    """PostgreSQL's inet comes back as an address object; the ORM gives its text."""
-    return value if value is None or isinstance(value, str) else str(value)
+def _opener(model: Any, name: str) -> Callable[[Any], Any]:
+    """What the ORM does to a sealed column's value: open it (core.fields)."""
+    field = model._meta.get_field(name)
+    return lambda value: field.from_db_value(value, None, connection)
 
 
 def _flag(value: Any) -> bool | None:
     return None if value is None else bool(value)
-
-
-def _json(value: Any) -> Any:
-    return orjson.loads(value) if isinstance(value, str | bytes) else value
 
 
 def report_clues(*, report_ids: Sequence[int]) -> dict[int, Clues]:
@@ -64,13 +61,18 @@ def report_clues(*, report_ids: Sequence[int]) -> dict[int, Clues]:
     estimates: dict[int, list[EstimateClue]] = defaultdict(list)
     phones: dict[int, list[str]] = defaultdict(list)
     ids = list(report_ids)
-    text: Callable[[Any], Any] = _text if connection.vendor == "postgresql" else str
+    event_ip = _opener(IpEvent, "ip")
     for rid, ip, port, at, proxy in _rows(
             IpEvent, "ip, port, occurred_at, possible_proxy", ids, "occurred_at"):
-        ips[rid].append(IpClue(ip=text(ip), port=port, at=_time(at), possible_proxy=_flag(proxy)))
+        ips[rid].append(IpClue(ip=event_ip(ip), port=port, at=_time(at),
+                               possible_proxy=_flag(proxy)))
+    street_of, lat_of, lon_of, ip_of = (_opener(Place, name) for name in
+                                        ("street", "latitude", "longitude", "ip"))
     for (rid, kind, street, city, district, state, postal_code, country, latitude, longitude,
          ip, isp) in _rows(Place, "kind, street, city, district, state, postal_code, country, "
                                   "latitude, longitude, ip, isp", ids):
+        street, latitude, longitude = street_of(street), lat_of(latitude), lon_of(longitude)
+        ip = ip_of(ip)
         if kind == Place.Kind.GPS and latitude is not None and longitude is not None:
             gps[rid].append((latitude, longitude))
         elif kind in _ADDRESS_KINDS:
@@ -81,16 +83,17 @@ def report_clues(*, report_ids: Sequence[int]) -> dict[int, Clues]:
             estimates[rid].append(EstimateClue(
                 source="ncmec" if kind == Place.Kind.NCMEC_GEO else "platform",
                 country=country, region=state, city=city, postal_code=postal_code,
-                latitude=latitude, longitude=longitude, ip=_text(ip), isp=isp))
+                latitude=latitude, longitude=longitude, ip=ip, isp=isp))
     # a platform reports from anywhere: its numbers without a country code are not Indian
     # (the importer already read as Indian those its report places in India); the report's
     # source comes with its subjects' phones, in the same query
     reports = connection.ops.quote_name(Report._meta.db_table)
     worldwide: set[int] = set()
+    phones_of = _opener(Subject, "phones")
     for rid, numbers, source in _rows(
             Subject, f"phones, (SELECT source FROM {reports} WHERE id = report_id)",  # noqa: S608
             ids):
-        phones[rid].extend(_json(numbers) or [])
+        phones[rid].extend(phones_of(numbers) or [])
         if source == Source.PLATFORM:
             worldwide.add(rid)
     return {

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.db import models
 
+from tipline.core.fields import EncryptedJSONField, EncryptedTextField
+
 
 class ReportLocation(models.Model):
     """Where a report is believed to have happened, as resolution last decided it.
@@ -29,8 +31,9 @@ class ReportLocation(models.Model):
     )
     confidence = models.FloatField(default=0.0)
     conflict = models.BooleanField(default=False, db_index=True)
-    explanation = models.TextField(blank=True)
-    candidates = models.JSONField(default=list, blank=True)
+    #: sealed (core.fields): they quote the clues, an IP address, a street, a phone
+    explanation = EncryptedTextField(blank=True)
+    candidates = EncryptedJSONField(default=list, blank=True)
     resolved_at = models.DateTimeField()
 
     def __str__(self) -> str:

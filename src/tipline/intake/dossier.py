@@ -68,7 +68,9 @@ def report_dossier(report: Report) -> dict[str, Any]:
         "places": [fields(p) for p in report.places.order_by("id")],
         "ip_events": [fields(e) for e in report.ip_events.order_by("occurred_at", "id")],
         "files": [fields(f) for f in report.files.order_by("id")],
-        "identifiers": [fields(i) for i in report.identifiers.order_by("kind", "value")],
+        # values are sealed (core.fields): ordered here, not by the database
+        "identifiers": [fields(i) for i in sorted(report.identifiers.all(),
+                                                  key=lambda i: (i.kind, i.value))],
     }
     for name, (_order, part) in sorted(_parts.items(), key=lambda item: item[1][0]):
         out[name] = part(report)

@@ -11,6 +11,14 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from tipline.core.fields import (
+    BlindIndexField,
+    EncryptedDateField,
+    EncryptedFloatField,
+    EncryptedJSONField,
+    EncryptedTextField,
+)
+
 
 class Source(models.TextChoices):
     NCMEC = "ncmec", "NCMEC export"
@@ -128,7 +136,7 @@ class Report(models.Model):
     platform = models.CharField(max_length=200, blank=True, help_text="reporting ESP's name")
     #: report annotations: sextortion, csamSolicitation, minorToMinorInteraction, spam
     annotations = models.JSONField(default=list, blank=True)
-    urls = models.JSONField(
+    urls = EncryptedJSONField(
         default=list, blank=True, help_text="where the platform saw the content (webPageIncident)"
     )
     ncmec_priority = models.PositiveSmallIntegerField(
@@ -138,18 +146,18 @@ class Report(models.Model):
         max_length=16, choices=Referral.choices, default=Referral.UNKNOWN, blank=True
     )
     escalated = models.BooleanField(default=False, help_text="platform asked for escalation")
-    escalation_note = models.TextField(blank=True)
-    additional_info = models.TextField(blank=True, help_text="free text from the sender")
-    ncmec_notes = models.TextField(blank=True, help_text="what NCMEC's analysts added")
-    reporter = models.JSONField(
+    escalation_note = EncryptedTextField(blank=True)
+    additional_info = EncryptedTextField(blank=True, help_text="free text from the sender")
+    ncmec_notes = EncryptedTextField(blank=True, help_text="what NCMEC's analysts added")
+    reporter = EncryptedJSONField(
         default=dict, blank=True, help_text="the reporting person/company's contact block"
     )
-    warnings = models.JSONField(
+    warnings = EncryptedJSONField(
         default=list, blank=True,
         help_text="what the importer could not use (an optional value that does not read), "
                   "with the value as sent",
     )
-    details = models.JSONField(
+    details = EncryptedJSONField(
         default=list, blank=True,
         help_text="values the sender wrote that map to no field, as [path, value] pairs "
                   "(lawEnforcement/agencyName, ...): kept and shown, never dropped",
@@ -201,8 +209,8 @@ class Artifact(models.Model):
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="artifacts")
     kind = models.CharField(max_length=8, choices=Kind.choices)
-    name = models.CharField(max_length=1000)
-    sha256 = models.CharField(max_length=64)
+    name = EncryptedTextField(max_length=1000)
+    sha256 = EncryptedTextField(max_length=64)
     size = models.PositiveBigIntegerField()
     #: small artifacts are kept encrypted in the row; large ones in the blob store (None here)
     data = models.BinaryField(null=True, blank=True)
@@ -221,20 +229,20 @@ class Subject(models.Model):
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="subjects")
     role = models.CharField(max_length=10, choices=Role.choices)
-    first_name = models.CharField(max_length=200, blank=True)
-    middle_name = models.CharField(max_length=200, blank=True)
-    last_name = models.CharField(max_length=200, blank=True)
-    date_of_birth = models.DateField(null=True, blank=True)
+    first_name = EncryptedTextField(max_length=200, blank=True)
+    middle_name = EncryptedTextField(max_length=200, blank=True)
+    last_name = EncryptedTextField(max_length=200, blank=True)
+    date_of_birth = EncryptedDateField(null=True, blank=True)
     age = models.PositiveSmallIntegerField(null=True, blank=True, help_text="approximate age")
-    esp_user_id = models.CharField(max_length=300, blank=True, help_text="platform user id")
+    esp_user_id = EncryptedTextField(max_length=300, blank=True, help_text="platform user id")
     esp_service = models.CharField(max_length=200, blank=True, help_text="service on platform")
-    screen_name = models.CharField(max_length=300, blank=True)
-    display_names = models.JSONField(default=list, blank=True)
-    profile_urls = models.JSONField(default=list, blank=True)
-    emails = models.JSONField(default=list, blank=True, help_text="lower-cased addresses")
-    phones = models.JSONField(default=list, blank=True, help_text="E.164 where parseable")
-    device_ids = models.JSONField(default=list, blank=True, help_text="[{type, value}]")
-    notes = models.TextField(blank=True)
+    screen_name = EncryptedTextField(max_length=300, blank=True)
+    display_names = EncryptedJSONField(default=list, blank=True)
+    profile_urls = EncryptedJSONField(default=list, blank=True)
+    emails = EncryptedJSONField(default=list, blank=True, help_text="lower-cased addresses")
+    phones = EncryptedJSONField(default=list, blank=True, help_text="E.164 where parseable")
+    device_ids = EncryptedJSONField(default=list, blank=True, help_text="[{type, value}]")
+    notes = EncryptedTextField(blank=True)
 
     def __str__(self) -> str:
         return f"{self.get_role_display()} {self.screen_name or self.full_name}".strip()
@@ -261,15 +269,15 @@ class Place(models.Model):
         db_index=False,  # read through the report; deleted with it
     )
     kind = models.CharField(max_length=10, choices=Kind.choices)
-    street = models.CharField(max_length=500, blank=True)
+    street = EncryptedTextField(max_length=500, blank=True)
     city = models.CharField(max_length=200, blank=True)
     district = models.CharField(max_length=200, blank=True)
     state = models.CharField(max_length=200, blank=True)
     postal_code = models.CharField(max_length=20, blank=True)
     country = models.CharField(max_length=60, blank=True)
-    latitude = models.FloatField(null=True, blank=True)
-    longitude = models.FloatField(null=True, blank=True)
-    ip = models.GenericIPAddressField(null=True, blank=True, help_text="for NCMEC geolocation")
+    latitude = EncryptedFloatField(null=True, blank=True)
+    longitude = EncryptedFloatField(null=True, blank=True)
+    ip = EncryptedTextField(null=True, blank=True, help_text="for NCMEC geolocation")
     isp = models.CharField(max_length=200, blank=True)
     verified = models.BooleanField(null=True, blank=True)
 
@@ -292,14 +300,16 @@ class IpEvent(models.Model):
         "ReportFile", null=True, blank=True, on_delete=models.CASCADE, related_name="ip_events",
         db_index=False,
     )
-    ip = models.GenericIPAddressField()
+    ip = EncryptedTextField(help_text="the address as ipaddress writes it")
+    #: blind index of `ip` (core.fields.index_of, purpose "ip"): linking and search
+    ip_index = BlindIndexField(of="ip", purpose="ip", lower=True)
     port = models.PositiveIntegerField(null=True, blank=True)
     event = models.CharField(max_length=40, blank=True)
     occurred_at = models.DateTimeField(null=True, blank=True)
     possible_proxy = models.BooleanField(null=True, blank=True)
 
     class Meta:
-        indexes = [models.Index(fields=["ip", "occurred_at"], name="ipevent_ip_time")]
+        indexes = [models.Index(fields=["ip_index", "occurred_at"], name="ipevent_ip_time")]
 
     def __str__(self) -> str:
         return f"{self.ip}:{self.port} {self.event}"
@@ -312,10 +322,10 @@ class ReportFile(models.Model):
     """
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="files")
-    filename = models.CharField(max_length=1000, blank=True)
-    original_filename = models.CharField(max_length=2056, blank=True)
+    filename = EncryptedTextField(max_length=1000, blank=True)
+    original_filename = EncryptedTextField(max_length=2056, blank=True)
     esp_file_id = models.CharField(max_length=200, blank=True, help_text="platform/NCMEC file id")
-    location_url = models.CharField(max_length=2083, blank=True)
+    location_url = EncryptedTextField(max_length=2083, blank=True)
     viewed_by_esp = models.BooleanField(null=True, blank=True)
     publicly_available = models.BooleanField(null=True, blank=True)
     relevance = models.CharField(max_length=40, blank=True, help_text="Reported / Supplemental")
@@ -323,14 +333,19 @@ class ReportFile(models.Model):
         max_length=10, blank=True, help_text="industry classification A1, A2, B1, B2"
     )
     annotations = models.JSONField(default=list, blank=True)
-    esp_metadata = models.JSONField(default=dict, blank=True)
+    esp_metadata = EncryptedJSONField(default=dict, blank=True)
     size = models.PositiveBigIntegerField(null=True, blank=True)
     mime = models.CharField(max_length=100, blank=True)
-    md5 = models.CharField(max_length=32, blank=True, db_index=True)
-    sha1 = models.CharField(max_length=40, blank=True)
-    sha256 = models.CharField(max_length=64, blank=True, db_index=True)
+    md5 = EncryptedTextField(max_length=32, blank=True)
+    sha1 = EncryptedTextField(max_length=40, blank=True)
+    sha256 = EncryptedTextField(max_length=64, blank=True)
+    #: blind indexes of the hashes (file_hash_index): matching and retro-hunts by hash
+    md5_index = BlindIndexField(of="md5", purpose="file.md5", lower=True, db_index=True)
+    sha1_index = BlindIndexField(of="sha1", purpose="file.sha1", lower=True, db_index=True)
+    sha256_index = BlindIndexField(of="sha256", purpose="file.sha256", lower=True,
+                                   db_index=True)
     #: the hash the sender gave (may differ from ours if the bytes changed on the way)
-    declared_hashes = models.JSONField(default=dict, blank=True)
+    declared_hashes = EncryptedJSONField(default=dict, blank=True)
     stored = models.BooleanField(default=False, help_text="content is in the blob store")
 
     def __str__(self) -> str:
@@ -357,14 +372,16 @@ class Identifier(models.Model):
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="identifiers")
     kind = models.CharField(max_length=12, choices=Kind.choices)
-    value = models.CharField(max_length=500)
+    value = EncryptedTextField(max_length=500)
+    #: blind index of `value` (identifier_index): linking and search compare this
+    value_index = BlindIndexField(of="value", purpose="identifier", per="kind")
     service = models.CharField(max_length=200, blank=True, help_text="for screen names, ids")
     origin = models.CharField(max_length=60, help_text="where in the report, e.g. suspect.email")
 
     class Meta:
         # by value (search, linking); with service and report, linking counts the reports
         # sharing each value from the index alone
-        indexes = [models.Index(fields=["kind", "value", "service", "report"],
+        indexes = [models.Index(fields=["kind", "value_index", "service", "report"],
                                 name="identifier_lookup")]
 
     def __str__(self) -> str:

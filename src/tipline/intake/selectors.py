@@ -29,6 +29,7 @@ from tipline.accounts.policies import allowed_jurisdictions, get_scoped_or_404, 
 from tipline.accounts.types import Viewer
 from tipline.core.recovery import process_alive
 from tipline.intake import values as normal
+from tipline.intake.blind import identifier_index, ip_index
 from tipline.intake.models import (
     Artifact,
     Identifier,
@@ -372,15 +373,19 @@ def report_search_ids(*, query: str, limit: int = SEARCH_LIMIT) -> list[int]:
     ids: set[int] = set(Report.objects.filter(
         source__in=Source.values, external_id__in=candidates,
     ).values_list("id", flat=True)[:limit])
+    # identifiers and IPs are sealed: the search compares the candidates' blind indexes,
+    # one per kind (each kind has its own purpose, so one kind's never matches another's)
     ids.update(Identifier.objects.filter(
-        kind__in=Identifier.Kind.values, value__in=candidates,
+        kind__in=Identifier.Kind.values,
+        value_index__in=[identifier_index(kind, c) for kind in Identifier.Kind.values
+                         for c in candidates],
     ).values_list("report_id", flat=True)[:limit])
     try:
         address = str(ipaddress.ip_address(query.strip()))
     except ValueError:
         address = ""
     if address:
-        ids.update(IpEvent.objects.filter(ip=address).values_list(
+        ids.update(IpEvent.objects.filter(ip_index=ip_index(address)).values_list(
             "report_id", flat=True)[:limit])
     return sorted(ids)[:limit]
 

@@ -250,7 +250,7 @@ def submission_file_add(*, account: Actor, report_id: Any, name: str,
         submission.changed_at = _now()
         submission.save(update_fields=["changed_at"])
         audit_record(actor=account, action="submission.file_added", obj=report,
-                     data={"report_id": submission.pk, "file_id": file.pk, "md5": info.md5})
+                     data={"report_id": submission.pk, "file_id": file.pk})
         transaction.on_commit(partial(reports_stored.send, sender=Report,
                                       report_ids=[report.pk], with_files=True))
     return Uploaded(file_id=file.pk, md5=info.md5)

@@ -25,6 +25,8 @@ from tipline.core.blobs import BlobInfo, blob_put, hash_bytes
 from tipline.core.bulk import allocate_ids, insert_rows
 from tipline.core.crypto import encrypt_bytes
 from tipline.core.errors import RejectedInput, database_error
+from tipline.core.fields import index_of
+from tipline.intake.blind import file_hash_index, identifier_index
 from tipline.intake.models import (
     Artifact,
     Identifier,
@@ -266,14 +268,15 @@ FILE_COLUMNS = (
     "id", "report", "filename", "original_filename", "esp_file_id", "location_url",
     "viewed_by_esp", "publicly_available", "relevance", "classification", "annotations",
     "esp_metadata", "size", "mime", "md5", "sha1", "sha256", "declared_hashes", "stored",
+    "md5_index", "sha1_index", "sha256_index",
 )
 PLACE_COLUMNS = (
     "report", "subject", "kind", "street", "city", "district", "state", "postal_code",
     "country", "latitude", "longitude", "ip", "isp", "verified",
 )
 EVENT_COLUMNS = ("report", "subject", "file", "ip", "port", "event", "occurred_at",
-                 "possible_proxy")
-IDENT_COLUMNS = ("report", "kind", "value", "service", "origin")
+                 "possible_proxy", "ip_index")
+IDENT_COLUMNS = ("report", "kind", "value", "service", "origin", "value_index")
 ARTIFACT_COLUMNS = ("report", "kind", "name", "sha256", "size", "data")
 
 
@@ -324,14 +327,15 @@ class _Rows:
         for f, info in zip(r.files, plan.files, strict=True):
             fid = next(file_ids)
             md5 = info.md5 if info else f.declared_hashes.get("md5", "")[:32]
+            sha1 = info.sha1 if info else f.declared_hashes.get("sha1", "")[:40]
             sha256 = info.sha256 if info else f.declared_hashes.get("sha256", "")[:64]
             self.files.append((
                 fid, rid, f.filename[:1000], f.original_filename[:2056], f.esp_file_id[:200],
                 f.location_url[:2083], f.viewed_by_esp, f.publicly_available, f.relevance[:40],
                 f.classification[:10], f.annotations, f.esp_metadata,
-                info.size if info else None, f.mime[:100], md5,
-                info.sha1 if info else f.declared_hashes.get("sha1", "")[:40], sha256,
-                f.declared_hashes, info is not None,
+                info.size if info else None, f.mime[:100], md5, sha1, sha256,
+                f.declared_hashes, info is not None, file_hash_index("md5", md5),
+                file_hash_index("sha1", sha1), file_hash_index("sha256", sha256),
             ))
             self.events += [_event(e, rid, None, fid) for e in f.ip_events]
             if md5:
@@ -344,7 +348,8 @@ class _Rows:
         for kind, value, service, origin in sorted(idents):
             if (kind, value, service) not in seen:
                 seen.add((kind, value, service))
-                self.identifiers.append((rid, kind, value, service, origin))
+                self.identifiers.append((rid, kind, value, service, origin,
+                                         identifier_index(kind, value)))
         for art, (info, inline) in zip(r.artifacts, plan.artifacts, strict=True):
             self.artifacts.append((rid, art.kind, art.name[:1000], info.sha256, info.size, inline))
 
@@ -356,7 +361,9 @@ def _place(p: PlaceRec, rid: int, sid: int | None) -> tuple[Any, ...]:
 
 
 def _event(e: IpEventRec, rid: int, sid: int | None, fid: int | None) -> tuple[Any, ...]:
-    return (rid, sid, fid, e.ip, e.port, e.event[:40], e.occurred_at, e.possible_proxy)
+    # the importers wrote the address as `ipaddress` does (intake.values.ip): indexed as it is
+    return (rid, sid, fid, e.ip, e.port, e.event[:40], e.occurred_at, e.possible_proxy,
+            index_of(e.ip, purpose="ip"))
 
 
 def _subject_identifiers(s: Any) -> list[tuple[str, str, str, str]]:

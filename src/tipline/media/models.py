@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from django.db import models
 
+from tipline.core.fields import EncryptedTextField
+
 
 class MediaKind(models.TextChoices):
     IMAGE = "image", "Image"
@@ -43,7 +45,9 @@ class FileSignal(models.Model):
 
     file = models.ForeignKey("intake.ReportFile", on_delete=models.CASCADE,
                              related_name="signals")
-    pdq = models.CharField(max_length=64)
+    #: sealed (core.fields): a held file's perceptual hash would let anyone with a copy of
+    #: an image test whether the hub holds it; it is only ever read by file, never searched
+    pdq = EncryptedTextField(max_length=64)
     quality = models.PositiveSmallIntegerField()
     timestamp = models.FloatField(null=True, blank=True, help_text="seconds into a video")
 

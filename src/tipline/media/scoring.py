@@ -17,6 +17,7 @@ from tipline.accounts.types import Actor
 from tipline.audit.services import audit_record
 from tipline.core.blobs import blob_exists, blob_read
 from tipline.core.errors import RejectedInput
+from tipline.intake.blind import file_hash_index
 from tipline.intake.models import ReportFile
 from tipline.media.hashing import image_open
 from tipline.media.models import FileScan, MediaKind
@@ -66,7 +67,8 @@ def files_classify(*, file_ids: Sequence[int], actor: Actor | None = None,
         files_of.setdefault(sha256, []).append(pk)
     known: dict[str, tuple[float, str]] = {} if redo else {
         sha: (float(score or 0.0), reasons) for sha, score, reasons in FileScan.objects.filter(
-            file__sha256__in=list(files_of), risk_score__isnull=False,
+            file__sha256_index__in=[file_hash_index("sha256", s) for s in files_of],
+            risk_score__isnull=False,
         ).values_list("file__sha256", "risk_score", "risk_reasons")}
     if known:
         _store(actor, [(pk, *known[sha]) for sha in known for pk in files_of[sha]])

@@ -23,6 +23,7 @@ from tipline.audit.services import Entry, audit_record, audit_record_many
 from tipline.core.blobs import blob_exists
 from tipline.core.errors import RejectedInput
 from tipline.core.progress import NullProgress, Progress
+from tipline.intake.blind import file_hash_index
 from tipline.intake.models import ReportFile
 from tipline.media.banks import ParsedEntry, format_for, format_named
 from tipline.media.content import FileHashes
@@ -403,10 +404,13 @@ def bank_retrohunt(*, actor: Actor, bank: HashBank, since_id: int = 0,
     entries = BankEntry.objects.filter(bank=bank, pk__gte=since_id, deleted=False)
     candidates: set[int] = set()
     for name in ("md5", "sha1", "sha256"):
-        values = list(entries.exclude(**{name: ""}).values_list(name, flat=True).distinct())
+        # held files' hashes are sealed: they are found by the blind index of each hash
+        values = [file_hash_index(name, v) for v in
+                  entries.exclude(**{name: ""}).values_list(name, flat=True).distinct()]
         for start in range(0, len(values), 900):
             candidates |= set(ReportFile.objects.filter(
-                **{f"{name}__in": values[start: start + 900]}).values_list("pk", flat=True))
+                **{f"{name}_index__in": values[start: start + 900]})
+                .values_list("pk", flat=True))
     index = PdqIndex()
     pdq_rows = list(entries.exclude(pdq="").values_list("pk", "pdq"))
     for start in range(0, len(pdq_rows), 100_000):

@@ -9,6 +9,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from tipline.core.fields import EncryptedTextField
+
 
 class Verdict(models.TextChoices):
     CONFIRMED = "confirmed", "Confirmed"
@@ -49,7 +51,7 @@ class Decision(models.Model):
                                  related_name="decisions")
     verdict = models.CharField(max_length=16, choices=Verdict.choices)
     category = models.CharField(max_length=4, choices=Category.choices, blank=True)
-    note = models.TextField(blank=True)
+    note = EncryptedTextField(blank=True)
     decided_at = models.DateTimeField()
 
     class Meta:

@@ -6,6 +6,10 @@ screen name or platform user id on the same service, or the same IP address and 
 value shared by more than `LINK_MAX_SHARED` reports (a shared office number) links nothing:
 it would fuse unrelated people into one cluster. Files circulate far more than accounts, so
 a file hash links only while at most `LINK_MAX_SHARED_FILES` reports carry it.
+
+The values themselves are sealed (core.fields): linking compares their blind indexes
+(`Identifier.value_index`, `IpEvent.ip_index`), equal exactly when the values are, and never
+opens a value.
 """
 
 from __future__ import annotations
@@ -73,16 +77,16 @@ def _shared_identifiers() -> Iterator[list[int]]:
     not_current = f"SELECT id FROM {reports} WHERE is_current = %s"  # noqa: S608
     sql = f"""
         WITH shared AS (
-            SELECT kind, value, service FROM {table}
+            SELECT kind, value_index, service FROM {table}
             WHERE kind IN ({kinds}) AND report_id NOT IN ({not_current})
-            GROUP BY kind, value, service
+            GROUP BY kind, value_index, service
             HAVING COUNT(DISTINCT report_id) BETWEEN 2
                 AND (CASE WHEN kind IN ({files}) THEN %s ELSE %s END))
-        SELECT i.kind, i.value, i.service, i.report_id
-        FROM shared JOIN {table} i ON i.kind = shared.kind AND i.value = shared.value
-            AND i.service = shared.service
+        SELECT i.kind, i.value_index, i.service, i.report_id
+        FROM shared JOIN {table} i ON i.kind = shared.kind
+            AND i.value_index = shared.value_index AND i.service = shared.service
         WHERE i.report_id NOT IN ({not_current})
-        ORDER BY i.kind, i.value, i.service"""  # noqa: S608 - names from the models
+        ORDER BY i.kind, i.value_index, i.service"""  # noqa: S608 - names from the models
     params: list[Any] = [*LINKING_KINDS, False, *FILE_KINDS, settings.LINK_MAX_SHARED_FILES,
               settings.LINK_MAX_SHARED, False]
     key: tuple[str, str, str] | None = None
@@ -112,22 +116,23 @@ def _same_ip_port_time() -> Iterator[tuple[int, int]]:
     table = IpEvent._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(f"""
-            SELECT ip FROM {table}
+            SELECT ip_index FROM {table}
             WHERE port IS NOT NULL AND occurred_at IS NOT NULL
-            GROUP BY ip HAVING COUNT(DISTINCT report_id) > 1""")  # noqa: S608
-        ips = {str(ip) for (ip,) in cursor.fetchall()}
+            GROUP BY ip_index HAVING COUNT(DISTINCT report_id) > 1""")  # noqa: S608
+        ips = {ip for (ip,) in cursor.fetchall()}
     return _pairs_in_window(_timed_events(ips))
 
 
 def _timed_events(ips: Collection[str], keys: set[IpKey] | None = None,
                   ) -> list[tuple[str, int | None, datetime | None, int]]:
-    """Current reports' timed IP events on the given addresses (and, with `keys`, only on
-    those (IP, port) pairs), sorted by IP, port and time."""
+    """Current reports' timed IP events on the given addresses (blind indexes; with `keys`,
+    only on those (IP, port) pairs), sorted by IP, port and time."""
     rows: list[tuple[str, int | None, datetime | None, int]] = []
     for chunk in _chunks(ips):
         rows.extend(row for row in IpEvent.objects.filter(
-            ip__in=chunk, port__isnull=False, occurred_at__isnull=False,
-            report__is_current=True).values_list("ip", "port", "occurred_at", "report_id")
+            ip_index__in=chunk, port__isnull=False, occurred_at__isnull=False,
+            report__is_current=True).values_list("ip_index", "port", "occurred_at",
+                                                 "report_id")
             if keys is None or (row[0], row[1]) in keys)
     rows.sort(key=lambda r: (r[0], r[1], r[2]))
     return rows
@@ -184,8 +189,8 @@ def clusters_rebuild(*, actor: Actor) -> tuple[int, int]:
 # Relinking that closed set from every link its reports have gives each of them the cluster
 # a full rebuild would, and leaves every other report's cluster as it was.
 
-IdKey = tuple[str, str, str]  # (kind, value, service)
-IpKey = tuple[str, int | None]  # (ip, port)
+IdKey = tuple[str, str, str]  # (kind, value_index, service)
+IpKey = tuple[str, int | None]  # (ip_index, port)
 _IN = 500  # values per IN (...) list
 
 
@@ -201,10 +206,10 @@ def _keys_of(report_ids: Collection[int]) -> tuple[set[IdKey], set[IpKey]]:
     ips: set[IpKey] = set()
     for chunk in _chunks(report_ids):
         ids.update(Identifier.objects.filter(kind__in=LINKING_KINDS, report_id__in=chunk)
-                   .values_list("kind", "value", "service"))
+                   .values_list("kind", "value_index", "service"))
         ips.update(IpEvent.objects.filter(report_id__in=chunk, port__isnull=False,
                                           occurred_at__isnull=False)
-                   .values_list("ip", "port"))
+                   .values_list("ip_index", "port"))
     return ids, ips
 
 
@@ -212,7 +217,7 @@ def _current(keys: set[IdKey]) -> Iterator[tuple[QuerySet[Identifier], set[IdKey
     """Current reports' identifiers among `keys`, a query per chunk of values (a query may
     also match another kind or service of a value: `keys` says which rows count)."""
     for chunk in _chunks({value for _, value, _ in keys}):
-        yield (Identifier.objects.filter(kind__in=LINKING_KINDS, value__in=chunk,
+        yield (Identifier.objects.filter(kind__in=LINKING_KINDS, value_index__in=chunk,
                                          report__is_current=True), keys)
 
 
@@ -220,9 +225,9 @@ def _shared_by(keys: set[IdKey]) -> dict[IdKey, int]:
     """How many current reports carry each identifier."""
     out: dict[IdKey, int] = {}
     for qs, wanted in _current(keys):
-        for kind, value, service, n in (qs.values("kind", "value", "service").order_by()
+        for kind, value, service, n in (qs.values("kind", "value_index", "service").order_by()
                                         .annotate(n=Count("report", distinct=True))
-                                        .values_list("kind", "value", "service", "n")):
+                                        .values_list("kind", "value_index", "service", "n")):
             if (kind, value, service) in wanted:
                 out[(kind, value, service)] = n
     return out
@@ -232,8 +237,8 @@ def _holders(keys: set[IdKey]) -> dict[IdKey, list[int]]:
     """Current reports per identifier, for the given identifiers only."""
     out: dict[IdKey, list[int]] = defaultdict(list)
     for qs, wanted in _current(keys):
-        for kind, value, service, report_id in qs.values_list("kind", "value", "service",
-                                                              "report_id"):
+        for kind, value, service, report_id in qs.values_list("kind", "value_index",
+                                                              "service", "report_id"):
             if (kind, value, service) in wanted:
                 out[(kind, value, service)].append(report_id)
     return out
@@ -245,9 +250,9 @@ def _clusters_sharing(keys: set[IdKey]) -> set[int]:
     for qs, wanted in _current(keys):
         for kind, value, service, cluster in (
                 qs.filter(report__cluster__isnull=False)
-                .values("kind", "value", "service", "report__cluster__cluster").order_by()
-                .annotate(n=Count("report", distinct=True)).filter(n__gt=1)
-                .values_list("kind", "value", "service", "report__cluster__cluster")):
+                .values("kind", "value_index", "service", "report__cluster__cluster")
+                .order_by().annotate(n=Count("report", distinct=True)).filter(n__gt=1)
+                .values_list("kind", "value_index", "service", "report__cluster__cluster")):
             if (kind, value, service) in wanted:
                 out.add(cluster)
     return out

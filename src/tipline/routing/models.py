@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from tipline.core.fields import EncryptedTextField
+
 
 class ReportCluster(models.Model):
     """The cluster a report belongs to, when it shares an identifier with another report.
@@ -37,7 +39,7 @@ class ManualAssignment(models.Model):
                                   related_name="manual_assignment")
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField()
-    reason = models.TextField()
+    reason = EncryptedTextField()
 
     def __str__(self) -> str:
         return f"report {self.report_id} placed by hand"

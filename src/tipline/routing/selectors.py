@@ -38,28 +38,32 @@ def report_links(*, user: Viewer, report: Report) -> tuple[int, list[LinkedRepor
     visible = {r.pk: r for r in scoped(Report.objects.filter(pk__in=members), user=user,
                                        action="report.view").select_related("jurisdiction")}
     reasons: dict[int, list[str]] = defaultdict(list)
-    mine = list(report.identifiers.filter(kind__in=LINKING_KINDS)
-                .values_list("kind", "value", "service"))
+    # the values are sealed: others' rows are matched by blind index, and only this
+    # report's own values are opened, to say what is shared
+    mine = {(kind, index, service): value for kind, index, service, value in
+            report.identifiers.filter(kind__in=LINKING_KINDS)
+            .values_list("kind", "value_index", "service", "value")}
     labels = dict(Identifier.Kind.choices)
-    for kind, value, service, other in Identifier.objects.filter(
+    for kind, index, service, other in Identifier.objects.filter(
             report_id__in=visible, kind__in={k for k, _, _ in mine},
-            value__in={v for _, v, _ in mine}).values_list("kind", "value", "service",
-                                                           "report_id"):
-        if (kind, value, service) in mine:
+            value_index__in={v for _, v, _ in mine}).values_list(
+            "kind", "value_index", "service", "report_id"):
+        if (value := mine.get((kind, index, service))) is not None:
             on = f" on {service}" if service else ""
             reasons[other].append(f"{labels.get(kind, kind)} {value}{on}")
     window = settings.LINK_IP_WINDOW_SECONDS
-    events = [(e.ip, e.port, e.occurred_at) for e in report.ip_events.all()
+    events = [(e.ip_index, e.port, e.occurred_at, e.ip) for e in report.ip_events.all()
               if e.port is not None and e.occurred_at is not None]
     if events:
-        for ip, port, at, other in IpEvent.objects.filter(
-                report_id__in=visible, ip__in={ip for ip, _, _ in events},
+        for index, port, at, other in IpEvent.objects.filter(
+                report_id__in=visible, ip_index__in={i for i, _, _, _ in events},
                 port__isnull=False, occurred_at__isnull=False).values_list(
-                "ip", "port", "occurred_at", "report_id"):
-            if at is not None and any(
-                    ip == i and port == p and abs((at - t).total_seconds()) <= window
-                    for i, p, t in events):
-                reasons[other].append(f"IP {ip}:{port} within {window // 60} min")
+                "ip_index", "port", "occurred_at", "report_id"):
+            for i, p, t, ip in events:
+                if (at is not None and index == i and port == p
+                        and abs((at - t).total_seconds()) <= window):
+                    reasons[other].append(f"IP {ip}:{port} within {window // 60} min")
+                    break
     linked = [LinkedReport(visible[pk], sorted(set(reasons[pk])) or ["through other reports"])
               for pk in sorted(visible)]
     return len(members) + 1, linked

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from tipline.accounts.services import system_user
 from tipline.core.progress import Progress
+from tipline.intake.blind import file_hash_index
 from tipline.intake.models import ReportFile
 from tipline.media.models import FileSignal, HashBank
 from tipline.media.services import BankImport, ScanResult, bank_create, bank_import, files_scan
@@ -60,7 +61,9 @@ def _demo_hash_list() -> str:
     contents = sorted(set(ReportFile.objects.filter(stored=True)
                           .values_list("sha256", flat=True)))[:DEMO_BANK_SIZE]
     # the scan just stored their PDQ hashes: read them, don't hash the images again
-    pdqs = dict(FileSignal.objects.filter(file__sha256__in=contents, timestamp__isnull=True)
+    pdqs = dict(FileSignal.objects.filter(
+        file__sha256_index__in=[file_hash_index("sha256", s) for s in contents],
+        timestamp__isnull=True)
                 .values_list("file__sha256", "pdq"))
     lines = [f"# DEMO ONLY: PDQ hashes of {len(pdqs)} generated demo images "
              "(abstract shapes), standing in for a hash list of known material"]

@@ -3,13 +3,30 @@ routing in one process does: the same locations, units, statuses and clusters.""
 
 from __future__ import annotations
 
+import base64
 import os
 import sqlite3
 import subprocess
 import sys
 from pathlib import Path
 
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
 BIN = Path(sys.executable).parent / "tipline"
+
+
+def _opened(home: Path, row: tuple[object, ...]) -> tuple[object, ...]:
+    """A location row with its sealed explanation and candidates (core.fields) opened with
+    that data folder's key: each run seals under its own key and nonces."""
+    aead = AESGCM(base64.b64decode((home / "keys" / "data-1.key").read_bytes()))
+
+    def opened(value: object, column: str) -> object:
+        if not isinstance(value, str) or not value:
+            return value
+        raw = base64.b64decode(value.rsplit("$", 1)[1])
+        return aead.decrypt(raw[:12], raw[12:], f"geo_reportlocation.{column}".encode())
+
+    return (*row[:-2], opened(row[-2], "explanation"), opened(row[-1], "candidates"))
 
 
 def demo_home(home: Path, processes: int) -> list[list[tuple[object, ...]]]:
@@ -24,12 +41,13 @@ def demo_home(home: Path, processes: int) -> list[list[tuple[object, ...]]]:
                           env=env, capture_output=True, text=True, timeout=600, check=False)
     assert done.returncode == 0, done.stderr
     with sqlite3.connect(home / "tipline.sqlite3") as db:
-        return [db.execute(sql).fetchall() for sql in (
+        reports, locations, clusters = [db.execute(sql).fetchall() for sql in (
             "SELECT id, jurisdiction_id, status FROM intake_report ORDER BY id",
             "SELECT report_id, country, state, district, pin, city, unit_id, confidence, "
             "conflict, explanation, candidates FROM geo_reportlocation ORDER BY report_id",
             "SELECT report_id, cluster, lead_id FROM routing_reportcluster ORDER BY report_id",
         )]
+    return [reports, [_opened(home, row) for row in locations], clusters]
 
 
 def test_helper_processes_route_exactly_as_one_process(tmp_path: Path) -> None:
