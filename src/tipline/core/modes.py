@@ -79,12 +79,13 @@ def modes_unsafe(roots: Iterable[Path], *, deep: bool = True) -> list[Unsafe]:
 
 def modes_fix(roots: Iterable[Path], *, deep: bool = True) -> list[Unsafe]:
     """Take others' permissions off every path `modes_unsafe` finds; returns them. A path
-    owned by another user (which chmod refuses) is left, and stays listed by the check."""
+    owned by another user or on a read-only disk (which chmod refuses) is left, and stays
+    listed by the check."""
     fixed: list[Unsafe] = []
     for unsafe in modes_unsafe(roots, deep=deep):
         try:
             os.chmod(unsafe.path, stat.S_IMODE(unsafe.mode) & ~OTHERS)
-        except (PermissionError, FileNotFoundError):
+        except OSError:  # not ours, gone, or a read-only file system
             continue
         fixed.append(unsafe)
     return fixed
