@@ -35,7 +35,7 @@ from typing import Any
 import orjson
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.core.exceptions import FieldError
-from django.db import connection, models, transaction
+from django.db import connection, migrations, models, transaction
 from django.db.models.lookups import Exact, IsNull
 
 from tipline.core.crypto import DecryptionError
@@ -415,6 +415,21 @@ def columns_unseal(model: type[models.Model], names: list[str]) -> int:
                                f"WHERE {col} = ''", [empty])
     return done
 
+
+
+def sealing(app_label: str, sealed: dict[str, list[str]]) -> migrations.RunPython:
+    """A migration's step that seals the plain values of these columns (model name ->
+    column names, already altered to sealed fields), and opens them again when reversed."""
+
+    def forward(apps: Any, schema_editor: Any) -> None:
+        for model, names in sealed.items():
+            columns_seal(apps.get_model(app_label, model), names)
+
+    def backward(apps: Any, schema_editor: Any) -> None:
+        for model, names in sealed.items():
+            columns_unseal(apps.get_model(app_label, model), names)
+
+    return migrations.RunPython(forward, backward)
 
 def _sealed_columns() -> Iterator[tuple[type[models.Model], EncryptedField]]:
     from django.apps import apps

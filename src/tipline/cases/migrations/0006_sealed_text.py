@@ -2,25 +2,13 @@
 columns become sealed text, and existing values are sealed in batches (resumable: not
 atomic)."""
 
-from typing import Any
-
 from django.db import migrations
 
 import tipline.core.fields
-from tipline.core.fields import columns_seal, columns_unseal
+from tipline.core.fields import sealing
 
 SEALED = {"arrest": ["person", "note"], "seizure": ["items"], "case": ["closure_note"],
           "notice": ["reply"]}
-
-
-def seal(apps: Any, schema_editor: Any) -> None:
-    for model, names in SEALED.items():
-        columns_seal(apps.get_model("cases", model), names)
-
-
-def unseal(apps: Any, schema_editor: Any) -> None:
-    for model, names in SEALED.items():
-        columns_unseal(apps.get_model("cases", model), names)
 
 
 class Migration(migrations.Migration):
@@ -56,5 +44,5 @@ class Migration(migrations.Migration):
             name='items',
             field=tipline.core.fields.EncryptedTextField(help_text='what was seized: devices, media, documents'),
         ),
-        migrations.RunPython(seal, unseal),
+        sealing("cases", SEALED),
     ]

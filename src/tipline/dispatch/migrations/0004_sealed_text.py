@@ -1,24 +1,12 @@
 """A packet's note and correction reason are sealed (core.fields): the column becomes sealed text, and
 existing values are sealed in batches (resumable: not atomic)."""
 
-from typing import Any
-
 from django.db import migrations
 
 import tipline.core.fields
-from tipline.core.fields import columns_seal, columns_unseal
+from tipline.core.fields import sealing
 
 SEALED = {'packet': ['note', 'correction_reason']}
-
-
-def seal(apps: Any, schema_editor: Any) -> None:
-    for model, names in SEALED.items():
-        columns_seal(apps.get_model("dispatch", model), names)
-
-
-def unseal(apps: Any, schema_editor: Any) -> None:
-    for model, names in SEALED.items():
-        columns_unseal(apps.get_model("dispatch", model), names)
 
 
 class Migration(migrations.Migration):
@@ -39,5 +27,5 @@ class Migration(migrations.Migration):
             name='note',
             field=tipline.core.fields.EncryptedTextField(blank=True, help_text="the hub's note to the receiving unit"),
         ),
-        migrations.RunPython(seal, unseal),
+        sealing("dispatch", SEALED),
     ]

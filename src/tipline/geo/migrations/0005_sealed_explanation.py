@@ -1,22 +1,12 @@
 """A resolution's explanation and candidates quote the clues (an IP, a street, a phone):
 they become sealed text (core.fields), sealed in batches (resumable: not atomic)."""
 
-from typing import Any
-
 from django.db import migrations
 
 import tipline.core.fields
-from tipline.core.fields import columns_seal, columns_unseal
+from tipline.core.fields import sealing
 
-SEALED = ["explanation", "candidates"]
-
-
-def seal(apps: Any, schema_editor: Any) -> None:
-    columns_seal(apps.get_model("geo", "reportlocation"), SEALED)
-
-
-def unseal(apps: Any, schema_editor: Any) -> None:
-    columns_unseal(apps.get_model("geo", "reportlocation"), SEALED)
+SEALED = {"reportlocation": ["explanation", "candidates"]}
 
 
 class Migration(migrations.Migration):
@@ -37,5 +27,5 @@ class Migration(migrations.Migration):
             name='explanation',
             field=tipline.core.fields.EncryptedTextField(blank=True),
         ),
-        migrations.RunPython(seal, unseal),
+        sealing("geo", SEALED),
     ]

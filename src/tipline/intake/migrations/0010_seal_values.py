@@ -9,7 +9,7 @@ from typing import Any
 
 from django.db import migrations
 
-from tipline.core.fields import PREFIX, columns_seal, columns_unseal, index_of, rows_rewrite
+from tipline.core.fields import PREFIX, index_of, rows_rewrite, sealing
 
 SEALED = {
     "report": ["urls", "escalation_note", "additional_info", "ncmec_notes", "reporter",
@@ -48,16 +48,6 @@ def index(apps: Any, schema_editor: Any) -> None:
                          index_of(str(digest).strip().lower(), purpose=f"file.{a}"),))
 
 
-def seal(apps: Any, schema_editor: Any) -> None:
-    for model, names in SEALED.items():
-        columns_seal(apps.get_model("intake", model), names)
-
-
-def unseal(apps: Any, schema_editor: Any) -> None:
-    for model, names in SEALED.items():
-        columns_unseal(apps.get_model("intake", model), names)
-
-
 class Migration(migrations.Migration):
     atomic = False
 
@@ -67,5 +57,5 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.RunPython(index, migrations.RunPython.noop),
-        migrations.RunPython(seal, unseal),
+        sealing("intake", SEALED),
     ]

@@ -1,24 +1,12 @@
 """A reviewer's note is sealed (core.fields): the column becomes sealed text, and
 existing values are sealed in batches (resumable: not atomic)."""
 
-from typing import Any
-
 from django.db import migrations
 
 import tipline.core.fields
-from tipline.core.fields import columns_seal, columns_unseal
+from tipline.core.fields import sealing
 
 SEALED = {'decision': ['note']}
-
-
-def seal(apps: Any, schema_editor: Any) -> None:
-    for model, names in SEALED.items():
-        columns_seal(apps.get_model("review", model), names)
-
-
-def unseal(apps: Any, schema_editor: Any) -> None:
-    for model, names in SEALED.items():
-        columns_unseal(apps.get_model("review", model), names)
 
 
 class Migration(migrations.Migration):
@@ -34,5 +22,5 @@ class Migration(migrations.Migration):
             name='note',
             field=tipline.core.fields.EncryptedTextField(blank=True),
         ),
-        migrations.RunPython(seal, unseal),
+        sealing("review", SEALED),
     ]

@@ -1,24 +1,12 @@
 """Why a report was placed by hand is sealed (core.fields): the column becomes sealed text, and
 existing values are sealed in batches (resumable: not atomic)."""
 
-from typing import Any
-
 from django.db import migrations
 
 import tipline.core.fields
-from tipline.core.fields import columns_seal, columns_unseal
+from tipline.core.fields import sealing
 
 SEALED = {'manualassignment': ['reason']}
-
-
-def seal(apps: Any, schema_editor: Any) -> None:
-    for model, names in SEALED.items():
-        columns_seal(apps.get_model("routing", model), names)
-
-
-def unseal(apps: Any, schema_editor: Any) -> None:
-    for model, names in SEALED.items():
-        columns_unseal(apps.get_model("routing", model), names)
 
 
 class Migration(migrations.Migration):
@@ -34,5 +22,5 @@ class Migration(migrations.Migration):
             name='reason',
             field=tipline.core.fields.EncryptedTextField(),
         ),
-        migrations.RunPython(seal, unseal),
+        sealing("routing", SEALED),
     ]
