@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import base64
 import contextlib
-import hashlib
 import importlib.metadata
 import json
 import os
@@ -104,11 +103,6 @@ def backup_secret(*, key_file: Path | None, passphrase_file: Path | None, new: b
         return Secret.from_passphrase(settings.BACKUP_PASSPHRASE, new=new)
     raise BackupError("a backup is always encrypted: give --passphrase-file FILE or --key-file "
                       "FILE, or set TIPLINE_BACKUP_PASSPHRASE")
-
-
-def _fingerprint(key: bytes) -> str:
-    """Names a key without revealing it (a hash of 32 random bytes gives nothing away)."""
-    return hashlib.sha256(b"tipline-key-fingerprint\x00" + key).hexdigest()[:16]
 
 
 def keys_present() -> dict[str, bytes]:
@@ -252,7 +246,8 @@ def _write_members(writer: ArchiveWriter, *, work: Path, vendor: str, held: dict
                   "missing": missing[:100], "missing_count": len(missing)},
         "audit": audit, "checkpoints": checkpoints,
         "keys": {"included": include_keys,
-                 "fingerprints": {name: _fingerprint(key) for name, key in sorted(held.items())}},
+                 "fingerprints": {name: keys.fingerprint(key)
+                                  for name, key in sorted(held.items())}},
     }
     writer.add("manifest.json", [json.dumps(manifest, indent=1).encode()])
     return manifest
@@ -329,7 +324,7 @@ def _keys_plan(manifest: dict[str, Any], archived: dict[str, bytes]) -> dict[str
     """The keys to write into the key folder; raises BackupError when a key the backup
     needs is neither here nor in the archive, or differs from the one here."""
     needed: dict[str, str] = manifest["keys"]["fingerprints"]
-    here = {name: _fingerprint(key) for name, key in keys_present().items()}
+    here = {name: keys.fingerprint(key) for name, key in keys_present().items()}
     to_write: dict[str, bytes] = {}
     missing: list[str] = []
     for name, fingerprint in needed.items():
@@ -337,7 +332,7 @@ def _keys_plan(manifest: dict[str, Any], archived: dict[str, bytes]) -> dict[str
             if here[name] != fingerprint:
                 raise BackupError(f"{keys.key_dir() / name} is not the key this backup was made "
                                   "with: restore into another key folder (TIPLINE_KEY_DIR)")
-        elif name in archived and _fingerprint(archived[name]) == fingerprint:
+        elif name in archived and keys.fingerprint(archived[name]) == fingerprint:
             to_write[name] = archived[name]
         else:
             missing.append(name)
