@@ -32,15 +32,17 @@ def query(home: Path, sql: str, *params: object) -> list[tuple[object, ...]]:
 
 
 def wait_until(what: str, check: Callable[[], bool], proc: subprocess.Popen[str],
-               seconds: float, every: float = 0.3) -> None:
+               seconds: float, every: float = 0.3,
+               diagnose: Callable[[], str] = lambda: "") -> None:
+    """Wait for `check`; on failure say what `diagnose` finds (the worker's log, its rows)."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if check():
             return
         if proc.poll() is not None:
-            pytest.fail(f"the process exited ({proc.returncode}) before {what}")
+            pytest.fail(f"the process exited ({proc.returncode}) before {what}\n{diagnose()}")
         time.sleep(every)
-    pytest.fail(f"{what} did not happen within {seconds} s")
+    pytest.fail(f"{what} did not happen within {seconds} s\n{diagnose()}")
 
 
 def tasks(home: Path) -> list[tuple[object, ...]]:
@@ -179,7 +181,8 @@ def test_a_worker_lost_with_its_machine_is_found_by_its_lease_and_its_task_taken
     heartbeat takes its task back and finishes the flow."""
     home = tmp_path / "home"
     batch = upload_queued(home, 300)
-    lease = {"TIPLINE_WORKER_BEAT_SECONDS": "1", "TIPLINE_WORKER_LEASE_SECONDS": "4"}
+    lease = {"TIPLINE_WORKER_BEAT_SECONDS": "1", "TIPLINE_WORKER_LEASE_SECONDS": "4",
+             "TIPLINE_CLASSIFY_ON_SCAN": "0"}  # the takeover is under test, not classifiers
     first = start_worker(home, TIPLINE_HOST_NAME="machine-a", **lease)
     second: subprocess.Popen[str] | None = None
     helpers: set[int] = set()
