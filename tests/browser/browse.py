@@ -134,7 +134,7 @@ def submit(page: Any, button: Any) -> None:
 
 # -- logging in, the world ----------------------------------------------------
 
-def _code(user: Any) -> str:
+def current_code(user: Any) -> str:
     """The code the user's authenticator shows now, computed from its key."""
     from django_otp.oath import totp
     from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -150,7 +150,7 @@ def login(page: Any, user: Any) -> None:
     page.fill("#id_password", PASSWORD)
     submit(page, page.locator("form[action='/login/'] button[type=submit]"))
     assert "/2fa/" in page.url, f"no second-factor step after the password: {page.url}"
-    page.fill("#id_code", _code(user))
+    page.fill("#id_code", current_code(user))
     submit(page, page.locator("main form button[type=submit]"))
     assert "/2fa/" not in page.url and "/login/" not in page.url, page.url
 

@@ -26,21 +26,23 @@ from tests.browser.browse import (
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-#: the pages each persona opens (a persona of conftest.py -> paths)
+#: the pages each persona opens (a persona of conftest.py -> paths); "/" is the first page
+#: after login (the auditor's and the platform's land on "Not found" today, issue 13 part 1:
+#: add "/" to theirs once their home pages exist)
 PAGES: dict[str, list[str]] = {
     "analyst": [
-        "/reports/", "/reports/{report}/", "/routing/queue/", "/routing/inbox/",
+        "/", "/reports/", "/reports/{report}/", "/routing/queue/", "/routing/inbox/",
         "/routing/states/", "/routing/states/MH/", "/routing/units/", "/reports/imports/",
         "/cases/", "/packets/", "/packets/new/", "/review/", "/review/reports/{report}/",
         "/review/throughput/", "/review/settings/", "/2fa/codes/",
     ],
-    "hub_admin": ["/packets/sop/", "/cases/sections/"],
-    "mh_nodal": ["/routing/queue/", "/routing/states/MH/", "/packets/", "/cases/"],
+    "hub_admin": ["/", "/packets/sop/", "/cases/sections/"],
+    "mh_nodal": ["/", "/routing/queue/", "/routing/states/MH/", "/packets/", "/cases/"],
     "beed_officer": [
-        "/reports/", "/reports/{report}/", "/routing/inbox/", "/routing/units/", "/cases/",
+        "/", "/reports/", "/reports/{report}/", "/routing/inbox/", "/routing/units/", "/cases/",
         "/cases/unit/IN-MH-BEED/", "/cases/{fir_case}/", "/packets/",
     ],
-    "reviewer": ["/review/", "/review/reports/{report}/", "/review/settings/"],
+    "reviewer": ["/", "/review/", "/review/reports/{report}/", "/review/settings/"],
     "auditor": ["/audit/"],
 }
 #: pages open to anyone, without logging in
@@ -52,7 +54,7 @@ PUBLIC = ["/login/", "/tip/", "/tip/status/"]
 #: wider than the window. Expected to fail until then, not strictly; remove each as it is
 #: mended (at 400 px the test then holds it to the full checks)
 NARROW_KNOWN: set[str] = {
-    "/reports/", "/reports/{report}/", "/routing/queue/", "/routing/inbox/",
+    "/", "/reports/", "/reports/{report}/", "/routing/queue/", "/routing/inbox/",
     "/routing/states/", "/routing/states/MH/", "/routing/units/", "/reports/imports/",
     "/cases/", "/packets/", "/packets/new/", "/review/", "/review/reports/{report}/",
     "/review/throughput/", "/review/settings/", "/2fa/codes/", "/packets/sop/",

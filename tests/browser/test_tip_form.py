@@ -2,7 +2,7 @@
 English and in Hindi, at phone width and on a desktop, with a generated image attached; the
 tracking number and secret read off the page and the status looked up with them; the file
 stored encrypted and scanned, the report routed. Every page is checked with axe-core
-(conftest.py).
+(browse.py).
 
 Set TIPS_SHOTS_DIR to keep a screenshot of each filled form."""
 
