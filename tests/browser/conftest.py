@@ -79,6 +79,8 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
 def world(transactional_db: None, make_report: Callable[..., Any], hub_admin: Any,
           analyst: Any, mh_nodal: Any, beed_officer: Any, pune_officer: Any, auditor: Any,
           reviewer: Any, settings: Any) -> World:
+    """The seeded world (browse.py `World`): every persona with a page to open, made again
+    for each test (the live server sees committed rows, so each test's are flushed after)."""
     from tipline.cases.services import cases_open
     from tipline.intake.models import Report
     from tipline.review.tests.helpers import report_with_images
