@@ -23,8 +23,8 @@ BIND ?= 127.0.0.1:8000
 # PostgreSQL for the second test run; pytest-django creates its own database beside `test`.
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 # Debian packages the test suite needs (installed only when missing, and only as root):
-# Redis for the task-queue tests; Chromium for the tip form's browser test (Playwright drives
-# Debian's build: no `playwright install`, nothing downloaded at test time); PostgreSQL's
+# Redis for the task-queue tests; Chromium for the browser suite in tests/browser/ (Playwright
+# drives Debian's build: no `playwright install`, nothing downloaded at test time); PostgreSQL's
 # client programs (pg_dump, pg_restore) for `tipline backup` / `restore` on PostgreSQL.
 APT_PACKAGES ?= redis-server chromium postgresql-client
 
