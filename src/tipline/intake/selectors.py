@@ -15,6 +15,7 @@ import base64
 import binascii
 import ipaddress
 import json
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -364,11 +365,18 @@ def _search_values(query: str) -> list[str]:
     return sorted(v for v in found if v)
 
 
+#: Tipline's id for a report as people quote it: TL-00000012, tl-12
+TIPLINE_ID = re.compile(r"^TL-?0*(\d{1,12})$", re.IGNORECASE)
+
+
 def report_search_ids(*, query: str, limit: int = SEARCH_LIMIT) -> list[int]:
     """Ids of the reports (any version, unscoped: callers scope) that carry `query` exactly:
-    as their report number, an identifier or an IP address. Each lookup reads one index
-    (report_version_unique, identifier_lookup, ipevent_ip_time) with an equality on its
-    leading columns, so a search costs the same at any number of reports."""
+    as their Tipline id (TL-00000012), their report number, an identifier or an IP address.
+    Each lookup reads one index (the primary key, report_version_unique, identifier_lookup,
+    ipevent_ip_time) with an equality on its leading columns, so a search costs the same at
+    any number of reports."""
+    if match := TIPLINE_ID.match(query.strip()):
+        return list(Report.objects.filter(pk=int(match[1])).values_list("id", flat=True))
     candidates = _search_values(query)
     ids: set[int] = set(Report.objects.filter(
         source__in=Source.values, external_id__in=candidates,
