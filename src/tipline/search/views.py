@@ -22,4 +22,4 @@ def results(request: AuthedRequest) -> HttpResponse:
         return redirect("cases:case_detail", pk=found.cases[0].pk)
     return render(request, "search/results.html", {
         "section": "search", "found": found, "limit": RESULTS_LIMIT,
-    }, status=400 if found.problem else 200)
+    }, status=400 if found.problem and found.query else 200)  # an empty box: just the form
