@@ -152,3 +152,17 @@ def test_bulk_assign_moves_the_selected_with_one_reason(
     page = client.post("/routing/queue/assign/", {"to_other": "Beed", "reason": "why not"},
                        follow=True).content.decode()
     assert "select the reports to assign" in page
+
+
+def test_report_page_transfer_takes_a_name_without_a_code_placeholder(
+        analyst: Any, make_report: Any, client: Any) -> None:
+    report = queued(make_report, **CONFLICT)
+    client.force_login(analyst)
+    page = client.get(f"/reports/{report.pk}/").content.decode()
+    form = page[page.index('<section id="transfer">'):]
+    form = form[:form.index("</section>")]
+    assert "placeholder" not in form and '<option value="Beed (IN-MH-BEED)">' in form
+    client.post(f"/reports/{report.pk}/transfer/", {
+        "to": "Thane Police Commissionerate (IN-MH-CP-THANE)", "reason": "the address"})
+    report.refresh_from_db()
+    assert report.jurisdiction.code == "IN-MH-CP-THANE"
