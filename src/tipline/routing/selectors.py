@@ -199,11 +199,15 @@ def queue_page(*, user: Viewer, node: Node, before: int | None = None,
     more = rows[limit].pk if len(rows) > limit else None
     rows = rows[:limit]
     items = []
+    allowed = allowed_jurisdictions(user, "report.assign")  # the buttons: only where it may go
+    by_code = jurisdiction_tree().by_code
     for report in rows:
         location = getattr(report, "location", None)
+        suggestions = [s for s in queue_suggestions(location, at=report.jurisdiction_id)
+                       if allowed is None or by_code[s.code].id in allowed]
         items.append(QueueItem(report, _reason(location),
                                location.explanation if location else "",
-                               queue_suggestions(location, at=report.jurisdiction_id),
+                               suggestions,
                                queue_clues(location, report.received_at)))
     return items, (rows[-1].pk if more else None)
 

@@ -73,10 +73,14 @@ def test_state_queue_never_offers_the_state_itself(mh_nodal: Any, make_report: A
     """Regression: the state queue pre-selected Maharashtra for a report already there, and
     submitting it failed with "the report is already with Maharashtra"."""
     queued(make_report, "IN-MH", **STATE_ONLY)
+    elsewhere = dict(STATE_ONLY, candidates=[*STATE_ONLY["candidates"], *CONFLICT["candidates"]])
+    queued(make_report, "IN-MH", **elsewhere)
     client.force_login(mh_nodal)
     text = client.get("/routing/queue/?at=IN-MH").content.decode()
     assert "phone +912222222222" in text  # the report is in the queue
     assert 'value="IN-MH"' not in text and "checked" not in text
+    # nor a place outside the state, where the nodal officer may not send it (Delhi)
+    assert 'value="IN-MH-CP-THANE"' in text and 'value="IN-DL"' not in text
 
 
 def test_other_box_has_a_label_not_a_code_as_placeholder(analyst: Any, make_report: Any,
