@@ -293,8 +293,12 @@ def _users_and_pages() -> tuple[dict[str, dict[str, list[str]]], str]:
     return {"scale-hub": pages, "scale-district": pages}, district.code
 
 
-def serve_and_measure(home: Path, *, requests: int) -> float:
+def serve_and_measure(home: Path, *, requests: int, only: tuple[str, ...] = ()) -> float:
+    """The worst p95 in ms over the pages (those named in `only`, if given) and users."""
     users, _ = _users_and_pages()
+    if only:
+        users = {u: {p: paths for p, paths in pages.items() if p in only}
+                 for u, pages in users.items()}
     with served(home, "--no-worker") as port:
         worst = 0.0
         print(f"{'page':<16} {'user':<15} {'p50 ms':>7} {'p95 ms':>7}", flush=True)

@@ -78,6 +78,7 @@ class Page:
 
 PAGES: dict[str, Page] = {
     "intake:report_list": Page(VIEW),
+    "intake:report_list_export": Page(VIEW),  # the list as Excel
     "accounts:otp_codes": Page(EVERYONE),  # one's own recovery codes
     "intake:report_detail": Page(VIEW_BEED, "report"),
     "intake:batch_list": Page(IMPORT),
@@ -109,11 +110,13 @@ PAGES: dict[str, Page] = {
     "review:reveal": Page(MEDIA, "file", form=True),
     "routing:transfer": Page(ASSIGN, "report", form=True),
     "routing:queue": Page(ASSIGN),
+    "routing:bulk_assign": Page(ASSIGN, form=True),
     "routing:inbox": Page(VIEW),
     # a nodal officer sees one state: sent straight to it
     "routing:states": Page(VIEW_MH, also={"mh_nodal": 302}),
     "routing:state": Page(VIEW_MH, "state"),
     "routing:units": Page(VIEW),
+    "search:results": Page(VIEW),
 }
 
 #: pages without a gate, and what they answer anyone (logged in or not)

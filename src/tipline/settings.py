@@ -253,6 +253,8 @@ INSTALLED_APPS = [
     "tipline.routing",
     "tipline.dispatch",
     "tipline.cases",
+    # the search box on every page: reports and cases by id or identifier
+    "tipline.search",
     # the public tip form: a source of reports that also reads where they went
     "tipline.tips",
     # the JSON API for hub tools (/api/): reads every step, moves cases

@@ -22,6 +22,7 @@ urlpatterns = [
     path("packets/", include("tipline.dispatch.urls")),
     path("cases/", include("tipline.cases.urls")),
     path("review/", include("tipline.review.urls")),
+    path("search/", include("tipline.search.urls")),
     path("", include("tipline.routing.urls")),
     path("tip/", include("tipline.tips.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -21,8 +21,10 @@ class ReportFilterForm(forms.Form):
 
     q = forms.CharField(
         required=False, max_length=200, strip=True, label="Search",
-        help_text="a CyberTipline report number, an email, phone, screen name, user id, "
-                  "device id, profile URL, file hash or IP address, exactly",
+        help_text="a Tipline id (TL-00000012), a CyberTipline report number, an email, "
+                  "phone, screen name, user id, device id, profile URL, file hash or IP "
+                  "address, exactly",
+        widget=forms.TextInput(attrs={"aria-describedby": "q-hint"}),
     )
     received_from = DayField(required=False, label="Received from")
     received_to = DayField(required=False, label="to")

@@ -3,8 +3,8 @@
 Every read goes through `accounts.policies.scoped`, so a user only ever sees reports in their
 jurisdiction, and a report they may not see is missing rather than forbidden.
 
-The report list pages by keyset ("the 25 after this one"), never by OFFSET and never with a
-COUNT(*) over the table, so page 4,000 of a million reports costs what page 1 does. Its search
+The report list pages by keyset ("the 25 after this one"), never by OFFSET, so page 4,000 of
+a million reports costs what page 1 does; its total is counted up to COUNT_LIMIT only. Its search
 is an exact match on the values the importers normalise (report number, identifiers, IP
 addresses), each read from its own index, so it costs the same at any size.
 """
@@ -15,6 +15,7 @@ import base64
 import binascii
 import ipaddress
 import json
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -364,11 +365,18 @@ def _search_values(query: str) -> list[str]:
     return sorted(v for v in found if v)
 
 
+#: Tipline's id for a report as people quote it: TL-00000012, tl-12
+TIPLINE_ID = re.compile(r"^TL-?0*(\d{1,12})$", re.IGNORECASE)
+
+
 def report_search_ids(*, query: str, limit: int = SEARCH_LIMIT) -> list[int]:
     """Ids of the reports (any version, unscoped: callers scope) that carry `query` exactly:
-    as their report number, an identifier or an IP address. Each lookup reads one index
-    (report_version_unique, identifier_lookup, ipevent_ip_time) with an equality on its
-    leading columns, so a search costs the same at any number of reports."""
+    as their Tipline id (TL-00000012), their report number, an identifier or an IP address.
+    Each lookup reads one index (the primary key, report_version_unique, identifier_lookup,
+    ipevent_ip_time) with an equality on its leading columns, so a search costs the same at
+    any number of reports."""
+    if match := TIPLINE_ID.match(query.strip()):
+        return list(Report.objects.filter(pk=int(match[1])).values_list("id", flat=True))
     candidates = _search_values(query)
     ids: set[int] = set(Report.objects.filter(
         source__in=Source.values, external_id__in=candidates,
@@ -388,6 +396,29 @@ def report_search_ids(*, query: str, limit: int = SEARCH_LIMIT) -> list[int]:
         ids.update(IpEvent.objects.filter(ip_index=ip_index(address)).values_list(
             "report_id", flat=True)[:limit])
     return sorted(ids)[:limit]
+
+
+#: the report list counts its rows up to this many, then says "more than"
+COUNT_LIMIT = 100_000
+
+
+def report_list_count(*, user: Viewer, filters: ReportFilters,
+                      limit: int = COUNT_LIMIT) -> tuple[int, bool]:
+    """How many reports the list holds with these filters, and whether there are more than
+    `limit` (then the count is `limit`). It counts a LIMITed subquery, so it reads no more
+    than `limit` index entries however many reports the hub has."""
+    found = report_list_queryset(user=user, filters=filters).order_by()[:limit + 1].count()
+    return min(found, limit), found > limit
+
+
+def report_list_rows(*, user: Viewer, filters: ReportFilters, limit: int) -> Iterator[Report]:
+    """The list's reports with these filters, in its order, with their jurisdictions, read
+    in chunks (for the workbook)."""
+    sort = filters.sort if filters.sort in SORTS else "newest"
+    order = [_ordering(k, nullable=k.nullable, backwards=False) for k in SORTS[sort]]
+    qs = (report_list_queryset(user=user, filters=filters).only(*_LIST_FIELDS, "jurisdiction")
+          .select_related("jurisdiction").order_by(*order)[:limit])
+    return qs.iterator(chunk_size=2000)
 
 
 def report_list_places(*, user: Viewer, filters: ReportFilters) -> list[int] | None:

@@ -4,7 +4,7 @@ and the one service that changes a stored report's status."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
@@ -19,10 +19,12 @@ from tipline.audit.services import audit_record
 from tipline.core.blobs import blob_put
 from tipline.core.bulk import batches, update_rows
 from tipline.core.errors import RejectedInput
+from tipline.intake.export import report_list_xlsx, report_row
 from tipline.intake.importers import accepted_suffixes
 from tipline.intake.ingest import safe_name
 from tipline.intake.models import ImportBatch, Report
 from tipline.intake.records import ReportRec
+from tipline.intake.selectors import ReportFilters, report_list_count, report_list_rows
 from tipline.intake.signals import batch_finished
 from tipline.intake.tasks import import_batch_run
 from tipline.intake.writer import ReportWriter
@@ -93,6 +95,27 @@ def report_receive(*, actor: Actor, rec: ReportRec, label: str) -> Report:
 def report_viewed(*, actor: Actor, report: Report) -> None:
     """Record that someone opened a report: who read what is part of the trail."""
     audit_record(actor=actor, action="report.viewed", obj=report)
+
+
+#: the most reports one workbook of the report list holds
+EXPORT_LIMIT = 100_000
+
+
+@transaction.atomic
+def report_list_export(*, actor: Actor, filters: ReportFilters) -> tuple[bytes, int]:
+    """The report list with these filters as a workbook (the actor's reports only), and its
+    row count; the export is audited with its filters. RejectedInput when more than
+    EXPORT_LIMIT reports match."""
+    total, more = report_list_count(user=actor, filters=filters, limit=EXPORT_LIMIT)
+    if more:
+        raise RejectedInput(f"more than {EXPORT_LIMIT:,} reports match: narrow the filters "
+                            "to export them")
+    data, rows = report_list_xlsx(report_row(r) for r in report_list_rows(
+        user=actor, filters=filters, limit=EXPORT_LIMIT))
+    audit_record(actor=actor, action="reports.exported", data={
+        "rows": rows, "filters": {k: str(v) for k, v in asdict(filters).items()
+                                  if v not in ("", None, False)}})
+    return data, rows
 
 
 @dataclass(frozen=True)

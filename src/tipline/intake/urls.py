@@ -6,6 +6,7 @@ app_name = "intake"
 
 urlpatterns = [
     path("", views.report_list, name="report_list"),
+    path("export.xlsx", views.report_list_export, name="report_list_export"),
     path("<int:pk>/", views.report_detail, name="report_detail"),
     path("imports/", views.batch_list, name="batch_list"),
     path("imports/<int:pk>/", views.batch_detail, name="batch_detail"),

@@ -9,6 +9,8 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tipline.accounts.policies import gate
@@ -27,6 +29,9 @@ def report_list(request: AuthedRequest) -> HttpResponse:
     page = selectors.report_list_page(
         user=request.user, filters=filters, cursor=request.GET.get("cursor")
     )
+    total, more = selectors.report_list_count(user=request.user, filters=filters)
+    export = request.GET.copy()
+    export.pop("cursor", None)
     return render(
         request,
         "intake/report_list.html",
@@ -36,8 +41,28 @@ def report_list(request: AuthedRequest) -> HttpResponse:
             "filters": filters,
             "page": page,
             "page_size": selectors.PAGE_SIZE,
+            "total": total,
+            "more": more,
+            "export_query": export.urlencode(),
         },
     )
+
+
+@gate("report.view")
+@require_GET
+def report_list_export(request: AuthedRequest) -> HttpResponse:
+    """The report list with the filters of the query string, as an Excel workbook."""
+    form = ReportFilterForm(request.GET, states=selectors.report_filter_states(user=request.user))
+    try:
+        data, _ = services.report_list_export(actor=request.user, filters=form.filters())
+    except TiplineError as exc:
+        messages.error(request, str(exc))
+        return redirect(f"{reverse('intake:report_list')}?{request.GET.urlencode()}")
+    response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument."
+                                               "spreadsheetml.sheet")
+    day = timezone.localdate().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="reports-{day}.xlsx"'
+    return response
 
 
 @gate("report.view")

@@ -6,8 +6,8 @@ from django import forms
 
 
 class TransferForm(forms.Form):
-    to = forms.CharField(label="Send to", max_length=64,
-                         help_text="a jurisdiction code: IN-MH-BEED, IN-MH, or IN for the "
-                                   "national queue")
+    to = forms.CharField(label="Send to", max_length=120,
+                         help_text="a unit, district or state by name (Beed) or code "
+                                   "(IN-MH-BEED); India (IN) for the national queue")
     reason = forms.CharField(label="Reason", max_length=1000, widget=forms.Textarea(
         attrs={"rows": 2}))

@@ -11,12 +11,13 @@ from tipline.intake.dossier import fields
 from tipline.intake.models import Report
 from tipline.intake.sections import ReportSection
 from tipline.routing.models import ManualAssignment, ReportCluster
-from tipline.routing.selectors import report_links
+from tipline.routing.selectors import assign_targets, report_links
 
 
 def transfer_context(*, user: Viewer, report: Report) -> dict[str, Any]:
-    return {"can_assign": policies.can(user, "report.assign",
-                                       jurisdiction_id=report.jurisdiction_id)}
+    can_assign = policies.can(user, "report.assign", jurisdiction_id=report.jurisdiction_id)
+    return {"can_assign": can_assign,
+            "targets": assign_targets(user=user) if can_assign else []}
 
 
 def linked_context(*, user: Viewer, report: Report) -> dict[str, Any]:

@@ -3,8 +3,10 @@ queues (national and per state), a unit's inbox and notices, a state's units."""
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from django.conf import settings
 from django.db.models import Count, QuerySet
@@ -12,6 +14,7 @@ from django.http import Http404
 
 from tipline.accounts.policies import allowed_jurisdictions, can, scoped
 from tipline.accounts.types import Viewer
+from tipline.core.errors import RejectedInput
 from tipline.geo.models import ReportLocation
 from tipline.intake.models import Identifier, IpEvent, Report
 from tipline.jurisdictions.models import Jurisdiction
@@ -82,11 +85,23 @@ class Suggestion:
 
 
 @dataclass(frozen=True)
+class ClueRow:
+    """One clue of a queued report as the queue shows it beside the others."""
+
+    method: str  # the locator: ip, gps, pin, address, phone, ...
+    clue: str  # as a person quotes it
+    place: str  # where it points: "Thane, THANE, MH, IN"
+    confidence: float
+    age_days: int | None  # how long before the report the clue was seen; None: undated
+
+
+@dataclass(frozen=True)
 class QueueItem:
     report: Report
     reason: str  # conflicting | foreign | unknown | no district
     explanation: str
     suggestions: list[Suggestion]
+    clues: list[ClueRow]
 
 
 def _reason(location: ReportLocation | None) -> str:
@@ -101,8 +116,48 @@ def _reason(location: ReportLocation | None) -> str:
     return "no unit found"
 
 
-def queue_suggestions(location: ReportLocation | None) -> list[Suggestion]:
-    """Units the report's candidates point at, surest first, each once."""
+#: the time an IP clue quotes (geo.locators.ip.quote_clue): " at 2024-03-01 09:00Z"
+_CLUE_TIME = re.compile(r" at (\d{4}-\d{2}-\d{2}) (\d{2}):(\d{2})(?::(\d{2}))?Z")
+
+
+def _clue_age(clue: str, received: datetime | None) -> int | None:
+    """Days between the clue's own time (an IP capture's) and the report's receipt."""
+    match = _CLUE_TIME.search(clue)
+    if match is None or received is None:
+        return None
+    try:
+        seen = datetime.fromisoformat(f"{match[1]}T{match[2]}:{match[3]}:{match[4] or '00'}"
+                                      ).replace(tzinfo=UTC)
+    except ValueError:
+        return None
+    return max(0, (received - seen).days)
+
+
+def _place(c: dict[str, str | None]) -> str:
+    parts = [c.get("city") or "", (c.get("district") or "").title(), c.get("state") or "",
+             c.get("country") or "unknown"]
+    seen: list[str] = []
+    for part in parts:
+        if part and part.lower() not in (s.lower() for s in seen):
+            seen.append(part)
+    return ", ".join(seen)
+
+
+def queue_clues(location: ReportLocation | None, received: datetime | None) -> list[ClueRow]:
+    """The report's clues side by side, surest first: what each says and how old it is."""
+    if location is None:
+        return []
+    rows = [ClueRow(str(c.get("method") or ""), str(c.get("clue") or ""), _place(c),
+                    float(c.get("confidence") or 0), _clue_age(str(c.get("clue") or ""),
+                                                             received))
+            for c in location.candidates or []]
+    return sorted(rows, key=lambda r: -r.confidence)
+
+
+def queue_suggestions(location: ReportLocation | None, *,
+                      at: int | None = None) -> list[Suggestion]:
+    """Units the report's candidates point at, surest first, each once; never the node the
+    report already waits at (`at`), which cannot be assigned to."""
     if location is None:
         return []
     out: dict[str, Suggestion] = {}
@@ -111,7 +166,7 @@ def queue_suggestions(location: ReportLocation | None) -> list[Suggestion]:
             continue
         node = unit_covering(state=c["state"], district=c.get("district"), pin=c.get("pin"),
                              city=c.get("city"))
-        if node is not None and node.code not in out:
+        if node is not None and node.code not in out and node.id != at:
             out[node.code] = Suggestion(node.code, node.name, f"{c.get('method')}: "
                                                               f"{c.get('clue')}")
     return list(out.values())[:4]
@@ -144,12 +199,54 @@ def queue_page(*, user: Viewer, node: Node, before: int | None = None,
     more = rows[limit].pk if len(rows) > limit else None
     rows = rows[:limit]
     items = []
+    allowed = allowed_jurisdictions(user, "report.assign")  # the buttons: only where it may go
+    by_code = jurisdiction_tree().by_code
     for report in rows:
         location = getattr(report, "location", None)
+        suggestions = [s for s in queue_suggestions(location, at=report.jurisdiction_id)
+                       if allowed is None or by_code[s.code].id in allowed]
         items.append(QueueItem(report, _reason(location),
                                location.explanation if location else "",
-                               queue_suggestions(location)))
+                               suggestions,
+                               queue_clues(location, report.received_at)))
     return items, (rows[-1].pk if more else None)
+
+
+def assign_targets(*, user: Viewer) -> list[Node]:
+    """The nodes the user may send reports to (units, districts, states, the country), by
+    name: what the queue's "other" box offers."""
+    allowed = allowed_jurisdictions(user, "report.assign")
+    return sorted((n for n in jurisdiction_tree().by_id.values()
+                   if n.kind in ("country", "state", "district", "unit")
+                   and (allowed is None or n.id in allowed)), key=lambda n: (n.name, n.code))
+
+
+#: "Beed (IN-MH-BEED)": the form the "other" box's suggestions take
+_NAMED_CODE = re.compile(r"\(([A-Za-z0-9-]+)\)\s*$")
+
+
+def jurisdiction_by_name_or_code(*, text: str) -> str:
+    """The code of the node `text` names: a code ("IN-MH-BEED"), a name ("Beed", any case),
+    or a name with its code ("Beed (IN-MH-BEED)"). RejectedInput when none matches, or
+    when a name fits several (the message lists them with their codes)."""
+    tree = jurisdiction_tree()
+    raw = " ".join(text.split())
+    if not raw:
+        raise RejectedInput("give a unit's name or code")
+    if (match := _NAMED_CODE.search(raw)) and match[1].upper() in tree.by_code:
+        return match[1].upper()
+    if raw.upper() in tree.by_code:
+        return raw.upper()
+    folded = raw.casefold()
+    named = sorted((n for n in tree.by_id.values() if n.name.casefold() == folded
+                    and n.kind in ("country", "state", "district", "unit", "station")),
+                   key=lambda n: n.code)
+    if len(named) == 1:
+        return named[0].code
+    if named:
+        choices = "; ".join(f"{n.name} ({n.code})" for n in named)
+        raise RejectedInput(f"{raw!r} names {len(named)} places: {choices}. Give the code.")
+    raise RejectedInput(f"no jurisdiction or unit named {raw!r}")
 
 
 def queue_counts(*, user: Viewer) -> dict[int, int]:

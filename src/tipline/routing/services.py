@@ -26,22 +26,28 @@ from tipline.routing.placement import (
     reports_route_chunks,
     unrouted_report_count,
 )
+from tipline.routing.selectors import jurisdiction_by_name_or_code
 from tipline.routing.signals import reports_placed
+
+#: the most reports one bulk assignment moves (a queue page)
+BULK_LIMIT = 50
 
 
 @transaction.atomic
 def report_transfer(*, actor: Actor, report_id: int, to_code: str, reason: str) -> Report:
     """Move a report to another node (a unit, a state, or back to the national queue).
 
-    The actor must be allowed to assign where the report is now and where it goes; the
-    receiving unit then sees it and the sending one no longer does. The reason is audited.
+    `to_code` is a code or a node's name ("Beed"). The actor must be allowed to assign
+    where the report is now and where it goes; the receiving unit then sees it and the
+    sending one no longer does. The reason is audited.
     """
     reason = reason.strip()
     if len(reason) < 5:
         raise RejectedInput("give the reason for the transfer (at least a few words)")
     report = get_scoped_or_404(Report.objects.select_for_update(), user=actor,
                                action="report.assign", pk=report_id)
-    target = Jurisdiction.objects.filter(code=to_code.strip().upper()).first()
+    code = jurisdiction_by_name_or_code(text=to_code)  # a name ("Beed") or a code
+    target = Jurisdiction.objects.filter(code=code).first()
     if target is None:
         raise RejectedInput(f"no jurisdiction {to_code!r}")
     if target.pk == report.jurisdiction_id:
@@ -60,6 +66,20 @@ def report_transfer(*, actor: Actor, report_id: int, to_code: str, reason: str) 
     audit_record(actor=actor, action="report.transferred", obj=report, data={
         "from": source.code, "to": target.code, "reason": reason})
     return report
+
+
+@transaction.atomic
+def reports_transfer(*, actor: Actor, report_ids: list[int], to_code: str,
+                     reason: str) -> list[Report]:
+    """Move several reports to one node with one reason (the queue's bulk assignment): all
+    of them or, when any one is refused, none. Each move is audited as a single one is."""
+    ids = sorted(set(report_ids))
+    if not ids:
+        raise RejectedInput("select the reports to assign")
+    if len(ids) > BULK_LIMIT:
+        raise RejectedInput(f"assign at most {BULK_LIMIT} reports at once")
+    return [report_transfer(actor=actor, report_id=pk, to_code=to_code, reason=reason)
+            for pk in ids]
 
 
 @dataclass(frozen=True)

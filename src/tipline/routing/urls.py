@@ -7,6 +7,7 @@ app_name = "routing"
 urlpatterns = [
     path("reports/<int:pk>/transfer/", views.transfer, name="transfer"),
     path("routing/queue/", views.queue, name="queue"),
+    path("routing/queue/assign/", views.bulk_assign, name="bulk_assign"),
     path("routing/inbox/", views.inbox, name="inbox"),
     path("routing/states/", views.states, name="states"),
     path("routing/states/<str:code>/", views.state_view, name="state"),

@@ -21,7 +21,7 @@ from tipline.jurisdictions.unit_files import unit_rows_render
 from tipline.jurisdictions.units import coverage_overrides, unit_rows
 from tipline.routing import selectors
 from tipline.routing.forms import TransferForm
-from tipline.routing.services import report_transfer
+from tipline.routing.services import report_transfer, reports_transfer
 
 
 def _int(value: str | None) -> int | None:
@@ -45,7 +45,7 @@ def transfer(request: AuthedRequest, pk: int) -> HttpResponse:
         data["to"] = other
     form = TransferForm(data)
     if not form.is_valid():
-        messages.error(request, "Give a jurisdiction code and a reason.")
+        messages.error(request, "Give a unit's name or code and a reason.")
         return _back(request, "intake:report_detail", pk=pk)
     try:
         report = report_transfer(actor=request.user, report_id=pk,
@@ -64,6 +64,27 @@ def transfer(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 @gate("report.assign")
+@require_POST
+def bulk_assign(request: AuthedRequest) -> HttpResponse:
+    """The queue's selected rows, sent to one place with one reason."""
+    ids = [int(v) for v in request.POST.getlist("report") if v.isdigit()]
+    target = request.POST.get("to_other", "").strip()
+    reason = request.POST.get("reason", "")
+    try:
+        moved = reports_transfer(actor=request.user, report_ids=ids, to_code=target,
+                                 reason=reason)
+    except (RejectedInput, NotPermitted) as exc:
+        messages.error(request, f"Nothing was assigned: {exc}.")
+    except Http404:
+        messages.error(request, "Nothing was assigned: a selected report is no longer in "
+                                "your queue.")
+    else:
+        messages.success(request, f"{len(moved)} report{'s' if len(moved) != 1 else ''} sent "
+                                  f"to {moved[0].jurisdiction.name}.")
+    return _back(request, "routing:queue")
+
+
+@gate("report.assign")
 @require_GET
 def queue(request: AuthedRequest) -> HttpResponse:
     """Reports that wait for a person: conflicting, foreign, unknown, or without a unit."""
@@ -77,8 +98,7 @@ def queue(request: AuthedRequest) -> HttpResponse:
     counts = selectors.queue_counts(user=request.user)
     return render(request, "routing/queue.html", {
         "section": "queue", "node": node, "items": items, "more": more,
-        "codes": sorted((n for n in jurisdiction_tree().by_id.values()
-                         if n.kind in ("unit", "district", "state")), key=lambda n: n.code),
+        "targets": selectors.assign_targets(user=request.user),
         "queues": [(n, counts.get(n.id, 0)) for n in nodes
                    if counts.get(n.id, 0) or n.id == node.id or n.kind == "country"],
     })
