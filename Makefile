@@ -25,8 +25,10 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 # Debian packages the test suite needs (installed only when missing, and only as root):
 # Redis for the task-queue tests; Chromium for the tip form's browser test (Playwright drives
 # Debian's build: no `playwright install`, nothing downloaded at test time); PostgreSQL's
-# client programs (pg_dump, pg_restore) for `tipline backup` / `restore` on PostgreSQL.
-APT_PACKAGES ?= redis-server chromium postgresql-client
+# client programs (pg_dump, pg_restore) for `tipline backup` / `restore` on PostgreSQL; the Noto
+# fonts packet PDFs are written in (Latin and Devanagari); poppler-utils (pdftoppm, pdftotext)
+# for the tests that render packet PDFs and read them back.
+APT_PACKAGES ?= redis-server chromium postgresql-client fonts-noto-core poppler-utils
 
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 

@@ -77,7 +77,7 @@ def report_pdf(*, packet: PacketInfo, report: ReportData) -> bytes:
             port = f":{e.port}" if e.port is not None else " (no port)"
             page.para(f"{e.ip}{port} · {e.event or 'event'} · {in_utc(e.occurred_at)} · "
                       f"{in_ist(e.occurred_at)} · {e.location or 'location unknown'}",
-                      font="Courier", size=8)
+                      font="mono", size=8)
 
     page.heading("Where the hub located it")
     loc = report.location
@@ -108,9 +108,9 @@ def report_pdf(*, packet: PacketInfo, report: ReportData) -> bytes:
     page.heading(f"Files ({report.file_count}); the material itself is never in the packet")
     for f in report.files:
         size = f"{f.size} bytes" if f.size is not None else "size not stated"
-        page.para(f"{f.name or '(no name)'} · {size}", font="Helvetica-Bold", size=9)
+        page.para(f"{f.name or '(no name)'} · {size}", font="bold", size=9)
         page.para(f"MD5     {f.md5 or '—'}\nSHA-1   {f.sha1 or '—'}\nSHA-256 {f.sha256 or '—'}"
-                  + (f"\nPDQ     {f.pdq}" if f.pdq else ""), font="Courier", size=7.5)
+                  + (f"\nPDQ     {f.pdq}" if f.pdq else ""), font="mono", size=7.5)
         page.gap(3)
     return page.bytes()
 
