@@ -14,6 +14,7 @@ from typing import Any
 
 import xlsxwriter
 
+from tipline.core.sheets import sheet_print_setup
 from tipline.dispatch.renderers.base import (
     IST,
     PacketFile,
@@ -65,6 +66,7 @@ class _Workbook:
                 sheet.set_column(col, col, width)
                 sheet.write_string(0, col, label, self.header)
             sheet.freeze_panes(1, 0)
+            sheet_print_setup(sheet)
             self.sheets.append((sheet, columns, [1]))
 
     def _row(self, index: int, values: Sequence[Any]) -> None:
