@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -96,7 +97,9 @@ def register_export(request: AuthedRequest) -> FileResponse:
         state = None
     elif state:
         node_or_404(request.user, action="report.view", code=f"IN-{state}", kinds=("state",))
-    fd, name = tempfile.mkstemp(prefix="cases-", suffix=".xlsx")  # 0600, like a packet's
+    root = Path(settings.TIPLINE_HOME) / "tmp"  # where packets are written too
+    root.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(prefix="cases-", suffix=".xlsx", dir=root)  # 0600
     os.close(fd)
     path = Path(name)
     try:

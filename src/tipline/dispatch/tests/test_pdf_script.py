@@ -143,3 +143,37 @@ def test_doctor_names_missing_fonts(settings: Any, tmp_path: Path) -> None:
     found = check_packet_fonts(Checkup())
     assert len(found) == len(fonts.FILES) and all(f.unsafe for f in found)
     assert "fonts-noto-core" in found[0].text
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["en", "hi"])
+def test_headings_follow_the_units_language(
+    language: str, analyst: Any, make_report: Callable[..., Report], tmp_path: Path,
+) -> None:
+    import openpyxl
+
+    from tipline.jurisdictions.models import Jurisdiction
+
+    Jurisdiction.objects.filter(code="IN-MH-BEED").update(language=language)
+    report = routed(make_report, "IN-MH-BEED", 1)
+    built = services.packet_build(actor=analyst, target_code="IN-MH-BEED")
+    path = tmp_path / "packet.zip"
+    path.write_bytes(blob_read(built.packet.sha256))
+    with pyzipper.AESZipFile(path) as zf:
+        zf.setpassword(built.passphrase.encode())
+        pdf = zf.read(f"reports/{report.reference}.pdf")
+        book = openpyxl.load_workbook(io.BytesIO(zf.read("reports.xlsx")))
+    text = pypdf.PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
+    header = [c.value for c in book.worksheets[0][1]]
+    if language == "hi":
+        assert book.sheetnames == ["रिपोर्टें", "IP घटनाएँ", "फ़ाइलें"]
+        assert header[:2] == ["टिपलाइन आईडी", "NCMEC रिपोर्ट आईडी"]
+        assert "हब ने इसे कहाँ पाया" in text and "संदिग्ध 1" in text
+        assert "Where the hub located it" not in text
+    else:
+        assert book.sheetnames == ["Reports", "IP events", "Files"]
+        assert header[:2] == ["Tipline id", "NCMEC report id"]
+        assert "Where the hub located it" in text and "Suspect 1" in text
+        assert "हब" not in text
+    # the values stay as they are, whatever the language
+    assert report.reference in text and book.worksheets[0]["A2"].value == report.reference
