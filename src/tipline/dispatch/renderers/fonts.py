@@ -167,12 +167,19 @@ def _covers(name: str) -> _Covers:
     return _Covers(winansi=True)
 
 
+_family_covers: dict[str, list[_Covers]] = {}
+
+
 def runs(text: str, family: str) -> list[tuple[str, str]]:
     """`text` cut into (font, piece) runs: each letter in the first font of the family that
     has it (the family's first when none has); spaces stay in the run they follow."""
-    register()
     fonts = FAMILIES[family]
-    covers = [_covers(f) for f in fonts]
+    if text.isascii():  # every family's first font has all of ASCII: the common case
+        return [(fonts[0], text)] if text else []
+    register()
+    covers = _family_covers.get(family)
+    if covers is None:
+        covers = _family_covers[family] = [_covers(f) for f in fonts]
     out: list[tuple[str, str]] = []
     current = fonts[0]
     piece = ""
