@@ -25,12 +25,16 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 # Debian packages the test suite needs (installed only when missing, and only as root):
 # Redis for the task-queue tests; Chromium for the browser suite in tests/browser/ (Playwright
 # drives Debian's build: no `playwright install`, nothing downloaded at test time); PostgreSQL's
-# client programs (pg_dump, pg_restore) for `tipline backup` / `restore` on PostgreSQL.
-APT_PACKAGES ?= redis-server chromium postgresql-client
+# client programs (pg_dump, pg_restore) for `tipline backup` / `restore` on PostgreSQL; the Noto
+# fonts packet PDFs are written in (Latin and Devanagari); poppler-utils (pdftoppm, pdftotext)
+# for the tests that render packet PDFs and read them back.
+APT_PACKAGES ?= redis-server chromium postgresql-client fonts-noto-core poppler-utils
+# Debian packages Tipline itself needs to run (`make demo`): the packet PDFs' fonts.
+RUNTIME_APT_PACKAGES ?= fonts-noto-core
 
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help demo serve test test-sqlite test-postgres lint bench lock venv apt-deps redis clean
+.PHONY: help demo serve test test-sqlite test-postgres lint bench lock venv apt-deps runtime-deps redis clean
 
 help:
 	@echo "make demo    set up, load the demo data (once) and serve it on http://$(BIND)/"
@@ -98,7 +102,11 @@ apt-deps:
 	  fi
 	fi
 
-demo: $(STAMP)
+# What Tipline needs at run time (the fonts packet PDFs embed).
+runtime-deps:
+	@$(MAKE) --no-print-directory apt-deps APT_PACKAGES="$(RUNTIME_APT_PACKAGES)"
+
+demo: $(STAMP) runtime-deps
 	@export TIPLINE_HOME="$(TIPLINE_HOME)"
 	# Loading takes minutes; once it has succeeded, later runs go straight to serving.
 	if [ -f "$(TIPLINE_HOME)/.demo-loaded" ]; then
@@ -111,7 +119,7 @@ demo: $(STAMP)
 	fi
 	exec $(BIN)/tipline serve --bind $(BIND)
 
-serve: $(STAMP)
+serve: $(STAMP) runtime-deps
 	@TIPLINE_HOME="$(TIPLINE_HOME)" exec $(BIN)/tipline serve --bind $(BIND)
 
 lint: $(STAMP)

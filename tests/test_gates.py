@@ -97,6 +97,7 @@ PAGES: dict[str, Page] = {
     "cases:section_add": Page(SOP, form=True),
     "cases:section_active": Page(SOP, "section", form=True),
     "cases:unit_cases": Page(VIEW_BEED, "unit"),
+    "cases:register_export": Page(VIEW),
     "cases:case_detail": Page(VIEW_BEED, "case"),
     "cases:case_action": Page(VIEW_BEED, "case_action", form=True),
     "cases:notice_reply": Page(VIEW_BEED, "notice", form=True),

@@ -140,6 +140,9 @@ DISPATCH_ACK_DAYS = env_int(
     "TIPLINE_DISPATCH_ACK_DAYS", 3, "days a unit has to acknowledge a packet before it is overdue")
 DISPATCH_WORKERS = env_int(
     "TIPLINE_DISPATCH_WORKERS", 2, "processes rendering a packet's PDFs (0: in the build's own)")
+PACKET_FONT_DIR = env_str(
+    "TIPLINE_PACKET_FONT_DIR", "/usr/share/fonts/truetype/noto",
+    "folder of the Noto TrueType fonts packet PDFs are written in (Debian's fonts-noto-core)")
 
 #: Media scan: hashing, hash banks and matching (media app).
 MAX_IMAGE_PIXELS = env_int(

@@ -1,4 +1,5 @@
-"""The case register as an XLSX workbook: one row per case, frozen header, filters, widths."""
+"""The case register as an XLSX workbook: one row per case, frozen header, filters, widths,
+printed landscape one page wide with the header on every page."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from tipline.accounts.types import Actor
 from tipline.audit.services import audit_record
 from tipline.cases.models import Case
 from tipline.cases.selectors import case_register, fir_for
+from tipline.core.sheets import sheet_print_setup
 
 #: (header, width, kind) in column order; kind: text, int, date, time (IST)
 COLUMNS: list[tuple[str, int, str]] = [
@@ -68,6 +70,7 @@ def register_xlsx(rows: Iterable[list[Any]], out: Path) -> int:
         sheet.set_column(col, col, width)
         sheet.write_string(0, col, header, head)
     sheet.freeze_panes(1, 0)
+    sheet_print_setup(sheet)
     count = 0
     for count, row in enumerate(rows, 1):  # noqa: B007
         for col, value in enumerate(row):

@@ -6,6 +6,7 @@ app_name = "cases"
 
 urlpatterns = [
     path("", views.funnel, name="funnel"),
+    path("register.xlsx", views.register_export, name="register_export"),
     path("sections/", views.sections, name="sections"),
     path("sections/add/", views.section_add, name="section_add"),
     path("sections/<int:pk>/active/", views.section_active, name="section_active"),

@@ -2,30 +2,36 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.functional import cached_property
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from tipline.accounts import policies
 from tipline.accounts.policies import gate, node_or_404
 from tipline.accounts.types import AuthedRequest
 from tipline.cases import forms as f
 from tipline.cases import selectors, services
+from tipline.cases.export import cases_export
 from tipline.cases.models import Case
 from tipline.core.errors import NotPermitted, RejectedInput
 from tipline.core.forms import query_text
 from tipline.jurisdictions.selectors import jurisdiction_tree
 
 PAGE = 50
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 #: units shown on the country-wide funnel (the most reports first); a state shows all its own
 UNITS_SHOWN = 100
 
@@ -76,6 +82,37 @@ def unit_cases(request: AuthedRequest, code: str) -> HttpResponse:
         "section": "cases", "unit": node, "page": page, "status": status,
         "statuses": Case.Status.choices,
     })
+
+
+@gate("report.view")
+@require_GET
+def register_export(request: AuthedRequest) -> FileResponse:
+    """The case register as an Excel workbook (the command line's `tipline cases export`),
+    scoped to the user: every case they may see, or a state's (`?state=MH`) or a unit's
+    (`?unit=IN-MH-BEED`) within their reach; a place beyond it is a 404. Audited."""
+    unit = query_text(request.GET.get("unit"), limit=64).upper() or None
+    state = query_text(request.GET.get("state"), limit=5).upper().removeprefix("IN-") or None
+    if unit:
+        node_or_404(request.user, action="report.view", code=unit)
+        state = None
+    elif state:
+        node_or_404(request.user, action="report.view", code=f"IN-{state}", kinds=("state",))
+    root = Path(settings.TIPLINE_HOME) / "tmp"  # where packets are written too
+    root.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(prefix="cases-", suffix=".xlsx", dir=root)  # 0600
+    os.close(fd)
+    path = Path(name)
+    try:
+        cases_export(actor=request.user, out=path, state=state, unit=unit)
+        data = path.open("rb")
+    finally:
+        path.unlink(missing_ok=True)  # the open file is read on, then gone
+    where = unit or (f"IN-{state}" if state else "scope")
+    stamp = timezone.localdate().isoformat()
+    response = FileResponse(data, as_attachment=True,
+                            filename=f"cases-{where}-{stamp}.xlsx", content_type=XLSX)
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @gate("report.view")

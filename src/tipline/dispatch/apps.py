@@ -18,3 +18,4 @@ class DispatchConfig(AppConfig):
         from tipline.core.sweep import blob_refs_register
 
         blob_refs_register(_blobs)
+        from tipline.dispatch import doctor  # noqa: F401 - registers the packet fonts check

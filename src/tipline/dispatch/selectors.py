@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from tipline.accounts.policies import scoped
+from tipline.accounts.policies import allowed_jurisdictions, scoped
 from tipline.accounts.types import Viewer
 from tipline.dispatch.models import Packet, PacketReport, SopTemplate
 from tipline.intake.models import Report
 from tipline.jurisdictions.models import Jurisdiction
-from tipline.jurisdictions.selectors import jurisdiction_tree
+from tipline.jurisdictions.selectors import Node, jurisdiction_tree
 
 SOP_FILE = Path(__file__).with_name("sop_default.txt")
 
@@ -118,6 +118,62 @@ def packets_for(*, user: Viewer, action: str = "packet.receive",
     ).order_by("-created_at", "-id")
 
 
+#: the list's status filter: value -> what it keeps
+PACKET_STATUSES = {
+    "awaiting": "Awaiting acknowledgement",
+    "acknowledged": "Acknowledged",
+    "overdue": "Overdue",
+}
+
+
+def packets_filtered(packets: QuerySet[Packet], *, status: str = "", place: int | None = None,
+                     since: date | None = None, until: date | None = None,
+                     now: datetime | None = None) -> QuerySet[Packet]:
+    """`packets` (from packets_for) narrowed: by status (a PACKET_STATUSES key), to a place's
+    subtree, and to those built from `since` to `until` (days in IST, both included)."""
+    if status == "awaiting":
+        packets = packets.filter(acknowledged_at__isnull=True, superseded_by__isnull=True)
+    elif status == "acknowledged":
+        packets = packets.filter(acknowledged_at__isnull=False)
+    elif status == "overdue":
+        packets = packets.filter(acknowledged_at__isnull=True, superseded_by__isnull=True,
+                                 ack_due_at__lt=now or timezone.now())
+    if place is not None:
+        packets = packets.filter(target_id__in=jurisdiction_tree().descendants(place))
+    zone = timezone.get_default_timezone()
+    if since is not None:
+        packets = packets.filter(created_at__gte=datetime.combine(since, time(), zone))
+    if until is not None:
+        packets = packets.filter(
+            created_at__lt=datetime.combine(until + timedelta(days=1), time(), zone))
+    return packets
+
+
+def packet_scope_name(*, user: Viewer, action: str) -> str:
+    """Whose packets the user sees for `action`, as a heading says it: "all units" for the hub,
+    the state's name for its nodal officer, the unit's for its officer (names joined when
+    the user holds grants on several places)."""
+    allowed = allowed_jurisdictions(user, action)
+    if allowed is None:
+        return "all units"
+    tree = jurisdiction_tree()
+    tops = sorted((tree.by_id[i] for i in allowed
+                   if i in tree.by_id and tree.by_id[i].parent_id not in allowed),
+                  key=lambda n: n.path)
+    return ", ".join(n.name for n in tops) or "no place"
+
+
+def packet_places(*, user: Viewer, action: str) -> list[Node]:
+    """The states and units under the user's scope a list may be narrowed to, in tree order."""
+    allowed = allowed_jurisdictions(user, action)
+    tree = jurisdiction_tree()
+    nodes = (n for n in tree.by_id.values()
+             if n.kind in (Jurisdiction.Kind.STATE, Jurisdiction.Kind.DISTRICT,
+                           Jurisdiction.Kind.UNIT)
+             and (allowed is None or n.id in allowed))
+    return sorted(nodes, key=lambda n: n.path)
+
+
 def packets_overdue(*, user: Viewer, action: str = "packet.receive",
                     now: datetime | None = None) -> QuerySet[Packet]:
     """Packets past their acknowledgement deadline, not acknowledged and not superseded."""
@@ -127,8 +183,11 @@ def packets_overdue(*, user: Viewer, action: str = "packet.receive",
 
 
 def packet_is_overdue(packet: Packet, *, now: datetime | None = None) -> bool:
-    return (packet.acknowledged_at is None and packet.ack_due_at < (now or timezone.now())
-            and not getattr(packet, "superseded", packet.is_superseded))
+    if packet.acknowledged_at is not None or packet.ack_due_at >= (now or timezone.now()):
+        return False
+    # the annotation of packets_for when there is one (no query per row of a list)
+    superseded = getattr(packet, "superseded", None)
+    return not (packet.is_superseded if superseded is None else superseded)
 
 
 def packet_report_ids(*, packet: Packet) -> list[int]:

@@ -56,7 +56,7 @@ def _info(packet: Packet, target: Jurisdiction, actor: Actor) -> PacketInfo:
         created_by=getattr(actor, "username", "") or "system", created_at=packet.created_at,
         ack_due_at=packet.ack_due_at, report_count=packet.report_count,
         supersedes=old.reference if old else "", correction_reason=packet.correction_reason,
-        note=packet.note)
+        note=packet.note, language=target.language)
 
 
 def _render(*, packet: Packet, target: Jurisdiction, actor: Actor, report_ids: Sequence[int],

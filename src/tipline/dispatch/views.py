@@ -6,7 +6,11 @@ A packet the user may not see answers 404, exactly like one that does not exist.
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import Any
+
 from django.contrib import messages
+from django.core.paginator import Page, Paginator
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -18,25 +22,55 @@ from tipline.accounts.policies import gate
 from tipline.accounts.types import AuthedRequest
 from tipline.core.errors import TiplineError
 from tipline.dispatch import selectors, services
-from tipline.dispatch.forms import PacketBuildForm, PacketCorrectForm, SopForm
+from tipline.dispatch.forms import PacketBuildForm, PacketCorrectForm, PacketFilterForm, SopForm
+from tipline.dispatch.models import Packet
+from tipline.jurisdictions.selectors import jurisdiction_tree
 
-LIST_LIMIT = 200
+PAGE = 50
+
+
+def _page(request: AuthedRequest, action: str, param: str, filters: dict[str, Any],
+          now: datetime) -> Page[Packet]:
+    """One page of the packets the user may `action`, filtered; `param` names its number."""
+    packets = selectors.packets_filtered(
+        selectors.packets_for(user=request.user, action=action), now=now, **filters)
+    page = Paginator(packets, PAGE).get_page(request.GET.get(param))
+    for p in page.object_list:
+        p.overdue = selectors.packet_is_overdue(p, now=now)  # type: ignore[attr-defined]
+    return page
 
 
 @gate("packet.receive", "packet.create")
 @require_GET
 def packet_list(request: AuthedRequest) -> HttpResponse:
-    now = timezone.now()
-    received = list(selectors.packets_for(user=request.user, action="packet.receive")
-                    [:LIST_LIMIT]) if policies.can(request.user, "packet.receive") else []
-    sent = list(selectors.packets_for(user=request.user, action="packet.create")
-                [:LIST_LIMIT]) if policies.can(request.user, "packet.create") else []
-    for p in [*received, *sent]:
-        p.overdue = selectors.packet_is_overdue(p, now=now)  # type: ignore[attr-defined]
+    """Packets received (to download and acknowledge) and packets sent (to correct), 50 a
+    page each, narrowed by status, place and dates; each list headed by whose packets they
+    are. When the user receives and sends over the same places, one list does both."""
+    user, now = request.user, timezone.now()
+    receives, creates = policies.can(user, "packet.receive"), policies.can(user, "packet.create")
+    both = receives and creates and (policies.allowed_jurisdictions(user, "packet.receive")
+                                     == policies.allowed_jurisdictions(user, "packet.create"))
+    action = "packet.receive" if receives else "packet.create"
+    places = [(n.code, f"{n.name} ({n.code})")
+              for n in selectors.packet_places(user=user, action=action)]
+    form = PacketFilterForm(request.GET or None, statuses=selectors.PACKET_STATUSES,
+                            places=places)
+    filters: dict[str, Any] = {}
+    if form.is_bound and form.is_valid():
+        code = form.cleaned_data["place"]
+        filters = {"status": form.cleaned_data["status"], "since": form.cleaned_data["since"],
+                   "until": form.cleaned_data["until"],
+                   "place": jurisdiction_tree().by_code[code].id if code else None}
+    received = _page(request, "packet.receive", "page", filters, now) if receives else None
+    sent = (_page(request, "packet.create", "sent_page", filters, now)
+            if creates and not both else None)
     return render(request, "dispatch/packet_list.html", {
-        "section": "packets", "received": received, "sent": sent,
-        "can_create": bool(sent) or policies.can(request.user, "packet.create"),
-        "can_edit_sop": policies.can_everywhere(request.user, "sop.edit"),
+        "section": "packets", "received": received, "sent": sent, "both": both,
+        "form": form, "filtered": bool(filters and any(v for v in filters.values())),
+        "received_scope": selectors.packet_scope_name(user=user, action="packet.receive"),
+        "sent_scope": selectors.packet_scope_name(user=user, action="packet.create"),
+        "can_create": creates,
+        "can_edit_sop": policies.can_everywhere(user, "sop.edit"),
         "correct_form": PacketCorrectForm(),
     })
 

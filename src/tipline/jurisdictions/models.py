@@ -35,6 +35,14 @@ class Jurisdiction(models.Model):
     email = models.EmailField(blank=True)
     phone = models.CharField(max_length=40, blank=True)
 
+    class Language(models.TextChoices):
+        ENGLISH = "en", "English"
+        HINDI = "hi", "Hindi"
+
+    #: the language of the headings of the packets this node receives (the rest of the UI
+    #: follows each user's own choice)
+    language = models.CharField(max_length=5, choices=Language.choices, default=Language.ENGLISH)
+
     class Meta:
         db_table = "geo_jurisdiction"
         ordering = ["path"]

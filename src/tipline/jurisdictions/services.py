@@ -112,19 +112,23 @@ def units_import(*, actor: Actor | None, text: str, only_missing: bool = False) 
     new = [Jurisdiction(code=r.code, name=r.name, kind=Jurisdiction.Kind.UNIT,
                         parent=nodes[f"IN-{r.state}"],
                         path=f"{nodes[f'IN-{r.state}'].path}{r.code.split('-', 2)[2]}/",
-                        officer=r.officer, email=r.email, phone=r.phone)
+                        officer=r.officer, email=r.email, phone=r.phone,
+                        language=r.language or Jurisdiction.Language.ENGLISH)
            for r in rows if r.code not in nodes]
     changed = []
     for row in rows:
         if row.code in nodes:
             node = nodes[row.code]
             node.officer, node.email, node.phone = row.officer, row.email, row.phone
+            if row.language is not None:
+                node.language = row.language
             if row.kind == "unit" and row.name:
                 node.name = row.name
             changed.append(node)
     with transaction.atomic():
         nodes.update((j.code, j) for j in Jurisdiction.objects.bulk_create(new))
-        Jurisdiction.objects.bulk_update(changed, ["officer", "email", "phone", "name"])
+        Jurisdiction.objects.bulk_update(changed, ["officer", "email", "phone", "name",
+                                                   "language"])
         Coverage.objects.filter(unit__in=changed, override=False).delete()
         written = Coverage.objects.bulk_create([
             Coverage(unit=nodes[r.code], kind=kind, state=r.state,

@@ -1,7 +1,9 @@
 """The units CSV that states maintain: one row per state, district or police unit.
 
 Columns: code, name, state, kind (state | district | unit), districts, pins, cities (lists
-separated by ";"), officer, email, phone. A state row carries the state's nodal officer; a
+separated by ";"), officer, email, phone, and optionally language (en or hi: the language of
+the headings of the packets the node receives; left as it is when the column is absent or
+the cell empty). A state row carries the state's nodal officer; a
 district row its cyber unit's contact; a unit row a commissionerate or other unit with the
 districts, PIN codes or prefixes ("4110*") and cities it covers. See docs/formats/units.md.
 """
@@ -21,6 +23,8 @@ from tipline.jurisdictions.selectors import Tree
 
 COLUMNS = ("code", "name", "state", "kind", "districts", "pins", "cities", "officer", "email",
            "phone")
+OPTIONAL = ("language",)
+LANGUAGES = ("en", "hi")
 KINDS = ("state", "district", "unit")
 MAX_ROWS = 5000
 PIN_RULE = re.compile(r"^(\d{6}|\d{2,5}\*)$")
@@ -39,6 +43,7 @@ class UnitRow:
     officer: str = ""
     email: str = ""
     phone: str = ""
+    language: str | None = None  # None: unchanged (a new node gets English)
 
     def coverage(self) -> list[tuple[str, str]]:
         """(kind, value) pairs this row declares."""
@@ -70,6 +75,7 @@ def unit_rows_parse(text: str, *, tree: Tree) -> tuple[list[UnitRow], list[str]]
             districts=_split(raw.get("districts")), pins=_split(raw.get("pins")),
             cities=_split(raw.get("cities")), officer=(raw.get("officer") or "").strip(),
             email=(raw.get("email") or "").strip(), phone=(raw.get("phone") or "").strip(),
+            language=(raw.get("language") or "").strip().lower() or None,
         )
         problems = _row_problems(row, tree)
         for kind, value in row.coverage():
@@ -115,6 +121,8 @@ def _row_problems(row: UnitRow, tree: Tree) -> list[str]:
             problems.append(f"PIN {pin!r} is neither 6 digits nor a prefix like 4110*")
         elif not zone_agrees(pin, row.state):
             problems.append(f"PIN {pin} is outside {row.state}'s postal zone")
+    if row.language is not None and row.language not in LANGUAGES:
+        problems.append(f"language must be one of {', '.join(LANGUAGES)}, not {row.language!r}")
     if row.email:
         try:
             validate_email(row.email)
@@ -128,8 +136,9 @@ def _row_problems(row: UnitRow, tree: Tree) -> list[str]:
 def unit_rows_render(rows: list[UnitRow]) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(COLUMNS)
+    writer.writerow((*COLUMNS, *OPTIONAL))
     for r in rows:
         writer.writerow([r.code, r.name, r.state, r.kind, ";".join(r.districts),
-                         ";".join(r.pins), ";".join(r.cities), r.officer, r.email, r.phone])
+                         ";".join(r.pins), ";".join(r.cities), r.officer, r.email, r.phone,
+                         r.language or "en"])
     return out.getvalue()

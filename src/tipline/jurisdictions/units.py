@@ -111,7 +111,8 @@ def unit_rows(*, state: str | None = None) -> list[UnitRow]:
             districts=[v for k, v in covers if k == "district"],
             pins=[v for k, v in covers if k == "pin"],
             cities=[v for k, v in covers if k == "city"],
-            officer=node.officer, email=node.email, phone=node.phone))
+            officer=node.officer, email=node.email, phone=node.phone,
+            language=node.language))
     return rows
 
 

@@ -84,3 +84,13 @@ def test_empty_register_still_opens(tree: None, tmp_path: Path) -> None:
     call_command("cases", "export", "--out", str(tmp_path / "e.xlsx"))
     _, rows = _sheet(tmp_path / "e.xlsx")
     assert rows == []
+
+
+def test_register_prints_landscape_one_page_wide(make_report: Any, tmp_path: Path) -> None:
+    from tipline.core.tests.test_sheets import assert_prints_well
+
+    scenario.build(make_report, per_unit=4)
+    out = tmp_path / "register.xlsx"
+    call_command("cases", "export", "--out", str(out))
+    sheet, _ = _sheet(out)
+    assert_prints_well(sheet)

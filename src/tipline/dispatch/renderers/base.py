@@ -129,6 +129,7 @@ class PacketInfo:
     supersedes: str = ""
     correction_reason: str = ""
     note: str = ""
+    language: str = "en"  # of the headings: the receiving node's (Jurisdiction.language)
 
 
 @dataclass(frozen=True)

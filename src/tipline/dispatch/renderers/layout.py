@@ -1,8 +1,9 @@
 """A small page writer over reportlab's canvas: headings, labelled fields, wrapped paragraphs.
 
 Platypus would do more, at many times the cost per page, and a packet has a PDF per report:
-each page here is one text object, and a font is set only when it changes. Standard PDF
-fonts (Helvetica, Courier) cover Latin text; other scripts show as boxes.
+each page here is one text object, and a font is set only when it changes. Text is written
+in a family ("sans", "bold", "mono"): Noto Sans, with Noto Sans Devanagari (shaped) for
+Hindi and Marathi (see fonts.py).
 """
 
 from __future__ import annotations
@@ -11,10 +12,10 @@ import io
 import textwrap
 
 from reportlab.lib.pagesizes import A4
-from reportlab.lib.utils import simpleSplit
-from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.pdfgen.textobject import PDFTextObject
+
+from tipline.dispatch.renderers import fonts
 
 MARGIN = 48
 WIDTH, HEIGHT = A4
@@ -27,6 +28,7 @@ class Page:
     """Writes top to bottom, starting a new page when the current one is full."""
 
     def __init__(self, *, title: str, footer: str, exact: bool = False) -> None:
+        fonts.register()
         self.buffer = io.BytesIO()
         self.canvas = Canvas(self.buffer, pagesize=A4, pageCompression=0, invariant=1)
         self.canvas.setTitle(title)
@@ -43,17 +45,18 @@ class Page:
         self._font: tuple[str, float] | None = None
         self._at = (0.0, 0.0)
 
-    def _draw(self, x: float, y: float, line: str, font: str, size: float) -> None:
-        if self._font != (font, size):
-            self.text.setFont(font, size)
-            self._font = (font, size)
+    def _draw(self, x: float, y: float, line: str, family: str, size: float) -> None:
         ox, oy = self._at
         self.text.moveCursor(x - ox, oy - y)  # relative move: cheaper than a new origin
         self._at = (x, y)
-        self.text.textOut(line)
+        for font, piece in fonts.runs(line, family):
+            if self._font != (font, size):
+                self.text.setFont(font, size)
+                self._font = (font, size)
+            self.text.textOut(fonts.shape(piece, font) if font in fonts.SHAPED else piece)
 
     def _flush(self) -> None:
-        self._draw(MARGIN, MARGIN - 10, f"{self.footer} · page {self.page}", "Helvetica", 7)
+        self._draw(MARGIN, MARGIN - 10, f"{self.footer} · page {self.page}", "sans", 7)
         self.canvas.drawText(self.text)
         self.canvas.setLineWidth(0.5)
         for y in self.rules:
@@ -73,23 +76,23 @@ class Page:
         measured once (and split word by word only when it is still too wide)."""
         if self.exact:
             return [line for part in (text or "").splitlines() or [""]
-                    for line in simpleSplit(part, font, size, width) or [""]]
+                    for line in _split(part, font, size, width)]
         lines: list[str] = []
-        guess = max(int(width / (size * (0.6 if font.startswith("Courier") else 0.56))), 8)
+        guess = max(int(width / (size * (0.6 if font == "mono" else 0.56))), 8)
         for part in (text or "").splitlines() or [""]:
             pieces = [part] if len(part) <= guess else textwrap.wrap(
                 part, guess, break_long_words=True, break_on_hyphens=False) or [""]
             for piece in pieces:
-                if len(piece) * size * 0.3 <= width or stringWidth(piece, font, size) <= width:
+                if len(piece) * size * 0.3 <= width or fonts.width(piece, font, size) <= width:
                     lines.append(piece)
                 else:
-                    lines += simpleSplit(piece, font, size, width) or [""]
+                    lines += _split(piece, font, size, width)
         return lines
 
     def title(self, text: str, *, size: float = 16) -> None:
-        for line in self._lines(text, font="Helvetica-Bold", size=size, width=TEXT_WIDTH):
+        for line in self._lines(text, font="bold", size=size, width=TEXT_WIDTH):
             self._need(size + 6)
-            self._draw(MARGIN, self.y - size, line, "Helvetica-Bold", size)
+            self._draw(MARGIN, self.y - size, line, "bold", size)
             self.y -= size + 6
 
     def heading(self, text: str) -> None:
@@ -99,7 +102,7 @@ class Page:
         self.rules.append(self.y + 2)
         self.y -= 4
 
-    def para(self, text: str, *, font: str = "Helvetica", size: float = BODY) -> None:
+    def para(self, text: str, *, font: str = "sans", size: float = BODY) -> None:
         for line in self._lines(text, font=font, size=size, width=TEXT_WIDTH):
             self._need(size + 3)
             self._draw(MARGIN, self.y - size, line, font, size)
@@ -111,12 +114,12 @@ class Page:
         if value in (None, "") and not always:
             return
         text = "—" if value in (None, "") else str(value)
-        lines = self._lines(text, font="Helvetica", size=BODY, width=TEXT_WIDTH - LABEL_WIDTH)
+        lines = self._lines(text, font="sans", size=BODY, width=TEXT_WIDTH - LABEL_WIDTH)
         for i, line in enumerate(lines):
             self._need(BODY + 3)
             if i == 0:
-                self._draw(MARGIN, self.y - BODY, label, "Helvetica-Bold", BODY)
-            self._draw(MARGIN + LABEL_WIDTH, self.y - BODY, line, "Helvetica", BODY)
+                self._draw(MARGIN, self.y - BODY, label, "bold", BODY)
+            self._draw(MARGIN + LABEL_WIDTH, self.y - BODY, line, "sans", BODY)
             self.y -= BODY + 3
 
     def gap(self, height: float = 6) -> None:
@@ -126,3 +129,25 @@ class Page:
         self._flush()
         self.canvas.save()
         return self.buffer.getvalue()
+
+
+def _split(text: str, family: str, size: float, width: float) -> list[str]:
+    """`text` wrapped word by word to `width` (a word wider than a line is cut)."""
+    lines: list[str] = []
+    line = ""
+    for word in text.split(" "):
+        trial = f"{line} {word}" if line else word
+        if fonts.width(trial, family, size) <= width:
+            line = trial
+            continue
+        if line:
+            lines.append(line)
+        line = word
+        while len(line) > 1 and fonts.width(line, family, size) > width:
+            cut = len(line) - 1
+            while cut > 1 and fonts.width(line[:cut], family, size) > width:
+                cut -= 1
+            lines.append(line[:cut])
+            line = line[cut:]
+    lines.append(line)
+    return lines

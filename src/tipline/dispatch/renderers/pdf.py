@@ -24,6 +24,7 @@ from tipline.dispatch.renderers.base import (
     in_utc,
     renderers,
 )
+from tipline.dispatch.renderers.headings import heading
 from tipline.dispatch.renderers.layout import Page
 
 
@@ -34,83 +35,94 @@ def _when(value: object) -> str:
 
 
 def _cover(page: Page, packet: PacketInfo) -> None:
-    page.field("Packet", f"{packet.reference} (id {packet.id}, version {packet.version})")
+    def h(text: str) -> str:
+        return heading(text, packet.language)
+
+    page.field(h("Packet"), f"{packet.reference} (id {packet.id}, version {packet.version})")
     if packet.supersedes:
-        page.field("Supersedes", f"{packet.supersedes}: {packet.correction_reason}")
-    page.field("For", f"{packet.target_name} ({packet.target_code})")
-    page.field("Sent by", f"{packet.created_by}, {_when(packet.created_at)}")
-    page.field("Acknowledge by", _when(packet.ack_due_at))
+        page.field(h("Supersedes"), f"{packet.supersedes}: {packet.correction_reason}")
+    page.field(h("For"), f"{packet.target_name} ({packet.target_code})")
+    page.field(h("Sent by"), f"{packet.created_by}, {_when(packet.created_at)}")
+    page.field(h("Acknowledge by"), _when(packet.ack_due_at))
 
 
 def report_pdf(*, packet: PacketInfo, report: ReportData) -> bytes:
     """The report as the receiving unit reads it: cover, the platform's account, the hub's
-    location and why, notes, linked reports, files with hashes."""
+    location and why, notes, linked reports, files with hashes; headings in the packet's
+    language."""
+
+    def h(text: str) -> str:
+        return heading(text, packet.language)
+
     page = Page(title=f"{report.reference} · NCMEC {report.external_id}",
                 footer=f"{packet.reference} · {report.reference} · restricted: law enforcement")
-    page.title(f"Tipline report {report.reference}")
-    page.para(f"NCMEC / sender report id {report.external_id} · version {report.version}")
+    page.title(f"{h('Tipline report')} {report.reference}")
+    page.para(f"{h('NCMEC / sender report id')} {report.external_id} · {h('version')} "
+              f"{report.version}")
     page.gap()
     _cover(page, packet)
-    page.field("Priority", report.priority if report.priority is not None else "not stated")
-    page.field("Incident type", report.incident_type)
-    page.field("Routed to", report.jurisdiction)
-    page.field("Why here", report.routed_because, always=False)
+    page.field(h("Priority"),
+               report.priority if report.priority is not None else h("not stated"))
+    page.field(h("Incident type"), report.incident_type)
+    page.field(h("Routed to"), report.jurisdiction)
+    page.field(h("Why here"), report.routed_because, always=False)
 
-    page.heading("What the platform reported")
-    page.field("Source", report.source)
-    page.field("Platform", report.platform)
-    page.field("Received", _when(report.received_at))
-    page.field("Incident time", _when(report.incident_at) or report.incident_at_text)
+    page.heading(h("What the platform reported"))
+    page.field(h("Source"), report.source)
+    page.field(h("Platform"), report.platform)
+    page.field(h("Received"), _when(report.received_at))
+    page.field(h("Incident time"), _when(report.incident_at) or report.incident_at_text)
     if report.incident_at and report.incident_at_text:
-        page.field("  as described", report.incident_at_text)
-    page.field("Referral", report.referral or "not stated")
+        page.field(h("  as described"), report.incident_at_text)
+    page.field(h("Referral"), report.referral or h("not stated"))
     if report.escalated:
-        page.field("Escalated", f"yes: {report.escalation_note}")
-    page.field("Annotations", ", ".join(report.annotations), always=False)
-    page.field("URLs", "\n".join(report.urls), always=False)
-    page.field("Additional info", report.additional_info, always=False)
+        page.field(h("Escalated"), f"yes: {report.escalation_note}")
+    page.field(h("Annotations"), ", ".join(report.annotations), always=False)
+    page.field(h("URLs"), "\n".join(report.urls), always=False)
+    page.field(h("Additional info"), report.additional_info, always=False)
     for n, suspect in enumerate(report.suspects, 1):
-        page.field(f"Suspect {n}", "\n".join(suspect.identifiers()))
+        page.field(f"{h('Suspect')} {n}", "\n".join(suspect.identifiers()))
     if report.ip_events:
-        page.heading("IP events (exact UTC time and port matter behind CGNAT)")
+        page.heading(h("IP events (exact UTC time and port matter behind CGNAT)"))
         for e in report.ip_events:
             port = f":{e.port}" if e.port is not None else " (no port)"
             page.para(f"{e.ip}{port} · {e.event or 'event'} · {in_utc(e.occurred_at)} · "
                       f"{in_ist(e.occurred_at)} · {e.location or 'location unknown'}",
-                      font="Courier", size=8)
+                      font="mono", size=8)
 
-    page.heading("Where the hub located it")
+    page.heading(h("Where the hub located it"))
     loc = report.location
     if loc is None:
-        page.para("Not resolved.")
+        page.para(h("Not resolved."))
     else:
-        page.field("Place", loc.place)
-        page.field("Unit", loc.unit)
-        page.field("Method", loc.methods)
-        page.field("Confidence", f"{loc.confidence:.2f}" + (" (clues conflict)" if loc.conflict
-                                                            else ""))
-        page.field("Explanation", loc.explanation)
+        page.field(h("Place"), loc.place)
+        page.field(h("Unit"), loc.unit)
+        page.field(h("Method"), loc.methods)
+        page.field(h("Confidence"),
+                   f"{loc.confidence:.2f}" + (" (clues conflict)" if loc.conflict else ""))
+        page.field(h("Explanation"), loc.explanation)
 
-    page.heading("Hub notes")
-    page.field("NCMEC's notes", report.ncmec_notes, always=False)
-    page.field("Packet note", packet.note, always=False)
+    page.heading(h("Hub notes"))
+    page.field(h("NCMEC's notes"), report.ncmec_notes, always=False)
+    page.field(h("Packet note"), packet.note, always=False)
     if not report.ncmec_notes and not packet.note:
-        page.para("None.")
+        page.para(h("None."))
 
     if report.details:
-        page.heading("Other fields as sent (no field of their own here)")
+        page.heading(h("Other fields as sent (no field of their own here)"))
         for where, value in report.details:
             page.para(f"{where}: {value}")
 
-    page.heading("Linked reports")
-    page.para(", ".join(report.linked) if report.linked else "None known to the hub.")
+    page.heading(h("Linked reports"))
+    page.para(", ".join(report.linked) if report.linked else h("None known to the hub."))
 
-    page.heading(f"Files ({report.file_count}); the material itself is never in the packet")
+    page.heading(f"{h('Files')} ({report.file_count}); "
+                 f"{h('the material itself is never in the packet')}")
     for f in report.files:
         size = f"{f.size} bytes" if f.size is not None else "size not stated"
-        page.para(f"{f.name or '(no name)'} · {size}", font="Helvetica-Bold", size=9)
+        page.para(f"{f.name or '(no name)'} · {size}", font="bold", size=9)
         page.para(f"MD5     {f.md5 or '—'}\nSHA-1   {f.sha1 or '—'}\nSHA-256 {f.sha256 or '—'}"
-                  + (f"\nPDQ     {f.pdq}" if f.pdq else ""), font="Courier", size=7.5)
+                  + (f"\nPDQ     {f.pdq}" if f.pdq else ""), font="mono", size=7.5)
         page.gap(3)
     return page.bytes()
 

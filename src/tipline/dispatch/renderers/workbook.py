@@ -2,7 +2,8 @@
 
 XlsxWriter's constant-memory mode flushes each row as the next one starts, so a packet of
 any size holds one row per sheet in memory. Times are real date-time cells (filterable),
-once in IST and once in UTC; text is always written as text (never as a formula).
+once in IST and once in UTC; text is always written as text (never as a formula). Sheet
+names and column headings are in the receiving unit's language (headings.py).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Any
 
 import xlsxwriter
 
+from tipline.core.sheets import sheet_print_setup
 from tipline.dispatch.renderers.base import (
     IST,
     PacketFile,
@@ -23,6 +25,7 @@ from tipline.dispatch.renderers.base import (
     SopData,
     renderers,
 )
+from tipline.dispatch.renderers.headings import heading
 
 NAME = "reports.xlsx"
 MAX_CELL = 32_000  # Excel's limit is 32,767 characters
@@ -48,7 +51,7 @@ def _clip(text: str) -> str:
 
 
 class _Workbook:
-    def __init__(self, path: Path, workdir: Path) -> None:
+    def __init__(self, path: Path, workdir: Path, language: str = "en") -> None:
         self.path = path
         self.book = xlsxwriter.Workbook(str(path), {
             "constant_memory": True, "tmpdir": str(workdir), "strings_to_formulas": False,
@@ -60,11 +63,12 @@ class _Workbook:
         self.sheets: list[tuple[Any, list[tuple[str, int]], list[int]]] = []
         for title, columns in (("Reports", REPORT_COLUMNS), ("IP events", IP_COLUMNS),
                                ("Files", FILE_COLUMNS)):
-            sheet = self.book.add_worksheet(title)
+            sheet = self.book.add_worksheet(heading(title, language))
             for col, (label, width) in enumerate(columns):
                 sheet.set_column(col, col, width)
-                sheet.write_string(0, col, label, self.header)
+                sheet.write_string(0, col, heading(label, language), self.header)
             sheet.freeze_panes(1, 0)
+            sheet_print_setup(sheet)
             self.sheets.append((sheet, columns, [1]))
 
     def _row(self, index: int, values: Sequence[Any]) -> None:
@@ -124,4 +128,4 @@ class WorkbookRenderer:
     name = "workbook"
 
     def start(self, *, packet: PacketInfo, sop: SopData, workdir: Path) -> Session:
-        return _Workbook(workdir / NAME, workdir)
+        return _Workbook(workdir / NAME, workdir, packet.language)

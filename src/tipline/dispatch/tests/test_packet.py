@@ -23,6 +23,7 @@ import pyzipper
 from tipline.audit.models import AuditEvent
 from tipline.core.blobs import blob_read
 from tipline.core.errors import NotPermitted, RejectedInput
+from tipline.core.tests.test_sheets import assert_prints_well
 from tipline.dispatch import services
 from tipline.dispatch.models import Packet, PacketReport
 from tipline.dispatch.renderers.base import IST
@@ -87,6 +88,8 @@ def test_packet_contents_match_the_database(
     # the workbook: one row per report, per IP event, per file, against the database
     book = openpyxl.load_workbook(io.BytesIO(files["reports.xlsx"]))
     assert book.sheetnames == ["Reports", "IP events", "Files"]
+    for name in book.sheetnames:  # landscape, one page wide, header on every page
+        assert_prints_well(book[name])
     sheet = book["Reports"]
     rows = list(sheet.iter_rows(min_row=2, values_only=True))
     header = [c.value for c in sheet[1]]

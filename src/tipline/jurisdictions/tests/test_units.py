@@ -134,7 +134,7 @@ def test_export_then_import_changes_nothing(tree: None, tmp_path: Path) -> None:
     call_command("units", "export", "--state", "MH", "--out", str(out), stdout=StringIO())
     before = sorted(Coverage.objects.values_list("unit__code", "kind", "value"))
     text = out.read_text(encoding="utf-8")
-    assert text.splitlines()[0] == HEADER
+    assert text.splitlines()[0] == f"{HEADER},language"
     assert "IN-MH-CP-PUNE,Pune City Police Commissionerate,MH,unit,,4110*,Poona;Pune" in text
     call_command("units", "import", str(out), stdout=StringIO())
     assert sorted(Coverage.objects.values_list("unit__code", "kind", "value")) == before
@@ -163,6 +163,25 @@ def test_bad_rows_are_named_and_nothing_is_written(tree: None, row: str, error: 
     assert error in message and "line 2" in message or error == "411001"
     assert "BEED is also claimed by IN-MH-CP-Y" in message
     assert (Jurisdiction.objects.count(), Coverage.objects.count()) == before
+
+
+def test_packet_language_is_set_kept_and_checked(tree: None) -> None:
+    """The optional language column: en or hi; absent or empty leaves it as it was."""
+    actor = system_user("test")
+    assert Jurisdiction.objects.get(code="IN-MH-BEED").language == "en"  # the default
+    units_import(actor=actor, text=f"{HEADER},language\n"
+                 "IN-MH-BEED,Beed,MH,district,,,,SP Beed,,,hi\n"
+                 "IN-MH-CP-NEW,New,MH,unit,,401101,,,,,hi\n")
+    assert Jurisdiction.objects.get(code="IN-MH-BEED").language == "hi"
+    assert Jurisdiction.objects.get(code="IN-MH-CP-NEW").language == "hi"
+    units_import(actor=actor, text=f"{HEADER}\nIN-MH-BEED,Beed,MH,district,,,,SP Beed,,\n")
+    units_import(actor=actor, text=f"{HEADER},language\nIN-MH-BEED,Beed,MH,district,,,,,,,\n")
+    assert Jurisdiction.objects.get(code="IN-MH-BEED").language == "hi"
+    assert {r.code: r.language for r in unit_rows(state="MH")}["IN-MH-BEED"] == "hi"
+    with pytest.raises(RejectedInput, match="language must be one of en, hi, not 'mr'"):
+        units_import(actor=actor, text=f"{HEADER},language\n"
+                     "IN-MH-BEED,Beed,MH,district,,,,,,,mr\n")
+    assert Jurisdiction.objects.get(code="IN-MH-BEED").language == "hi"
 
 
 def test_claiming_another_units_area_is_refused(tree: None) -> None:
