@@ -114,6 +114,13 @@ PAGES: dict[str, Page] = {
     "routing:states": Page(VIEW_MH, also={"mh_nodal": 302}),
     "routing:state": Page(VIEW_MH, "state"),
     "routing:units": Page(VIEW),
+    # the charts (analytics): scoped by their selectors; a state's grid to those who see
+    # some of it (Prakash sees Pune's part of Maharashtra)
+    "analytics:funnel": Page(VIEW),
+    "analytics:intake": Page(VIEW),
+    "analytics:times": Page(VIEW),
+    "analytics:map": Page(VIEW),
+    "analytics:map_state": Page(VIEW, "state"),
 }
 
 #: pages without a gate, and what they answer anyone (logged in or not)

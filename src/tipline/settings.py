@@ -253,6 +253,8 @@ INSTALLED_APPS = [
     "tipline.routing",
     "tipline.dispatch",
     "tipline.cases",
+    # charts and the tile map over everything below (reads only)
+    "tipline.analytics",
     # the public tip form: a source of reports that also reads where they went
     "tipline.tips",
     # the JSON API for hub tools (/api/): reads every step, moves cases
