@@ -15,11 +15,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from django.db.models import Count, Q, QuerySet
-from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from tipline.accounts.policies import allowed_jurisdictions, scoped
 from tipline.accounts.types import Viewer
+from tipline.analytics.sql import DaysBetween, LocalDate
 from tipline.cases.models import Arrest, Case, ChecklistItem, Notice
 from tipline.dispatch.models import Packet
 from tipline.intake.models import Report, Source
@@ -155,7 +155,7 @@ def intake_by_source(*, user: Viewer, start: date, end: date, weekly: bool,
                                action=VIEW), "jurisdiction", state)
     reports = Period(start, end).filter(reports, "received_at")
     rows = (reports.order_by()
-            .annotate(day=TruncDate("received_at", tzinfo=timezone.get_current_timezone()))
+            .annotate(day=LocalDate("received_at"))
             .values("day", "source").annotate(n=Count("id")))
     first = start - timedelta(days=start.weekday()) if weekly else start
     step = 7 if weekly else 1
@@ -199,58 +199,66 @@ class Times:
         return ordered[max(rank, 1) - 1]
 
 
-def _group(node: Node, by_unit: bool) -> Node | None:
-    return node if by_unit else state_of(node)
-
-
-def _collect(items: list[tuple[int, float | None]], by_unit: bool) -> list[Times]:
-    """(node id, days or None while waiting) -> Times per state or per node, slowest first."""
+def _collect(measured: list[tuple[int, float]], waiting: list[tuple[int, int]],
+             by_unit: bool) -> list[Times]:
+    """(node id, duration) measured and (node id, how many) waiting -> Times per state or
+    per node, slowest median first."""
     tree = jurisdiction_tree()
+    groups: dict[int, Node | None] = {}
     found: dict[str, Times] = {}
-    for node_id, days in items:
-        group = _group(tree.by_id[node_id], by_unit)
+
+    def times_of(node_id: int) -> Times | None:
+        if node_id not in groups:
+            node = tree.by_id[node_id]
+            groups[node_id] = node if by_unit else state_of(node)
+        group = groups[node_id]
         if group is None:
-            continue
-        times = found.setdefault(group.code, Times(code=group.code, name=group.name))
-        if days is None:
-            times.waiting += 1
-        else:
-            times.days.append(days)
+            return None
+        return found.setdefault(group.code, Times(code=group.code, name=group.name))
+
+    for node_id, took in measured:
+        if (t := times_of(node_id)) is not None:
+            t.days.append(max(took, 0.0))
+    for node_id, n in waiting:
+        if (t := times_of(node_id)) is not None:
+            t.waiting += n
     return sorted(found.values(), key=lambda t: (-(t.median or -1), t.name))
+
+
+def _waiting(qs: QuerySet, node_field: str) -> list[tuple[int, int]]:
+    return list(qs.order_by().values(node_field).annotate(n=Count("id"))
+                .values_list(node_field, "n"))
 
 
 def time_to_acknowledge(*, user: Viewer, period: Period, by_unit: bool,
                         state: str | None = None) -> list[Times]:
     """Days from a packet's making to its acknowledgement, per state (or per unit/district
     the packet was for), over the packets made in `period` that no correction replaced;
-    those not yet acknowledged are counted as waiting (one query)."""
+    those not yet acknowledged are counted as waiting (two queries; the durations are
+    subtracted in SQL)."""
     packets = _in_state(scoped(Packet.objects.filter(superseded_by__isnull=True), user=user,
                                action=VIEW), "target", state)
     packets = period.filter(packets, "created_at")
-    items = [
-        (target, (acked - made).total_seconds() / 86400 if acked else None)
-        for target, made, acked in packets.values_list("target_id", "created_at",
-                                                        "acknowledged_at")]
-    return _collect(items, by_unit)
+    took = DaysBetween("acknowledged_at", "created_at")
+    measured = list(packets.filter(acknowledged_at__isnull=False).annotate(took=took)
+                    .values_list("target_id", "took"))
+    return _collect(measured, _waiting(packets.filter(acknowledged_at__isnull=True),
+                                       "target_id"), by_unit)
 
 
 def time_to_fir(*, user: Viewer, period: Period, by_unit: bool,
                 state: str | None = None) -> list[Times]:
-    """Days from a case's opening to its FIR's registration date, per state (or per unit),
-    over the cases opened in `period`; open cases without an FIR are counted as waiting
-    (one query)."""
+    """Days from a case's opening (its day in IST) to its FIR's registration date, per state
+    (or per unit), over the cases opened in `period`; open cases without an FIR are counted
+    as waiting (two queries; the days are subtracted in SQL)."""
     cases = _in_state(scoped(Case.objects.all(), user=user, action=VIEW), "unit", state)
     cases = period.filter(cases, "opened_at")
-    cases = cases.filter(Q(fir__isnull=False) | ~Q(status=Case.Status.CLOSED))
-    items: list[tuple[int, float | None]] = []
-    for unit, opened, registered in cases.values_list("unit_id", "opened_at",
-                                                       "fir__registered_on"):
-        if registered is None:
-            items.append((unit, None))
-        else:
-            days = (registered - timezone.localdate(opened)).days
-            items.append((unit, float(max(days, 0))))
-    return _collect(items, by_unit)
+    took = DaysBetween("fir__registered_on", LocalDate("opened_at"))
+    measured = list(cases.filter(fir__isnull=False).annotate(took=took)
+                    .values_list("unit_id", "took"))
+    waiting = _waiting(cases.filter(fir__isnull=True).exclude(status=Case.Status.CLOSED),
+                       "unit_id")
+    return _collect(measured, waiting, by_unit)
 
 
 # -- the map ------------------------------------------------------------------------------

@@ -31,10 +31,13 @@ def _attr(value: object) -> str:
     return quoteattr(str(value))
 
 
-def _svg(ident: str, title: str, desc: str, width: int, height: int, body: list[str]) -> str:
-    """The chart's frame: an image with a title and a description, scaled to its box."""
+def _svg(ident: str, title: str, desc: str, width: int, height: int, body: list[str],
+         kind: str = "narrow") -> str:
+    """The chart's frame: an image with a title and a description, scaled to its box. A
+    "narrow" chart reads at phone width; a "wide" one keeps a minimum width and scrolls
+    inside its box there (analytics.css)."""
     return "".join([
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" id={_attr(ident)} '
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart {kind}" id={_attr(ident)} '
         f'viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" '
         f'aria-labelledby="{ident}-t {ident}-d" font-family={_attr(FONT)} font-size="13" '
         f'fill="{INK}" preserveAspectRatio="xMinYMin meet">',
@@ -63,11 +66,10 @@ class Bar:
 
 
 def bar_chart(ident: str, bars: Sequence[Bar], *, title: str, desc: str,
-              width: int = 640, label_width: int = 190, digits: int = 0) -> str:
-    """Horizontal bars, one per row, each with its label on the left and its number (and
-    note) written at its end. The longest bar fills the space left for bars."""
-    row, top = 30, 8
-    room = width - label_width - 150
+              width: int = 440, digits: int = 0) -> str:
+    """Horizontal bars, one per row, each with its label above it and its number (and note)
+    written at its end. The longest bar fills the space left for bars."""
+    row, top, room = 40, 4, width - 110
     top_value = max((b.value for b in bars), default=0) or 1
     body = ['<g role="list">']
     for i, b in enumerate(bars):
@@ -75,15 +77,12 @@ def bar_chart(ident: str, bars: Sequence[Bar], *, title: str, desc: str,
         length = max(room * b.value / top_value, 0)
         text = number(b.value, digits) + (f" {b.note}" if b.note else "")
         inner = (
-            f'<text x="{label_width - 8}" y="{y + 19}" text-anchor="end">{escape(b.label)}</text>'
-            f'<rect class="bar" x="{label_width}" y="{y + 5}" width="{length:.1f}" height="20" '
+            f'<text class="label" x="0" y="{y + 14}">{escape(b.label)}</text>'
+            f'<rect class="bar" x="0" y="{y + 19}" width="{length:.1f}" height="16" '
             f'fill="{BAR}"/>'
-            f'<text class="value" x="{label_width + length + 6:.1f}" y="{y + 19}">'
-            f"{escape(text)}</text>")
+            f'<text class="value" x="{length + 6:.1f}" y="{y + 32}">{escape(text)}</text>')
         body.append(_link(b.href, f"{b.label}: {text}", inner))
     body.append("</g>")
-    body.append(f'<line x1="{label_width}" y1="{top}" x2="{label_width}" '
-                f'y2="{top + row * len(bars)}" stroke="{INK}"/>')
     return _svg(ident, title, desc, width, top * 2 + row * max(len(bars), 1), body)
 
 
@@ -100,39 +99,32 @@ class Spread:
 
 
 def spread_chart(ident: str, rows: Sequence[Spread], *, title: str, desc: str,
-                 width: int = 640, label_width: int = 190, unit: str = "days") -> str:
-    """Per row, a bar to the median and a thin line on to the 90th percentile with a tick at
-    its end, and both numbers and the count written out ("median 1.5, p90 4.0 days, n 12")."""
-    row, top = 34, 8
-    room = width - label_width - 230
+                 width: int = 440, unit: str = "days") -> str:
+    """Per row, the place and its numbers written above ("Beed: median 1.5, p90 4.0 days,
+    n 12"), then a bar to the median and a thin line on to the 90th percentile with a tick
+    at its end. All rows share one scale."""
+    row, top, room = 40, 4, width - 10
     top_value = max((r.p90 or 0 for r in rows), default=0) or 1
     body = ['<g role="list">']
     for i, r in enumerate(rows):
         y = top + i * row
-        label = (f'<text x="{label_width - 8}" y="{y + 21}" text-anchor="end">'
-                 f"{escape(r.label)}</text>")
         if r.median is None or r.p90 is None:
             text = f"none measured (n {r.n})"
-            inner = label + f'<text x="{label_width + 6}" y="{y + 21}" fill="{MUTED}">{text}</text>'
+            inner = f'<text class="label" x="0" y="{y + 14}">{escape(r.label)}: {text}</text>'
             body.append(_link(r.href, f"{r.label}: {text}", inner))
             continue
         m = room * r.median / top_value
         p = room * r.p90 / top_value
         text = f"median {number(r.median, 1)}, p90 {number(r.p90, 1)} {unit}, n {r.n}"
         inner = (
-            label
-            + f'<rect class="bar" x="{label_width}" y="{y + 7}" width="{m:.1f}" height="20" '
-            f'fill="{BAR}"/>'
-            + f'<line class="p90" x1="{label_width + m:.1f}" y1="{y + 17}" '
-            f'x2="{label_width + p:.1f}" y2="{y + 17}" stroke="{INK}" stroke-width="2"/>'
-            + f'<line x1="{label_width + p:.1f}" y1="{y + 9}" x2="{label_width + p:.1f}" '
-            f'y2="{y + 25}" stroke="{INK}" stroke-width="2"/>'
-            + f'<text class="value" x="{label_width + p + 8:.1f}" y="{y + 21}">'
-            f"{escape(text)}</text>")
+            f'<text class="label" x="0" y="{y + 14}">{escape(r.label)}: {escape(text)}</text>'
+            f'<rect class="bar" x="0" y="{y + 19}" width="{m:.1f}" height="16" fill="{BAR}"/>'
+            f'<line class="p90" x1="{m:.1f}" y1="{y + 27}" x2="{p:.1f}" y2="{y + 27}" '
+            f'stroke="{INK}" stroke-width="2"/>'
+            f'<line x1="{p:.1f}" y1="{y + 20}" x2="{p:.1f}" y2="{y + 34}" stroke="{INK}" '
+            'stroke-width="2"/>')
         body.append(_link(r.href, f"{r.label}: {text}", inner))
     body.append("</g>")
-    body.append(f'<line x1="{label_width}" y1="{top}" x2="{label_width}" '
-                f'y2="{top + row * len(rows)}" stroke="{INK}"/>')
     return _svg(ident, title, desc, width, top * 2 + row * max(len(rows), 1), body)
 
 
@@ -185,7 +177,7 @@ def columns_chart(ident: str, panels: Sequence[Panel], periods: Sequence[str], *
             x = left + i * step + step / 2
             body.append(f'<text class="period" x="{x:.1f}" y="{y0 + 4}" text-anchor="middle" '
                         f'font-size="11" fill="{MUTED}">{escape(name)}</text>')
-    return _svg(ident, title, desc, width, y0 + 14, body)
+    return _svg(ident, title, desc, width, y0 + 14, body, kind="wide")
 
 
 @dataclass(frozen=True)
@@ -203,18 +195,26 @@ class Tile:
 
 
 def shade_bins(values: Sequence[int], steps: int = len(SHADES)) -> list[int]:
-    """The upper bounds of `steps` shades over `values` (zero gets the lightest shade on its
-    own): equal steps from 1 to the largest value."""
-    top = max(values, default=0)
-    if top <= 0:
+    """The upper bounds of `steps` shades over `values`: zero gets the lightest shade on its
+    own; the values above zero are split at their quantiles, so that one large place does
+    not leave all the others in one shade. Bounds never fall (a repeated bound is a shade
+    no value gets)."""
+    above = sorted(v for v in values if v > 0)
+    if not above:
         return [0] * steps
-    return [0, *[max(1, round(top * k / (steps - 1))) for k in range(1, steps)]]
+    bounds = [0]
+    for k in range(1, steps):
+        bounds.append(max(above[max(0, -(-len(above) * k // (steps - 1)) - 1)], bounds[-1]))
+    return bounds
 
 
 def shade_of(value: int, bins: Sequence[int]) -> int:
-    """Which shade (0 = lightest) a value gets: the first bin whose bound it does not pass."""
+    """Which shade (0 = lightest) a value gets: the first bound it does not pass, and of
+    equal bounds the last (so the largest value always gets the darkest shade)."""
     for i, bound in enumerate(bins):
         if value <= bound:
+            while i + 1 < len(bins) and bins[i + 1] == bound:
+                i += 1
             return i
     return len(bins) - 1
 
@@ -259,16 +259,17 @@ def tile_map(ident: str, tiles: Sequence[Tile], *, title: str, desc: str, measur
     ly = rows * (size + gap) + 10
     body.append(f'<g class="legend" aria-label="Legend"><text x="0" y="{ly + 14}">'
                 f"{escape(measure.capitalize())}:</text>")
-    low = 0
+    low, slot = 0, 0
     for i, bound in enumerate(bins):
-        if i and bound <= bins[i - 1]:
-            continue
-        text = "0" if i == 0 else (number(bound) if low == bound else
-                                   f"{number(low)}–{number(bound)}")
-        lx = 110 + i * 92
+        if i + 1 < len(bins) and bins[i + 1] == bound:
+            continue  # a shade no value gets (see shade_of)
+        text = "0" if bound == 0 else (number(bound) if low == bound else
+                                       f"{number(low)}–{number(bound)}")
+        lx = 110 + slot * 92
+        slot += 1
         body.append(f'<rect x="{lx}" y="{ly}" width="18" height="18" fill="{SHADES[i]}" '
                     f'stroke="{MUTED}"/><text x="{lx + 24}" y="{ly + 14}">{text}</text>')
         low = bound + 1
     body.append("</g>")
     width = max(cols * (size + gap), 110 + 92 * len(SHADES))
-    return _svg(ident, title, desc, width, ly + 28, body)
+    return _svg(ident, title, desc, width, ly + 28, body, kind="wide")

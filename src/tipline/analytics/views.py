@@ -8,7 +8,7 @@ by the selectors; a state the viewer sees nothing of is a 404.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from django import forms
@@ -47,6 +47,24 @@ class Numbers:
     note: str = ""
     #: the header cells that hold numbers (right-aligned)
     numeric: set[int] = field(default_factory=set)
+
+    @property
+    def cells(self) -> list[tuple[str, list[tuple[str, bool]]]]:
+        """Each row as the page writes it: its first cell, then (text, is a number) for the
+        others (so the template does one plain loop per cell)."""
+        return [(_text(row[0]), [(_text(v), i in self.numeric)
+                                 for i, v in enumerate(row[1:], start=1)])
+                for row in self.rows]
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return "\u2013"
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float):
+        return f"{value:.1f}"
+    return str(value)
 
 
 class ChartFilter(forms.Form):
@@ -175,13 +193,19 @@ def intake(request: AuthedRequest) -> HttpResponse:
     })
 
 
-def _spreads(rows: list[s.Times], *, link: bool) -> list[svg.Spread]:
+def _scaled(value: float | None, scale: float) -> float | None:
+    return None if value is None else round(value * scale, 1)
+
+
+def _spreads(rows: list[s.Times], *, link: bool, scale: float = 1) -> list[svg.Spread]:
+    """The slowest rows as the chart draws them (days times `scale`: 24 for hours)."""
     out = []
     for t in rows[:TIMES_DRAWN]:
         href = None
         if link and t.code.count("-") == 1:
             href = reverse("analytics:times") + f"?by=unit&state={t.code.split('-', 1)[1]}"
-        out.append(svg.Spread(t.name, t.median, t.p90, t.n, href))
+        out.append(svg.Spread(t.name, _scaled(t.median, scale), _scaled(t.p90, scale), t.n,
+                              href))
     return out
 
 
@@ -198,17 +222,17 @@ def times(request: AuthedRequest) -> HttpResponse:
     note = _period_note(period, state) + (", per unit" if by_unit else ", per state")
     place = "Unit" if by_unit else "State / UT"
 
-    def cells(t: s.Times | None) -> list[Any]:
+    def cells(t: s.Times | None, scale: float) -> list[Any]:
         if t is None:
             return [0, None, None, 0]
-        return [t.n, t.median, t.p90, t.waiting]
+        return [t.n, _scaled(t.median, scale), _scaled(t.p90, scale), t.waiting]
 
     names = {t.code: t.name for t in [*ack, *fir]}
     ack_by, fir_by = {t.code: t for t in ack}, {t.code: t for t in fir}
-    rows = [[names[c], c, *cells(ack_by.get(c)), *cells(fir_by.get(c))]
+    rows = [[names[c], c, *cells(ack_by.get(c), 24), *cells(fir_by.get(c), 1)]
             for c in sorted(names, key=lambda c: names[c])]
-    headers = [place, "Code", "Packets acknowledged", "Acknowledge: median days",
-               "Acknowledge: p90 days", "Packets waiting", "FIRs", "FIR: median days",
+    headers = [place, "Code", "Packets acknowledged", "Acknowledge: median hours",
+               "Acknowledge: p90 hours", "Packets waiting", "FIRs", "FIR: median days",
                "FIR: p90 days", "Open cases without FIR"]
     numbers = Numbers("Time to acknowledge and to FIR", headers, rows, note,
                       set(range(2, len(headers))))
@@ -217,9 +241,9 @@ def times(request: AuthedRequest) -> HttpResponse:
         "many_states": len(seen) > 1, "drawn": TIMES_DRAWN,
         "more": max(len(ack), len(fir)) > TIMES_DRAWN,
         "ack_chart": svg.spread_chart(
-            "ack", _spreads(ack, link=not by_unit),
-            title="Days from packet to acknowledgement",
-            desc=f"Median and 90th percentile days to acknowledge a packet ({note})."),
+            "ack", _spreads(ack, link=not by_unit, scale=24), unit="hours",
+            title="Hours from packet to acknowledgement",
+            desc=f"Median and 90th percentile hours to acknowledge a packet ({note})."),
         "fir_chart": svg.spread_chart(
             "fir", _spreads(fir, link=not by_unit),
             title="Days from case opened to FIR registered",

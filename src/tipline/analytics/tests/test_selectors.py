@@ -87,6 +87,9 @@ def test_intake_by_day_and_week_matches_the_reports(make_report: Any, analyst: A
     for offset, source, node in spread:
         make_report(node, source=source, received_at=_received(start + timedelta(offset)))
     make_report("IN-MH-BEED", received_at=_received(start + timedelta(3)), is_current=False)
+    # 20:00 UTC is 01:30 the next day in India: counted on the Indian day
+    make_report("IN-MH-BEED", source=Source.PUBLIC, received_at=_received(start + timedelta(11),
+                                                                          hour=20))
     end = start + timedelta(days=13)
     days = s.intake_by_source(user=analyst, start=start, end=end, weekly=False)
     assert len(days.periods) == 14 and days.periods[0] == start
@@ -94,15 +97,16 @@ def test_intake_by_day_and_week_matches_the_reports(make_report: Any, analyst: A
         for i, n in enumerate(values):
             day = start + timedelta(i)
             assert n == Report.objects.filter(
-                is_current=True, source=code, received_at__date=day).count()
+                is_current=True, source=code, received_at__date=day).count()  # in IST
     assert [c for c, _ in days.sources] == ["ncmec", "platform", "public"]
-    assert days.total("ncmec") == 3 and days.total("public") == 2
+    assert days.total("ncmec") == 3 and days.total("public") == 3
+    assert days.counts["public"][12] == 1 and days.counts["public"][11] == 0
     weeks = s.intake_by_source(user=analyst, start=start, end=end, weekly=True)
     assert weeks.periods == [start, start + timedelta(7)]
-    assert weeks.counts["ncmec"] == [2, 1] and weeks.counts["public"] == [1, 1]
+    assert weeks.counts["ncmec"] == [2, 1] and weeks.counts["public"] == [1, 2]
     # Meera sees Maharashtra's only: not Karnataka's, not the unplaced tip on the country
     hers = s.intake_by_source(user=mh_nodal, start=start, end=end, weekly=True)
-    assert hers.counts == {"ncmec": [1, 1], "public": [1, 0], "platform": [1, 0]}
+    assert hers.counts == {"ncmec": [1, 1], "public": [1, 1], "platform": [1, 0]}
 
 
 def _packet(code: str, made: datetime, hours: float | None, *, superseded: bool = False) -> Packet:

@@ -46,8 +46,8 @@ def test_spread_chart_writes_median_p90_and_count() -> None:
                                   title="t", desc="d"))
     assert len(root.findall(".//s:rect[@class='bar']", NS)) == 1
     assert len(root.findall(".//s:line[@class='p90']", NS)) == 1
-    assert "median 1.5, p90 4.0 days, n 12" in texts(root)
-    assert "none measured (n 0)" in texts(root)
+    assert "Beed: median 1.5, p90 4.0 days, n 12" in texts(root)
+    assert "Pune: none measured (n 0)" in texts(root)
 
 
 def test_columns_chart_has_a_row_per_series_and_a_column_per_period() -> None:
@@ -66,11 +66,16 @@ def test_columns_chart_has_a_row_per_series_and_a_column_per_period() -> None:
     assert "NCMEC export, 03 Dec: 7" in items
 
 
-def test_shades_grow_with_the_value() -> None:
-    bins = svg.shade_bins([0, 3, 10, 40, 100])
-    assert bins[0] == 0 and bins[-1] == 100
-    shades = [svg.shade_of(v, bins) for v in (0, 1, 30, 60, 100)]
+def test_shades_grow_with_the_value_and_split_at_quantiles() -> None:
+    values = [0, 1, 2, 3, 5, 8, 13, 21, 400]
+    bins = svg.shade_bins(values)
+    assert bins == [0, 2, 5, 13, 400]
+    shades = [svg.shade_of(v, bins) for v in values]
     assert shades == sorted(shades) and shades[0] == 0 and shades[-1] == len(svg.SHADES) - 1
+    # one large place does not leave the others in one shade
+    assert len(set(shades)) == len(svg.SHADES)
+    # equal values: the largest still gets the darkest shade
+    assert svg.shade_of(7, svg.shade_bins([7, 7])) == len(svg.SHADES) - 1
     assert svg.shade_bins([0, 0]) == [0] * len(svg.SHADES)
 
 
