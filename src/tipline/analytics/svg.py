@@ -250,7 +250,8 @@ def tile_map(ident: str, tiles: Sequence[Tile], *, title: str, desc: str, measur
             f'<rect class="tile" data-code={_attr(t.code)} x="{x}" y="{y}" width="{size}" '
             f'height="{size}" rx="4" fill={_attr(fill)} stroke="{MUTED}" stroke-width="1"/>'
             f'<text class="code" x="{x + size / 2}" y="{y + 24}" text-anchor="middle" '
-            f'font-weight="600" fill="{ink}">{escape(t.code)}</text>'
+            f'font-weight="600" font-size="{13 if len(t.code) <= 4 else 11}" fill="{ink}">'
+            f"{escape(t.code)}</text>"
             f'<text class="value" x="{x + size / 2}" y="{y + 45}" text-anchor="middle" '
             f'font-size="14" fill="{ink}">{shown}</text>')
         body.append(_link(t.href if t.visible else None, label, inner))
