@@ -117,6 +117,13 @@ PAGES: dict[str, Page] = {
     "routing:states": Page(VIEW_MH, also={"mh_nodal": 302}),
     "routing:state": Page(VIEW_MH, "state"),
     "routing:units": Page(VIEW),
+    # the charts (analytics): scoped by their selectors; a state's grid to those who see
+    # some of it (Prakash sees Pune's part of Maharashtra)
+    "analytics:funnel": Page(VIEW),
+    "analytics:intake": Page(VIEW),
+    "analytics:times": Page(VIEW),
+    "analytics:map": Page(VIEW),
+    "analytics:map_state": Page(VIEW, "state"),
     "search:results": Page(VIEW),
 }
 

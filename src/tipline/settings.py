@@ -256,6 +256,8 @@ INSTALLED_APPS = [
     "tipline.routing",
     "tipline.dispatch",
     "tipline.cases",
+    # charts and the tile map over everything below (reads only)
+    "tipline.analytics",
     # the search box on every page: reports and cases by id or identifier
     "tipline.search",
     # the public tip form: a source of reports that also reads where they went

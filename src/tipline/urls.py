@@ -21,6 +21,7 @@ urlpatterns = [
     path("audit/", include("tipline.audit.urls")),
     path("packets/", include("tipline.dispatch.urls")),
     path("cases/", include("tipline.cases.urls")),
+    path("charts/", include("tipline.analytics.urls")),
     path("review/", include("tipline.review.urls")),
     path("search/", include("tipline.search.urls")),
     path("", include("tipline.routing.urls")),
