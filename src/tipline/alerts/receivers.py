@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from django.db import transaction
 from django.dispatch import receiver
 
 from tipline.accounts.types import Actor
@@ -42,7 +43,22 @@ def _acknowledged(actor: Actor, entry: Entry) -> None:
 
 def _decided(actor: Actor, entry: Entry) -> None:
     if entry.data.get("urgent"):
-        services.urgent_watch(actor=actor, report_ids=[int(entry.object_id)])
+        _watch(actor, [int(entry.object_id)])
+
+
+def _watch(actor: Actor, report_ids: Sequence[int]) -> None:
+    """Watch the urgent reports among these; once the write commits, queue each one's
+    packet (the task module is imported when first needed: start-up stays light)."""
+    fresh = services.urgent_watch(actor=actor, report_ids=report_ids)
+    if fresh:
+        transaction.on_commit(lambda: _queue_packets(fresh))
+
+
+def _queue_packets(report_ids: list[int]) -> None:
+    from tipline.alerts.tasks import urgent_packet_task
+
+    for rid in report_ids:
+        urgent_packet_task.enqueue(rid)
 
 
 #: audit action -> what alerts does about it
@@ -67,4 +83,4 @@ def on_events_recorded(*, actor: Actor, entries: Sequence[Entry], **_: Any) -> N
 @receiver(reports_placed, dispatch_uid="alerts.urgent")
 def on_reports_placed(*, actor: Actor, report_ids: Sequence[int], **_: Any) -> None:
     """Routed or moved: an urgent report that reached a unit is watched from now on."""
-    services.urgent_watch(actor=actor, report_ids=report_ids)
+    _watch(actor, report_ids)

@@ -201,6 +201,11 @@ def digest_due(*, now: datetime | None = None) -> bool:
 # -- what the steps below did (alerts/receivers.py) ------------------------------------
 
 
+def _ref(report_id: int) -> str:
+    """The report's id as people quote it (TL-00000042)."""
+    return Report(pk=report_id).reference
+
+
 def _officers(node_id: int) -> list[User]:
     """Who is told about a node: its unit's officers, or a state's nodal officers."""
     node = jurisdiction_tree().by_id.get(node_id)
@@ -231,7 +236,7 @@ def transfer_arrived(*, report_id: int, to_code: str, from_code: str) -> None:
     if node is None:
         return
     notify(users=_officers(node.id), kind=Kind.TRANSFER, key=f"transfer:{report_id}:{node.id}",
-           text=f"Report {report_id} was transferred to {node.name}"
+           text=f"Report {_ref(report_id)} was transferred to {node.name}"
                 + (f" from {source.name}." if source else "."),
            link=reverse("intake:report_detail", kwargs={"pk": report_id}))
 
@@ -249,7 +254,7 @@ def cluster_leads_changed(*, moved: Sequence[dict[str, object]]) -> None:
         notify(users=_officers(node.id), kind=Kind.CLUSTER_LEAD,
                text=f"{node.name} now leads the enquiry of {len(ids)} linked "
                     f"report{'s' * (len(ids) != 1)} moved from other units (first: report "
-                    f"{min(ids)}).",
+                    f"{_ref(min(ids))}).",
                link=reverse("intake:report_detail", kwargs={"pk": min(ids)}))
 
 
@@ -273,7 +278,7 @@ REASON_TEXT = {"priority_1": "NCMEC priority 1", "escalated": "escalated by the 
 
 def _urgent_text(report_id: int, reasons: Sequence[str], unit: str, extra: str = "") -> str:
     why = ", ".join(REASON_TEXT.get(r, r) for r in reasons) or "urgent"
-    return (f"URGENT: report {report_id} ({why}) for {unit}: a child may be in imminent "
+    return (f"URGENT: report {_ref(report_id)} ({why}) for {unit}: a child may be in imminent "
             f"danger. Acknowledge its packet within {settings.URGENT_ACK_HOURS} hours.{extra}")
 
 
@@ -284,16 +289,17 @@ def _flagged(ids: Sequence[int]) -> set[int]:
                .values_list("report_id", flat=True))
 
 
+@transaction.atomic
 def urgent_watch(*, actor: Actor, report_ids: Sequence[int],
                  now: datetime | None = None) -> list[int]:
     """Of these reports, start watching the urgent ones now routed to a unit (or follow one
     moved to another unit): tell the unit's officers and the state's nodal officers, and
-    after the commit build its packet and send e-mail and text messages. Inside the caller's
-    transaction. Returns the reports newly watched or moved."""
+    after the commit send e-mail and text messages. In the caller's transaction if there is
+    one. Returns the reports newly watched or moved: the caller queues their packets
+    (`urgent_packet`) once that transaction commits."""
     now = now or timezone.now()
     tree = jurisdiction_tree()
     watched: list[int] = []
-    fresh: list[int] = []
     for chunk in batches(list(report_ids), 500):
         reports = list(Report.objects.filter(pk__in=chunk, is_current=True)
                        .filter(report_urgent()).exclude(status=Report.Status.CLOSED)
@@ -328,18 +334,7 @@ def urgent_watch(*, actor: Actor, report_ids: Sequence[int],
                           link=reverse("intake:report_detail", kwargs={"pk": report.pk}))
             _after_commit_send(made)
             watched.append(report.pk)
-            fresh.append(report.pk)
-    if fresh:
-        ids = list(fresh)
-        transaction.on_commit(lambda: _queue_packets(ids))
     return watched
-
-
-def _queue_packets(report_ids: list[int]) -> None:
-    from tipline.alerts.tasks import urgent_packet_task
-
-    for rid in report_ids:
-        urgent_packet_task.enqueue(rid)
 
 
 def _after_commit_send(made: Sequence[Notification]) -> None:
@@ -383,7 +378,7 @@ def urgent_packet(*, report_id: int) -> int | None:
     sender = sms_sender()
     for user in unit_officers(node_id=watched.unit_id):
         sender.send(Sms(username=user.username, phone="", text=(
-            f"Tipline URGENT packet {built.packet.reference} (report {report_id}): "
+            f"Tipline URGENT packet {built.packet.reference} (report {_ref(report_id)}): "
             f"passphrase {built.passphrase}")))
     return int(built.packet.pk)
 

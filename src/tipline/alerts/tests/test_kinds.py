@@ -39,7 +39,7 @@ def test_a_packet_and_a_transfer_tell_the_receiving_unit_only(
     report_transfer(actor=mh_nodal, report_id=moved.pk, to_code="IN-MH-PUNE",
                     reason="the address is in Pune")
     assert _texts(pune_officer, Kind.TRANSFER) == [
-        f"Report {moved.pk} was transferred to Pune from Beed."]
+        f"Report {moved.reference} was transferred to Pune from Beed."]
     assert _texts(beed_officer, Kind.TRANSFER) == []
 
 
@@ -51,7 +51,7 @@ def test_a_cluster_lead_change_tells_the_lead(beed_officer: Any, pune_officer: A
                                      {"report": 5, "to": "IN-MH-PUNE"}])
     assert _texts(pune_officer, Kind.CLUSTER_LEAD) == [
         "Pune now leads the enquiry of 2 linked reports moved from other units (first: "
-        "report 5)."]
+        "report TL-00000005)."]
     assert _texts(beed_officer, Kind.CLUSTER_LEAD) == []
 
 

@@ -78,7 +78,7 @@ def test_an_urgent_report_from_import_to_acknowledgement(
     assert packet.target.code == "IN-MH-BEED"
     assert packet.ack_due_at - packet.created_at == timedelta(hours=4)
     texts = [m.text for m in outboxes.outbox]
-    assert any("URGENT" in t and str(report.pk) in t for t in texts)
+    assert any("URGENT" in t and report.reference in t for t in texts)
     passphrase_sms = [m for m in outboxes.outbox if "passphrase" in m.text]
     assert [m.username for m in passphrase_sms] == ["bhim"]
     assert not any("passphrase" in m.body for m in mail.outbox)
