@@ -190,3 +190,18 @@ def test_urgent_reports_head_the_review_queue_and_the_national_queue(
                                    ncmec_priority=1)
     order = [r.pk for r in review_queue(user=analyst)]
     assert order.index(second.pk) < order.index(first.pk)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_routing_outside_a_transaction_still_watches_an_urgent_report(
+    immediate_tasks: None, outboxes: Any, beed_officer: Any, make_report: Any,
+) -> None:
+    """`routing_run` sends `reports_placed` outside any transaction (the demo failed with
+    "audit events must be written inside the transaction they record")."""
+    from tipline.accounts.services import system_user
+    from tipline.routing.signals import reports_placed
+
+    report = make_report("IN-MH-BEED", status=Report.Status.ROUTED, escalated=True)
+    reports_placed.send(sender=Report, actor=system_user("router"), report_ids=[report.pk])
+    assert UrgentReport.objects.get(report=report).reasons == ["escalated"]
+    assert Packet.objects.filter(items__report=report).exists()
