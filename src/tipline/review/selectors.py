@@ -66,8 +66,9 @@ def review_queue(*, user: User) -> QuerySet[Report]:
                     second_opinion=Exists(second),
                     is_urgent=ExpressionWrapper(report_urgent(), output_field=BooleanField()))
           .select_related("media", "jurisdiction"))
-    return qs.order_by("-is_urgent", "-queue_priority", F("queue_risk").desc(nulls_last=True),
-                       "received_at", "pk")
+    # NULL (no NCMEC priority) is not urgent: last, as PostgreSQL would put it first
+    return qs.order_by(F("is_urgent").desc(nulls_last=True), "-queue_priority",
+                       F("queue_risk").desc(nulls_last=True), "received_at", "pk")
 
 
 def queue_page(*, user: User, limit: int = 50) -> list[Report]:
