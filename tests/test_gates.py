@@ -28,6 +28,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from tipline.accounts.actions import ROLES
+from tipline.alerts.models import Notification
 from tipline.cases.models import Case, LegalSection
 from tipline.cases.services import cases_open, notice_add
 from tipline.dispatch.services import packet_build
@@ -125,6 +126,12 @@ PAGES: dict[str, Page] = {
     "analytics:map": Page(VIEW),
     "analytics:map_state": Page(VIEW, "state"),
     "search:results": Page(VIEW),
+    # one's own notifications (alerts): anyone logged in; another's notification is a 404
+    # (alerts/tests/test_views.py), a form target here tried as a GET
+    "alerts:notifications": Page(EVERYONE),
+    "alerts:read": Page(EVERYONE, "notification", form=True),
+    "alerts:read_all": Page(EVERYONE, form=True),
+    "alerts:preferences": Page(EVERYONE),
 }
 
 #: pages without a gate, and what they answer anyone (logged in or not)
@@ -207,11 +214,14 @@ def records(make_report: Callable[..., Report], analyst: Any,
     section = LegalSection.objects.order_by("pk").first()
     item = case.checklist.order_by("pk").first()
     assert section is not None and item is not None
+    note = Notification.objects.create(recipient=beed_officer, kind="packet", text="a packet",
+                                       created=timezone.now())
     return {
         "report": {"pk": report.pk}, "file": {"pk": files[0].pk}, "batch": {"pk": batch.pk},
         "case": {"pk": case.pk}, "case_action": {"pk": case.pk, "action": "acknowledge"},
         "notice": {"pk": notice.pk}, "checklist": {"pk": item.pk},
         "packet": {"pk": packet.pk}, "section": {"pk": section.pk},
+        "notification": {"pk": note.pk},
         "unit": {"code": "IN-MH-BEED"}, "state": {"code": "MH"},
         "api_report": {"key": report.reference}, "api_cluster": {"cluster_id": report.pk},
         "api_case": {"case_id": case.pk}, "api_packet": {"packet_id": packet.pk},

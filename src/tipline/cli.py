@@ -19,6 +19,8 @@ COMMANDS: dict[str, str] = {
     "route": "resolve and place every report not yet routed (national queue for conflicts)",
     "dispatch": "build an encrypted packet of routed reports for a unit or a state",
     "cases": "case register: `cases export --out FILE.xlsx [--state XX | --unit CODE]`",
+    "alerts": "notifications: `alerts digest` (e-mail), `alerts sweep [--at TIME]` (overdue, "
+              "urgent escalation), `alerts test-email ADDRESS`",
     "units": "police units, their areas and contacts (CSV import/export) and routing overrides",
     "locate": "resolve a location from clues (IP, PIN, GPS, address, phone) and explain it",
     "bootstrap": "create, migrate and seed the database (runs on its own when needed)",

@@ -11,6 +11,7 @@ import dj_database_url
 from csp.constants import NONE, SELF
 
 from tipline.core.env import env_bool, env_int, env_list, env_opt, env_secret, env_str
+from tipline.core.mailurl import email_settings
 from tipline.core.modes import private_umask
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -138,6 +139,28 @@ ROUTE_PROCESSES = env_int(
 #: Dispatch: a packet not acknowledged this many days after it was built shows as overdue.
 DISPATCH_ACK_DAYS = env_int(
     "TIPLINE_DISPATCH_ACK_DAYS", 3, "days a unit has to acknowledge a packet before it is overdue")
+#: Alerts (alerts app): in-app notifications, the e-mail digest, urgent reports.
+EMAIL_URL = env_secret(
+    "EMAIL_URL", "where e-mail goes: console:// (default), smtp://user:pass@host:port, "
+    "smtps://..., locmem://") or "console://"
+globals().update(email_settings(EMAIL_URL))
+DEFAULT_FROM_EMAIL = env_str(
+    "TIPLINE_EMAIL_FROM", "tipline@localhost", "the From address of Tipline's e-mail")
+SITE_URL = env_str(
+    "TIPLINE_SITE_URL", "http://127.0.0.1:8000",
+    "the address people open Tipline at: links in e-mails and text messages start with it")
+URGENT_ACK_HOURS = env_int(
+    "TIPLINE_URGENT_ACK_HOURS", 4,
+    "hours a unit has to acknowledge an urgent report before it escalates (to the state's "
+    "nodal officer, then again to the hub)")
+SMS_BACKEND = env_str(
+    "TIPLINE_SMS_BACKEND", "console",
+    "how urgent alerts are sent as text messages: console (logged), or a registered sender")
+ALERTS_SWEEP_MINUTES = env_int(
+    "TIPLINE_ALERTS_SWEEP_MINUTES", 10,
+    "minutes between two sweeps for time-based alerts (overdue, escalations) and the digest")
+DIGEST_HOUR = env_int(
+    "TIPLINE_DIGEST_HOUR", 7, "hour of the day (IST) after which each day's e-mail digest goes")
 DISPATCH_WORKERS = env_int(
     "TIPLINE_DISPATCH_WORKERS", 2, "processes rendering a packet's PDFs (0: in the build's own)")
 PACKET_FONT_DIR = env_str(
@@ -260,6 +283,8 @@ INSTALLED_APPS = [
     "tipline.analytics",
     # the search box on every page: reports and cases by id or identifier
     "tipline.search",
+    # in-app notifications, the e-mail digest and urgent reports' alerts (above cases)
+    "tipline.alerts",
     # the public tip form: a source of reports that also reads where they went
     "tipline.tips",
     # the JSON API for hub tools (/api/): reads every step, moves cases

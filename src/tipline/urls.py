@@ -26,6 +26,7 @@ urlpatterns = [
     path("search/", include("tipline.search.urls")),
     path("", include("tipline.routing.urls")),
     path("tip/", include("tipline.tips.urls")),
+    path("alerts/", include("tipline.alerts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),
     path("source.tar.gz", core_views.source_archive, name="source_archive"),

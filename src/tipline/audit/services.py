@@ -16,6 +16,7 @@ from django.db import connection, models, transaction
 from tipline.accounts.types import Actor
 from tipline.audit import signing
 from tipline.audit.models import AuditCheckpoint, AuditEvent, ChainHead
+from tipline.audit.signals import events_recorded
 from tipline.core.bulk import insert_rows
 
 GENESIS = "0" * 64
@@ -91,6 +92,7 @@ def _append(actor: Actor | None, entries: Sequence[Entry]) -> list[tuple[Any, ..
     with connection.cursor() as cursor:
         cursor.execute(f"UPDATE {_HEAD_TABLE} SET seq = %s, hash = %s WHERE id = 1",  # noqa: S608
                        [seq, prev])
+    events_recorded.send(sender=AuditEvent, actor=actor, entries=list(entries))
     return rows
 
 

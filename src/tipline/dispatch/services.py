@@ -85,7 +85,8 @@ def _render(*, packet: Packet, target: Jurisdiction, actor: Actor, report_ids: S
 
 
 def _reserve(*, actor: Actor, target: Jurisdiction, count: int, since: date | None, note: str,
-             supersedes: Packet | None = None, reason: str = "") -> Packet:
+             supersedes: Packet | None = None, reason: str = "",
+             ack_within: timedelta | None = None) -> Packet:
     """The packet's row, made first so its id is known to the files (no lock held after)."""
     now = timezone.now()
     with transaction.atomic():
@@ -93,7 +94,8 @@ def _reserve(*, actor: Actor, target: Jurisdiction, count: int, since: date | No
             target=target, version=supersedes.version + 1 if supersedes else 1,
             supersedes=None, correction_reason=reason, note=note, since=since,
             created_by=actor if getattr(actor, "pk", None) else None, created_at=now,
-            report_count=count, ack_due_at=now + timedelta(days=settings.DISPATCH_ACK_DAYS),
+            report_count=count,
+            ack_due_at=now + (ack_within or timedelta(days=settings.DISPATCH_ACK_DAYS)),
             series=supersedes.series if supersedes else None)
         if packet.series is None:
             packet.series = packet.pk
@@ -126,10 +128,11 @@ def _check_still_waiting(*, target: Jurisdiction, report_ids: Sequence[int]) -> 
 
 def _build(*, actor: Actor, target: Jurisdiction, report_ids: list[int], since: date | None,
            note: str, passphrase: str | None, progress: Progress | None,
-           supersedes: Packet | None = None, reason: str = "") -> Built:
+           supersedes: Packet | None = None, reason: str = "",
+           ack_within: timedelta | None = None) -> Built:
     secret = passphrase_check(passphrase) if passphrase is not None else passphrase_new()
     packet = _reserve(actor=actor, target=target, count=len(report_ids), since=since, note=note,
-                      supersedes=supersedes, reason=reason)
+                      supersedes=supersedes, reason=reason, ack_within=ack_within)
     try:
         packet.sha256, packet.size = _render(packet=packet, target=target, actor=actor,
                                              report_ids=report_ids, passphrase=secret,
@@ -159,14 +162,15 @@ def _build(*, actor: Actor, target: Jurisdiction, report_ids: list[int], since: 
 def packet_build(
     *, actor: Actor, target_code: str, since: date | None = None,
     report_ids: Sequence[int] | None = None, note: str = "", passphrase: str | None = None,
-    progress: Progress | None = None,
+    progress: Progress | None = None, ack_within: timedelta | None = None,
 ) -> Built:
     """Build a packet for a unit (or a state's nodal officer) of its routed reports not yet
     sent to it or below it; received on or after `since`, or only `report_ids` if given.
 
     The actor needs packet.create at the target (a system user, as `tipline dispatch` acts
     for the operator at the server's console, may send anywhere). The reports become
-    DISPATCHED and their cases learn which packet carried them.
+    DISPATCHED and their cases learn which packet carried them. `ack_within`: acknowledgement
+    is due this long after (an urgent report's packet: hours); TIPLINE_DISPATCH_ACK_DAYS else.
     """
     target = Jurisdiction.objects.filter(code=target_code.strip().upper()).first()
     if target is None:
@@ -185,7 +189,7 @@ def packet_build(
     if not ids:
         raise RejectedInput(f"no routed reports are waiting to be sent to {target.name}")
     return _build(actor=actor, target=target, report_ids=ids, since=since, note=note.strip(),
-                  passphrase=passphrase, progress=progress)
+                  passphrase=passphrase, progress=progress, ack_within=ack_within)
 
 
 def packet_correct(

@@ -53,6 +53,9 @@ class Decision(models.Model):
     category = models.CharField(max_length=4, choices=Category.choices, blank=True)
     note = EncryptedTextField(blank=True)
     decided_at = models.DateTimeField()
+    #: the reviewer saw a child in imminent danger: the report goes first everywhere and its
+    #: unit is alerted at once (the alerts app)
+    urgent = models.BooleanField(default=False)
 
     class Meta:
         indexes = [

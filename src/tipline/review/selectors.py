@@ -6,7 +6,18 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+)
 from django.db.models.functions import Coalesce, TruncDate, TruncHour
 from django.http import Http404
 from django.utils import timezone
@@ -16,6 +27,14 @@ from tipline.accounts.models import User
 from tipline.accounts.types import Viewer
 from tipline.intake.models import Report, ReportFile
 from tipline.review.models import FINAL, Decision, ReviewerSettings, Verdict
+
+
+def report_urgent() -> Q:
+    """For a Report queryset: a child may be in imminent danger, so the report goes first in
+    every queue and inbox. NCMEC's priority 1, the platform's escalation, or a reviewer's
+    urgent flag on any of its decisions."""
+    flagged = Decision.objects.filter(report=OuterRef("pk"), urgent=True)
+    return Q(ncmec_priority=1) | Q(escalated=True) | Q(Exists(flagged))
 
 
 def file_decided() -> Exists:
@@ -44,10 +63,12 @@ def review_queue(*, user: User) -> QuerySet[Report]:
           .annotate(queue_priority=Coalesce("media__priority", 0,
                                             output_field=IntegerField()),
                     queue_risk=F("media__risk_score"),
-                    second_opinion=Exists(second))
+                    second_opinion=Exists(second),
+                    is_urgent=ExpressionWrapper(report_urgent(), output_field=BooleanField()))
           .select_related("media", "jurisdiction"))
-    return qs.order_by("-queue_priority", F("queue_risk").desc(nulls_last=True),
-                       "received_at", "pk")
+    # NULL (no NCMEC priority) is not urgent: last, as PostgreSQL would put it first
+    return qs.order_by(F("is_urgent").desc(nulls_last=True), "-queue_priority",
+                       F("queue_risk").desc(nulls_last=True), "received_at", "pk")
 
 
 def queue_page(*, user: User, limit: int = 50) -> list[Report]:

@@ -70,9 +70,11 @@ def _entries(bank: HashBank, files: Sequence[ReportFile], category: str) -> list
 
 @transaction.atomic
 def decision_record(*, actor: Actor, report_id: int, verdict: str, category: str = "",
-                    note: str = "", file_ids: Sequence[int] | None = None) -> list[Decision]:
+                    note: str = "", file_ids: Sequence[int] | None = None,
+                    urgent: bool = False) -> list[Decision]:
     """Record a reviewer's verdict on the report's undecided files (or the named ones) and
-    apply its effects (module docstring). 404 if the actor may not decide on the report."""
+    apply its effects (module docstring). 404 if the actor may not decide on the report.
+    `urgent`: the reviewer flags a child in imminent danger (see `report_urgent`)."""
     report = get_scoped_or_404(Report.objects.select_for_update(), user=actor,
                                action="review.decide", pk=report_id)
     if verdict not in Verdict.values:
@@ -95,9 +97,11 @@ def decision_record(*, actor: Actor, report_id: int, verdict: str, category: str
     now = timezone.now()
     made = Decision.objects.bulk_create([
         Decision(report=report, file=f, reviewer=actor, verdict=verdict, category=category,
-                 note=note.strip()[:5000], decided_at=now) for f in files])
+                 note=note.strip()[:5000], decided_at=now, urgent=urgent) for f in files])
     data: dict[str, Any] = {"verdict": verdict, "category": category,
                             "files": [f.pk for f in files]}
+    if urgent:
+        data["urgent"] = True
     if verdict in FINAL:
         bank = bank_of_hub(actor=system_user("review"),
                            name=SAFELIST_BANK if verdict == Verdict.NOT_CSAM else CONFIRMED_BANK,

@@ -44,6 +44,7 @@ class DecisionForm(forms.Form):
     note = forms.CharField(required=False, max_length=5000, widget=forms.Textarea(
         attrs={"rows": 2}))
     file = forms.IntegerField(required=False, help_text="one file; empty: every undecided")
+    urgent = forms.BooleanField(required=False, help_text="a child in imminent danger")
 
 
 class SettingsForm(forms.Form):
@@ -92,7 +93,7 @@ def decide(request: AuthedRequest, pk: int) -> HttpResponse:
         made = services.decision_record(
             actor=request.user, report_id=pk, verdict=form.cleaned_data["verdict"],
             category=form.cleaned_data["category"], note=form.cleaned_data["note"],
-            file_ids=[file_id] if file_id else None)
+            file_ids=[file_id] if file_id else None, urgent=form.cleaned_data["urgent"])
     except RejectedInput as exc:
         messages.error(request, str(exc))
         return redirect("review:report", pk=pk)

@@ -21,6 +21,7 @@ from tipline.jurisdictions.models import Jurisdiction
 from tipline.jurisdictions.selectors import Node, jurisdiction_states, jurisdiction_tree
 from tipline.jurisdictions.unit_files import UnitRow
 from tipline.jurisdictions.units import unit_covering, unit_rows
+from tipline.review.selectors import report_urgent
 from tipline.routing.linking import LINKING_KINDS
 from tipline.routing.models import ClusterNotice, ReportCluster
 
@@ -193,11 +194,9 @@ def queue_page(*, user: Viewer, node: Node, before: int | None = None,
     """Reports waiting at exactly this node (the national queue, or a state's) for a person,
     newest first; and the id to continue from, if there are more."""
     qs = _waiting(user=user, node_ids=[node.id])
-    if before is not None:
-        qs = qs.filter(pk__lt=before)
-    rows = list(qs.select_related("location").order_by("-pk")[:limit + 1])
+    rows, first = _urgent_first(qs, before=before, limit=limit, related=("location",))
     more = rows[limit].pk if len(rows) > limit else None
-    rows = rows[:limit]
+    rows = first + rows[:limit]
     items = []
     allowed = allowed_jurisdictions(user, "report.assign")  # the buttons: only where it may go
     by_code = jurisdiction_tree().by_code
@@ -265,13 +264,26 @@ def inbox_page(*, user: Viewer, unit: Node | None = None, before: int | None = N
     qs = scoped(Report.objects.filter(jurisdiction_id__in=units, is_current=True,
                                       status__in=[Report.Status.ROUTED, Report.Status.DISPATCHED]),
                 user=user, action="report.view")
-    if before is not None:
-        qs = qs.filter(pk__lt=before)
-    rows = list(qs.select_related("jurisdiction", "location", "cluster")
-                .order_by("-pk")[:limit + 1])
+    rows, first = _urgent_first(qs, before=before, limit=limit,
+                                related=("jurisdiction", "location", "cluster"))
     more = len(rows) > limit
     rows = rows[:limit]
-    return rows, (rows[-1].pk if more else None)
+    return first + rows, (rows[-1].pk if more else None)
+
+
+def _urgent_first(qs: QuerySet[Report], *, before: int | None, limit: int,
+                  related: tuple[str, ...]) -> tuple[list[Report], list[Report]]:
+    """A page of `qs` newest first, and the urgent reports (a child in imminent danger:
+    review's `report_urgent`) to show above it: on the first page all of them (up to
+    `limit`), and never again on the next pages, which keep their place by id."""
+    first: list[Report] = []
+    urgent = report_urgent()
+    if before is None:
+        first = list(qs.filter(urgent).select_related(*related).order_by("-pk")[:limit])
+    else:
+        qs = qs.filter(pk__lt=before)
+    rows = list(qs.exclude(urgent).select_related(*related).order_by("-pk")[:limit + 1])
+    return rows, first
 
 
 def inbox_units(*, user: Viewer) -> list[Node]:

@@ -1,0 +1,75 @@
+"""Text messages for urgent alerts: a small interface with a registry, as everything that
+varies (core/registry.py). `TIPLINE_SMS_BACKEND` names the sender; `console` (the default)
+writes each message to the log. A gateway's sender subclasses `SmsSender`, sets its `name`
+and is decorated with `@register` in a module imported at start-up."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from django.conf import settings
+
+from tipline.core.registry import Registry
+
+log = logging.getLogger("tipline.alerts.sms")
+
+
+@dataclass(frozen=True)
+class Sms:
+    """One message to one person: their user name (to tell them apart in logs), the number
+    to send to (may be empty: the sender decides), and the text."""
+
+    username: str
+    phone: str
+    text: str
+
+
+class SmsSender:
+    """Sends text messages. `send` returns whether the message went; it never raises for a
+    failed delivery (an urgent alert is in-app and by e-mail too)."""
+
+    name = ""
+
+    def send(self, message: Sms) -> bool:
+        raise NotImplementedError
+
+
+senders: Registry[SmsSender] = Registry("SMS sender")
+register = senders.register
+
+
+@register
+class ConsoleSender(SmsSender):
+    """Writes each message to the log (the server's output): the default, with no gateway."""
+
+    name = "console"
+
+    def send(self, message: Sms) -> bool:
+        log.warning("SMS to %s %s: %s", message.username, message.phone or "(no number)",
+                    message.text)
+        return True
+
+
+@register
+class MemorySender(SmsSender):
+    """Keeps messages in `outbox` (tests), as Django's locmem e-mail backend does."""
+
+    name = "memory"
+
+    def __init__(self) -> None:
+        self.outbox: list[Sms] = []
+
+    def send(self, message: Sms) -> bool:
+        self.outbox.append(message)
+        return True
+
+
+def sms_sender() -> SmsSender:
+    """The sender `TIPLINE_SMS_BACKEND` names; ValueError if none is registered so."""
+    name = settings.SMS_BACKEND
+    found = senders.all().get(name)
+    if found is None:
+        raise ValueError(f"TIPLINE_SMS_BACKEND: no SMS sender {name!r} "
+                         f"(registered: {', '.join(senders.all())})")
+    return found

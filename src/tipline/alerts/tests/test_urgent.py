@@ -1,0 +1,207 @@
+"""A child in imminent danger comes first: an urgent report is alerted, packed and
+acknowledged within hours, or escalated to the state's nodal officer, then to the hub."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+
+from tipline.alerts.models import Kind, Notification, UrgentReport
+from tipline.alerts.services import alerts_sweep
+from tipline.alerts.sms import senders
+from tipline.audit.models import AuditEvent
+from tipline.dispatch.models import Packet, PacketReport
+from tipline.dispatch.services import packet_acknowledge
+from tipline.intake.models import Report
+from tipline.intake.tests import builders as b
+from tipline.routing.selectors import inbox_page
+from tipline.routing.services import report_transfer
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def outboxes(settings: Any) -> Any:
+    """E-mail kept in Django's locmem outbox, text messages in the memory sender's."""
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.SMS_BACKEND = "memory"
+    settings.URGENT_ACK_HOURS = 4
+    sms = senders.all()["memory"]
+    sms.outbox.clear()  # type: ignore[attr-defined]
+    return sms
+
+
+def _with_email(*users: Any) -> None:
+    for user in users:
+        user.email = f"{user.username}@police.example.in"
+        user.save(update_fields=["email"])
+
+
+def test_an_urgent_report_from_import_to_acknowledgement(
+    tmp_path: Path, immediate_tasks: None, django_capture_on_commit_callbacks: Any,
+    outboxes: Any, beed_officer: Any, mh_nodal: Any, pune_officer: Any, analyst: Any,
+    make_report: Any,
+) -> None:
+    _with_email(beed_officer, mh_nodal, pune_officer)
+    folder = b.ncmec_folder(tmp_path, "9101", seed=3, priorityLevel="1")
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("ingest", str(folder), "--quiet")
+    newer = make_report("IN-MH-BEED", status=Report.Status.ROUTED)
+    report = Report.objects.get(external_id="9101")
+    assert report.ncmec_priority == 1 and report.jurisdiction.code == "IN-MH-BEED"
+
+    # watched, due in hours
+    watched = UrgentReport.objects.get(report=report)
+    assert watched.unit.code == "IN-MH-BEED" and watched.level == "unit"
+    assert watched.reasons == ["priority_1"]
+    assert timedelta(hours=3) < watched.due_at - watched.created_at <= timedelta(hours=4)
+
+    # the unit's officers and the state's nodal officer are told at once, not Pune's
+    told = Notification.objects.filter(kind=Kind.URGENT)
+    assert sorted(n.recipient.username for n in told) == ["bhim", "meera"]
+    assert all(n.read_at is None and n.emailed_at is not None for n in told)
+    urgent_mail = [m for m in mail.outbox if "URGENT" in m.subject]
+    assert sorted(m.to[0] for m in urgent_mail) == ["bhim@police.example.in",
+                                                    "meera@police.example.in"]
+    assert f"/reports/{report.pk}/" in urgent_mail[0].body
+
+    # a single-report packet, built at once, due in hours; its passphrase by SMS only
+    packet = Packet.objects.get(items__report=report)
+    assert watched.__class__.objects.get(pk=report.pk).packet_id == packet.pk
+    assert list(PacketReport.objects.filter(packet=packet).values_list("report_id", flat=True)) \
+        == [report.pk]
+    assert packet.target.code == "IN-MH-BEED"
+    assert packet.ack_due_at - packet.created_at == timedelta(hours=4)
+    texts = [m.text for m in outboxes.outbox]
+    assert any("URGENT" in t and report.reference in t for t in texts)
+    passphrase_sms = [m for m in outboxes.outbox if "passphrase" in m.text]
+    assert [m.username for m in passphrase_sms] == ["bhim"]
+    assert not any("passphrase" in m.body for m in mail.outbox)
+    # and the unit is told of the new packet too
+    assert Notification.objects.filter(kind=Kind.PACKET, recipient=beed_officer).exists()
+
+    # it heads the unit's inbox, above a newer report
+    rows, _ = inbox_page(user=beed_officer)
+    assert [r.pk for r in rows] == [report.pk, newer.pk]
+
+    # the unit acknowledges the packet: done, audited, no escalation later
+    packet_acknowledge(actor=beed_officer, packet_id=packet.pk)
+    watched.refresh_from_db()
+    assert watched.acknowledged_at is not None
+    event = AuditEvent.objects.get(action="urgent.acknowledged")
+    assert event.object_id == str(report.pk) and event.data == {"level": "unit", "late": False}
+    assert alerts_sweep(now=watched.due_at + timedelta(hours=10)).escalated == 0
+    assert not AuditEvent.objects.filter(action="urgent.escalated").exists()
+
+
+def test_an_unacknowledged_urgent_report_escalates_to_the_state_then_the_hub(
+    immediate_tasks: None, django_capture_on_commit_callbacks: Any, outboxes: Any,
+    beed_officer: Any, mh_nodal: Any, analyst: Any, make_report: Any,
+) -> None:
+    _with_email(beed_officer, mh_nodal, analyst)
+    report = make_report("IN", ncmec_priority=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        report_transfer(actor=analyst, report_id=report.pk, to_code="IN-MH-BEED",
+                        reason="the IP is in Beed")
+    watched = UrgentReport.objects.get(report=report)
+    opened = AuditEvent.objects.get(action="urgent.opened")
+    assert opened.data["unit"] == "IN-MH-BEED"
+    due = watched.due_at
+
+    # before the deadline nothing happens
+    assert alerts_sweep(now=due - timedelta(minutes=1)).escalated == 0
+    watched.refresh_from_db()
+    assert watched.level == "unit"
+
+    # past it: to the state's nodal officer, audited, told in-app and by e-mail
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert alerts_sweep(now=due + timedelta(minutes=1)).escalated == 1
+    watched.refresh_from_db()
+    assert watched.level == "state" and watched.due_at == due + timedelta(minutes=1, hours=4)
+    step = AuditEvent.objects.filter(action="urgent.escalated").order_by("seq")
+    assert [(e.data["level"], e.data["to"], e.data["told"]) for e in step] == [
+        ("state", "IN-MH", ["meera"])]
+    assert Notification.objects.filter(recipient=mh_nodal, kind=Kind.URGENT,
+                                       text__contains="NOT ACKNOWLEDGED").count() == 1
+    assert [m.to for m in mail.outbox] == [["meera@police.example.in"]]
+
+    # the same sweep again changes nothing; past the next deadline: to the hub
+    assert alerts_sweep(now=due + timedelta(minutes=2)).escalated == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        assert alerts_sweep(now=due + timedelta(hours=5)).escalated == 1
+    watched.refresh_from_db()
+    assert watched.level == "hub"
+    assert [(e.data["level"], e.data["to"]) for e in
+            AuditEvent.objects.filter(action="urgent.escalated").order_by("seq")] == [
+        ("state", "IN-MH"), ("hub", "IN")]
+    assert Notification.objects.filter(recipient=analyst, kind=Kind.URGENT).count() == 1
+    # the hub is the last step
+    assert alerts_sweep(now=due + timedelta(days=3)).escalated == 0
+    # each step's audit event sits in the chain after the transfer that started it all
+    seqs = [e.seq for e in AuditEvent.objects.filter(
+        action__in=["report.transferred", "urgent.opened", "urgent.escalated"]).order_by("seq")]
+    assert seqs == sorted(seqs) and len(seqs) == 4
+
+
+def test_a_reviewers_urgent_flag_makes_a_routed_report_urgent(
+    immediate_tasks: None, django_capture_on_commit_callbacks: Any, outboxes: Any,
+    beed_officer: Any, reviewer: Any, make_report: Any,
+) -> None:
+    from tipline.review.services import decision_record
+    from tipline.review.tests.helpers import report_with_images
+
+    report, _ = report_with_images(make_report, "IN-MH-BEED", seeds=(4,), scan=False,
+                                   status=Report.Status.ROUTED)
+    assert not UrgentReport.objects.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        decision_record(actor=reviewer, report_id=report.pk, verdict="confirmed",
+                        category="A1", urgent=True)
+    watched = UrgentReport.objects.get(report=report)
+    assert watched.reasons == ["reviewer"]
+    assert Notification.objects.filter(recipient=beed_officer, kind=Kind.URGENT).exists()
+    assert Packet.objects.filter(items__report=report).exists()
+
+
+def test_urgent_reports_head_the_review_queue_and_the_national_queue(
+    analyst: Any, make_report: Any,
+) -> None:
+    from tipline.jurisdictions.selectors import jurisdiction_tree
+    from tipline.review.selectors import review_queue
+    from tipline.review.tests.helpers import report_with_images
+    from tipline.routing.selectors import queue_page
+
+    plain = make_report("IN")
+    escalated = make_report("IN", escalated=True)
+    newest = make_report("IN")
+    items, _ = queue_page(user=analyst, node=jurisdiction_tree().root)
+    assert [i.report.pk for i in items] == [escalated.pk, newest.pk, plain.pk]
+    # and on a page after the first, it does not come again
+    items, _ = queue_page(user=analyst, node=jurisdiction_tree().root, before=newest.pk)
+    assert [i.report.pk for i in items] == [plain.pk]
+
+    first, _ = report_with_images(make_report, "IN", seeds=(5,), scan=False)
+    second, _ = report_with_images(make_report, "IN", seeds=(6,), scan=False,
+                                   ncmec_priority=1)
+    order = [r.pk for r in review_queue(user=analyst)]
+    assert order.index(second.pk) < order.index(first.pk)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_routing_outside_a_transaction_still_watches_an_urgent_report(
+    immediate_tasks: None, outboxes: Any, beed_officer: Any, make_report: Any,
+) -> None:
+    """`routing_run` sends `reports_placed` outside any transaction (the demo failed with
+    "audit events must be written inside the transaction they record")."""
+    from tipline.accounts.services import system_user
+    from tipline.routing.signals import reports_placed
+
+    report = make_report("IN-MH-BEED", status=Report.Status.ROUTED, escalated=True)
+    reports_placed.send(sender=Report, actor=system_user("router"), report_ids=[report.pk])
+    assert UrgentReport.objects.get(report=report).reasons == ["escalated"]
+    assert Packet.objects.filter(items__report=report).exists()
