@@ -376,10 +376,17 @@ def urgent_packet(*, report_id: int) -> int | None:
         audit_record(actor=system_user("alerts"), action="urgent.packet", obj=built.packet,
                      data={"report": report_id, "packet": built.packet.reference})
     sender = sms_sender()
-    for user in unit_officers(node_id=watched.unit_id):
-        sender.send(Sms(username=user.username, phone="", text=(
-            f"Tipline URGENT packet {built.packet.reference} (report {_ref(report_id)}): "
-            f"passphrase {built.passphrase}")))
+    told = [sender.send(Sms(username=user.username, phone="", secret=built.passphrase, text=(
+                f"Tipline URGENT packet {built.packet.reference} (report {_ref(report_id)}): "
+                f"passphrase")))
+            for user in unit_officers(node_id=watched.unit_id)]
+    if not any(told):  # no gateway (or no officer): the passphrase reached nobody
+        notify(users=hub_people(), kind=Kind.URGENT, key=f"urgent-passphrase:{built.packet.pk}",
+               link=reverse("dispatch:packet_list"), text=(
+                   f"Urgent packet {built.packet.reference} for {watched.unit.name} was built, "
+                   f"but its passphrase reached no officer (TIPLINE_SMS_BACKEND="
+                   f"{settings.SMS_BACKEND} sends none). Correct the packet to issue a new "
+                   f"passphrase and give it to the unit by telephone."))
     return int(built.packet.pk)
 
 

@@ -18,11 +18,17 @@ log = logging.getLogger("tipline.alerts.sms")
 @dataclass(frozen=True)
 class Sms:
     """One message to one person: their user name (to tell them apart in logs), the number
-    to send to (may be empty: the sender decides), and the text."""
+    to send to (may be empty: the sender decides), the text, and a secret the text carries
+    (a packet's passphrase) that a gateway sends after the text and no log ever holds."""
 
     username: str
     phone: str
     text: str
+    secret: str = ""
+
+    def body(self) -> str:
+        """What the person's phone shows: the text, then the secret."""
+        return f"{self.text} {self.secret}".strip()
 
 
 class SmsSender:
@@ -41,14 +47,17 @@ register = senders.register
 
 @register
 class ConsoleSender(SmsSender):
-    """Writes each message to the log (the server's output): the default, with no gateway."""
+    """Writes each message to the log (the server's output): the default, with no gateway.
+    A message carrying a secret is logged without it and counts as not sent: a passphrase in
+    a log file is one anyone with the log can use."""
 
     name = "console"
 
     def send(self, message: Sms) -> bool:
-        log.warning("SMS to %s %s: %s", message.username, message.phone or "(no number)",
-                    message.text)
-        return True
+        withheld = " [secret withheld from the log: not sent]" if message.secret else ""
+        log.warning("SMS to %s %s: %s%s", message.username, message.phone or "(no number)",
+                    message.text, withheld)
+        return not message.secret
 
 
 @register

@@ -81,6 +81,8 @@ def test_an_urgent_report_from_import_to_acknowledgement(
     assert any("URGENT" in t and report.reference in t for t in texts)
     passphrase_sms = [m for m in outboxes.outbox if "passphrase" in m.text]
     assert [m.username for m in passphrase_sms] == ["bhim"]
+    assert passphrase_sms[0].secret and passphrase_sms[0].secret not in passphrase_sms[0].text
+    assert not Notification.objects.filter(key__startswith="urgent-passphrase:").exists()
     assert not any("passphrase" in m.body for m in mail.outbox)
     # and the unit is told of the new packet too
     assert Notification.objects.filter(kind=Kind.PACKET, recipient=beed_officer).exists()
@@ -205,3 +207,26 @@ def test_routing_outside_a_transaction_still_watches_an_urgent_report(
     reports_placed.send(sender=Report, actor=system_user("router"), report_ids=[report.pk])
     assert UrgentReport.objects.get(report=report).reasons == ["escalated"]
     assert Packet.objects.filter(items__report=report).exists()
+
+
+def test_with_no_sms_gateway_an_urgent_passphrase_stays_out_of_the_log_and_the_hub_is_told(
+    tmp_path: Path, immediate_tasks: None, django_capture_on_commit_callbacks: Any,
+    settings: Any, caplog: Any, beed_officer: Any, analyst: Any,
+) -> None:
+    """The console sender (the default) logs each text message: one that carries a packet's
+    passphrase is logged without it and counts as not sent, and the hub is told to issue a
+    new passphrase, since nobody has this one."""
+    settings.SMS_BACKEND = "console"
+    folder = b.ncmec_folder(tmp_path, "9102", seed=4, priorityLevel="1")
+    with caplog.at_level("WARNING", logger="tipline.alerts.sms"), \
+            django_capture_on_commit_callbacks(execute=True):
+        call_command("ingest", str(folder), "--quiet")
+    watched = UrgentReport.objects.get(report__external_id="9102")
+    packet = Packet.objects.get(pk=watched.packet_id)
+    logged = "\n".join(r.getMessage() for r in caplog.records)
+    assert f"URGENT packet {packet.reference}" in logged
+    assert "secret withheld from the log" in logged
+    words = {w.strip(".,:()") for w in logged.split()}
+    assert not any(len(w) >= 20 and w.count("-") >= 3 for w in words), logged  # no passphrase
+    told = Notification.objects.get(recipient=analyst, key=f"urgent-passphrase:{packet.pk}")
+    assert packet.reference in told.text and "new passphrase" in told.text
