@@ -19,7 +19,7 @@ from tipline.intake.services import StatusChange, reports_status_set
 from tipline.jurisdictions.models import Jurisdiction
 from tipline.routing.clusters import clusters_assign
 from tipline.routing.linking import clusters_rebuild, clusters_relink
-from tipline.routing.models import ManualAssignment
+from tipline.routing.models import InboxVisit, ManualAssignment
 from tipline.routing.placement import (
     closed_unrouted_report_ids,
     outcome_summary,
@@ -106,3 +106,19 @@ def routing_run(*, actor: Actor, progress: Progress | None = None,
     cases = sum(c for c in counts if isinstance(c, int))
     return RoutingRun(len(ids), outcomes, linked, clusters, assignment.clusters_led,
                       len(assignment.moved), cases)
+
+
+def inbox_visit_record(*, user: Actor, last_report_id: int) -> None:
+    """The user has read their inbox down from `last_report_id`: reports up to it are no
+    longer new to them. The mark never moves back. A person's reading mark, not a change to
+    any report: it is not audited."""
+    if user is None or not getattr(user, "pk", None) or getattr(user, "is_system", False):
+        return
+    now = datetime.now(UTC)
+    with transaction.atomic():
+        visit, made = InboxVisit.objects.select_for_update().get_or_create(
+            user_id=user.pk, defaults={"last_report_id": last_report_id, "at": now})
+        if not made and last_report_id > visit.last_report_id:
+            visit.last_report_id = last_report_id
+            visit.at = now
+            visit.save(update_fields=["last_report_id", "at"])
