@@ -151,3 +151,29 @@ def test_platform_sees_its_own_submissions_and_tokens(
     assert "uploader" in page and token.prefix in page
     assert secret not in page and token.digest not in page
     assert "someone else" not in page
+
+
+def test_the_hub_funnel_totals_match_the_funnel(make_report: Any, analyst: Any,
+                                                beed_officer: Any) -> None:
+    from tipline.cases.selectors import case_funnel
+    from tipline.cases.services import arrest_add, case_acknowledge, case_fir_register
+    from tipline.home.selectors import funnel_totals
+
+    reports = [make_report(node, status=ROUTED) for node in
+               ("IN-MH-BEED", "IN-MH-BEED", "IN-MH-PUNE")]
+    cases_open(actor=None, report_ids=[r.pk for r in reports])
+    case = Case.objects.get(report=reports[0])
+    case_acknowledge(actor=beed_officer, case_id=case.pk)
+    from tipline.cases.models import LegalSection
+
+    case_fir_register(actor=beed_officer, case_id=case.pk, number="1/26",
+                      registered_on=timezone.localdate(), police_station="Beed",
+                      section_ids=[LegalSection.objects.order_by("pk").first().pk])
+    arrest_add(actor=beed_officer, case_id=case.pk, person="A",
+               arrested_on=timezone.localdate())
+    for user in (analyst, beed_officer):
+        mine, theirs = funnel_totals(user=user), case_funnel(user=user).total
+        stages = ("reports", "dispatched", "acknowledged", "firs", "arrests", "chargesheets",
+                  "open")
+        assert [getattr(mine, s) for s in stages] == [getattr(theirs, s) for s in stages]
+        assert mine.firs == 1 and mine.arrests == 1
