@@ -170,13 +170,18 @@ def _inbox(*, user: Viewer, unit: Node | None = None) -> QuerySet[Report]:
                   user=user, action="report.view")
 
 
-def inbox_last_seen(*, user: Viewer) -> int:
-    """The id up to which the user has read their inbox (0: never opened it)."""
+def inbox_mark(*, user: Viewer) -> int | None:
+    """The id up to which the user has read their inbox; None: they never opened it."""
     pk = getattr(user, "pk", None)
     if not pk:
-        return 0
+        return None
     seen = InboxVisit.objects.filter(user_id=int(pk)).values_list("last_report_id", flat=True)
-    return int(next(iter(seen), 0))
+    return next(iter(seen), None)
+
+
+def inbox_last_seen(*, user: Viewer) -> int:
+    """The id up to which the user has read their inbox (0: never opened it)."""
+    return inbox_mark(user=user) or 0
 
 
 def inbox_new_count(*, user: Viewer, since: int | None = None) -> int:

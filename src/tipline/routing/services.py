@@ -108,17 +108,18 @@ def routing_run(*, actor: Actor, progress: Progress | None = None,
                       len(assignment.moved), cases)
 
 
-def inbox_visit_record(*, user: Actor, last_report_id: int) -> None:
+def inbox_visit_record(*, user: Actor, last_report_id: int, known: bool = True) -> None:
     """The user has read their inbox down from `last_report_id`: reports up to it are no
-    longer new to them. The mark never moves back. A person's reading mark, not a change to
-    any report: it is not audited."""
+    longer new to them. The mark never moves back. `known`: the user has a mark already (as
+    `routing.selectors.inbox_last_seen` found). One query, atomic on its own. A person's
+    reading mark, not a change to any report: it is not audited."""
     if user is None or not getattr(user, "pk", None) or getattr(user, "is_system", False):
         return
     now = datetime.now(UTC)
-    with transaction.atomic():
-        visit, made = InboxVisit.objects.select_for_update().get_or_create(
-            user_id=user.pk, defaults={"last_report_id": last_report_id, "at": now})
-        if not made and last_report_id > visit.last_report_id:
-            visit.last_report_id = last_report_id
-            visit.at = now
-            visit.save(update_fields=["last_report_id", "at"])
+    if known:
+        InboxVisit.objects.filter(user_id=user.pk, last_report_id__lt=last_report_id).update(
+            last_report_id=last_report_id, at=now)
+    else:
+        InboxVisit.objects.bulk_create(
+            [InboxVisit(user_id=user.pk, last_report_id=last_report_id, at=now)],
+            ignore_conflicts=True)

@@ -94,10 +94,12 @@ def inbox(request: AuthedRequest) -> HttpResponse:
     chosen = {n.code: n for n in units}.get((request.GET.get("unit") or "").upper())
     before = _int(request.GET.get("before"))
     reports, more = selectors.inbox_page(user=request.user, unit=chosen, before=before)
-    seen = selectors.inbox_last_seen(user=request.user)
-    if chosen is None and before is None and reports:
+    mark = selectors.inbox_mark(user=request.user)
+    seen = mark or 0
+    if chosen is None and before is None and reports and reports[0].pk > seen:
         # the whole inbox, from its top: what it shows is read from now on
-        inbox_visit_record(user=request.user, last_report_id=reports[0].pk)
+        inbox_visit_record(user=request.user, last_report_id=reports[0].pk,
+                           known=mark is not None)
     return render(request, "routing/inbox.html", {
         "section": "inbox", "reports": reports, "more": more, "unit": chosen, "seen": seen,
         "new_count": sum(1 for r in reports if r.pk > seen),
