@@ -80,6 +80,10 @@ class Page:
 PAGES: dict[str, Page] = {
     "intake:report_list": Page(VIEW),
     "intake:report_list_export": Page(VIEW),  # the list as Excel
+    # the first page after login: every role's own sections (a user without a grant is told
+    # so), and one's own API access (read-only)
+    "home": Page(EVERYONE),
+    "home:api_access": Page(EVERYONE),
     "accounts:otp_codes": Page(EVERYONE),  # one's own recovery codes
     "intake:report_detail": Page(VIEW_BEED, "report"),
     "intake:batch_list": Page(IMPORT),
@@ -136,7 +140,6 @@ PAGES: dict[str, Page] = {
 
 #: pages without a gate, and what they answer anyone (logged in or not)
 PUBLIC: dict[str, int] = {
-    "home": 302,  # to the report list, whose gate then decides
     "login": 200,
     "logout": 405,  # POST only
     # the second factor's steps: anonymous visitors to the login page, a user past the second

@@ -285,6 +285,8 @@ INSTALLED_APPS = [
     "tipline.search",
     # in-app notifications, the e-mail digest and urgent reports' alerts (above cases)
     "tipline.alerts",
+    # the first page after login, one section per kind of work (reads every step above)
+    "tipline.home",
     # the public tip form: a source of reports that also reads where they went
     "tipline.tips",
     # the JSON API for hub tools (/api/): reads every step, moves cases
@@ -321,7 +323,7 @@ ROOT_URLCONF = "tipline.urls"
 WSGI_APPLICATION = "tipline.wsgi.application"
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "intake:report_list"
+LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
 TEMPLATES = [

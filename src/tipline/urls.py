@@ -2,17 +2,18 @@
 
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from django.views.generic import RedirectView
 
 from tipline.accounts import views as accounts_views
 from tipline.api.main import api
 from tipline.core import views as core_views
+from tipline.home import views as home_views
 
 #: JSON under /api/, the HTML page elsewhere
 handler404 = "tipline.api.views.not_found"
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="intake:report_list"), name="home"),
+    path("", home_views.home, name="home"),
+    path("", include("tipline.home.urls")),
     path("login/", accounts_views.LoginView.as_view(), name="login"),
     path("2fa/", include("tipline.accounts.urls")),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -344,6 +344,10 @@ def case_fir_register(
                              recorded_at=timezone.now())
     fir.sections.set(sections)
     _move(case, Case.Status.FIR)
+    # the SOP's "Register the FIR" step is done by this very act (a step ticked by hand
+    # before stays as it was)
+    ChecklistItem.objects.filter(case=case, step="fir", done_at__isnull=True).update(
+        done_at=fir.recorded_at, done_by=_user(actor), note=f"FIR {number}"[:300])
     audit_record(actor=actor, action="case.fir_registered", obj=case, data={
         "number": number, "registered_on": registered_on.isoformat(),
         "police_station": police_station, "sections": sorted(str(s) for s in sections)})

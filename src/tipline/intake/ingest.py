@@ -87,7 +87,12 @@ def ingest_paths(
     with gc_tuned():
         _run(paths, writer=writer, batch=batch, actor=actor, progress=progress,
              continue_flow=continue_flow)
-    progress.update(done=writer.processed, total=max(batch.total or 0, writer.processed) or None)
+    if (batch.total or 0) < writer.processed:
+        # what was counted ahead (one-report files) was less than what was read (XML, CSV):
+        # finished, the total is what was read
+        batch.total = writer.processed
+        batch.save(update_fields=["total"])
+    progress.update(done=writer.processed, total=batch.total or None)
     _finish(batch, actor=actor, status=ImportBatch.Status.DONE, continue_flow=continue_flow)
     return batch
 
@@ -167,8 +172,10 @@ def _finish(batch: ImportBatch, *, actor: Actor, status: str, continue_flow: boo
 
 
 def _outcomes(path: Path) -> Iterator[object]:
-    """Everything one user-given path holds, as records, rejections, FLUSH and totals."""
-    name = str(path)
+    """Everything one user-given path holds, as records, rejections, FLUSH and totals.
+    Messages name the file as it was given (its name, and its place inside a folder or ZIP),
+    never where it sits on the server: an upload sits in a temporary folder."""
+    name = path.name or str(path)
     if path.is_symlink() or not path.exists():
         yield RejectedRec(name, "file", "no such file or folder")
         return

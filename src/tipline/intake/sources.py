@@ -198,10 +198,11 @@ def folder_container(root: Path, *, depth: int | None = None) -> Container:
             if path.is_symlink():
                 continue
             rel = path.relative_to(root).as_posix()
-            entries[rel] = Entry(
-                str(path), rel, path.stat().st_size, lambda p=path: p.open("rb")
+            entries[rel] = Entry(  # named as given, not by its place on the server
+                f"{root.name}/{rel}" if root.name else rel, rel, path.stat().st_size,
+                lambda p=path: p.open("rb"),
             )
-    return Container(str(root), entries, [])
+    return Container(root.name or str(root), entries, [])
 
 
 @contextmanager

@@ -65,3 +65,21 @@ class ClusterNotice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.report_id} went from {self.unit_id} to {self.lead_id}"
+
+
+class InboxVisit(models.Model):
+    """Where a person stopped reading their inbox: reports routed to their units with an id
+    above `last_report_id` are new to them (the inbox's unread marker, the home page's "new
+    since your last visit"). The inbox lists reports newest id first, so "new" is the top of
+    the list. A person's own reading mark, not a record of the flow: it names no
+    jurisdiction (read only by its owner) and is not audited."""
+
+    scope_field = None
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                                primary_key=True, related_name="inbox_visit")
+    last_report_id = models.BigIntegerField(default=0)
+    at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.user_id} read up to report {self.last_report_id}"

@@ -23,7 +23,7 @@ from tipline.jurisdictions.unit_files import UnitRow
 from tipline.jurisdictions.units import unit_covering, unit_rows
 from tipline.review.selectors import report_urgent
 from tipline.routing.linking import LINKING_KINDS
-from tipline.routing.models import ClusterNotice, ReportCluster
+from tipline.routing.models import ClusterNotice, InboxVisit, ReportCluster
 
 
 @dataclass(frozen=True)
@@ -254,17 +254,43 @@ def queue_counts(*, user: Viewer) -> dict[int, int]:
     return dict(qs.values_list("jurisdiction_id").annotate(n=Count("pk")).order_by())
 
 
-def inbox_page(*, user: Viewer, unit: Node | None = None, before: int | None = None,
-               limit: int = QUEUE_PAGE) -> tuple[list[Report], int | None]:
-    """Reports routed to the units the user may see (or one of them), newest first."""
+def _inbox(*, user: Viewer, unit: Node | None = None) -> QuerySet[Report]:
+    """The current reports routed to the user's units (or one of them), not yet closed."""
     tree = jurisdiction_tree()
     units = [n.id for n in tree.by_id.values() if n.kind in ("unit", "district")]
     if unit is not None:
         units = [unit.id] if unit.id in units else []
-    qs = scoped(Report.objects.filter(jurisdiction_id__in=units, is_current=True,
-                                      status__in=[Report.Status.ROUTED, Report.Status.DISPATCHED]),
-                user=user, action="report.view")
-    rows, first = _urgent_first(qs, before=before, limit=limit,
+    return scoped(Report.objects.filter(jurisdiction_id__in=units, is_current=True,
+                                        status__in=[Report.Status.ROUTED,
+                                                    Report.Status.DISPATCHED]),
+                  user=user, action="report.view")
+
+
+def inbox_mark(*, user: Viewer) -> int | None:
+    """The id up to which the user has read their inbox; None: they never opened it."""
+    pk = getattr(user, "pk", None)
+    if not pk:
+        return None
+    seen = InboxVisit.objects.filter(user_id=int(pk)).values_list("last_report_id", flat=True)
+    return next(iter(seen), None)
+
+
+def inbox_last_seen(*, user: Viewer) -> int:
+    """The id up to which the user has read their inbox (0: never opened it)."""
+    return inbox_mark(user=user) or 0
+
+
+def inbox_new_count(*, user: Viewer, since: int | None = None) -> int:
+    """How many reports in the user's inbox are new since their last visit (above `since`,
+    if given)."""
+    mark = inbox_last_seen(user=user) if since is None else since
+    return _inbox(user=user).filter(pk__gt=mark).count()
+
+
+def inbox_page(*, user: Viewer, unit: Node | None = None, before: int | None = None,
+               limit: int = QUEUE_PAGE) -> tuple[list[Report], int | None]:
+    """Reports routed to the units the user may see (or one of them), newest first."""
+    rows, first = _urgent_first(_inbox(user=user, unit=unit), before=before, limit=limit,
                                 related=("jurisdiction", "location", "cluster"))
     more = len(rows) > limit
     rows = rows[:limit]

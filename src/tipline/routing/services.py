@@ -19,7 +19,7 @@ from tipline.intake.services import StatusChange, reports_status_set
 from tipline.jurisdictions.models import Jurisdiction
 from tipline.routing.clusters import clusters_assign
 from tipline.routing.linking import clusters_rebuild, clusters_relink
-from tipline.routing.models import ManualAssignment
+from tipline.routing.models import InboxVisit, ManualAssignment
 from tipline.routing.placement import (
     closed_unrouted_report_ids,
     outcome_summary,
@@ -126,3 +126,20 @@ def routing_run(*, actor: Actor, progress: Progress | None = None,
     cases = sum(c for c in counts if isinstance(c, int))
     return RoutingRun(len(ids), outcomes, linked, clusters, assignment.clusters_led,
                       len(assignment.moved), cases)
+
+
+def inbox_visit_record(*, user: Actor, last_report_id: int, known: bool = True) -> None:
+    """The user has read their inbox down from `last_report_id`: reports up to it are no
+    longer new to them. The mark never moves back. `known`: the user has a mark already (as
+    `routing.selectors.inbox_last_seen` found). One query, atomic on its own. A person's
+    reading mark, not a change to any report: it is not audited."""
+    if user is None or not getattr(user, "pk", None) or getattr(user, "is_system", False):
+        return
+    now = datetime.now(UTC)
+    if known:
+        InboxVisit.objects.filter(user_id=user.pk, last_report_id__lt=last_report_id).update(
+            last_report_id=last_report_id, at=now)
+    else:
+        InboxVisit.objects.bulk_create(
+            [InboxVisit(user_id=user.pk, last_report_id=last_report_id, at=now)],
+            ignore_conflicts=True)

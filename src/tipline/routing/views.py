@@ -21,7 +21,7 @@ from tipline.jurisdictions.unit_files import unit_rows_render
 from tipline.jurisdictions.units import coverage_overrides, unit_rows
 from tipline.routing import selectors
 from tipline.routing.forms import TransferForm
-from tipline.routing.services import report_transfer, reports_transfer
+from tipline.routing.services import inbox_visit_record, report_transfer, reports_transfer
 
 
 def _int(value: str | None) -> int | None:
@@ -112,10 +112,17 @@ def inbox(request: AuthedRequest) -> HttpResponse:
     if not units:
         raise Http404("No such page")
     chosen = {n.code: n for n in units}.get((request.GET.get("unit") or "").upper())
-    reports, more = selectors.inbox_page(user=request.user, unit=chosen,
-                                         before=_int(request.GET.get("before")))
+    before = _int(request.GET.get("before"))
+    reports, more = selectors.inbox_page(user=request.user, unit=chosen, before=before)
+    mark = selectors.inbox_mark(user=request.user)
+    seen = mark or 0
+    if chosen is None and before is None and reports and reports[0].pk > seen:
+        # the whole inbox, from its top: what it shows is read from now on
+        inbox_visit_record(user=request.user, last_report_id=reports[0].pk,
+                           known=mark is not None)
     return render(request, "routing/inbox.html", {
-        "section": "inbox", "reports": reports, "more": more, "unit": chosen,
+        "section": "inbox", "reports": reports, "more": more, "unit": chosen, "seen": seen,
+        "new_count": sum(1 for r in reports if r.pk > seen),
         "units": units if len(units) <= 60 else [], "notices":
         selectors.notices_for(user=request.user),
     })

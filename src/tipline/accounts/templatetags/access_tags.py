@@ -7,16 +7,24 @@ from django import template
 from tipline.accounts import policies
 from tipline.accounts.selectors import user_grant_labels
 from tipline.accounts.types import Viewer
+from tipline.jurisdictions.selectors import jurisdiction_states
 
 register = template.Library()
 
 
 @register.simple_tag
 def nav_for(user: Viewer) -> dict[str, bool]:
-    """Which sections of the site the header links to for this user."""
+    """Which sections of the site the header links to for this user: only pages their grants
+    open (tests/test_menus.py follows every link as every demo role)."""
     if not getattr(user, "is_authenticated", False):
         return {}
+    seen = policies.allowed_jurisdictions(user, "report.view")
     return {
+        # a state's page: a nodal officer's own state, every state for the hub; a unit
+        # officer sees no whole state
+        "states": seen is None or any(s.id in seen for s in jurisdiction_states()),
+        # a platform's API account: its credentials page (people who see reports don't need it)
+        "api_access": policies.can(user, "report.submit") and not seen and seen is not None,
         "reports": policies.can(user, "report.view"),
         "imports": policies.can_everywhere(user, "report.import"),
         "packets": policies.can(user, "packet.receive") or policies.can(user, "packet.create"),

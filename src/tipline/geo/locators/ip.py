@@ -165,9 +165,9 @@ def geoip_database_age_warning(*, now: datetime | None = None) -> str | None:
     if age <= timedelta(days=settings.GEOIP_MAX_AGE_DAYS):
         return None
     return (
-        f"The IP database {settings.GEOIP_CITY_DB} was built on {built:%Y-%m-%d}, "
+        f"The IP database was built on {built:%Y-%m-%d}, "
         f"{age.days} days ago (limit {settings.GEOIP_MAX_AGE_DAYS}): IP locations may be "
-        "wrong; point GEOIP_CITY_DB at a current City database."
+        "wrong; the operator should point GEOIP_CITY_DB at a current City database."
     )
 
 

@@ -310,3 +310,23 @@ def test_a_known_24_block_needs_no_lookup_but_smaller_networks_still_do(
         "Pune", "Nagpur", "Pune"]
     assert "not in the IP database" in locate("1.39.5.40").note
     assert (str(path), int(ipaddress.ip_address("1.39.5.0")) >> 8) not in _V4_BLOCKS
+
+
+@pytest.mark.django_db
+def test_the_pages_warn_without_naming_the_server_path(
+        make_db: Callable[..., Path], settings: Any, tmp_path: Path, analyst: Any) -> None:
+    """Regression: the stale or unreadable database warning named its path on the pages."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(analyst)
+    path = make_db(built=datetime(2018, 7, 3, tzinfo=UTC), name="old.mmdb")
+    settings.GEOIP_MAX_AGE_DAYS = 365
+    page = client.get("/routing/queue/").content.decode()
+    assert "2018-07-03" in page and "IP locations may be wrong" in page
+    assert str(tmp_path) not in page and path.name not in page
+    settings.GEOIP_CITY_DB = tmp_path / "missing" / "city.mmdb"
+    geoip_reader_cache_clear()
+    page = client.get("/routing/queue/").content.decode()
+    assert "The IP database cannot be read" in page
+    assert str(tmp_path) not in page and "missing" not in page

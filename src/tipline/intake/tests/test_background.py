@@ -62,3 +62,25 @@ def test_large_xml_is_parsed_in_a_second_process(
     batch = ingest_paths(paths=[path], actor=system_user("test"))
     assert (batch.imported, batch.rejected) == (599, 1)
     assert Report.objects.filter(external_id="M599").exists()
+
+
+def test_the_import_page_names_no_server_path_and_a_finished_count(
+        analyst: Any, settings: Any) -> None:
+    """Regression: an uploaded file's rejection named the worker's temporary copy, and a
+    finished import of XML said "2 of ? records processed"."""
+    from django.test import Client
+    from django.urls import reverse
+
+    good = SimpleUploadedFile("good.xml", b.xml_doc(b.xml_report("P1"), b.xml_report("P2")))
+    broken = SimpleUploadedFile("broken.xml", b"<reports><report>")
+    batch = batch_upload(actor=analyst, files=[good, broken])
+    batch_run(batch_id=batch.pk)
+    batch.refresh_from_db()
+    assert batch.status == ImportBatch.Status.DONE and batch.imported == 2
+    client = Client()
+    client.force_login(analyst)
+    page = client.get(reverse("intake:batch_detail", args=[batch.pk])).content.decode()
+    assert "broken.xml" in page  # the rejection names the file as uploaded
+    assert str(settings.TIPLINE_HOME) not in page and "/tmp" not in page
+    assert 'data-progress="total">?<' not in page
+    assert f'data-progress="total">{batch.done}<' in page
