@@ -19,8 +19,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from tipline.accounts.policies import mfa_required
-from tipline.accounts.second_factor import has_second_factor
+from tipline.accounts.second_factor import second_factor_pending
 
 LOGGED_IN_AT = "tipline_logged_in_at"
 SEEN_AT = "tipline_seen_at"
@@ -84,10 +83,9 @@ class SecondFactorMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = getattr(request, "user", None)
-        if (user is not None and user.is_authenticated and not user.is_verified()
-                and request.path not in self._open_paths()
+        if (user is not None and request.path not in self._open_paths()
                 and not request.path.startswith(OPEN_PREFIXES)
-                and (mfa_required(user) or has_second_factor(user=user))):
+                and second_factor_pending(user=user)):
             return redirect(f"{reverse('accounts:otp_verify')}?"
                             + urlencode({"next": request.get_full_path()}))
         return self.get_response(request)

@@ -14,6 +14,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from django.db import transaction
 from django_otp.models import VerifyNotAllowed
@@ -21,7 +22,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tipline.accounts.models import User
-from tipline.accounts.policies import require
+from tipline.accounts.policies import mfa_required, require
 from tipline.audit.services import audit_record
 from tipline.core.errors import RejectedInput
 
@@ -41,6 +42,14 @@ def has_second_factor(*, user: User) -> bool:
     """Has the user a confirmed device (authenticator or recovery codes)?"""
     return (TOTPDevice.objects.devices_for_user(user, confirmed=True).exists()
             or StaticDevice.objects.devices_for_user(user, confirmed=True).exists())
+
+
+def second_factor_pending(*, user: Any) -> bool:
+    """Whether a logged-in user still owes their second factor: they must give one (policies
+    .mfa_required) or chose to (they have a device), and have not yet in this session. Until
+    then they see only the second-factor pages, and the header shows no menu."""
+    return bool(getattr(user, "is_authenticated", False) and not user.is_verified()
+                and (mfa_required(user) or has_second_factor(user=user)))
 
 
 def recovery_codes_left(*, user: User) -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import template
 
 from tipline.accounts import policies
+from tipline.accounts.second_factor import second_factor_pending
 from tipline.accounts.selectors import user_grant_labels
 from tipline.accounts.types import Viewer
 from tipline.jurisdictions.selectors import jurisdiction_states
@@ -16,10 +17,11 @@ register = template.Library()
 def nav_for(user: Viewer) -> dict[str, bool]:
     """Which sections of the site the header links to for this user: only pages their grants
     open (tests/test_menus.py follows every link as every demo role)."""
-    if not getattr(user, "is_authenticated", False):
-        return {}
+    if not getattr(user, "is_authenticated", False) or second_factor_pending(user=user):
+        return {}  # no menu, search or alerts before the second factor
     seen = policies.allowed_jurisdictions(user, "report.view")
     return {
+        "ready": True,  # past the login and the second factor: the header's menu shows
         # a state's page: a nodal officer's own state, every state for the hub; a unit
         # officer sees no whole state
         "states": seen is None or any(s.id in seen for s in jurisdiction_states()),

@@ -159,7 +159,7 @@ def test_wrong_codes_are_throttled_even_the_right_one_waits(hub_admin: Any) -> N
     device.refresh_from_db()
     assert device.throttling_failure_count == 1  # a refused try is not even checked
     device.throttle_reset()
-    assert client.post(VERIFY, {"code": right})["Location"] == reverse("intake:report_list")
+    assert client.post(VERIFY, {"code": right})["Location"] == reverse("home")
     assert AuditEvent.objects.filter(action="otp.verified", actor=hub_admin).count() == 1
 
 
@@ -196,3 +196,20 @@ def test_the_users_command_refuses_an_unknown_user(tree: None) -> None:
     for action in ("show", "reset-2fa", "require-2fa", "unlock"):
         with pytest.raises(CommandError, match="no user 'ghost'"):
             call_command("users", action, "ghost")
+
+
+def test_before_the_second_factor_the_header_shows_no_menu_search_or_alerts(tree: None) -> None:
+    """The code page is the only page one sees before the code: it offers no menu, search
+    box or alerts count that would only send one back to it (nor tell how many alerts wait);
+    after the code the menu is there."""
+    user = _user("vikram", "hub_analyst", "IN")
+    device = TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
+    client = Client()
+    _password(client, "vikram")
+    page = client.get(VERIFY).content.decode()
+    assert 'id="site-nav"' not in page and "search-box" not in page
+    assert reverse("alerts:notifications") not in page
+    assert reverse("logout") in page  # one can still leave
+    client.post(VERIFY, {"code": _code(device)})
+    page = client.get("/").content.decode()
+    assert 'id="site-nav"' in page and reverse("alerts:notifications") in page
