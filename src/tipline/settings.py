@@ -299,9 +299,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    # Hindi or English on the public pages (Accept-Language, or the visitor's choice); the
-    # staff's pages stay in English
-    "tipline.tips.middleware.PublicLocaleMiddleware",
+    # Hindi or English: the public pages follow the visitor's choice or browser, the staff's
+    # pages only the person's choice (the header's switch), English by default
+    "tipline.core.locale.ChosenLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -497,8 +497,10 @@ CONTENT_SECURITY_POLICY = {
 }
 
 LANGUAGE_CODE = "en-gb"
-#: the public pages' languages (tips/locale); the staff's pages are English only
+#: the languages pages speak (each app's locale/; the header's switch chooses)
 LANGUAGES = [("en", "English"), ("hi", "हिन्दी")]
+#: the catalogue of the strings outside any app (src/tipline/templates); each app keeps its own
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Kolkata"
 USE_I18N = True
 USE_TZ = True
