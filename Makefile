@@ -28,7 +28,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 # client programs (pg_dump, pg_restore) for `tipline backup` / `restore` on PostgreSQL; the Noto
 # fonts packet PDFs are written in (Latin and Devanagari); poppler-utils (pdftoppm, pdftotext)
 # for the tests that render packet PDFs and read them back.
-APT_PACKAGES ?= redis-server chromium postgresql-client fonts-noto-core poppler-utils
+APT_PACKAGES ?= redis-server chromium postgresql-client fonts-noto-core poppler-utils gettext
 # Debian packages Tipline itself needs to run (`make demo`): the packet PDFs' fonts.
 RUNTIME_APT_PACKAGES ?= fonts-noto-core
 
