@@ -17,6 +17,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
 
@@ -72,16 +74,20 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
         if outcome.device is not None:
             otp_login(request, outcome.device)
             if outcome.recovery_codes_left is not None:
-                messages.warning(request, f"You used a recovery code: {outcome.recovery_codes_left}"
-                                          " left. Make new ones on the recovery codes page.")
+                left = outcome.recovery_codes_left
+                messages.warning(request, ngettext(
+                    "You used a recovery code: %(left)d left. Make new ones on the recovery "
+                    "codes page.",
+                    "You used a recovery code: %(left)d left. Make new ones on the recovery "
+                    "codes page.", left) % {"left": left})
             return redirect(target)
         if outcome.wait_until is not None:
             until = timezone.localtime(outcome.wait_until)
-            form.add_error("code", f"Too many wrong codes: wait until {until:%H:%M:%S}, then "
-                                   "try again.")
+            form.add_error("code", _("Too many wrong codes: wait until %(time)s, then try "
+                                     "again.") % {"time": f"{until:%H:%M:%S}"})
         else:
-            form.add_error("code", "That code is not right. Check the time on your phone, or "
-                                   "use a recovery code.")
+            form.add_error("code", _("That code is not right. Check the time on your phone, "
+                                     "or use a recovery code."))
     return render(request, "accounts/otp_verify.html", {"form": form, "next": target})
 
 
@@ -109,15 +115,15 @@ def otp_enrol(request: HttpRequest) -> HttpResponse:
             done = None
         else:
             if done is None:
-                form.add_error("code", "That code is not right: enter the six digits the app "
-                                       "shows now.")
+                form.add_error("code", _("That code is not right: enter the six digits the "
+                                         "app shows now."))
         if done is not None:
             otp_login(request, done.device)
             request.session[CODES_KEY] = done.codes
             return redirect(_with_next("accounts:otp_codes", target))
     secret = base64.b32encode(device.bin_key).decode("ascii")
     qr = segno.make(device.config_url, error="m").svg_inline(
-        scale=4, svgclass="qr", title="QR code to scan with the authenticator app")
+        scale=4, svgclass="qr", title=_("QR code to scan with the authenticator app"))
     return render(request, "accounts/otp_enrol.html", {
         "form": form, "next": target, "qr": qr, "secret": _grouped(secret),
         "required": mfa_required(user)})

@@ -5,17 +5,18 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Kind(models.TextChoices):
     """What a notification is about; each user chooses which kinds they get, and how."""
 
-    PACKET = "packet", "A new packet for my unit"
-    TRANSFER = "transfer", "A report transferred to my unit"
-    NOTICE_DUE = "notice_due", "A notice's reply is due"
-    SOP_OVERDUE = "sop_overdue", "An SOP step is overdue"
-    CLUSTER_LEAD = "cluster_lead", "A cluster's lead changed"
-    URGENT = "urgent", "An urgent report (a child in imminent danger)"
+    PACKET = "packet", _("A new packet for my unit")
+    TRANSFER = "transfer", _("A report transferred to my unit")
+    NOTICE_DUE = "notice_due", _("A notice's reply is due")
+    SOP_OVERDUE = "sop_overdue", _("An SOP step is overdue")
+    CLUSTER_LEAD = "cluster_lead", _("A cluster's lead changed")
+    URGENT = "urgent", _("An urgent report (a child in imminent danger)")
 
 
 #: kinds every user gets in-app and by e-mail, whatever their preferences say

@@ -9,6 +9,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tipline.accounts.types import AuthedRequest
@@ -44,7 +46,9 @@ def notification_read(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_POST
 def notifications_read_all(request: AuthedRequest) -> HttpResponse:
     count = services.notifications_read_all(actor=request.user)
-    messages.success(request, f"{count} notification{'s' * (count != 1)} marked read.")
+    messages.success(request, ngettext("%(count)d notification marked read.",
+                                       "%(count)d notifications marked read.", count)
+                     % {"count": count})
     return redirect("alerts:notifications")
 
 
@@ -63,7 +67,7 @@ class PreferencesForm(forms.Form):
                 required=False, initial=email or fixed, disabled=fixed)
 
     def rows(self) -> list[tuple[str, str, forms.BoundField, forms.BoundField]]:
-        return [(kind, label, self[f"{kind}_app"], self[f"{kind}_email"])
+        return [(kind, str(label), self[f"{kind}_app"], self[f"{kind}_email"])
                 for kind, label in Kind.choices]
 
     def choices(self) -> dict[str, tuple[bool, bool]]:
@@ -80,7 +84,7 @@ def preferences(request: AuthedRequest) -> HttpResponse:
     form = PreferencesForm(request.POST or None, initial_choices=current)
     if request.method == "POST" and form.is_valid():
         services.preferences_save(actor=request.user, choices=form.choices())
-        messages.success(request, "Preferences saved.")
+        messages.success(request, _("Preferences saved."))
         return redirect("alerts:preferences")
     return render(request, "alerts/preferences.html", {
         "section": "alerts", "form": form, "has_email": bool(request.user.email)})

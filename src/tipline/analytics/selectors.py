@@ -16,6 +16,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from tipline.accounts.policies import allowed_jurisdictions, scoped
 from tipline.accounts.types import Viewer
@@ -91,12 +92,12 @@ def visible_states(user: Viewer) -> set[str]:
 
 #: (key, label) of the funnel's stages, in order
 STAGES = [
-    ("reports", "Reports routed to a unit"),
-    ("dispatched", "Dispatched in a packet"),
-    ("acknowledged", "Acknowledged by the unit"),
-    ("firs", "FIR registered"),
-    ("arrests", "Arrest made"),
-    ("chargesheets", "Chargesheet filed"),
+    ("reports", _("Reports routed to a unit")),
+    ("dispatched", _("Dispatched in a packet")),
+    ("acknowledged", _("Acknowledged by the unit")),
+    ("firs", _("FIR registered")),
+    ("arrests", _("Arrest made")),
+    ("chargesheets", _("Chargesheet filed")),
 ]
 
 
@@ -265,9 +266,9 @@ def time_to_fir(*, user: Viewer, period: Period, by_unit: bool,
 
 #: what the map can be shaded by: key -> what one unit of it is called
 MEASURES = {
-    "reports": "reports",
-    "open": "open cases",
-    "overdue": "overdue items",
+    "reports": _("reports"),
+    "open": _("open cases"),
+    "overdue": _("overdue items"),
 }
 
 

@@ -12,6 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from xml.sax.saxutils import escape, quoteattr
 
+from django.utils.translation import gettext as _
+
 INK = "#1b2430"
 MUTED = "#5f6b7a"
 LINE = "#d5dbe2"
@@ -109,13 +111,15 @@ def spread_chart(ident: str, rows: Sequence[Spread], *, title: str, desc: str,
     for i, r in enumerate(rows):
         y = top + i * row
         if r.median is None or r.p90 is None:
-            text = f"none measured (n {r.n})"
+            text = _("none measured (n %(n)s)") % {"n": r.n}
             inner = f'<text class="label" x="0" y="{y + 14}">{escape(r.label)}: {text}</text>'
             body.append(_link(r.href, f"{r.label}: {text}", inner))
             continue
         m = room * r.median / top_value
         p = room * r.p90 / top_value
-        text = f"median {number(r.median, 1)}, p90 {number(r.p90, 1)} {unit}, n {r.n}"
+        text = (_("median %(median)s, p90 %(p90)s %(unit)s, n %(n)s")
+                % {"median": number(r.median, 1), "p90": number(r.p90, 1),
+                   "unit": _("hours") if unit == "hours" else _("days"), "n": r.n})
         inner = (
             f'<text class="label" x="0" y="{y + 14}">{escape(r.label)}: {escape(text)}</text>'
             f'<rect class="bar" x="0" y="{y + 19}" width="{m:.1f}" height="16" fill="{BAR}"/>'
@@ -245,7 +249,7 @@ def tile_map(ident: str, tiles: Sequence[Tile], *, title: str, desc: str, measur
             shown, label = number(t.value), f"{t.name}: {number(t.value)} {measure}"
         else:
             fill, ink = f"url(#{ident}-hatch)", MUTED
-            shown, label = "-", f"{t.name}: not in your scope"
+            shown, label = "-", _("%(place)s: not in your scope") % {"place": t.name}
         inner = (
             f'<rect class="tile" data-code={_attr(t.code)} x="{x}" y="{y}" width="{size}" '
             f'height="{size}" rx="4" fill={_attr(fill)} stroke="{MUTED}" stroke-width="1"/>'
@@ -258,7 +262,7 @@ def tile_map(ident: str, tiles: Sequence[Tile], *, title: str, desc: str, measur
     body.append("</g>")
     # the legend: one swatch per shade with the range it stands for
     ly = rows * (size + gap) + 10
-    body.append(f'<g class="legend" aria-label="Legend"><text x="0" y="{ly + 14}">'
+    body.append(f'<g class="legend" aria-label="{escape(_("Legend"))}"><text x="0" y="{ly + 14}">'
                 f"{escape(measure.capitalize())}:</text>")
     low, slot = 0, 0
     for i, bound in enumerate(bins):

@@ -16,6 +16,8 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from tipline.accounts.policies import allowed_jurisdictions, gate
@@ -70,17 +72,17 @@ def _text(value: Any) -> str:
 class ChartFilter(forms.Form):
     """The period and the state every chart page can be narrowed to."""
 
-    start = forms.DateField(required=False, label="From")
-    end = forms.DateField(required=False, label="to")
+    start = forms.DateField(required=False, label=gettext_lazy("From"))
+    end = forms.DateField(required=False, label=gettext_lazy("to"))
     state = forms.CharField(required=False, max_length=2)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if data.get("start") and data.get("end") and data["start"] > data["end"]:
-            raise forms.ValidationError("The period ends before it starts.")
+            raise forms.ValidationError(_("The period ends before it starts."))
         state = (data.get("state") or "").upper()
         if state and f"IN-{state}" not in jurisdiction_tree().by_code:
-            self.add_error("state", "No such state or UT.")
+            self.add_error("state", _("No such state or UT."))
         data["state"] = state or None
         return data
 
@@ -104,9 +106,13 @@ def _filter(request: AuthedRequest, *, default_days: int | None) -> tuple[ChartF
 
 
 def _period_note(period: s.Period, state: str | None) -> str:
-    when = (f"{period.start or 'the beginning'} to {period.end or 'today'}"
-            if period.start or period.end else "all time")
-    where = jurisdiction_tree().by_code[f"IN-{state}"].name if state else "everything you can see"
+    if period.start or period.end:
+        when = _("%(start)s to %(end)s") % {"start": period.start or _("the beginning"),
+                                             "end": period.end or _("today")}
+    else:
+        when = _("all time")
+    where = (jurisdiction_tree().by_code[f"IN-{state}"].name if state
+             else _("everything you can see"))
     return f"{where}, {when}"
 
 
@@ -136,28 +142,32 @@ def funnel(request: AuthedRequest) -> HttpResponse:
     form, period, state = _filter(request, default_days=None)
     counts = s.funnel_counts(user=request.user, period=period, state=state)
     first = counts.stages["reports"] or 1
-    bars = [svg.Bar(label, counts.stages[key],
+    bars = [svg.Bar(str(label), counts.stages[key],
                     note=f"({100 * counts.stages[key] / first:.0f}%)" if key != "reports" else "")
             for key, label in s.STAGES]
     reasons = [(r, str(Case.Closure(r).label).removeprefix("Not pursued: ").capitalize())
                for r in counts.not_pursued]
     side = [svg.Bar(label, counts.not_pursued[r]) for r, label in reasons]
     note = _period_note(period, state)
-    rows: list[list[Any]] = [[label, counts.stages[key],
+    rows: list[list[Any]] = [[str(label), counts.stages[key],
                               round(100 * counts.stages[key] / first, 1)]
                              for key, label in s.STAGES]
-    rows += [[f"Not pursued: {label.lower()}", counts.not_pursued[r],
+    rows += [[_("Not pursued: %(reason)s") % {"reason": label.lower()}, counts.not_pursued[r],
               round(100 * counts.not_pursued[r] / first, 1)] for r, label in reasons]
-    rows.append(["Still open", counts.open, round(100 * counts.open / first, 1)])
-    numbers = Numbers("Funnel", ["Stage", "Cases", "% of reports routed"], rows, note, {1, 2})
+    rows.append([_("Still open"), counts.open, round(100 * counts.open / first, 1)])
+    headers = [_("Stage"), _("Cases"),
+               # xgettext:no-python-format
+               _("% of reports routed")]
+    numbers = Numbers(_("Funnel"), headers, rows, note, {1, 2})
     return _answer(request, "analytics/funnel.html", numbers, "tipline-funnel", {
         "form": form, "period": period, "state": state, "note": note, "counts": counts,
         "chart": svg.bar_chart(
-            "funnel", bars, title="Funnel: cases reaching each stage",
-            desc=f"Of {counts.stages['reports']} reports routed to a unit ({note}): "
+            "funnel", bars, title=_("Funnel: cases reaching each stage"),
+            desc=_("Of %(n)s reports routed to a unit (%(note)s): ") % {
+                "n": counts.stages["reports"], "note": note}
                  + ", ".join(f"{b.label} {int(b.value)}" for b in bars[1:]) + "."),
         "side": svg.bar_chart(
-            "not-pursued", side, title="Reports not pursued, by reason",
+            "not-pursued", side, title=_("Reports not pursued, by reason"),
             desc=", ".join(f"{b.label}: {int(b.value)}" for b in side) + "."),
     })
 
@@ -176,19 +186,20 @@ def intake(request: AuthedRequest) -> HttpResponse:
                               state=state)
     labels = [p.strftime("%d %b") for p in data.periods]
     panels = [svg.Panel(label, data.counts[code]) for code, label in data.sources]
-    note = _period_note(s.Period(start, end), state) + (", by week" if weekly else ", by day")
-    headers = ["Week from" if weekly else "Day", *[label for _, label in data.sources], "All"]
+    note = _period_note(s.Period(start, end), state) + (_(", by week") if weekly else _(", by day"))
+    headers = [_("Week from") if weekly else _("Day"), *[label for _c, label in data.sources],
+               _("All")]
     rows = [[p, *[data.counts[c][i] for c, _ in data.sources],
              sum(data.counts[c][i] for c, _ in data.sources)]
             for i, p in enumerate(data.periods)]
-    numbers = Numbers("Intake by source", headers, rows, note,
+    numbers = Numbers(_("Intake by source"), headers, rows, note,
                       set(range(1, len(headers))))
     return _answer(request, "analytics/intake.html", numbers, "tipline-intake", {
         "form": form, "weekly": weekly, "note": note, "start": start, "end": end,
         "state": state,
         "chart": svg.columns_chart(
-            "intake", panels, labels, title="Reports received by source",
-            desc=f"Reports received ({note}): "
+            "intake", panels, labels, title=_("Reports received by source"),
+            desc=_("Reports received (%(note)s): ") % {"note": note}
                  + ", ".join(f"{p.label} {sum(p.values)}" for p in panels) + "."),
     })
 
@@ -219,8 +230,8 @@ def times(request: AuthedRequest) -> HttpResponse:
     by_unit = request.GET.get("by") == "unit" or bool(state) or len(seen) <= 1
     ack = s.time_to_acknowledge(user=request.user, period=period, by_unit=by_unit, state=state)
     fir = s.time_to_fir(user=request.user, period=period, by_unit=by_unit, state=state)
-    note = _period_note(period, state) + (", per unit" if by_unit else ", per state")
-    place = "Unit" if by_unit else "State / UT"
+    note = _period_note(period, state) + (_(", per unit") if by_unit else _(", per state"))
+    place = _("Unit") if by_unit else _("State / UT")
 
     def cells(t: s.Times | None, scale: float) -> list[Any]:
         if t is None:
@@ -231,10 +242,10 @@ def times(request: AuthedRequest) -> HttpResponse:
     ack_by, fir_by = {t.code: t for t in ack}, {t.code: t for t in fir}
     rows = [[names[c], c, *cells(ack_by.get(c), 24), *cells(fir_by.get(c), 1)]
             for c in sorted(names, key=lambda c: names[c])]
-    headers = [place, "Code", "Packets acknowledged", "Acknowledge: median hours",
-               "Acknowledge: p90 hours", "Packets waiting", "FIRs", "FIR: median days",
-               "FIR: p90 days", "Open cases without FIR"]
-    numbers = Numbers("Time to acknowledge and to FIR", headers, rows, note,
+    headers = [place, _("Code"), _("Packets acknowledged"), _("Acknowledge: median hours"),
+               _("Acknowledge: p90 hours"), _("Packets waiting"), _("FIRs"),
+               _("FIR: median days"), _("FIR: p90 days"), _("Open cases without FIR")]
+    numbers = Numbers(_("Time to acknowledge and to FIR"), headers, rows, note,
                       set(range(2, len(headers))))
     return _answer(request, "analytics/times.html", numbers, "tipline-times", {
         "form": form, "note": note, "by_unit": by_unit, "state": state,
@@ -242,12 +253,14 @@ def times(request: AuthedRequest) -> HttpResponse:
         "more": max(len(ack), len(fir)) > TIMES_DRAWN,
         "ack_chart": svg.spread_chart(
             "ack", _spreads(ack, link=not by_unit, scale=24), unit="hours",
-            title="Hours from packet to acknowledgement",
-            desc=f"Median and 90th percentile hours to acknowledge a packet ({note})."),
+            title=_("Hours from packet to acknowledgement"),
+            desc=_("Median and 90th percentile hours to acknowledge a packet (%(note)s).")
+            % {"note": note}),
         "fir_chart": svg.spread_chart(
             "fir", _spreads(fir, link=not by_unit),
-            title="Days from case opened to FIR registered",
-            desc=f"Median and 90th percentile days from a case's opening to its FIR ({note})."),
+            title=_("Days from case opened to FIR registered"),
+            desc=_("Median and 90th percentile days from a case's opening to its FIR "
+                   "(%(note)s).") % {"note": note}),
     })
 
 
@@ -278,18 +291,22 @@ def india(request: AuthedRequest) -> HttpResponse:
         href = reverse("analytics:map_state", args=[code]) + f"?measure={measure}"
         tiles.append(svg.Tile(code, node.name, values.get(code, 0), col, row, href,
                               visible=code in seen))
-    label = s.MEASURES[measure]
+    label = str(s.MEASURES[measure])
     rows = [[t.name, t.code, t.value if t.visible else None]
             for t in sorted(tiles, key=lambda t: t.name)]
-    numbers = Numbers(f"India: {label} by state", ["State / UT", "Code", label.capitalize()],
-                      rows, f"{label} on {timezone.localdate()}", {2})
+    numbers = Numbers(_("India: %(measure)s by state") % {"measure": label},
+                      [_("State / UT"), _("Code"), label.capitalize()], rows,
+                      _("%(measure)s on %(day)s") % {"measure": label,
+                                                      "day": timezone.localdate()}, {2})
     return _answer(request, "analytics/map.html", numbers, f"tipline-map-{measure}", {
         "measure": measure, "measures": s.MEASURES.items(), "label": label,
         "visible_tiles": [t for t in tiles if t.visible],
         "chart": svg.tile_map(
-            "india", tiles, measure=label, title=f"India: {label} by state and UT",
-            desc=f"A grid of squares, one per state and UT (not a map of borders), each with its "
-                 f"code and number of {label}. Total: {sum(values.values())}."),
+            "india", tiles, measure=label,
+            title=_("India: %(measure)s by state and UT") % {"measure": label},
+            desc=_("A grid of squares, one per state and UT (not a map of borders), each with "
+                   "its code and number of %(measure)s. Total: %(total)s.")
+            % {"measure": label, "total": sum(values.values())}),
     })
 
 
@@ -313,20 +330,24 @@ def state_map(request: AuthedRequest, code: str) -> HttpResponse:
                 if allowed is None or p.id in allowed else None)
         tiles.append(svg.Tile(_short(p.name), p.name, values.get(p.code, 0),
                               i % DISTRICT_COLUMNS, i // DISTRICT_COLUMNS, href, visible))
-    label = s.MEASURES[measure]
+    label = str(s.MEASURES[measure])
     unplaced = values.get(node.code, 0)
     rows = [[t.name, p.code, t.value if t.visible else None] for t, p in zip(tiles, places,
                                                                              strict=True)]
     if unplaced:
-        rows.append([f"{node.name}: not yet placed in a district", node.code, unplaced])
-    numbers = Numbers(f"{node.name}: {label}", ["District / unit", "Code", label.capitalize()],
-                      rows, f"{label} on {timezone.localdate()}", {2})
+        rows.append([_("%(place)s: not yet placed in a district") % {"place": node.name},
+                     node.code, unplaced])
+    numbers = Numbers(f"{node.name}: {label}", [_("District / unit"), _("Code"),
+                                                label.capitalize()],
+                      rows, _("%(measure)s on %(day)s") % {"measure": label,
+                                                            "day": timezone.localdate()}, {2})
     return _answer(request, "analytics/state_map.html", numbers,
                    f"tipline-map-{code}-{measure}", {
         "node": node, "code": code, "measure": measure, "measures": s.MEASURES.items(),
         "label": label, "unplaced": unplaced,
         "chart": svg.tile_map(
             "state", tiles, measure=label, size=84, title=f"{node.name}: {label}",
-            desc=f"A grid of squares, one per district and unit of {node.name}, by name, each "
-                 f"with its number of {label}. Total: {sum(values.values())}."),
+            desc=_("A grid of squares, one per district and unit of %(place)s, by name, each "
+                   "with its number of %(measure)s. Total: %(total)s.")
+            % {"place": node.name, "measure": label, "total": sum(values.values())}),
     })

@@ -6,6 +6,8 @@ from datetime import date
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 #: dates outside these are a form error (the trail starts long after the first, and a day
 #: past the last can't be turned into a time)
@@ -16,7 +18,8 @@ LAST_DAY = date(2999, 12, 31)
 def _within(day: date | None) -> date | None:
     if day is not None and not FIRST_DAY <= day <= LAST_DAY:
         raise forms.ValidationError(
-            f"Enter a date between {FIRST_DAY:%d %b %Y} and {LAST_DAY:%d %b %Y}.")
+            _("Enter a date between %(first)s and %(last)s.")
+            % {"first": f"{FIRST_DAY:%d %b %Y}", "last": f"{LAST_DAY:%d %b %Y}"})
     return day
 
 
@@ -26,10 +29,10 @@ class EventFilterForm(forms.Form):
 
     action = forms.CharField(required=False, max_length=64, strip=True)
     object_id = forms.CharField(required=False, max_length=64, strip=True)
-    actor = forms.CharField(required=False, max_length=150, strip=True, label="Actor")
-    date_from = forms.DateField(required=False, label="From",
+    actor = forms.CharField(required=False, max_length=150, strip=True, label=gettext_lazy("Actor"))
+    date_from = forms.DateField(required=False, label=gettext_lazy("From"),
                                 widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(required=False, label="to",
+    date_to = forms.DateField(required=False, label=gettext_lazy("to"),
                               widget=forms.DateInput(attrs={"type": "date"}))
 
     def clean_date_from(self) -> date | None:
@@ -42,7 +45,7 @@ class EventFilterForm(forms.Form):
         data = super().clean() or {}
         start, end = data.get("date_from"), data.get("date_to")
         if start and end and start > end:
-            self.add_error("date_to", "The end date is before the start date.")
+            self.add_error("date_to", _("The end date is before the start date."))
         return data
 
     def filters(self) -> dict[str, Any]:

@@ -14,6 +14,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext as _
+
 from tipline.accounts.policies import scoped
 from tipline.accounts.types import Viewer
 from tipline.cases.models import Case
@@ -44,11 +46,13 @@ class SearchResults:
 def search_problem(query: str) -> str:
     """Why `query` cannot be searched for ("" when it can)."""
     if not query:
-        return "Type what to look for."
+        return _("Type what to look for.")
     if len(query) < MIN_LENGTH:
-        return f"Type at least {MIN_LENGTH} characters: search matches whole values only."
+        return _("Type at least %(n)d characters: search matches whole values only.") % {
+            "n": MIN_LENGTH}
     if len(query) > MAX_LENGTH:
-        return f"That is longer than any value Tipline keeps ({MAX_LENGTH} characters)."
+        return _("That is longer than any value Tipline keeps (%(n)d characters).") % {
+            "n": MAX_LENGTH}
     return ""
 
 
