@@ -84,7 +84,7 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
         if outcome.wait_until is not None:
             until = timezone.localtime(outcome.wait_until)
             form.add_error("code", _("Too many wrong codes: wait until %(time)s, then try "
-                                     "again.") % {"time": f"{until:%H:%M:%S}"})
+                                     "again.") % {"time": f"{until:%H:%M:%S} IST"})
         else:
             form.add_error("code", _("That code is not right. Check the time on your phone, "
                                      "or use a recovery code."))
