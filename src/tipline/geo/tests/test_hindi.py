@@ -29,7 +29,7 @@ def _section(user: Any, report: Any, *, hindi: bool) -> str:
 def test_the_location_section_speaks_hindi(analyst: Any, make_report: Any) -> None:
     unresolved = make_report("IN-MH-BEED")
     hindi = _section(analyst, unresolved, hindi=True)
-    assert "<h2>स्थान</h2>" in hindi and "अभी स्थान तय नहीं हुआ" in hindi
+    assert "<h2>स्थान निर्धारण</h2>" in hindi and "अभी स्थान तय नहीं हुआ" in hindi
     assert "Not resolved yet" not in hindi and "<code>tipline route</code>" in hindi
     assert "Not resolved yet" in _section(analyst, unresolved, hindi=False)
 

@@ -60,7 +60,7 @@ def test_the_report_page_speaks_hindi(analyst: Any, make_report: Any) -> None:
         ("<dt>Jurisdiction</dt>", "<dt>अधिकार क्षेत्र</dt>"),
         ("No places in this report.", "इस रिपोर्ट में कोई स्थान नहीं।"),
         # the sections other steps add to the page
-        ("<h2>Location</h2>", "<h2>स्थान</h2>"),
+        ("<h2>Location</h2>", "<h2>स्थान निर्धारण</h2>"),
         ("<h2>Hash matches</h2>", "<h2>हैश मेल</h2>"),
     ])
     # data is never translated
