@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext
+
 from tipline.accounts.types import Viewer
 from tipline.geo.models import ReportLocation
 from tipline.intake.dossier import fields
@@ -13,7 +15,7 @@ from tipline.intake.sections import ReportSection
 
 def location_context(*, user: Viewer, report: Report) -> dict[str, Any]:
     """The report's location is read with the report (the page has checked its scope)."""
-    return {"nav": "Location"}
+    return {"nav": gettext("Location")}
 
 
 LOCATION = ReportSection(name="location", slot="after_subjects", order=10,

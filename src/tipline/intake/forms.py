@@ -7,6 +7,9 @@ from typing import Any
 
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
+from django.utils.functional import Promise
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from tipline.core.forms import DayField
 from tipline.intake.importers import accepted_suffixes
@@ -16,45 +19,54 @@ from tipline.intake.values import INCIDENT_TYPES
 from tipline.jurisdictions.selectors import Node
 
 
+def _priority_label(priority: int) -> str | Promise:
+    """The priority filter's name of one NCMEC priority level, in the page's language."""
+    return format_lazy(_("Priority {level}"), level=priority)
+
+
 class ReportFilterForm(forms.Form):
     """The report list's filters, read from the query string; bad values are ignored."""
 
     q = forms.CharField(
-        required=False, max_length=200, strip=True, label="Search",
-        help_text="a Tipline id (TL-00000012), a CyberTipline report number, an email, "
-                  "phone, screen name, user id, device id, profile URL, file hash or IP "
-                  "address, exactly",
+        required=False, max_length=200, strip=True, label=_("Search"),
+        help_text=_("a Tipline id (TL-00000012), a CyberTipline report number, an email, "
+                    "phone, screen name, user id, device id, profile URL, file hash or IP "
+                    "address, exactly"),
         widget=forms.TextInput(attrs={"aria-describedby": "q-hint"}),
     )
-    received_from = DayField(required=False, label="Received from")
-    received_to = DayField(required=False, label="to")
-    state = forms.TypedChoiceField(required=False, label="State / UT", coerce=int, empty_value=None)
+    received_from = DayField(required=False, label=_("Received from"))
+    received_to = DayField(required=False, label=_("to"))
+    state = forms.TypedChoiceField(
+        required=False, label=_("State / UT"), coerce=int, empty_value=None
+    )
     source = forms.ChoiceField(
-        required=False, choices=[("", "Any source"), *Source.choices], label="Source"
+        required=False, choices=[("", _("Any source")), *Source.choices], label=_("Source")
     )
     priority = forms.TypedChoiceField(
         required=False,
         coerce=int,
         empty_value=None,
-        choices=[("", "Any priority"), *[(p, f"Priority {p}") for p in PRIORITIES]],
-        label="NCMEC priority",
+        choices=[("", _("Any priority")), *[(p, _priority_label(p)) for p in PRIORITIES]],
+        label=_("NCMEC priority"),
     )
     incident_type = forms.ChoiceField(
         required=False,
-        choices=[("", "Any incident type"), *[(t, t) for t in INCIDENT_TYPES]],
-        label="Incident type",
+        choices=[("", _("Any incident type")), *[(t, t) for t in INCIDENT_TYPES]],
+        label=_("Incident type"),
     )
     status = forms.ChoiceField(
-        required=False, choices=[("", "Any status"), *Report.Status.choices], label="Status"
+        required=False, choices=[("", _("Any status")), *Report.Status.choices], label=_("Status")
     )
-    versions = forms.BooleanField(required=False, label="Include earlier versions")
-    sort = forms.ChoiceField(required=False, choices=list(SORT_LABELS.items()), label="Sort")
+    versions = forms.BooleanField(required=False, label=_("Include earlier versions"))
+    sort = forms.ChoiceField(
+        required=False, choices=[(k, _(v)) for k, v in SORT_LABELS.items()], label=_("Sort")
+    )
 
     def __init__(self, *args: Any, states: list[Node], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         state = self.fields["state"]
         assert isinstance(state, forms.TypedChoiceField)
-        state.choices = [("", "All states / UTs"), *[(s.id, s.name) for s in states]]
+        state.choices = [("", _("All states / UTs")), *[(s.id, s.name) for s in states]]
 
     def filters(self) -> ReportFilters:
         """The valid part of what was asked for (an invalid field counts as not given)."""
@@ -100,8 +112,8 @@ class ImportUploadForm(forms.Form):
     the service and the importers check the content."""
 
     uploads = MultipleFileField(
-        label="Files",
-        help_text="NCMEC export (ZIP or JSON), CyberTipline XML, CSV or XLSX; several at once.",
+        label=_("Files"),
+        help_text=_("NCMEC export (ZIP or JSON), CyberTipline XML, CSV or XLSX; several at once."),
         widget=MultipleFileInput(attrs={"accept": ",".join(accepted_suffixes())}),
     )
 
@@ -115,7 +127,7 @@ class ImportUploadForm(forms.Form):
         ]
         if wrong:
             raise forms.ValidationError(
-                "Not a file Tipline imports: %(names)s. Accepted: %(accepted)s.",
+                _("Not a file Tipline imports: %(names)s. Accepted: %(accepted)s."),
                 params={"names": ", ".join(wrong), "accepted": ", ".join(accepted)},
             )
         return files

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from tipline.core.fields import (
     BlindIndexField,
@@ -21,21 +22,21 @@ from tipline.core.fields import (
 
 
 class Source(models.TextChoices):
-    NCMEC = "ncmec", "NCMEC export"
-    PLATFORM = "platform", "Platform API / XML"
-    PUBLIC = "public", "Public tip"
-    SCANNER = "scanner", "Tipline scanner"
-    BATCH = "batch", "CSV/XLSX batch"
+    NCMEC = "ncmec", _("NCMEC export")
+    PLATFORM = "platform", _("Platform API / XML")
+    PUBLIC = "public", _("Public tip")
+    SCANNER = "scanner", _("Tipline scanner")
+    BATCH = "batch", _("CSV/XLSX batch")
 
 
 class ImportBatch(models.Model):
     """One run of an importer over a set of files, with its counts and progress."""
 
     class Status(models.TextChoices):
-        QUEUED = "queued", "Queued"
-        RUNNING = "running", "Running"
-        DONE = "done", "Done"
-        FAILED = "failed", "Failed"
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
 
     scope_field = None
     created_at = models.DateTimeField(auto_now_add=True)
@@ -95,17 +96,17 @@ class Report(models.Model):
     """
 
     class Status(models.TextChoices):
-        NEW = "new", "New"
-        IN_REVIEW = "in_review", "In review"
-        ROUTED = "routed", "Routed"
-        DISPATCHED = "dispatched", "Dispatched"
-        CLOSED = "closed", "Closed"
-        SUPERSEDED = "superseded", "Superseded"
+        NEW = "new", _("New")
+        IN_REVIEW = "in_review", _("In review")
+        ROUTED = "routed", _("Routed")
+        DISPATCHED = "dispatched", _("Dispatched")
+        CLOSED = "closed", _("Closed")
+        SUPERSEDED = "superseded", _("Superseded")
 
     class Referral(models.TextChoices):
-        REFERRAL = "referral", "Referral"
-        INFORMATIONAL = "informational", "Informational"
-        UNKNOWN = "", "Not stated"
+        REFERRAL = "referral", _("Referral")
+        INFORMATIONAL = "informational", _("Informational")
+        UNKNOWN = "", _("Not stated")
 
     scope_field = "jurisdiction"
 
@@ -204,8 +205,8 @@ class Artifact(models.Model):
         JSON = "json", "NCMEC JSON"
         PDF = "pdf", "NCMEC PDF"
         XML = "xml", "CyberTipline XML"
-        ROW = "row", "CSV/XLSX row"
-        OTHER = "other", "Other"
+        ROW = "row", _("CSV/XLSX row")
+        OTHER = "other", _("Other")
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="artifacts")
     kind = models.CharField(max_length=8, choices=Kind.choices)
@@ -223,9 +224,9 @@ class Subject(models.Model):
     """A person or account named in a report, by role."""
 
     class Role(models.TextChoices):
-        SUSPECT = "suspect", "Suspect"
-        RECIPIENT = "recipient", "Intended recipient"
-        VICTIM = "victim", "Victim"
+        SUSPECT = "suspect", _("Suspect")
+        RECIPIENT = "recipient", _("Intended recipient")
+        VICTIM = "victim", _("Victim")
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="subjects")
     role = models.CharField(max_length=10, choices=Role.choices)
@@ -257,11 +258,11 @@ class Place(models.Model):
     of an IP, GPS coordinates. Geo-resolution reads these; it never edits them."""
 
     class Kind(models.TextChoices):
-        ADDRESS = "address", "Address"
-        ESTIMATED = "estimated", "Platform's estimated location"
-        NCMEC_GEO = "ncmec_geo", "NCMEC geolocation"
-        GPS = "gps", "GPS coordinates"
-        INCIDENT = "incident", "Incident address"
+        ADDRESS = "address", _("Address")
+        ESTIMATED = "estimated", _("Platform's estimated location")
+        NCMEC_GEO = "ncmec_geo", _("NCMEC geolocation")
+        GPS = "gps", _("GPS coordinates")
+        INCIDENT = "incident", _("Incident address")
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="places")
     subject = models.ForeignKey(
@@ -361,14 +362,14 @@ class Identifier(models.Model):
     """
 
     class Kind(models.TextChoices):
-        EMAIL = "email", "Email"
-        PHONE = "phone", "Phone"
-        SCREEN_NAME = "screen_name", "Screen name"
-        ESP_USER_ID = "esp_user_id", "Platform user id"
-        DEVICE_ID = "device_id", "Device id"
-        URL = "url", "Profile URL"
-        MD5 = "md5", "File MD5"
-        SHA256 = "sha256", "File SHA-256"
+        EMAIL = "email", _("Email")
+        PHONE = "phone", _("Phone")
+        SCREEN_NAME = "screen_name", _("Screen name")
+        ESP_USER_ID = "esp_user_id", _("Platform user id")
+        DEVICE_ID = "device_id", _("Device id")
+        URL = "url", _("Profile URL")
+        MD5 = "md5", _("File MD5")
+        SHA256 = "sha256", _("File SHA-256")
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="identifiers")
     kind = models.CharField(max_length=12, choices=Kind.choices)
@@ -394,9 +395,9 @@ class Submission(models.Model):
     marked retracted, and never routed). Its files are scanned as they land."""
 
     class State(models.TextChoices):
-        OPEN = "open", "Open: the platform is still sending it"
-        FINISHED = "finished", "Finished"
-        RETRACTED = "retracted", "Retracted by the platform"
+        OPEN = "open", _("Open: the platform is still sending it")
+        FINISHED = "finished", _("Finished")
+        RETRACTED = "retracted", _("Retracted by the platform")
 
     account = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                 related_name="submissions")

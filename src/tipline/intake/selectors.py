@@ -25,6 +25,7 @@ from typing import Any
 from django.db import connection
 from django.db.models import F, Func, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from tipline.accounts.policies import allowed_jurisdictions, get_scoped_or_404, scoped
 from tipline.accounts.types import Viewer
@@ -74,9 +75,9 @@ SORTS: dict[str, tuple[SortKey, ...]] = {
     ),
 }
 SORT_LABELS: dict[str, str] = {
-    "newest": "Received, newest first",
-    "oldest": "Received, oldest first",
-    "priority": "NCMEC priority, then newest",
+    "newest": gettext_noop("Received, newest first"),
+    "oldest": gettext_noop("Received, oldest first"),
+    "priority": gettext_noop("NCMEC priority, then newest"),
 }
 
 
@@ -556,7 +557,7 @@ def report_detail(*, user: Viewer, pk: int) -> ReportDetail:
     for subject in subjects:
         by_role.setdefault(subject.role, []).append(subject)
     grouped = [
-        (Subject.Role(role).label if role in roles else role, by_role[role])
+        (str(Subject.Role(role).label) if role in roles else role, by_role[role])
         for role in [*roles, *sorted(set(by_role) - set(roles))]
         if role in by_role
     ]

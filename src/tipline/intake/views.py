@@ -11,6 +11,7 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tipline.accounts.policies import gate
@@ -94,7 +95,8 @@ def batch_list(request: AuthedRequest) -> HttpResponse:
                 form.add_error(None, str(exc))
             else:
                 count = len(form.cleaned_data["uploads"])
-                messages.success(request, f"Import #{batch.pk} queued: {count} file(s).")
+                messages.success(request, gettext("Import #%(id)s queued: %(count)s file(s).")
+                                 % {"id": batch.pk, "count": count})
                 return redirect("intake:batch_detail", pk=batch.pk)
     else:
         form = ImportUploadForm()
@@ -112,6 +114,9 @@ def batch_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     batch = selectors.import_batch_get(user=request.user, pk=pk)
     limit = 500
     rejections = selectors.import_batch_rejections(batch=batch, limit=limit)
+    progress = selectors.import_batch_progress(batch=batch)
+    # the total as the page shows it: "?" while a running import has not counted its records
+    total = batch.total if batch.total is not None else ("?" if progress["running"] else batch.done)
     return render(
         request,
         "intake/batch_detail.html",
@@ -119,7 +124,8 @@ def batch_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             "section": "imports",
             "batch": batch,
             "interrupted": selectors.import_batch_interrupted(batch=batch),
-            "progress": selectors.import_batch_progress(batch=batch),
+            "progress": progress,
+            "shown_total": total,
             "rejections": rejections,
             "rejections_limit": limit,
         },
@@ -137,7 +143,7 @@ def batch_retry(request: AuthedRequest, pk: int) -> HttpResponse:
     except TiplineError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, f"Import #{batch.pk} queued again.")
+        messages.success(request, gettext("Import #%(id)s queued again.") % {"id": batch.pk})
     return redirect("intake:batch_detail", pk=batch.pk)
 
 

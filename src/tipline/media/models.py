@@ -10,14 +10,15 @@ is one file found in one bank entry; a safelist match suppresses the file's othe
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from tipline.core.fields import EncryptedTextField
 
 
 class MediaKind(models.TextChoices):
-    IMAGE = "image", "Image"
-    VIDEO = "video", "Video"
-    OTHER = "other", "Other"
+    IMAGE = "image", _("Image")
+    VIDEO = "video", _("Video")
+    OTHER = "other", _("Other")
 
 
 class FileScan(models.Model):
@@ -65,8 +66,8 @@ class HashBank(models.Model):
     """
 
     class Kind(models.TextChoices):
-        NORMAL = "normal", "Known material"
-        SAFELIST = "safelist", "Safelist (known false positives)"
+        NORMAL = "normal", _("Known material")
+        SAFELIST = "safelist", _("Safelist (known false positives)")
 
     name = models.CharField(max_length=100, unique=True)
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.NORMAL)
@@ -128,7 +129,7 @@ class Match(models.Model):
         SHA1 = "sha1", "SHA-1"
         SHA256 = "sha256", "SHA-256"
         PDQ = "pdq", "PDQ"
-        VIDEO = "vpdq", "Video frames (vPDQ)"
+        VIDEO = "vpdq", _("Video frames (vPDQ)")
 
     scope_field = "report__jurisdiction"
 
@@ -162,9 +163,9 @@ class ReportMedia(models.Model):
     """
 
     class Priority(models.IntegerChoices):
-        NONE = 0, "No match"
-        MATCH = 1, "Matches a bank"
-        CONFIRMED = 2, "Matches a confirmed bank"
+        NONE = 0, _("No match")
+        MATCH = 1, _("Matches a bank")
+        CONFIRMED = 2, _("Matches a confirmed bank")
 
     scope_field = "report__jurisdiction"
 

@@ -8,14 +8,15 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from tipline.core.fields import EncryptedTextField
 
 
 class Verdict(models.TextChoices):
-    CONFIRMED = "confirmed", "Confirmed"
-    NOT_CSAM = "not_csam", "Not CSAM"
-    SECOND_OPINION = "second_opinion", "Second opinion"
+    CONFIRMED = "confirmed", _("Confirmed")
+    NOT_CSAM = "not_csam", _("Not CSAM")
+    SECOND_OPINION = "second_opinion", _("Second opinion")
 
 
 #: verdicts that settle a file (a second opinion leaves it in the queue)
@@ -25,10 +26,10 @@ FINAL = (Verdict.CONFIRMED, Verdict.NOT_CSAM)
 class Category(models.TextChoices):
     """The industry classification a confirmed file is given (as on ReportFile)."""
 
-    A1 = "A1", "A1: prepubescent, sex act"
-    A2 = "A2", "A2: prepubescent, lascivious exhibition"
-    B1 = "B1", "B1: pubescent, sex act"
-    B2 = "B2", "B2: pubescent, lascivious exhibition"
+    A1 = "A1", _("A1: prepubescent, sex act")
+    A2 = "A2", _("A2: prepubescent, lascivious exhibition")
+    B1 = "B1", _("B1: pubescent, sex act")
+    B2 = "B2", _("B2: pubescent, lascivious exhibition")
 
 
 class Decision(models.Model):

@@ -11,6 +11,7 @@ from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_POST
 
 from tipline.accounts import policies
@@ -86,7 +87,7 @@ def report(request: AuthedRequest, pk: int) -> HttpResponse:
 def decide(request: AuthedRequest, pk: int) -> HttpResponse:
     form = DecisionForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Choose a verdict (and a category to confirm).")
+        messages.error(request, gettext("Choose a verdict (and a category to confirm)."))
         return redirect("review:report", pk=pk)
     file_id = form.cleaned_data["file"]
     try:
@@ -97,7 +98,8 @@ def decide(request: AuthedRequest, pk: int) -> HttpResponse:
     except RejectedInput as exc:
         messages.error(request, str(exc))
         return redirect("review:report", pk=pk)
-    messages.success(request, f"{Verdict(made[0].verdict).label}: {len(made)} file(s).")
+    messages.success(request, gettext("%(verdict)s: %(count)s file(s).") % {
+        "verdict": Verdict(made[0].verdict).label, "count": len(made)})
     if request.POST.get("next") == "report":
         return redirect("review:report", pk=pk)
     return redirect("review:queue")
@@ -152,7 +154,7 @@ def settings_page(request: AuthedRequest) -> HttpResponse:
         form = SettingsForm(request.POST)
         if form.is_valid():
             services.reviewer_settings_update(actor=request.user, **form.cleaned_data)
-            messages.success(request, "Settings saved.")
+            messages.success(request, gettext("Settings saved."))
             return redirect("review:settings")
     else:
         form = SettingsForm(initial={

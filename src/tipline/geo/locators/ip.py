@@ -21,6 +21,7 @@ from typing import Any
 
 import geoip2.database
 from django.conf import settings
+from django.utils.translation import gettext
 
 from tipline.geo.locators.base import Candidate, Clues, IpClue, Locator, register
 from tipline.geo.locators.carriers import cgnat_carrier
@@ -164,11 +165,11 @@ def geoip_database_age_warning(*, now: datetime | None = None) -> str | None:
     age = (now or datetime.now(tz=UTC)) - built
     if age <= timedelta(days=settings.GEOIP_MAX_AGE_DAYS):
         return None
-    return (
-        f"The IP database was built on {built:%Y-%m-%d}, "
-        f"{age.days} days ago (limit {settings.GEOIP_MAX_AGE_DAYS}): IP locations may be "
-        "wrong; the operator should point GEOIP_CITY_DB at a current City database."
-    )
+    return gettext(
+        "The IP database was built on %(built)s, %(days)s days ago (limit %(limit)s): IP "
+        "locations may be wrong; the operator should point GEOIP_CITY_DB at a current City "
+        "database."
+    ) % {"built": f"{built:%Y-%m-%d}", "days": age.days, "limit": settings.GEOIP_MAX_AGE_DAYS}
 
 
 def _state_lookup() -> dict[str, str]:

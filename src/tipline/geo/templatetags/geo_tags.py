@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from django import template
+from django.utils.translation import gettext
 
 from tipline.geo.locators.ip import geoip_database_age_warning
 
@@ -19,5 +20,5 @@ def geoip_warning() -> str:
         return geoip_database_age_warning() or ""
     except (OSError, ValueError):  # no readable database: the reason (and its path) is logged
         log.warning("the IP database cannot be read", exc_info=True)
-        return ("The IP database cannot be read: IP clues are not located. The operator "
-                "finds why in the server's log.")
+        return gettext("The IP database cannot be read: IP clues are not located. The "
+                       "operator finds why in the server's log.")

@@ -92,7 +92,7 @@
       var category = form.querySelector("[data-category]");
       if (category && !category.value) { category.focus(); return; }
     }
-    if (letter === "n" && !window.confirm("Not CSAM: add to the safelist and close as a false positive?")) return;
+    if (letter === "n" && !window.confirm(form.getAttribute("data-confirm-not-csam") || "Not CSAM?")) return;
     if (form.requestSubmit) form.requestSubmit(button); else button.click();
   }
 
