@@ -48,11 +48,14 @@ def wait_until(what: str, check: Callable[[], bool], proc: subprocess.Popen[str]
 def tasks(home: Path) -> list[tuple[object, ...]]:
     """The flow's tasks (not the periodic ones the worker queues at start for later: the
     daily sweep of the blob store, the expiry of unfinished API reports, the audit trail's
-    daily checkpoint)."""
-    return query(home, "SELECT task_path, status FROM django_tasks_database_dbtaskresult "
-                       "WHERE task_path NOT IN ('tipline.core.tasks.blobs_sweep_task', "
-                       "'tipline.intake.tasks.submissions_expire_task', "
-                       "'tipline.audit.tasks.audit_checkpoint_task') ORDER BY enqueued_at")
+    daily checkpoint, the alerts' sweep, and whatever registers later)."""
+    from tipline.core.tasks import periodic_paths
+
+    periodic = periodic_paths()
+    assert "tipline.core.tasks.blobs_sweep_task" in periodic  # the apps registered theirs
+    rows = query(home, "SELECT task_path, status FROM django_tasks_database_dbtaskresult "
+                       "ORDER BY enqueued_at")
+    return [row for row in rows if row[0] not in periodic]
 
 
 def upload_queued(home: Path, reports: int) -> int:

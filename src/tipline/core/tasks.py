@@ -26,6 +26,11 @@ def periodic_register(periodic: Any, *, every: float) -> None:
     _PERIODIC[periodic.module_path] = (periodic, every)
 
 
+def periodic_paths() -> list[str]:
+    """The task paths of every registered periodic task (the ones a worker queues at start)."""
+    return sorted(_PERIODIC)
+
+
 def periodic_queue(periodic: Any, *, after: float | None = None) -> bool:
     """Queue the next run of `periodic` `after` seconds from now (its period by default),
     unless one waits already or the task backend has no queue to keep it in; whether one
