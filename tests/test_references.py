@@ -287,6 +287,9 @@ NOT_REFERENCES: dict[str, str] = {
     "tipline.api.routes.places.ClusterQuery.after":
         "a keyset position within the clusters the caller sees",
     "tipline.tips.forms.TipForm.state": "the public tip form's list of states",
+    "tipline.analytics.views.ChartFilter.state":
+        "narrows a chart to a state of the public tree; the numbers themselves are counted "
+        "from the caller's scoped records (another state's are hatched, never counted)",
     "tipline.api.schemas.UnitQuery.state": "the units directory, public to every officer",
     "tipline.tips.forms.StatusForm.tracking":
         "a tip's tracking number, answered only with its secret (tips tests)",
