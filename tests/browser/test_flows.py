@@ -52,10 +52,9 @@ def test_a_hub_analyst_assigns_a_report_from_the_national_queue(site: Any,
     visit(site, _url("routing:queue"))
     form = site.locator(f"form[action='{_url('routing:transfer', pk=world.queued.pk)}']")
     assert form.count() == 1, "the waiting report is not in the national queue"
-    form.locator("input[name=to][value='']").check()
-    form.locator("input[name=to_other]").fill("IN-MH-BEED")
     form.locator("input[name=reason]").fill("the IP address is in Beed")
-    submit(site, form.locator("button[type=submit]"))
+    form.locator("input[name=to_other]").fill("Beed")  # a unit's name, as the list offers it
+    submit(site, form.locator("button.button[name=to][value='']"))
     assert site.locator(".msg.success").count() == 1
     report = Report.objects.select_related("jurisdiction").get(pk=world.queued.pk)
     assert report.jurisdiction.code == "IN-MH-BEED"
