@@ -48,6 +48,7 @@ def test_the_case_page_in_hindi(beed_officer: Any, make_report: Any) -> None:
                     ("कार्रवाई नहीं: ग़लत पहचान (false positive)",
                      "Not pursued: false positive")])
     assert '<span class="status s-received">प्राप्त</span>' in hi  # the status, by its label
+    assert "<dd>खुला</dd>" in hi  # an open case, not the funnel's "open" column (खुले)
     assert case.reference in hi and "IT Act 67B" in hi  # data stays as it is
     client = _client(beed_officer, hindi=True)
     done = client.post(reverse("cases:case_action", args=[case.pk, "acknowledge"]),
