@@ -352,7 +352,11 @@ class UnitLoad:
 
     @property
     def areas(self) -> list[str]:
-        return [f"{kind} {value}" for kind, value in self.node.coverage()]
+        """What the unit covers, each as "district THANE", "pin 400601", "city Thane" in the
+        page's language."""
+        words = {"district": gettext("district"), "pin": gettext("pin"),
+                 "city": gettext("city")}
+        return [f"{words.get(kind, kind)} {value}" for kind, value in self.node.coverage()]
 
 
 def state_overview(*, user: Viewer, state: Node) -> tuple[int, UnitRow | None, list[UnitLoad]]:

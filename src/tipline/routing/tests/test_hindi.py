@@ -67,6 +67,7 @@ def test_the_inbox_states_and_units_in_hindi(beed_officer: Any, mh_nodal: Any, a
     hi, en = _both(mh_nodal, "/routing/states/MH/")
     assert "यूनिट के अनुसार रिपोर्टें" in hi and "reports by unit" not in hi
     assert "reports by unit" in en
+    assert "शहर Pune" in hi and "city Pune" in en  # what a unit covers: the kind, not the place
     hi, en = _both(analyst, "/routing/units/")
     assert "पुलिस यूनिटें" in hi and "Packet language" not in hi
     assert "Police units" in en and "Packet language" in en
