@@ -6,6 +6,7 @@ from datetime import date, datetime
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from tipline.core.fields import EncryptedTextField
 
@@ -21,19 +22,19 @@ class Case(models.Model):
     """
 
     class Status(models.TextChoices):
-        RECEIVED = "received", "Received"
-        ACKNOWLEDGED = "acknowledged", "Acknowledged"
-        ENQUIRY = "enquiry", "Enquiry"
-        FIR = "fir", "FIR registered"
-        CHARGESHEETED = "chargesheeted", "Chargesheeted"
-        CLOSED = "closed", "Closed"
+        RECEIVED = "received", _("Received")
+        ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+        ENQUIRY = "enquiry", _("Enquiry")
+        FIR = "fir", _("FIR registered")
+        CHARGESHEETED = "chargesheeted", _("Chargesheeted")
+        CLOSED = "closed", _("Closed")
 
     class Closure(models.TextChoices):
-        FALSE_POSITIVE = "false_positive", "Not pursued: false positive"
-        NO_INFORMATION = "no_information", "Not pursued: no actionable information"
-        DUPLICATE = "duplicate", "Not pursued: duplicate of another case"
-        CLOSURE_REPORT = "closure_report", "Closure report filed after FIR"
-        DISPOSED = "disposed", "Disposed by the court after chargesheet"
+        FALSE_POSITIVE = "false_positive", _("Not pursued: false positive")
+        NO_INFORMATION = "no_information", _("Not pursued: no actionable information")
+        DUPLICATE = "duplicate", _("Not pursued: duplicate of another case")
+        CLOSURE_REPORT = "closure_report", _("Closure report filed after FIR")
+        DISPOSED = "disposed", _("Disposed by the court after chargesheet")
 
     #: closure reasons that mean the report was not pursued (counted apart in the funnel)
     NOT_PURSUED = (Closure.FALSE_POSITIVE, Closure.NO_INFORMATION, Closure.DUPLICATE)
@@ -207,9 +208,9 @@ class Notice(models.Model):
     """
 
     class Recipient(models.TextChoices):
-        PLATFORM = "platform", "Platform"
-        ISP = "isp", "ISP / telecom"
-        OTHER = "other", "Other"
+        PLATFORM = "platform", _("Platform")
+        ISP = "isp", _("ISP / telecom")
+        OTHER = "other", _("Other")
 
     scope_field = "case__unit"
 

@@ -19,7 +19,7 @@ from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from tipline.accounts.policies import can_everywhere, get_scoped_or_404, require, scoped
 from tipline.accounts.types import Actor
@@ -274,8 +274,9 @@ def _refuse_closed(case: Case) -> None:
 def _need(case: Case, allowed: Sequence[str], doing: str) -> None:
     _refuse_closed(case)
     if case.status not in allowed:
-        raise RejectedInput(
-            f"cannot {doing}: case {case.reference} is {case.get_status_display().lower()}")
+        with translation.override("en"):  # service errors speak English (labels are lazy)
+            status = case.get_status_display().lower()
+        raise RejectedInput(f"cannot {doing}: case {case.reference} is {status}")
 
 
 def _move(case: Case, status: str, *, extra: Sequence[str] = ()) -> None:
@@ -419,9 +420,10 @@ def case_close(
         Case.Status.CHARGESHEETED: [Case.Closure.DISPOSED],
     }.get(Case.Status(case.status), list(Case.NOT_PURSUED))
     if reason not in allowed:
-        raise RejectedInput(
-            f"a case that is {case.get_status_display().lower()} can be closed only as: "
-            + ", ".join(str(Case.Closure(r).label) for r in allowed))
+        with translation.override("en"):  # service errors speak English (labels are lazy)
+            raise RejectedInput(
+                f"a case that is {case.get_status_display().lower()} can be closed only as: "
+                + ", ".join(str(Case.Closure(r).label) for r in allowed))
     data: dict[str, Any] = {}
     fields: list[str] = []
     if reason == Case.Closure.DUPLICATE:

@@ -15,8 +15,10 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from tipline.accounts import policies
@@ -34,6 +36,12 @@ PAGE = 50
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 #: units shown on the country-wide funnel (the most reports first); a state shows all its own
 UNITS_SHOWN = 100
+#: the funnel's short column headings for the not-pursued reasons
+NOT_PURSUED_SHORT = {
+    Case.Closure.FALSE_POSITIVE: gettext_lazy("False positive"),
+    Case.Closure.NO_INFORMATION: gettext_lazy("No actionable information"),
+    Case.Closure.DUPLICATE: gettext_lazy("Duplicate of another case"),
+}
 
 
 @gate("report.view")
@@ -51,6 +59,7 @@ def funnel(request: AuthedRequest) -> HttpResponse:
         "units": data.units if state else data.units[:UNITS_SHOWN],
         "notices": notices, "edit_sections": policies.can_everywhere(request.user, "sop.edit"),
         "reasons": [(r, Case.Closure(r).label) for r in Case.NOT_PURSUED],
+        "reason_short": {str(k): v for k, v in NOT_PURSUED_SHORT.items()},
         "state_name": jurisdiction_tree().by_code[f"IN-{state}"].name
         if state and f"IN-{state}" in jurisdiction_tree().by_code else state,
     })
@@ -103,7 +112,8 @@ def register_export(request: AuthedRequest) -> FileResponse:
     os.close(fd)
     path = Path(name)
     try:
-        cases_export(actor=request.user, out=path, state=state, unit=unit)
+        with translation.override("en"):  # the register speaks English, like its headings
+            cases_export(actor=request.user, out=path, state=state, unit=unit)
         data = path.open("rb")
     finally:
         path.unlink(missing_ok=True)  # the open file is read on, then gone
@@ -144,7 +154,7 @@ def _run(request: AuthedRequest, form: forms.Form | None, call: Callable[..., An
     if form is not None and not form.is_valid():
         errors = "; ".join(f"{name}: {' '.join(str(x) for x in e)}"
                            for name, e in form.errors.items())
-        messages.error(request, f"Not saved: {errors}")
+        messages.error(request, _("Not saved: %(errors)s") % {"errors": errors})
         return
     try:
         call(**(form.cleaned_data if form is not None else {}))
@@ -163,32 +173,32 @@ def case_action(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
     user, post = request.user, request.POST
     actions: dict[str, tuple[forms.Form | None, Callable[..., Any], str]] = {
         "acknowledge": (None, lambda: services.case_acknowledge(actor=user, case_id=pk),
-                        "Acknowledged."),
+                        _("Acknowledged.")),
         "enquiry": (None, lambda: services.case_enquiry_start(actor=user, case_id=pk),
-                    "Enquiry started."),
+                    _("Enquiry started.")),
         "fir": (f.FIRForm(post), lambda number, registered_on, police_station, sections:
                 services.case_fir_register(
                     actor=user, case_id=pk, number=number, registered_on=registered_on,
                     police_station=police_station, section_ids=[s.pk for s in sections]),
-                "FIR recorded."),
+                _("FIR recorded.")),
         "chargesheet": (f.ChargesheetForm(post), lambda number, filed_on:
                         services.case_chargesheet(actor=user, case_id=pk, number=number,
-                                                  filed_on=filed_on), "Chargesheet recorded."),
+                                                  filed_on=filed_on), _("Chargesheet recorded.")),
         "close": (f.CloseForm(post), lambda reason, duplicate_of, note:
                   services.case_close(actor=user, case_id=pk, reason=reason, note=note,
-                                      duplicate_of=duplicate_of), "Case closed."),
+                                      duplicate_of=duplicate_of), _("Case closed.")),
         "arrest": (f.ArrestForm(post), lambda person, arrested_on, note:
                    services.arrest_add(actor=user, case_id=pk, person=person,
-                                       arrested_on=arrested_on, note=note), "Arrest recorded."),
+                                       arrested_on=arrested_on, note=note), _("Arrest recorded.")),
         "seizure": (f.SeizureForm(post), lambda seized_on, items, video_recorded:
                     services.seizure_add(actor=user, case_id=pk, seized_on=seized_on,
                                          items=items, video_recorded=video_recorded),
-                    "Seizure recorded."),
+                    _("Seizure recorded.")),
         "notice": (f.NoticeForm(post), lambda section, recipient_kind, recipient, sent_on,
                    due_on: services.notice_add(
                        actor=user, case_id=pk, section=section, recipient_kind=recipient_kind,
                        recipient=recipient, sent_on=sent_on, due_on=due_on),
-                   "Notice recorded."),
+                   _("Notice recorded.")),
     }
     if action not in actions:
         raise Http404("No such action")
@@ -203,7 +213,7 @@ def notice_reply(request: AuthedRequest, pk: int) -> HttpResponse:
     notice = selectors.notice_get(user=request.user, notice_id=pk)
     _run(request, f.NoticeReplyForm(request.POST), lambda replied_on, reply:
          services.notice_reply(actor=request.user, notice_id=pk, replied_on=replied_on,
-                               reply=reply), "Reply recorded.")
+                               reply=reply), _("Reply recorded."))
     return redirect("cases:case_detail", pk=notice.case_id)
 
 
@@ -213,7 +223,7 @@ def checklist_set(request: AuthedRequest, pk: int) -> HttpResponse:
     item = selectors.checklist_item_get(user=request.user, item_id=pk)
     _run(request, f.ChecklistForm(request.POST), lambda done, note:
          services.checklist_item_set(actor=request.user, item_id=pk, done=done, note=note),
-         "Checklist updated.")
+         _("Checklist updated."))
     return redirect("cases:case_detail", pk=item.case_id)
 
 
@@ -231,7 +241,7 @@ def sections(request: AuthedRequest) -> HttpResponse:
 def section_add(request: AuthedRequest) -> HttpResponse:
     _run(request, f.LegalSectionForm(request.POST), lambda short, act, section, about:
          services.legal_section_add(actor=request.user, short=short, act=act, section=section,
-                                    about=about), "Section added.")
+                                    about=about), _("Section added."))
     return redirect("cases:sections")
 
 
@@ -241,5 +251,6 @@ def section_active(request: AuthedRequest, pk: int) -> HttpResponse:
     row = selectors.legal_section_get(section_id=pk)
     services.legal_section_set_active(actor=request.user, section_id=row.pk,
                                       active=not row.active)
-    messages.success(request, f"{row} {'retired' if row.active else 'offered again'}.")
+    messages.success(request, (_("%(section)s retired.") if row.active
+                              else _("%(section)s offered again.")) % {"section": row})
     return redirect("cases:sections")

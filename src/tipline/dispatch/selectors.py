@@ -8,6 +8,7 @@ from pathlib import Path
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 
 from tipline.accounts.policies import allowed_jurisdictions, scoped
 from tipline.accounts.types import Viewer
@@ -120,9 +121,9 @@ def packets_for(*, user: Viewer, action: str = "packet.receive",
 
 #: the list's status filter: value -> what it keeps
 PACKET_STATUSES = {
-    "awaiting": "Awaiting acknowledgement",
-    "acknowledged": "Acknowledged",
-    "overdue": "Overdue",
+    "awaiting": gettext_lazy("Awaiting acknowledgement"),
+    "acknowledged": gettext_lazy("Acknowledged"),
+    "overdue": gettext_lazy("Overdue"),
 }
 
 
@@ -155,12 +156,12 @@ def packet_scope_name(*, user: Viewer, action: str) -> str:
     the user holds grants on several places)."""
     allowed = allowed_jurisdictions(user, action)
     if allowed is None:
-        return "all units"
+        return gettext("all units")
     tree = jurisdiction_tree()
     tops = sorted((tree.by_id[i] for i in allowed
                    if i in tree.by_id and tree.by_id[i].parent_id not in allowed),
                   key=lambda n: n.path)
-    return ", ".join(n.name for n in tops) or "no place"
+    return ", ".join(n.name for n in tops) or gettext("no place")
 
 
 def packet_places(*, user: Viewer, action: str) -> list[Node]:

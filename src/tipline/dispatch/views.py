@@ -14,6 +14,7 @@ from django.core.paginator import Page, Paginator
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -76,7 +77,8 @@ def packet_list(request: AuthedRequest) -> HttpResponse:
 
 
 def _choices(request: AuthedRequest) -> list[tuple[str, str]]:
-    return [(w.code, f"{w.name} ({w.code}) · {w.count} waiting")
+    return [(w.code, _("%(name)s (%(code)s) · %(count)s waiting") % {
+                "name": w.name, "code": w.code, "count": w.count})
             for w in selectors.packet_targets_waiting(user=request.user)
             if w.kind != "country"]
 
@@ -111,7 +113,7 @@ def packet_new(request: AuthedRequest) -> HttpResponse:
 def packet_correct(request: AuthedRequest, pk: int) -> HttpResponse:
     form = PacketCorrectForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Give the reason for the correction.")
+        messages.error(request, _("Give the reason for the correction."))
         return redirect("dispatch:packet_list")
     try:
         built = services.packet_correct(actor=request.user, packet_id=pk,
@@ -142,7 +144,8 @@ def packet_acknowledge(request: AuthedRequest, pk: int) -> HttpResponse:
     except TiplineError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, f"{packet.reference} acknowledged.")
+        messages.success(request, _("%(reference)s acknowledged.") % {
+            "reference": packet.reference})
     return redirect("dispatch:packet_list")
 
 
@@ -158,7 +161,8 @@ def sop_edit(request: AuthedRequest) -> HttpResponse:
         except TiplineError as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, f"SOP version {sop.version} saved; new packets carry it.")
+            messages.success(request, _("SOP version %(version)s saved; new packets carry it.") % {
+                "version": sop.version})
             return redirect("dispatch:sop_edit")
     return render(request, "dispatch/sop_edit.html", {
         "section": "packets", "form": form, "current": current,

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from tipline.accounts import policies
 from tipline.accounts.types import Viewer
 from tipline.intake.dossier import fields
@@ -22,7 +24,8 @@ def transfer_context(*, user: Viewer, report: Report) -> dict[str, Any]:
 
 def linked_context(*, user: Viewer, report: Report) -> dict[str, Any]:
     cluster_size, linked = report_links(user=user, report=report)
-    return {"cluster_size": cluster_size, "linked": linked, "nav": f"Linked ({len(linked)})"}
+    return {"cluster_size": cluster_size, "linked": linked,
+            "nav": _("Linked (%(count)s)") % {"count": len(linked)}}
 
 
 TRANSFER = ReportSection(name="transfer", slot="after_subjects", order=20,

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from django.conf import settings
 from django.db.models import Count, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext
 
 from tipline.accounts.policies import allowed_jurisdictions, can, scoped
 from tipline.accounts.types import Viewer
@@ -53,8 +54,9 @@ def report_links(*, user: Viewer, report: Report) -> tuple[int, list[LinkedRepor
             value_index__in={v for _, v, _ in mine}).values_list(
             "kind", "value_index", "service", "report_id"):
         if (value := mine.get((kind, index, service))) is not None:
-            on = f" on {service}" if service else ""
-            reasons[other].append(f"{labels.get(kind, kind)} {value}{on}")
+            what = {"kind": labels.get(kind, kind), "value": value, "service": service}
+            reasons[other].append(gettext("%(kind)s %(value)s on %(service)s") % what if service
+                                  else f"{what['kind']} {what['value']}")
     window = settings.LINK_IP_WINDOW_SECONDS
     events = [(e.ip_index, e.port, e.occurred_at, e.ip) for e in report.ip_events.all()
               if e.port is not None and e.occurred_at is not None]
@@ -66,9 +68,11 @@ def report_links(*, user: Viewer, report: Report) -> tuple[int, list[LinkedRepor
             for i, p, t, ip in events:
                 if (at is not None and index == i and port == p
                         and abs((at - t).total_seconds()) <= window):
-                    reasons[other].append(f"IP {ip}:{port} within {window // 60} min")
+                    reasons[other].append(gettext("IP %(ip)s:%(port)s within %(minutes)s min") % {
+                        "ip": ip, "port": port, "minutes": window // 60})
                     break
-    linked = [LinkedReport(visible[pk], sorted(set(reasons[pk])) or ["through other reports"])
+    linked = [LinkedReport(visible[pk], sorted(set(reasons[pk]))
+                           or [gettext("through other reports")])
               for pk in sorted(visible)]
     return len(members) + 1, linked
 
@@ -103,18 +107,19 @@ class QueueItem:
     explanation: str
     suggestions: list[Suggestion]
     clues: list[ClueRow]
+    conflict: bool = False  # the clues disagree (the reason says so, in the page's language)
 
 
 def _reason(location: ReportLocation | None) -> str:
     if location is None:
-        return "not resolved"
+        return gettext("not resolved")
     if location.conflict:
-        return "conflicting clues"
+        return gettext("conflicting clues")
     if location.country and location.country != "IN":
-        return f"foreign ({location.country})"
+        return gettext("foreign (%(country)s)") % {"country": location.country}
     if not location.country:
-        return "no location"
-    return "no unit found"
+        return gettext("no location")
+    return gettext("no unit found")
 
 
 #: the time an IP clue quotes (geo.locators.ip.quote_clue): " at 2024-03-01 09:00Z"
@@ -136,7 +141,7 @@ def _clue_age(clue: str, received: datetime | None) -> int | None:
 
 def _place(c: dict[str, str | None]) -> str:
     parts = [c.get("city") or "", (c.get("district") or "").title(), c.get("state") or "",
-             c.get("country") or "unknown"]
+             c.get("country") or gettext("unknown")]
     seen: list[str] = []
     for part in parts:
         if part and part.lower() not in (s.lower() for s in seen):
@@ -207,7 +212,8 @@ def queue_page(*, user: Viewer, node: Node, before: int | None = None,
         items.append(QueueItem(report, _reason(location),
                                location.explanation if location else "",
                                suggestions,
-                               queue_clues(location, report.received_at)))
+                               queue_clues(location, report.received_at),
+                               conflict=bool(location and location.conflict)))
     return items, (rows[-1].pk if more else None)
 
 
@@ -346,7 +352,11 @@ class UnitLoad:
 
     @property
     def areas(self) -> list[str]:
-        return [f"{kind} {value}" for kind, value in self.node.coverage()]
+        """What the unit covers, each as "district THANE", "pin 400601", "city Thane" in the
+        page's language."""
+        words = {"district": gettext("district"), "pin": gettext("pin"),
+                 "city": gettext("city")}
+        return [f"{words.get(kind, kind)} {value}" for kind, value in self.node.coverage()]
 
 
 def state_overview(*, user: Viewer, state: Node) -> tuple[int, UnitRow | None, list[UnitLoad]]:

@@ -10,6 +10,8 @@ from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from tipline.accounts import policies
@@ -45,7 +47,7 @@ def transfer(request: AuthedRequest, pk: int) -> HttpResponse:
         data["to"] = other
     form = TransferForm(data)
     if not form.is_valid():
-        messages.error(request, "Give a unit's name or code and a reason.")
+        messages.error(request, _("Give a unit's name or code and a reason."))
         return _back(request, "intake:report_detail", pk=pk)
     try:
         report = report_transfer(actor=request.user, report_id=pk,
@@ -54,7 +56,8 @@ def transfer(request: AuthedRequest, pk: int) -> HttpResponse:
     except (RejectedInput, NotPermitted) as exc:
         messages.error(request, str(exc))
         return _back(request, "intake:report_detail", pk=pk)
-    messages.success(request, f"{report.reference} sent to {report.jurisdiction.name}.")
+    messages.success(request, _("%(report)s sent to %(unit)s.") % {
+        "report": report.reference, "unit": report.jurisdiction.name})
     if request.POST.get("next"):
         return _back(request, "routing:queue")
     # the sender may no longer see it: go where they can
@@ -74,13 +77,14 @@ def bulk_assign(request: AuthedRequest) -> HttpResponse:
         moved = reports_transfer(actor=request.user, report_ids=ids, to_code=target,
                                  reason=reason)
     except (RejectedInput, NotPermitted) as exc:
-        messages.error(request, f"Nothing was assigned: {exc}.")
+        messages.error(request, _("Nothing was assigned: %(why)s.") % {"why": exc})
     except Http404:
-        messages.error(request, "Nothing was assigned: a selected report is no longer in "
-                                "your queue.")
+        messages.error(request, _("Nothing was assigned: a selected report is no longer in "
+                                  "your queue."))
     else:
-        messages.success(request, f"{len(moved)} report{'s' if len(moved) != 1 else ''} sent "
-                                  f"to {moved[0].jurisdiction.name}.")
+        messages.success(request, ngettext(
+            "%(count)d report sent to %(unit)s.", "%(count)d reports sent to %(unit)s.",
+            len(moved)) % {"count": len(moved), "unit": moved[0].jurisdiction.name})
     return _back(request, "routing:queue")
 
 
