@@ -22,6 +22,18 @@ import pytest
 
 
 @pytest.fixture(autouse=True)
+def _language_reset() -> Any:
+    """Each test starts and ends in the site's language: a request in Hindi leaves Hindi
+    active in its thread (the middleware sets it per request), which would turn the next
+    test's labels Hindi."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _fast_passwords(settings: Any) -> None:
     """Personas log in with real passwords; hashing them slowly only slows the suite."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

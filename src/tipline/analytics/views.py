@@ -145,8 +145,7 @@ def funnel(request: AuthedRequest) -> HttpResponse:
     bars = [svg.Bar(str(label), counts.stages[key],
                     note=f"({100 * counts.stages[key] / first:.0f}%)" if key != "reports" else "")
             for key, label in s.STAGES]
-    reasons = [(r, str(Case.Closure(r).label).removeprefix("Not pursued: ").capitalize())
-               for r in counts.not_pursued]
+    reasons = [(r, str(Case.NOT_PURSUED_SHORT[Case.Closure(r)])) for r in counts.not_pursued]
     side = [svg.Bar(label, counts.not_pursued[r]) for r, label in reasons]
     note = _period_note(period, state)
     rows: list[list[Any]] = [[str(label), counts.stages[key],

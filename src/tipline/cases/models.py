@@ -38,6 +38,12 @@ class Case(models.Model):
 
     #: closure reasons that mean the report was not pursued (counted apart in the funnel)
     NOT_PURSUED = (Closure.FALSE_POSITIVE, Closure.NO_INFORMATION, Closure.DUPLICATE)
+    #: their short names, for a column or a bar headed "Not pursued"
+    NOT_PURSUED_SHORT = {
+        Closure.FALSE_POSITIVE: _("False positive"),
+        Closure.NO_INFORMATION: _("No actionable information"),
+        Closure.DUPLICATE: _("Duplicate of another case"),
+    }
 
     scope_field = "unit"
 

@@ -18,7 +18,6 @@ from django.shortcuts import redirect, render
 from django.utils import timezone, translation
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from tipline.accounts import policies
@@ -37,11 +36,6 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 #: units shown on the country-wide funnel (the most reports first); a state shows all its own
 UNITS_SHOWN = 100
 #: the funnel's short column headings for the not-pursued reasons
-NOT_PURSUED_SHORT = {
-    Case.Closure.FALSE_POSITIVE: gettext_lazy("False positive"),
-    Case.Closure.NO_INFORMATION: gettext_lazy("No actionable information"),
-    Case.Closure.DUPLICATE: gettext_lazy("Duplicate of another case"),
-}
 
 
 @gate("report.view")
@@ -59,7 +53,7 @@ def funnel(request: AuthedRequest) -> HttpResponse:
         "units": data.units if state else data.units[:UNITS_SHOWN],
         "notices": notices, "edit_sections": policies.can_everywhere(request.user, "sop.edit"),
         "reasons": [(r, Case.Closure(r).label) for r in Case.NOT_PURSUED],
-        "reason_short": {str(k): v for k, v in NOT_PURSUED_SHORT.items()},
+        "reason_short": {str(k): v for k, v in Case.NOT_PURSUED_SHORT.items()},
         "state_name": jurisdiction_tree().by_code[f"IN-{state}"].name
         if state and f"IN-{state}" in jurisdiction_tree().by_code else state,
     })
