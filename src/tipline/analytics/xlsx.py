@@ -10,6 +10,8 @@ from typing import Any
 
 import xlsxwriter
 
+from tipline.core.sheets import sheet_print_setup
+
 
 def table_xlsx(*, title: str, headers: Sequence[str], rows: Sequence[Sequence[Any]],
                note: str = "") -> bytes:
@@ -43,10 +45,7 @@ def table_xlsx(*, title: str, headers: Sequence[str], rows: Sequence[Sequence[An
     sheet.freeze_panes(first + 1, 0)
     if rows:
         sheet.autofilter(first, 0, first + len(rows), len(headers) - 1)
-    sheet.set_landscape()
-    sheet.set_paper(9)  # A4
-    sheet.fit_to_pages(1, 0)  # one page wide, as many tall as it takes
-    sheet.repeat_rows(first)
+    sheet_print_setup(sheet, first=first)
     sheet.set_header(f"&L{title}&RPage &P of &N")
     book.close()
     return out.getvalue()

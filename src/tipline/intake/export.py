@@ -11,6 +11,7 @@ from typing import Any
 import xlsxwriter
 from django.utils import timezone
 
+from tipline.core.sheets import sheet_print_setup
 from tipline.intake.models import Report
 
 #: (header, width, kind) in column order; kind: text, int, time (IST)
@@ -37,17 +38,6 @@ def report_row(report: Report) -> list[Any]:
     ]
 
 
-def print_setup(sheet: Any, *, columns: int) -> None:
-    """Landscape A4, every column on one page's width (as many pages down as it takes), the
-    header row repeated on each page, and a footer with the page number."""
-    sheet.set_landscape()
-    sheet.set_paper(9)  # A4
-    sheet.fit_to_pages(1, 0)
-    sheet.repeat_rows(0)
-    sheet.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.6)
-    sheet.set_footer("&L&A&RPage &P of &N")
-
-
 def report_list_xlsx(rows: Iterable[list[Any]]) -> tuple[bytes, int]:
     """The workbook's bytes and its number of report rows."""
     out = io.BytesIO()
@@ -60,7 +50,7 @@ def report_list_xlsx(rows: Iterable[list[Any]]) -> tuple[bytes, int]:
         sheet.set_column(col, col, width)
         sheet.write_string(0, col, header, head)
     sheet.freeze_panes(1, 0)
-    print_setup(sheet, columns=len(COLUMNS))
+    sheet_print_setup(sheet)
     count = 0
     for count, row in enumerate(rows, 1):  # noqa: B007
         for col, value in enumerate(row):
