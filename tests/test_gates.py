@@ -28,7 +28,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from tipline.accounts.actions import ROLES
-from tipline.alerts.models import Notification
+from tipline.alerts.models import Notification, UrgentReport
 from tipline.cases.models import Case, LegalSection
 from tipline.cases.services import cases_open, notice_add
 from tipline.dispatch.services import packet_build
@@ -136,6 +136,8 @@ PAGES: dict[str, Page] = {
     "alerts:read": Page(EVERYONE, "notification", form=True),
     "alerts:read_all": Page(EVERYONE, form=True),
     "alerts:preferences": Page(EVERYONE),
+    # an urgent report's acknowledgement: whoever receives packets where it is
+    "alerts:urgent_acknowledge": Page(RECEIVE_BEED, "urgent", form=True),
 }
 
 #: pages without a gate, and what they answer anyone (logged in or not)
@@ -219,12 +221,15 @@ def records(make_report: Callable[..., Report], analyst: Any,
     assert section is not None and item is not None
     note = Notification.objects.create(recipient=beed_officer, kind="packet", text="a packet",
                                        created=timezone.now())
+    UrgentReport.objects.create(report=report, unit=report.jurisdiction, reasons=["priority_1"],
+                                created_at=timezone.now(),
+                                due_at=timezone.now() + timedelta(hours=4))
     return {
         "report": {"pk": report.pk}, "file": {"pk": files[0].pk}, "batch": {"pk": batch.pk},
         "case": {"pk": case.pk}, "case_action": {"pk": case.pk, "action": "acknowledge"},
         "notice": {"pk": notice.pk}, "checklist": {"pk": item.pk},
         "packet": {"pk": packet.pk}, "section": {"pk": section.pk},
-        "notification": {"pk": note.pk},
+        "notification": {"pk": note.pk}, "urgent": {"report_id": report.pk},
         "unit": {"code": "IN-MH-BEED"}, "state": {"code": "MH"},
         "api_report": {"key": report.reference}, "api_cluster": {"cluster_id": report.pk},
         "api_case": {"case_id": case.pk}, "api_packet": {"packet_id": packet.pk},

@@ -7,7 +7,8 @@ from django.shortcuts import get_object_or_404
 
 from tipline.accounts.models import Grant, User
 from tipline.accounts.models import User as Viewer
-from tipline.alerts.models import Kind, Notification, Preference
+from tipline.accounts.policies import scoped
+from tipline.alerts.models import Kind, Notification, Preference, UrgentReport
 from tipline.jurisdictions.selectors import jurisdiction_tree
 
 #: kinds of node whose officers are "the unit's officers"
@@ -80,3 +81,11 @@ def preferences_for(*, user: Viewer) -> dict[str, tuple[bool, bool]]:
     chosen = {p.kind: (p.in_app, p.email)
               for p in Preference.objects.filter(user_id=user.pk)}
     return {kind: chosen.get(kind, (True, True)) for kind in Kind.values}
+
+
+def urgent_open(*, user: Viewer, limit: int = 50) -> list[UrgentReport]:
+    """The urgent reports still waiting for an acknowledgement that the user may give (they
+    receive packets where the report is), the soonest due first."""
+    qs = UrgentReport.objects.filter(acknowledged_at__isnull=True).select_related("report",
+                                                                                   "unit")
+    return list(scoped(qs, user=user, action="packet.receive").order_by("due_at")[:limit])

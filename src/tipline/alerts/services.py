@@ -26,6 +26,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tipline.accounts.models import User
+from tipline.accounts.policies import get_scoped_or_404
 from tipline.accounts.services import system_user
 from tipline.accounts.types import Actor
 from tipline.alerts.models import ALWAYS, Kind, Notification, Preference, UrgentReport
@@ -388,6 +389,19 @@ def urgent_packet(*, report_id: int) -> int | None:
                    f"{settings.SMS_BACKEND} sends none). Correct the packet to issue a new "
                    f"passphrase and give it to the unit by telephone."))
     return int(built.packet.pk)
+
+
+def urgent_acknowledge(*, actor: User, report_id: int) -> UrgentReport:
+    """A unit (or the state or the hub) says it is acting on an urgent report: the watch ends
+    and no escalation follows. For a report that reached the unit in a packet acknowledged
+    before it was flagged urgent, this is the only way to answer the alert."""
+    with transaction.atomic():
+        watched = get_scoped_or_404(
+            UrgentReport.objects.select_for_update().filter(acknowledged_at__isnull=True),
+            user=actor, action="packet.receive", pk=report_id)
+        urgent_acknowledged(actor=actor, report_ids=[watched.pk])
+    watched.refresh_from_db()
+    return watched
 
 
 def urgent_acknowledged(*, actor: Actor, report_ids: Sequence[int],

@@ -9,4 +9,6 @@ urlpatterns = [
     path("<int:pk>/read/", views.notification_read, name="read"),
     path("read-all/", views.notifications_read_all, name="read_all"),
     path("preferences/", views.preferences, name="preferences"),
+    path("urgent/<int:report_id>/acknowledge/", views.urgent_acknowledge,
+         name="urgent_acknowledge"),
 ]

@@ -28,7 +28,19 @@ def notification_list(request: AuthedRequest) -> HttpResponse:
     notes = selectors.notifications_for(user=request.user, unread_only=unread_only, limit=PAGE)
     return render(request, "alerts/notifications.html", {
         "section": "alerts", "notes": notes, "unread_only": unread_only,
-        "unread": selectors.unread_count(user=request.user)})
+        "unread": selectors.unread_count(user=request.user),
+        "urgent": selectors.urgent_open(user=request.user)})
+
+
+@login_required
+@require_POST
+def urgent_acknowledge(request: AuthedRequest, report_id: int) -> HttpResponse:
+    """Acknowledge an urgent report: the unit is acting on it (404 if it is not the user's
+    to acknowledge, or already acknowledged)."""
+    watched = services.urgent_acknowledge(actor=request.user, report_id=report_id)
+    messages.success(request, _("Acknowledged: %(report)s is being acted on.")
+                     % {"report": watched.report.reference})
+    return redirect("alerts:notifications")
 
 
 @login_required

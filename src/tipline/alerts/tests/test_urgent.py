@@ -230,3 +230,47 @@ def test_with_no_sms_gateway_an_urgent_passphrase_stays_out_of_the_log_and_the_h
     assert not any(len(w) >= 20 and w.count("-") >= 3 for w in words), logged  # no passphrase
     told = Notification.objects.get(recipient=analyst, key=f"urgent-passphrase:{packet.pk}")
     assert packet.reference in told.text and "new passphrase" in told.text
+
+
+def test_an_urgent_flag_after_the_packet_was_acknowledged_is_answered_on_the_alerts_page(
+    outboxes: Any, beed_officer: Any, pune_officer: Any, analyst: Any, make_report: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    """A report that reached Beed in a packet Beed already acknowledged, then flagged urgent:
+    no new packet can carry it, so the officer answers the alert itself (Pune cannot), and the
+    sweep escalates nothing after that."""
+    from django.test import Client
+    from django.urls import reverse
+
+    from tipline.alerts.services import urgent_watch
+    from tipline.dispatch.services import packet_build
+
+    report = make_report("IN-MH-BEED", status=Report.Status.ROUTED)
+    with django_capture_on_commit_callbacks(execute=True):
+        packet = packet_build(actor=analyst, target_code="IN-MH-BEED").packet
+        packet_acknowledge(actor=beed_officer, packet_id=packet.pk)
+        Report.objects.filter(pk=report.pk).update(ncmec_priority=1)
+        urgent_watch(actor=None, report_ids=[report.pk])
+    watched = UrgentReport.objects.get(report=report)
+    assert watched.acknowledged_at is None and watched.packet_id is None
+
+    pune = Client()
+    pune.force_login(pune_officer)
+    assert report.reference not in pune.get(reverse("alerts:notifications")).content.decode()
+    url = reverse("alerts:urgent_acknowledge", args=[report.pk])
+    assert pune.post(url).status_code == 404
+
+    beed = Client()
+    beed.force_login(beed_officer)
+    page = beed.get(reverse("alerts:notifications")).content.decode()
+    assert url in page and report.reference in page
+    done = beed.post(url, follow=True)
+    assert f"Acknowledged: {report.reference}" in done.content.decode()
+    watched.refresh_from_db()
+    assert watched.acknowledged_at is not None
+    assert AuditEvent.objects.filter(action="urgent.acknowledged",
+                                     object_id=str(report.pk)).count() == 1
+    assert beed.post(url).status_code == 404  # once
+    alerts_sweep(now=watched.due_at + timedelta(hours=1))
+    watched.refresh_from_db()
+    assert watched.level == "unit" and watched.escalated_at is None
