@@ -57,7 +57,7 @@ def test_the_report_page_speaks_hindi(analyst: Any, make_report: Any) -> None:
         ("<h2>Summary</h2>", "<h2>सारांश</h2>"),
         ("<h3>Suspect</h3>", "<h3>संदिग्ध</h3>"),
         ("a child may be in imminent danger", "कोई बच्चा तत्काल खतरे में हो सकता है"),
-        ("<dt>Jurisdiction</dt>", "<dt>अधिकार क्षेत्र</dt>"),
+        ("<dt>Jurisdiction</dt>", "<dt>क्षेत्राधिकार</dt>"),
         ("No places in this report.", "इस रिपोर्ट में कोई स्थान नहीं।"),
         # the sections other steps add to the page
         ("<h2>Location</h2>", "<h2>स्थान निर्धारण</h2>"),
