@@ -4,7 +4,7 @@ printed landscape one page wide with the header on every page."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +16,7 @@ from tipline.accounts.types import Actor
 from tipline.audit.services import audit_record
 from tipline.cases.models import Case
 from tipline.cases.selectors import case_register, fir_for
-from tipline.core.sheets import sheet_print_setup
+from tipline.core.sheets import sheet_table_write
 
 #: (header, width, kind) in column order; kind: text, int, date, time (IST)
 COLUMNS: list[tuple[str, int, str]] = [
@@ -61,29 +61,7 @@ def case_row(case: Case) -> list[Any]:
 def register_xlsx(rows: Iterable[list[Any]], out: Path) -> int:
     """Write the register to `out`; returns the number of case rows."""
     book = xlsxwriter.Workbook(str(out), {"constant_memory": True})
-    sheet = book.add_worksheet("Cases")
-    head = book.add_format({"bold": True, "bg_color": "#DDE4EE", "border": 1,
-                            "text_wrap": True, "valign": "top"})
-    formats = {"time": book.add_format({"num_format": "yyyy-mm-dd hh:mm"}),
-               "date": book.add_format({"num_format": "yyyy-mm-dd"})}
-    for col, (header, width, _) in enumerate(COLUMNS):
-        sheet.set_column(col, col, width)
-        sheet.write_string(0, col, header, head)
-    sheet.freeze_panes(1, 0)
-    sheet_print_setup(sheet)
-    count = 0
-    for count, row in enumerate(rows, 1):  # noqa: B007
-        for col, value in enumerate(row):
-            kind = COLUMNS[col][2]
-            if value is None or value == "":
-                continue
-            if kind in formats and isinstance(value, date):
-                sheet.write_datetime(count, col, value, formats[kind])
-            elif kind == "int":
-                sheet.write_number(count, col, value)
-            else:
-                sheet.write_string(count, col, str(value))
-    sheet.autofilter(0, 0, max(count, 1), len(COLUMNS) - 1)
+    count = sheet_table_write(book, name="Cases", columns=COLUMNS, rows=rows)
     book.close()
     return count
 

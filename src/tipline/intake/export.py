@@ -11,7 +11,7 @@ from typing import Any
 import xlsxwriter
 from django.utils import timezone
 
-from tipline.core.sheets import sheet_print_setup
+from tipline.core.sheets import sheet_table_write
 from tipline.intake.models import Report
 
 #: (header, width, kind) in column order; kind: text, int, time (IST)
@@ -42,27 +42,6 @@ def report_list_xlsx(rows: Iterable[list[Any]]) -> tuple[bytes, int]:
     """The workbook's bytes and its number of report rows."""
     out = io.BytesIO()
     book = xlsxwriter.Workbook(out, {"constant_memory": True, "in_memory": True})
-    sheet = book.add_worksheet("Reports")
-    head = book.add_format({"bold": True, "bg_color": "#DDE4EE", "border": 1,
-                            "text_wrap": True, "valign": "top"})
-    when = book.add_format({"num_format": "yyyy-mm-dd hh:mm"})
-    for col, (header, width, _) in enumerate(COLUMNS):
-        sheet.set_column(col, col, width)
-        sheet.write_string(0, col, header, head)
-    sheet.freeze_panes(1, 0)
-    sheet_print_setup(sheet)
-    count = 0
-    for count, row in enumerate(rows, 1):  # noqa: B007
-        for col, value in enumerate(row):
-            kind = COLUMNS[col][2]
-            if value is None or value == "":
-                continue
-            if kind == "time" and isinstance(value, datetime):
-                sheet.write_datetime(count, col, value, when)
-            elif kind == "int":
-                sheet.write_number(count, col, value)
-            else:
-                sheet.write_string(count, col, str(value))
-    sheet.autofilter(0, 0, max(count, 1), len(COLUMNS) - 1)
+    count = sheet_table_write(book, name="Reports", columns=COLUMNS, rows=rows)
     book.close()
     return out.getvalue(), count
