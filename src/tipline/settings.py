@@ -287,6 +287,9 @@ INSTALLED_APPS = [
     "tipline.alerts",
     # the first page after login, one section per kind of work (reads every step above)
     "tipline.home",
+    # the trawler: follows reported URLs and watched sources, files what matches, sends
+    # takedown notices (a source of reports that reads every step below it)
+    "tipline.trawler",
     # the public tip form: a source of reports that also reads where they went
     "tipline.tips",
     # the JSON API for hub tools (/api/): reads every step, moves cases

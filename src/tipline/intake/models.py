@@ -27,6 +27,7 @@ class Source(models.TextChoices):
     PUBLIC = "public", _("Public tip")
     SCANNER = "scanner", _("Tipline scanner")
     BATCH = "batch", _("CSV/XLSX batch")
+    TRAWLER = "trawler", _("Tipline trawler")
 
 
 class ImportBatch(models.Model):
