@@ -122,6 +122,9 @@ PAGES: dict[str, Page] = {
     "routing:states": Page(VIEW_MH, also={"mh_nodal": 302}),
     "routing:state": Page(VIEW_MH, "state"),
     "routing:units": Page(VIEW),
+    # a unit's packet language: the form is the hub's, but its target opens to whoever sees
+    # the unit, and refuses all but the hub (403, routing/tests/test_unit_language.py)
+    "routing:unit_language": Page(VIEW_BEED, "unit", form=True),
     # the charts (analytics): scoped by their selectors; a state's grid to those who see
     # some of it (Prakash sees Pune's part of Maharashtra)
     "analytics:funnel": Page(VIEW),

@@ -297,6 +297,8 @@ NOT_REFERENCES: dict[str, str] = {
         "the audit page's filter, for auditors only: the whole trail is theirs to read",
     "tipline.audit.forms.EventFilterForm.object_id":
         "the audit page's filter, for auditors only: the whole trail is theirs to read",
+    "tipline.alerts.views.PreferencesForm.language":
+        "the language of one's own e-mail and text messages (en or hi), no record",
 }
 
 #: field kinds that cannot carry a reference (dates, flags, files); a number or a text can,

@@ -161,6 +161,10 @@ ALERTS_SWEEP_MINUTES = env_int(
     "minutes between two sweeps for time-based alerts (overdue, escalations) and the digest")
 DIGEST_HOUR = env_int(
     "TIPLINE_DIGEST_HOUR", 7, "hour of the day (IST) after which each day's e-mail digest goes")
+ALERTS_KEEP_DAYS = env_int(
+    "TIPLINE_ALERTS_KEEP_DAYS", 90,
+    "days a read notification is kept before the sweep deletes it (unread ones: a year, or "
+    "this if longer)")
 DISPATCH_WORKERS = env_int(
     "TIPLINE_DISPATCH_WORKERS", 2, "processes rendering a packet's PDFs (0: in the build's own)")
 PACKET_FONT_DIR = env_str(

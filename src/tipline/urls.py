@@ -4,6 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from tipline.accounts import views as accounts_views
+from tipline.alerts import views as alerts_views
 from tipline.api.main import api
 from tipline.core import views as core_views
 from tipline.home import views as home_views
@@ -28,7 +29,8 @@ urlpatterns = [
     path("", include("tipline.routing.urls")),
     path("tip/", include("tipline.tips.urls")),
     path("alerts/", include("tipline.alerts.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # Django's set_language, and a logged-in person's e-mail language follows (alerts)
+    path("i18n/setlang/", alerts_views.language_set, name="set_language"),
     path("api/", api.urls),
     path("source.tar.gz", core_views.source_archive, name="source_archive"),
 ]

@@ -7,6 +7,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from tipline.core.fields import EncryptedTextField
+
 
 class Kind(models.TextChoices):
     """What a notification is about; each user chooses which kinds they get, and how."""
@@ -30,7 +32,13 @@ class Notification(models.Model):
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
                                   related_name="notifications")
     kind = models.CharField(max_length=16, choices=Kind.choices)
+    #: what it says, in English as it was made: shown for notifications made before messages
+    #: had keys, and wherever `message` is unknown
     text = models.CharField(max_length=500)
+    #: what it says, as a key of alerts.messages.MESSAGES and its values, rendered in the
+    #: reader's language when shown or sent
+    message = models.CharField(max_length=40, blank=True)
+    params = models.JSONField(default=dict, blank=True)
     link = models.CharField(max_length=300, blank=True)
     created = models.DateTimeField()
     read_at = models.DateTimeField(null=True, blank=True)
@@ -51,6 +59,12 @@ class Notification(models.Model):
     def __str__(self) -> str:
         return f"{self.kind} for {self.recipient_id}: {self.text[:40]}"
 
+    def display(self) -> str:
+        """What it says, in the active language (the stored English for an old one)."""
+        from tipline.alerts.messages import message_render
+
+        return message_render(self.message, self.params) or self.text
+
 
 class Preference(models.Model):
     """How one person wants one kind of notification; no row: in-app and by e-mail."""
@@ -67,6 +81,28 @@ class Preference(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.kind}: app={self.in_app} email={self.email}"
+
+
+class Recipient(models.Model):
+    """Where and how one person is reached outside the pages: the language of their e-mail
+    and text messages, and the mobile number urgent alerts are texted to if they opted in.
+    No row: English, no text messages."""
+
+    class Language(models.TextChoices):
+        ENGLISH = "en", "English"
+        HINDI = "hi", "हिन्दी"
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                                primary_key=True, related_name="alert_recipient")
+    language = models.CharField(max_length=5, choices=Language.choices,
+                                default=Language.ENGLISH)
+    #: E.164 ("+919812345678"), sealed like every other number that reaches a person
+    phone = EncryptedTextField(blank=True)
+    #: whether urgent alerts are texted to `phone`
+    sms = models.BooleanField(default=False)
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.language}, sms={self.sms and bool(self.phone)}"
 
 
 class UrgentReport(models.Model):
@@ -88,7 +124,8 @@ class UrgentReport(models.Model):
                                   related_name="urgent_watch")
     reasons = models.JSONField(default=list, help_text="priority_1, escalated, reviewer")
     unit = models.ForeignKey("jurisdictions.Jurisdiction", on_delete=models.PROTECT,
-                             related_name="+", help_text="the unit it was routed to")
+                             related_name="+", help_text="the unit it was routed to, or the "
+                             "queue (a state, the country) it waits in")
     packet_id = models.BigIntegerField(null=True, blank=True)
     created_at = models.DateTimeField()
     due_at = models.DateTimeField(help_text="acknowledge by this time, or it escalates")

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404
 from tipline.accounts.models import Grant, User
 from tipline.accounts.models import User as Viewer
 from tipline.accounts.policies import scoped
-from tipline.alerts.models import Kind, Notification, Preference, UrgentReport
+from tipline.alerts.models import Kind, Notification, Preference, Recipient, UrgentReport
 from tipline.jurisdictions.selectors import jurisdiction_tree
 
 #: kinds of node whose officers are "the unit's officers"
@@ -81,6 +81,18 @@ def preferences_for(*, user: Viewer) -> dict[str, tuple[bool, bool]]:
     chosen = {p.kind: (p.in_app, p.email)
               for p in Preference.objects.filter(user_id=user.pk)}
     return {kind: chosen.get(kind, (True, True)) for kind in Kind.values}
+
+
+def recipients_of(*, user_ids: list[int]) -> dict[int, Recipient]:
+    """How each of these people is reached (language, mobile number, text messages): their
+    saved choice, else the default (English, no text messages), for every id asked."""
+    found = {r.user_id: r for r in Recipient.objects.filter(user_id__in=set(user_ids))}
+    return {uid: found.get(uid) or Recipient(user_id=uid) for uid in user_ids}
+
+
+def recipient_for(*, user: Viewer) -> Recipient:
+    """The user's own language, mobile number and text-message choice (defaults if none)."""
+    return recipients_of(user_ids=[user.pk])[user.pk]
 
 
 def urgent_open(*, user: Viewer, limit: int = 50) -> list[UrgentReport]:

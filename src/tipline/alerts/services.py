@@ -16,6 +16,7 @@ import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
@@ -23,18 +24,28 @@ from django.db import transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import ngettext
 
 from tipline.accounts.models import User
 from tipline.accounts.policies import get_scoped_or_404
 from tipline.accounts.services import system_user
 from tipline.accounts.types import Actor
-from tipline.alerts.models import ALWAYS, Kind, Notification, Preference, UrgentReport
+from tipline.alerts.messages import message_render
+from tipline.alerts.models import (
+    ALWAYS,
+    Kind,
+    Notification,
+    Preference,
+    Recipient,
+    UrgentReport,
+)
 from tipline.alerts.selectors import (
     UNIT_KINDS,
     hub_people,
     nodal_officers,
     preferences_for,
+    recipients_of,
     state_of,
     unit_officers,
 )
@@ -55,14 +66,16 @@ def _preferences(users: Iterable[User]) -> dict[tuple[int, str], tuple[bool, boo
             for p in Preference.objects.filter(user_id__in=ids)}
 
 
-def notify(*, users: Iterable[User], kind: str, text: str, link: str = "", key: str = "",
-           now: datetime | None = None) -> list[Notification]:
+def notify(*, users: Iterable[User], kind: str, message: str, params: dict[str, Any],
+           link: str = "", key: str = "", now: datetime | None = None) -> list[Notification]:
     """Tell each of `users` (once: a user already told about `key` is not told again), as
     each chose for this kind; inside the caller's transaction, whose audit event records
-    what happened. Returns the notifications made."""
+    what happened. `message` is a key of alerts.messages.MESSAGES, rendered with `params`
+    in each reader's language when shown or sent. Returns the notifications made."""
     users = list({u.pk: u for u in users}.values())
     if not users:
         return []
+    text = message_render(message, params, language="en")
     now = now or timezone.now()
     chosen = _preferences(users)
     told: set[int] = set()
@@ -76,7 +89,8 @@ def notify(*, users: Iterable[User], kind: str, text: str, link: str = "", key: 
         if user.pk in told or not (in_app or email):
             continue
         made.append(Notification(recipient=user, kind=kind, text=text[:500], link=link,
-                                 created=now, by_email=email and bool(user.email), key=key,
+                                 message=message, params=params, created=now,
+                                 by_email=email and bool(user.email), key=key,
                                  read_at=None if in_app else now))
     return Notification.objects.bulk_create(made)
 
@@ -126,6 +140,39 @@ def preferences_save(*, actor: User, choices: dict[str, tuple[bool, bool]]) -> N
         audit_record(actor=actor, action="notifications.preferences", data=changed)
 
 
+@transaction.atomic
+def recipient_save(*, actor: User, language: str, phone: str, sms: bool) -> Recipient:
+    """Save the language of the actor's e-mail and text messages, their mobile number (E.164,
+    as the form normalised it; "" for none) and whether urgent alerts are texted to it. The
+    audit event says what changed, never the number."""
+    found = Recipient.objects.filter(pk=actor.pk).first() or Recipient(user=actor)
+    changed: dict[str, object] = {}
+    if found.language != language:
+        changed["language"] = language
+    if found.phone != phone:
+        changed["phone"] = "removed" if not phone else ("added" if not found.phone
+                                                        else "changed")
+    if found.sms != sms:
+        changed["sms"] = sms
+    if changed or found._state.adding:
+        found.language, found.phone, found.sms = language, phone, sms
+        found.save()
+    if changed:
+        audit_record(actor=actor, action="notifications.recipient", data=changed)
+    return found
+
+
+def recipient_language_set(*, actor: User, language: str) -> None:
+    """The actor switched the pages' language: their e-mail and text messages follow (not
+    audited: a person's own choice of language, like the cookie it follows)."""
+    if language not in Recipient.Language.values:
+        return
+    updated = Recipient.objects.filter(pk=actor.pk).exclude(language=language).update(
+        language=language)
+    if not updated and language != Recipient.Language.ENGLISH:
+        Recipient.objects.get_or_create(user_id=actor.pk, defaults={"language": language})
+
+
 # -- e-mail --------------------------------------------------------------------------
 
 
@@ -133,10 +180,20 @@ def _absolute(link: str) -> str:
     return settings.SITE_URL.rstrip("/") + link if link.startswith("/") else link
 
 
-def _send(user: User, subject: str, notes: Sequence[Notification]) -> EmailMessage:
-    body = render_to_string("alerts/email.txt", {
-        "user": user, "notes": [(n, _absolute(n.link)) for n in notes],
-        "site": settings.SITE_URL, "prefs": _absolute(reverse("alerts:preferences"))})
+def _send(user: User, language: str, notes: Sequence[Notification], *,
+          digest: bool = False) -> EmailMessage:
+    """One e-mail to `user` with these notifications, in their language: one notification's
+    kind and text as the subject, or how many for a digest."""
+    with translation.override(language):
+        if not digest:
+            subject = f"[Tipline] {notes[0].get_kind_display()}: {notes[0].display()[:80]}"
+        else:
+            subject = "[Tipline] " + ngettext("%(count)d new notification",
+                                              "%(count)d new notifications",
+                                              len(notes)) % {"count": len(notes)}
+        body = render_to_string("alerts/email.txt", {
+            "user": user, "notes": [(n, _absolute(n.link)) for n in notes],
+            "site": settings.SITE_URL, "prefs": _absolute(reverse("alerts:preferences"))})
     return EmailMessage(subject=subject, body=body, to=[user.email])
 
 
@@ -147,8 +204,8 @@ def emails_send(*, notification_ids: Sequence[int], now: datetime | None = None)
     notes = list(Notification.objects.filter(pk__in=list(notification_ids), by_email=True,
                                               emailed_at__isnull=True)
                  .select_related("recipient"))
-    messages = [_send(n.recipient, f"[Tipline] {n.get_kind_display()}: {n.text[:80]}", [n])
-                for n in notes]
+    reached = recipients_of(user_ids=[n.recipient_id for n in notes])
+    messages = [_send(n.recipient, reached[n.recipient_id].language, [n]) for n in notes]
     sent = _deliver(messages)
     Notification.objects.filter(pk__in=[n.pk for n in notes]).update(emailed_at=now)
     return sent
@@ -177,8 +234,9 @@ def digest_send(*, now: datetime | None = None) -> Digest:
     by_user: dict[int, list[Notification]] = {}
     for n in pending:
         by_user.setdefault(n.recipient_id, []).append(n)
-    messages = [_send(notes[0].recipient, f"[Tipline] {len(notes)} new notifications", notes)
-                for notes in by_user.values()]
+    reached = recipients_of(user_ids=list(by_user))
+    messages = [_send(notes[0].recipient, reached[uid].language, notes, digest=True)
+                for uid, notes in by_user.items()]
     _deliver(messages)
     with transaction.atomic():
         Notification.objects.filter(pk__in=[n.pk for n in pending]).update(emailed_at=now)
@@ -225,8 +283,7 @@ def packet_arrived(*, packet_id: int, target_code: str, reports: int) -> None:
     if node is None:
         return
     notify(users=_officers(node.id), kind=Kind.PACKET, key=f"packet:{packet_id}",
-           text=f"A new packet of {reports} report{'s' * (reports != 1)} for {node.name} "
-                "is waiting for you to download and acknowledge.",
+           message="packet", params={"count": reports, "unit": node.name},
            link=reverse("dispatch:packet_list"))
 
 
@@ -237,26 +294,37 @@ def transfer_arrived(*, report_id: int, to_code: str, from_code: str) -> None:
     if node is None:
         return
     notify(users=_officers(node.id), kind=Kind.TRANSFER, key=f"transfer:{report_id}:{node.id}",
-           text=f"Report {_ref(report_id)} was transferred to {node.name}"
-                + (f" from {source.name}." if source else "."),
+           message="transfer", params={"ref": _ref(report_id), "unit": node.name,
+                                       "source": source.name if source else ""},
            link=reverse("intake:report_detail", kwargs={"pk": report_id}))
 
 
 def cluster_leads_changed(*, moved: Sequence[dict[str, object]]) -> None:
-    """Reports moved to their cluster's lead unit: tell each lead what it now holds."""
+    """Reports moved to their cluster's lead unit: tell each lead what it now holds, and
+    each unit they left that its cluster is now led by that unit."""
     by_lead: dict[str, list[int]] = {}
+    by_source: dict[tuple[str, str], list[int]] = {}
     for item in moved:
-        by_lead.setdefault(str(item.get("to", "")), []).append(int(str(item.get("report"))))
+        to, report_id = str(item.get("to", "")), int(str(item.get("report")))
+        by_lead.setdefault(to, []).append(report_id)
+        if item.get("from"):
+            by_source.setdefault((str(item["from"]), to), []).append(report_id)
     tree = jurisdiction_tree()
     for code, ids in by_lead.items():
         node = tree.by_code.get(code)
         if node is None:
             continue
-        notify(users=_officers(node.id), kind=Kind.CLUSTER_LEAD,
-               text=f"{node.name} now leads the enquiry of {len(ids)} linked "
-                    f"report{'s' * (len(ids) != 1)} moved from other units (first: report "
-                    f"{_ref(min(ids))}).",
+        notify(users=_officers(node.id), kind=Kind.CLUSTER_LEAD, message="cluster_lead",
+               params={"unit": node.name, "count": len(ids), "first": _ref(min(ids))},
                link=reverse("intake:report_detail", kwargs={"pk": min(ids)}))
+    for (source_code, code), ids in by_source.items():
+        source, lead = tree.by_code.get(source_code), tree.by_code.get(code)
+        if source is None or lead is None or source.id == lead.id:
+            continue
+        # the report is the lead's now: the old unit is told, without a link it cannot open
+        notify(users=_officers(source.id), kind=Kind.CLUSTER_LEAD, message="cluster_lead_lost",
+               params={"unit": source.name, "lead": lead.name, "count": len(ids),
+                       "first": _ref(min(ids))})
 
 
 # -- urgent reports ---------------------------------------------------------------------
@@ -273,14 +341,17 @@ def _reasons(report: Report, flagged: bool) -> list[str]:
     return reasons
 
 
-REASON_TEXT = {"priority_1": "NCMEC priority 1", "escalated": "escalated by the platform",
-               "reviewer": "flagged urgent by a reviewer"}
+def _urgent_params(report_id: int, reasons: Sequence[str], node_name: str,
+                   escalated_to: str = "") -> dict[str, Any]:
+    return {"ref": _ref(report_id), "reasons": list(reasons), "unit": node_name,
+            "hours": settings.URGENT_ACK_HOURS, "escalated_to": escalated_to}
 
 
-def _urgent_text(report_id: int, reasons: Sequence[str], unit: str, extra: str = "") -> str:
-    why = ", ".join(REASON_TEXT.get(r, r) for r in reasons) or "urgent"
-    return (f"URGENT: report {_ref(report_id)} ({why}) for {unit}: a child may be in imminent "
-            f"danger. Acknowledge its packet within {settings.URGENT_ACK_HOURS} hours.{extra}")
+def _level_of(kind: str) -> str:
+    """Who answers first for an urgent report at a node of this kind."""
+    if kind in UNIT_KINDS:
+        return UrgentReport.Level.UNIT
+    return UrgentReport.Level.STATE if kind == "state" else UrgentReport.Level.HUB
 
 
 def _flagged(ids: Sequence[int]) -> set[int]:
@@ -293,11 +364,13 @@ def _flagged(ids: Sequence[int]) -> set[int]:
 @transaction.atomic
 def urgent_watch(*, actor: Actor, report_ids: Sequence[int],
                  now: datetime | None = None) -> list[int]:
-    """Of these reports, start watching the urgent ones now routed to a unit (or follow one
-    moved to another unit): tell the unit's officers and the state's nodal officers, and
-    after the commit send e-mail and text messages. In the caller's transaction if there is
-    one. Returns the reports newly watched or moved: the caller queues their packets
-    (`urgent_packet`) once that transaction commits."""
+    """Of these reports, start watching the urgent ones (or follow one moved elsewhere): one
+    routed to a unit tells the unit's officers and the state's nodal officers; one still in
+    a queue tells who routes it on: a state's nodal officers, or the hub for the national
+    queue. After the commit e-mail and text messages go. The deadline runs from now either
+    way (a queue's report escalates from the state to the hub). In the caller's transaction
+    if there is one. Returns the reports newly watched or moved at a unit: the caller queues
+    their packets (`urgent_packet`) once that transaction commits."""
     now = now or timezone.now()
     tree = jurisdiction_tree()
     watched: list[int] = []
@@ -312,8 +385,9 @@ def urgent_watch(*, actor: Actor, report_ids: Sequence[int],
         flagged = _flagged([r.pk for r in reports])
         for report in reports:
             node = tree.by_id.get(report.jurisdiction_id)
-            if node is None or node.kind not in UNIT_KINDS:
-                continue  # waits in a queue (where it comes first) until it reaches a unit
+            if node is None:
+                continue
+            level = _level_of(node.kind)
             old = known.get(report.pk)
             if old is not None and (old.acknowledged_at is not None or old.unit_id == node.id):
                 continue
@@ -321,37 +395,60 @@ def urgent_watch(*, actor: Actor, report_ids: Sequence[int],
             due = now + timedelta(hours=settings.URGENT_ACK_HOURS)
             if old is None:
                 UrgentReport.objects.create(report=report, reasons=reasons, unit_id=node.id,
-                                            created_at=now, due_at=due)
+                                            created_at=now, due_at=due, level=level)
             else:
-                old.unit_id, old.due_at, old.level, old.reasons = node.id, due, "unit", reasons
+                old.unit_id, old.due_at, old.level, old.reasons = node.id, due, level, reasons
                 old.save(update_fields=["unit", "due_at", "level", "reasons"])
             audit_record(actor=actor, action="urgent.opened", obj=report, data={
-                "unit": node.code, "reasons": reasons, "due_at": due.isoformat(),
+                "unit": node.code, "level": level, "reasons": reasons,
+                "due_at": due.isoformat(),
                 "moved_from": None if old is None else tree.by_id[old.unit_id].code})
-            people = [*unit_officers(node_id=node.id), *nodal_officers(node_id=node.id)]
+            if level == UrgentReport.Level.UNIT:
+                people = [*unit_officers(node_id=node.id), *nodal_officers(node_id=node.id)]
+            elif level == UrgentReport.Level.STATE:
+                people = nodal_officers(node_id=node.id)
+            else:
+                people = hub_people()
             made = notify(users=people, kind=Kind.URGENT, now=now,
                           key=f"urgent:{report.pk}:{node.id}",
-                          text=_urgent_text(report.pk, reasons, node.name),
+                          message="urgent" if level == UrgentReport.Level.UNIT
+                          else "urgent_queue",
+                          params=_urgent_params(report.pk, reasons, node.name),
                           link=reverse("intake:report_detail", kwargs={"pk": report.pk}))
             _after_commit_send(made)
-            watched.append(report.pk)
+            if level == UrgentReport.Level.UNIT:
+                watched.append(report.pk)  # a queue's report gets its packet at its unit
     return watched
 
 
 def _after_commit_send(made: Sequence[Notification]) -> None:
+    """Once the write commits: e-mail these urgent notifications, and text each to its
+    recipient if they gave a mobile number and chose text messages, in their language."""
     ids = [n.pk for n in made]
-    users = [n.recipient for n in made]
-    text = made[0].text if made else ""
     if not ids:
         return
 
     def send() -> None:
         emails_send(notification_ids=ids)
-        sender = sms_sender()
-        for user in users:
-            sender.send(Sms(username=user.username, phone="", text=text))
+        texts_send(notifications=made)
 
     transaction.on_commit(send)
+
+
+def texts_send(*, notifications: Sequence[Notification]) -> int:
+    """Text these notifications to those of their recipients who have a mobile number and
+    chose text messages, each in the recipient's language. How many went."""
+    reached = recipients_of(user_ids=[n.recipient_id for n in notifications])
+    sender = sms_sender()
+    sent = 0
+    for note in notifications:
+        to = reached[note.recipient_id]
+        if not (to.sms and to.phone):
+            continue
+        with translation.override(to.language):
+            text = note.display()
+        sent += sender.send(Sms(username=note.recipient.username, phone=to.phone, text=text))
+    return sent
 
 
 def urgent_packet(*, report_id: int) -> int | None:
@@ -377,17 +474,19 @@ def urgent_packet(*, report_id: int) -> int | None:
         audit_record(actor=system_user("alerts"), action="urgent.packet", obj=built.packet,
                      data={"report": report_id, "packet": built.packet.reference})
     sender = sms_sender()
-    told = [sender.send(Sms(username=user.username, phone="", secret=built.passphrase, text=(
-                f"Tipline URGENT packet {built.packet.reference} (report {_ref(report_id)}): "
-                f"passphrase")))
-            for user in unit_officers(node_id=watched.unit_id)]
-    if not any(told):  # no gateway (or no officer): the passphrase reached nobody
+    officers = unit_officers(node_id=watched.unit_id)
+    reached = recipients_of(user_ids=[u.pk for u in officers])
+    params = {"packet": built.packet.reference, "ref": _ref(report_id)}
+    told = [sender.send(Sms(username=user.username, phone=reached[user.pk].phone,
+                            secret=built.passphrase,
+                            text=message_render("passphrase_sms", params,
+                                                language=reached[user.pk].language)))
+            for user in officers if reached[user.pk].sms and reached[user.pk].phone]
+    if not any(told):  # no gateway, or no officer with a number: it reached nobody
         notify(users=hub_people(), kind=Kind.URGENT, key=f"urgent-passphrase:{built.packet.pk}",
-               link=reverse("dispatch:packet_list"), text=(
-                   f"Urgent packet {built.packet.reference} for {watched.unit.name} was built, "
-                   f"but its passphrase reached no officer (TIPLINE_SMS_BACKEND="
-                   f"{settings.SMS_BACKEND} sends none). Correct the packet to issue a new "
-                   f"passphrase and give it to the unit by telephone."))
+               link=reverse("dispatch:packet_list"), message="urgent_passphrase",
+               params={"packet": built.packet.reference, "unit": watched.unit.name,
+                       "backend": settings.SMS_BACKEND})
     return int(built.packet.pk)
 
 
@@ -424,11 +523,13 @@ class Sweep:
     escalated: int
     notices_due: int
     steps_overdue: int
+    deleted: int = 0
 
 
 def urgent_escalate(*, now: datetime | None = None) -> int:
     """Urgent reports past their deadline go one step up: to the state's nodal officers,
-    then to the hub; each step audited in its own transaction, with the people told."""
+    then to the hub (one waiting in a state's queue: to the hub); each step audited in its
+    own transaction, with the people told."""
     now = now or timezone.now()
     tree = jurisdiction_tree()
     actor = system_user("alerts")
@@ -459,10 +560,11 @@ def urgent_escalate(*, now: datetime | None = None) -> int:
                 "level": row.level, "to": to, "unit": unit.code,
                 "told": sorted(p.username for p in people)})
             made = notify(users=people, kind=Kind.URGENT, now=now,
-                          key=f"urgent:{row.report_id}:{row.level}",
-                          text=_urgent_text(row.report_id, row.reasons, unit.name,
-                                            " NOT ACKNOWLEDGED by the unit in time: escalated "
-                                            f"to {'the hub' if to == tree.root.code else 'you'}."),
+                          key=f"urgent:{row.report_id}:{row.unit_id}:{row.level}",
+                          message="urgent" if unit.kind in UNIT_KINDS else "urgent_queue",
+                          params=_urgent_params(
+                              row.report_id, row.reasons, unit.name,
+                              "hub" if to == tree.root.code else "you"),
                           link=reverse("intake:report_detail", kwargs={"pk": row.report_id}))
             _after_commit_send(made)
             stepped += 1
@@ -490,15 +592,13 @@ def due_notify(*, now: datetime | None = None) -> tuple[int, int]:
             node = tree.by_id[unit_id]
             notify(users=_officers(unit_id), kind=Kind.NOTICE_DUE, now=now,
                    key=f"notices:{unit_id}:{today.isoformat()}",
-                   text=f"{n} notice{'s' * (n != 1)} of {node.name}'s cases "
-                        f"{'are' if n != 1 else 'is'} due by tomorrow without a reply.",
+                   message="notices_due", params={"count": n, "unit": node.name},
                    link=reverse("cases:unit_cases", kwargs={"code": node.code}))
         for unit_id, n in steps.items():
             node = tree.by_id[unit_id]
             notify(users=_officers(unit_id), kind=Kind.SOP_OVERDUE, now=now,
                    key=f"steps:{unit_id}:{today.isoformat()}",
-                   text=f"{n} SOP step{'s' * (n != 1)} of {node.name}'s open cases "
-                        f"{'are' if n != 1 else 'is'} overdue.",
+                   message="steps_overdue", params={"count": n, "unit": node.name},
                    link=reverse("cases:unit_cases", kwargs={"code": node.code}))
         if notices or steps:
             audit_record(actor=system_user("alerts"), action="notifications.due", data={
@@ -507,10 +607,35 @@ def due_notify(*, now: datetime | None = None) -> tuple[int, int]:
     return sum(notices.values()), sum(steps.values())
 
 
+#: an unread notification is kept at least this long, whatever TIPLINE_ALERTS_KEEP_DAYS says
+UNREAD_KEEP_DAYS = 365
+
+
+@transaction.atomic
+def notifications_prune(*, now: datetime | None = None) -> int:
+    """Delete the notifications read more than TIPLINE_ALERTS_KEEP_DAYS ago (by when they
+    were made) and the unread ones older than a year (or than the setting, if longer): what
+    they told is in the audit trail. Audited as a count. How many went."""
+    now = now or timezone.now()
+    keep = settings.ALERTS_KEEP_DAYS
+    old = Notification.objects.filter(
+        Q(read_at__isnull=False, created__lt=now - timedelta(days=keep))
+        | Q(created__lt=now - timedelta(days=max(keep, UNREAD_KEEP_DAYS))))
+    deleted = 0
+    while ids := list(old.values_list("pk", flat=True)[:5000]):
+        deleted += Notification.objects.filter(pk__in=ids).delete()[0]
+    if deleted:
+        audit_record(actor=system_user("alerts"), action="notifications.pruned", data={
+            "deleted": deleted, "keep_days": keep})
+    return deleted
+
+
 def alerts_sweep(*, now: datetime | None = None) -> Sweep:
     """The periodic sweep: escalate late urgent reports, tell units of due notices and
-    overdue steps. `now` may be given to look at another time (tests, a catch-up)."""
+    overdue steps, delete old notifications. `now` may be given to look at another time
+    (tests, a catch-up)."""
     now = now or timezone.now()
     escalated = urgent_escalate(now=now)
     notices, steps = due_notify(now=now)
-    return Sweep(escalated, notices, steps)
+    deleted = notifications_prune(now=now)
+    return Sweep(escalated, notices, steps, deleted)

@@ -31,6 +31,15 @@ class Sms:
         return f"{self.text} {self.secret}".strip()
 
 
+def masked(phone: str) -> str:
+    """A number as a log may show it: the country code and the last two digits
+    ("+91********10"); "" for none."""
+    if not phone:
+        return ""
+    head = 3 if phone.startswith("+") else 0
+    return phone[:head] + "*" * max(len(phone) - head - 2, 0) + phone[-2:]
+
+
 class SmsSender:
     """Sends text messages. `send` returns whether the message went; it never raises for a
     failed delivery (an urgent alert is in-app and by e-mail too)."""
@@ -55,8 +64,8 @@ class ConsoleSender(SmsSender):
 
     def send(self, message: Sms) -> bool:
         withheld = " [secret withheld from the log: not sent]" if message.secret else ""
-        log.warning("SMS to %s %s: %s%s", message.username, message.phone or "(no number)",
-                    message.text, withheld)
+        log.warning("SMS to %s %s: %s%s", message.username,
+                    masked(message.phone) or "(no number)", message.text, withheld)
         return not message.secret
 
 

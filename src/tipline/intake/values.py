@@ -237,6 +237,16 @@ def phone(value: str, *, region: str = "IN") -> str:
     return re.sub(r"[^\d+]", "", value) or value
 
 
+def phone_e164(value: str, *, region: str = "IN") -> str | None:
+    """E.164 if the number is a valid one (ten digits: an Indian number), else None: for
+    a number someone types in to be reached at, where `phone`'s "digits as given" won't do."""
+    found = phone(value, region=region)
+    try:
+        return found if phonenumbers.is_valid_number(phonenumbers.parse(found, None)) else None
+    except phonenumbers.NumberParseException:
+        return None
+
+
 def strict_utf8(data: bytes, *, what: str) -> str:
     try:
         return data.decode("utf-8-sig")

@@ -193,3 +193,22 @@ def tree_seed() -> None:
     units_seed()
     jurisdiction_cache_clear()
     coverage_cache_clear()
+
+
+@transaction.atomic
+def unit_language_set(*, actor: Actor, code: str, language: str) -> Jurisdiction:
+    """The language of the headings of the packets a node receives (English or Hindi), set
+    by the hub from the units page (the units file sets it too). Audited with the change."""
+    if not can_everywhere(actor, "report.assign"):
+        raise NotPermitted("only the hub may set a unit's packet language")
+    if language not in Jurisdiction.Language.values:
+        raise RejectedInput(f"unknown language {language!r}")
+    node = Jurisdiction.objects.select_for_update().filter(code=code.upper()).first()
+    if node is None:
+        raise RejectedInput(f"unknown unit {code!r}")
+    if node.language != language:
+        before, node.language = node.language, language
+        node.save(update_fields=["language"])
+        audit_record(actor=actor, action="units.language", obj=node, data={
+            "unit": node.code, "from": before, "to": language})
+    return node

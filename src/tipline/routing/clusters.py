@@ -104,6 +104,7 @@ def clusters_assign(*, actor: Actor,
     leads: list[tuple[Any, ...]] = []
     moves: list[tuple[Any, ...]] = []
     notices: list[tuple[Any, ...]] = []
+    left: dict[int, int] = {}  # a moved report -> the unit it left
     led = 0
     for cluster, members in _members(report_ids).items():
         lead = cluster_lead(members)
@@ -115,6 +116,7 @@ def clusters_assign(*, actor: Actor,
                     or tree.by_id[m.node_id].kind not in UNIT_KINDS):
                 continue
             moves.append((lead, m.report_id))
+            left[m.report_id] = m.node_id
             notices.append((m.node_id, m.report_id, cluster, lead, now))
     with transaction.atomic():
         update_rows(ReportCluster, ("lead",), leads)
@@ -126,5 +128,6 @@ def clusters_assign(*, actor: Actor,
         insert_rows(ClusterNotice, ("unit", "report", "cluster", "lead", "created_at"), fresh)
         if moves:
             audit_record(actor=actor, action="clusters.assigned", data={
-                "moved": [{"report": rid, "to": tree.by_id[lead].code} for lead, rid in moves]})
+                "moved": [{"report": rid, "to": tree.by_id[lead].code,
+                           "from": tree.by_id[left[rid]].code} for lead, rid in moves]})
     return ClusterAssignment(led, [rid for _, rid in moves], len(fresh))

@@ -12,4 +12,5 @@ urlpatterns = [
     path("routing/states/", views.states, name="states"),
     path("routing/states/<str:code>/", views.state_view, name="state"),
     path("routing/units/", views.units, name="units"),
+    path("routing/units/<str:code>/language/", views.unit_language, name="unit_language"),
 ]

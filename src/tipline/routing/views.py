@@ -7,8 +7,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -18,7 +20,9 @@ from tipline.accounts import policies
 from tipline.accounts.policies import gate, node_or_404
 from tipline.accounts.types import AuthedRequest
 from tipline.core.errors import NotPermitted, RejectedInput
+from tipline.jurisdictions.models import Jurisdiction
 from tipline.jurisdictions.selectors import jurisdiction_states, jurisdiction_tree
+from tipline.jurisdictions.services import unit_language_set
 from tipline.jurisdictions.unit_files import unit_rows_render
 from tipline.jurisdictions.units import coverage_overrides, unit_rows
 from tipline.routing import selectors
@@ -172,4 +176,26 @@ def units(request: AuthedRequest) -> HttpResponse:
     return render(request, "routing/units.html", {
         "section": "units", "rows": rows, "state": state, "states": jurisdiction_states(),
         "overrides": coverage_overrides(),
+        "hub": policies.can_everywhere(request.user, "report.assign"),
+        "languages": Jurisdiction.Language.choices,
     })
+
+
+@gate("report.view")
+@require_POST
+def unit_language(request: AuthedRequest, code: str) -> HttpResponse:
+    """Set the language of a unit's packet headings (the hub only: anyone else who sees the
+    unit is refused, 403; a unit they cannot see is a 404). Back to the units page."""
+    node = node_or_404(request.user, action="report.view", code=code)
+    try:
+        unit_language_set(actor=request.user, code=node.code,
+                          language=str(request.POST.get("language", "")))
+    except NotPermitted as exc:
+        raise PermissionDenied(str(exc)) from exc
+    except RejectedInput as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Packet language of %(unit)s saved.") % {"unit": node.name})
+    parts = node.code.split("-")
+    state = f"?state={parts[1]}" if len(parts) > 2 else ""
+    return redirect(reverse("routing:units") + state)

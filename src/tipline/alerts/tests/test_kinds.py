@@ -83,3 +83,66 @@ def test_the_sweep_tells_a_unit_of_due_notices_and_overdue_steps_once_a_day(
     assert _texts(beed_officer, Kind.SOP_OVERDUE) == [
         f"{steps} SOP steps of Beed's open cases are overdue."]
     assert _texts(pune_officer, Kind.SOP_OVERDUE) == []
+
+
+def test_a_cluster_lead_change_tells_the_unit_the_reports_left(
+    beed_officer: Any, pune_officer: Any,
+) -> None:
+    """The unit whose reports moved to the cluster's lead is told who leads it now (no link:
+    the reports are no longer its own)."""
+    from django.db import transaction
+
+    with transaction.atomic():
+        cluster_leads_changed(moved=[{"report": 7, "to": "IN-MH-PUNE", "from": "IN-MH-BEED"},
+                                     {"report": 5, "to": "IN-MH-PUNE", "from": "IN-MH-BEED"}])
+    assert _texts(beed_officer, Kind.CLUSTER_LEAD) == [
+        "2 linked reports of Beed moved to Pune: their cluster is now led by Pune (first: "
+        "report TL-00000005)."]
+    assert Notification.objects.get(recipient=beed_officer).link == ""
+    assert len(_texts(pune_officer, Kind.CLUSTER_LEAD)) == 1
+
+
+def test_routing_a_cluster_tells_the_unit_its_report_left(
+    analyst: Any, beed_officer: Any, pune_officer: Any, make_report: Any,
+) -> None:
+    """clusters.assigned names the unit each report left, and that unit is told."""
+    from tipline.audit.models import AuditEvent
+    from tipline.routing.clusters import clusters_assign
+    from tipline.routing.models import ReportCluster
+
+    reports = [make_report(code, status=Report.Status.ROUTED)
+               for code in ("IN-MH-PUNE", "IN-MH-PUNE", "IN-MH-BEED")]
+    ReportCluster.objects.bulk_create([ReportCluster(cluster=1, report=r) for r in reports])
+    clusters_assign(actor=analyst)
+    moved = AuditEvent.objects.get(action="clusters.assigned").data["moved"]
+    assert moved == [{"report": reports[2].pk, "to": "IN-MH-PUNE", "from": "IN-MH-BEED"}]
+    assert _texts(beed_officer, Kind.CLUSTER_LEAD) == [
+        f"1 linked report of Beed moved to Pune: its cluster is now led by Pune (first: "
+        f"report {reports[2].reference})."]
+    assert len(_texts(pune_officer, Kind.CLUSTER_LEAD)) == 1
+
+
+def test_the_sweep_deletes_old_notifications_and_audits_the_count(
+    settings: Any, beed_officer: Any,
+) -> None:
+    from tipline.audit.models import AuditEvent
+
+    settings.ALERTS_KEEP_DAYS = 90
+    now = timezone.now()
+
+    def note(days: int, read: bool) -> Notification:
+        made = now - timedelta(days=days)
+        return Notification.objects.create(recipient=beed_officer, kind=Kind.PACKET, text="x",
+                                           created=made, read_at=made if read else None)
+
+    kept = [note(89, True), note(364, False), note(1, False)]
+    note(91, True)
+    note(400, True)
+    note(366, False)
+    assert alerts_sweep(now=now).deleted == 3
+    assert sorted(Notification.objects.values_list("pk", flat=True)) == sorted(
+        n.pk for n in kept)
+    event = AuditEvent.objects.get(action="notifications.pruned")
+    assert event.data == {"deleted": 3, "keep_days": 90}
+    assert alerts_sweep(now=now).deleted == 0
+    assert AuditEvent.objects.filter(action="notifications.pruned").count() == 1

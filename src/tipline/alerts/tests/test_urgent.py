@@ -11,7 +11,7 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 
-from tipline.alerts.models import Kind, Notification, UrgentReport
+from tipline.alerts.models import Kind, Notification, Recipient, UrgentReport
 from tipline.alerts.services import alerts_sweep
 from tipline.alerts.sms import senders
 from tipline.audit.models import AuditEvent
@@ -42,12 +42,20 @@ def _with_email(*users: Any) -> None:
         user.save(update_fields=["email"])
 
 
+def _with_phone(user: Any, phone: str, *, sms: bool = True, language: str = "en") -> None:
+    """The user gave a mobile number on their preferences page (and chose text messages)."""
+    Recipient.objects.update_or_create(user=user, defaults={
+        "phone": phone, "sms": sms, "language": language})
+
+
 def test_an_urgent_report_from_import_to_acknowledgement(
     tmp_path: Path, immediate_tasks: None, django_capture_on_commit_callbacks: Any,
     outboxes: Any, beed_officer: Any, mh_nodal: Any, pune_officer: Any, analyst: Any,
     make_report: Any,
 ) -> None:
     _with_email(beed_officer, mh_nodal, pune_officer)
+    _with_phone(beed_officer, "+919812345610")
+    _with_phone(mh_nodal, "+919812345620", sms=False)  # a number, but no text messages
     folder = b.ncmec_folder(tmp_path, "9101", seed=3, priorityLevel="1")
     with django_capture_on_commit_callbacks(execute=True):
         call_command("ingest", str(folder), "--quiet")
@@ -79,6 +87,8 @@ def test_an_urgent_report_from_import_to_acknowledgement(
     assert packet.ack_due_at - packet.created_at == timedelta(hours=4)
     texts = [m.text for m in outboxes.outbox]
     assert any("URGENT" in t and report.reference in t for t in texts)
+    # texted only to whoever gave a number and chose text messages
+    assert {(m.username, m.phone) for m in outboxes.outbox} == {("bhim", "+919812345610")}
     passphrase_sms = [m for m in outboxes.outbox if "passphrase" in m.text]
     assert [m.username for m in passphrase_sms] == ["bhim"]
     assert passphrase_sms[0].secret and passphrase_sms[0].secret not in passphrase_sms[0].text
@@ -106,6 +116,7 @@ def test_an_unacknowledged_urgent_report_escalates_to_the_state_then_the_hub(
     beed_officer: Any, mh_nodal: Any, analyst: Any, make_report: Any,
 ) -> None:
     _with_email(beed_officer, mh_nodal, analyst)
+    _with_phone(beed_officer, "+919812345610")  # the packet's passphrase reaches the unit
     report = make_report("IN", ncmec_priority=1)
     with django_capture_on_commit_callbacks(execute=True):
         report_transfer(actor=analyst, report_id=report.pk, to_code="IN-MH-BEED",
@@ -217,6 +228,7 @@ def test_with_no_sms_gateway_an_urgent_passphrase_stays_out_of_the_log_and_the_h
     passphrase is logged without it and counts as not sent, and the hub is told to issue a
     new passphrase, since nobody has this one."""
     settings.SMS_BACKEND = "console"
+    _with_phone(beed_officer, "+919812345610")
     folder = b.ncmec_folder(tmp_path, "9102", seed=4, priorityLevel="1")
     with caplog.at_level("WARNING", logger="tipline.alerts.sms"), \
             django_capture_on_commit_callbacks(execute=True):
@@ -226,6 +238,8 @@ def test_with_no_sms_gateway_an_urgent_passphrase_stays_out_of_the_log_and_the_h
     logged = "\n".join(r.getMessage() for r in caplog.records)
     assert f"URGENT packet {packet.reference}" in logged
     assert "secret withheld from the log" in logged
+    # the number masked: its country code and last two digits only
+    assert "SMS to bhim +91********10:" in logged and "9812345610" not in logged
     words = {w.strip(".,:()") for w in logged.split()}
     assert not any(len(w) >= 20 and w.count("-") >= 3 for w in words), logged  # no passphrase
     told = Notification.objects.get(recipient=analyst, key=f"urgent-passphrase:{packet.pk}")
@@ -274,3 +288,66 @@ def test_an_urgent_flag_after_the_packet_was_acknowledged_is_answered_on_the_ale
     alerts_sweep(now=watched.due_at + timedelta(hours=1))
     watched.refresh_from_db()
     assert watched.level == "unit" and watched.escalated_at is None
+
+
+def test_an_urgent_report_in_the_national_queue_alerts_the_hub_at_once(
+    immediate_tasks: None, django_capture_on_commit_callbacks: Any, outboxes: Any,
+    analyst: Any, hub_admin: Any, mh_nodal: Any, beed_officer: Any, make_report: Any,
+) -> None:
+    """Not yet routed: nobody at a unit can act, so the hub (who routes it) is told; when it
+    reaches a unit, the unit is told and its packet built, with a new deadline."""
+    from tipline.accounts.services import system_user
+    from tipline.routing.signals import reports_placed
+
+    _with_email(analyst)
+    report = make_report("IN", ncmec_priority=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        reports_placed.send(sender=Report, actor=system_user("router"), report_ids=[report.pk])
+    watched = UrgentReport.objects.get(report=report)
+    assert (watched.unit.code, watched.level) == ("IN", "hub")
+    told = Notification.objects.filter(kind=Kind.URGENT).order_by("recipient__username")
+    assert [n.recipient.username for n in told] == ["asha", "harish"]  # the hub
+    assert "waits in the queue of India" in told[0].text and "Route it to a unit" in told[0].text
+    assert [m.to for m in mail.outbox] == [["harish@police.example.in"]]
+    assert not Packet.objects.exists()  # a queue gets no packet: its unit will
+    assert AuditEvent.objects.get(action="urgent.opened").data["level"] == "hub"
+    # the hub is the last step: nothing to escalate to
+    assert alerts_sweep(now=watched.due_at + timedelta(hours=1)).escalated == 0
+
+    # routed to Beed: followed there, the unit told, the packet built
+    with django_capture_on_commit_callbacks(execute=True):
+        report_transfer(actor=analyst, report_id=report.pk, to_code="IN-MH-BEED",
+                        reason="the IP is in Beed")
+    watched.refresh_from_db()
+    assert (watched.unit.code, watched.level) == ("IN-MH-BEED", "unit")
+    assert Notification.objects.filter(recipient=beed_officer, kind=Kind.URGENT).exists()
+    assert Packet.objects.filter(items__report=report, target__code="IN-MH-BEED").exists()
+
+
+def test_an_urgent_report_in_a_states_queue_alerts_its_nodal_officers_then_the_hub(
+    immediate_tasks: None, django_capture_on_commit_callbacks: Any, outboxes: Any,
+    analyst: Any, mh_nodal: Any, beed_officer: Any, make_report: Any,
+) -> None:
+    from tipline.accounts.services import system_user
+    from tipline.routing.signals import reports_placed
+
+    report = make_report("IN-MH", escalated=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        reports_placed.send(sender=Report, actor=system_user("router"), report_ids=[report.pk])
+    watched = UrgentReport.objects.get(report=report)
+    assert (watched.unit.code, watched.level) == ("IN-MH", "state")
+    told = Notification.objects.filter(kind=Kind.URGENT)
+    assert [n.recipient.username for n in told] == ["meera"]
+    assert "waits in the queue of Maharashtra" in told[0].text
+    assert not Packet.objects.exists()
+
+    # not routed in time: up to the hub, audited
+    with django_capture_on_commit_callbacks(execute=True):
+        assert alerts_sweep(now=watched.due_at + timedelta(minutes=1)).escalated == 1
+    watched.refresh_from_db()
+    assert watched.level == "hub"
+    step = AuditEvent.objects.get(action="urgent.escalated")
+    assert (step.data["level"], step.data["to"], step.data["unit"]) == ("hub", "IN", "IN-MH")
+    hub = Notification.objects.get(recipient=analyst, kind=Kind.URGENT)
+    assert "NOT ROUTED in time: escalated to the hub." in hub.text
+    assert alerts_sweep(now=watched.due_at + timedelta(days=1)).escalated == 0

@@ -93,9 +93,12 @@ def test_preferences_decide_what_each_person_gets(
         "packet": {"in_app": True, "email": False},
         "sop_overdue": {"in_app": False, "email": True}}
     with transaction.atomic():
-        packet = notify(users=[beed_officer, mh_nodal], kind=Kind.PACKET, text="packet")
-        steps = notify(users=[beed_officer], kind=Kind.SOP_OVERDUE, text="steps")
-        urgent = notify(users=[beed_officer], kind=Kind.URGENT, text="urgent")
+        packet = notify(users=[beed_officer, mh_nodal], kind=Kind.PACKET, message="packet",
+                        params={"count": 1, "unit": "Beed"})
+        steps = notify(users=[beed_officer], kind=Kind.SOP_OVERDUE, message="steps_overdue",
+                       params={"count": 2, "unit": "Beed"})
+        urgent = notify(users=[beed_officer], kind=Kind.URGENT, message="urgent",
+                        params={"ref": "TL-00000001", "hours": 4, "unit": "Beed"})
     mine = next(n for n in packet if n.recipient_id == beed_officer.pk)
     assert (mine.read_at is None, mine.by_email) == (True, False)
     assert (steps[0].read_at is not None, steps[0].by_email) == (True, True)  # mail only

@@ -21,7 +21,7 @@ class Command(BaseCommand):
         sub = parser.add_subparsers(dest="action", required=True)
         sub.add_parser("digest", help="e-mail each person their notifications not yet sent")
         sweep = sub.add_parser("sweep", help="escalate late urgent reports; notices and SOP "
-                                             "steps due")
+                                             "steps due; delete old notifications")
         sweep.add_argument("--at", help="look at this time instead of now (ISO 8601)")
         test = sub.add_parser("test-email", help="send one message through EMAIL_URL")
         test.add_argument("address")
@@ -44,7 +44,7 @@ class Command(BaseCommand):
             found = alerts_sweep(now=now)
             self.stdout.write(f"escalated {found.escalated} urgent reports; "
                               f"{found.notices_due} notices due, {found.steps_overdue} "
-                              "SOP steps overdue")
+                              f"SOP steps overdue; deleted {found.deleted} old notifications")
         else:
             send_mail("Tipline test message", "EMAIL_URL works: this message reached you.",
                       None, [options["address"]])
