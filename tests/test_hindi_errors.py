@@ -129,3 +129,20 @@ def test_ispws_speaks_english_even_with_a_hindi_cookie(tree: None) -> None:
     assert response["Content-Language"] == settings.LANGUAGE_CODE
     # and the staff's pages follow the same cookie into Hindi
     assert _in(Client(), "hi").get(reverse("login"))["Content-Language"] == "hi"
+
+
+def test_a_packet_with_nothing_to_send(mh_nodal: Any, make_report: Any) -> None:
+    """Beed has a report waiting, received in 2020: a packet of what came since 2026 is
+    refused."""
+    from tipline.intake.models import Report
+
+    beed = make_report("IN-MH-BEED", status=Report.Status.ROUTED).jurisdiction.name
+    client = Client()
+    client.force_login(mh_nodal)
+    url = reverse("dispatch:packet_new")
+    post = {"target": "IN-MH-BEED", "since": "2026-01-01"}
+    english = client.post(url, post).content.decode()
+    assert f"no routed reports are waiting to be sent to {beed}" in english
+    hindi = _in(client, "hi").post(url, post).content.decode()
+    assert f"{beed} को भेजे जाने के लिए कोई रूट की गई रिपोर्ट प्रतीक्षा में नहीं है" in hindi
+    assert "no routed reports are waiting" not in hindi
