@@ -17,6 +17,7 @@ from datetime import datetime
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext
 from django_otp.models import VerifyNotAllowed
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -86,7 +87,7 @@ def enrolment_start(*, user: User) -> TOTPDevice:
     every visit until it is confirmed. A user who has one confirmed cannot start another (the
     hub resets it first: `tipline users reset-2fa`)."""
     if totp_device(user=user) is not None:
-        raise RejectedInput("a second factor is already set up")
+        raise RejectedInput(gettext("a second factor is already set up"))
     device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
     return device or TOTPDevice.objects.create(user=user, name=TOTP_NAME, confirmed=False)
 
@@ -107,7 +108,7 @@ def enrolment_confirm(*, user: User, code: str, address: str = "") -> Enrolled |
     device = (TOTPDevice.objects.select_for_update()
               .filter(user=user, confirmed=False).order_by("pk").first())
     if device is None or totp_device(user=user) is not None:
-        raise RejectedInput("no enrolment under way: open the enrolment page again")
+        raise RejectedInput(gettext("no enrolment under way: open the enrolment page again"))
     if not device.verify_token(_normal(code)):
         return None
     device.confirmed = True
@@ -166,7 +167,7 @@ def verify(*, user: User, code: str, address: str = "") -> Verified:
 def recovery_codes_regenerate(*, user: User) -> list[str]:
     """New recovery codes for the user (the old ones stop working), shown once."""
     if totp_device(user=user) is None:
-        raise RejectedInput("set up an authenticator first")
+        raise RejectedInput(gettext("set up an authenticator first"))
     codes = _recovery_codes_replace(user)
     audit_record(actor=user, action="otp.recovery_regenerated", obj=user,
                  data={"recovery_codes": len(codes)})

@@ -16,6 +16,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
@@ -105,10 +106,16 @@ def _filter(request: AuthedRequest, *, default_days: int | None) -> tuple[ChartF
     return form, period, state
 
 
+def _day(day: date) -> str:
+    """A day as the notes write it, in the page's language: "4 Dec 2026", "4 दिस् 2026"."""
+    return date_format(day, "j M Y")
+
+
 def _period_note(period: s.Period, state: str | None) -> str:
     if period.start or period.end:
-        when = _("%(start)s to %(end)s") % {"start": period.start or _("the beginning"),
-                                             "end": period.end or _("today")}
+        when = _("%(start)s to %(end)s") % {
+            "start": _day(period.start) if period.start else _("the beginning"),
+            "end": _day(period.end) if period.end else _("today")}
     else:
         when = _("all time")
     where = (jurisdiction_tree().by_code[f"IN-{state}"].name if state
@@ -183,7 +190,7 @@ def intake(request: AuthedRequest) -> HttpResponse:
     weekly = request.GET.get("by") == "week" or (end - start).days + 1 > DAILY_UP_TO
     data = s.intake_by_source(user=request.user, start=start, end=end, weekly=weekly,
                               state=state)
-    labels = [p.strftime("%d %b") for p in data.periods]
+    labels = [date_format(p, "d M") for p in data.periods]  # "04 Dec", "04 दिस्"
     panels = [svg.Panel(label, data.counts[code]) for code, label in data.sources]
     note = _period_note(s.Period(start, end), state) + (_(", by week") if weekly else _(", by day"))
     headers = [_("Week from") if weekly else _("Day"), *[label for _c, label in data.sources],
@@ -296,7 +303,7 @@ def india(request: AuthedRequest) -> HttpResponse:
     numbers = Numbers(_("India: %(measure)s by state") % {"measure": label},
                       [_("State / UT"), _("Code"), label.capitalize()], rows,
                       _("%(measure)s on %(day)s") % {"measure": label,
-                                                      "day": timezone.localdate()}, {2})
+                                                      "day": _day(timezone.localdate())}, {2})
     return _answer(request, "analytics/map.html", numbers, f"tipline-map-{measure}", {
         "measure": measure, "measures": s.MEASURES.items(), "label": label,
         "visible_tiles": [t for t in tiles if t.visible],
@@ -339,7 +346,7 @@ def state_map(request: AuthedRequest, code: str) -> HttpResponse:
     numbers = Numbers(f"{node.name}: {label}", [_("District / unit"), _("Code"),
                                                 label.capitalize()],
                       rows, _("%(measure)s on %(day)s") % {"measure": label,
-                                                            "day": timezone.localdate()}, {2})
+                                                            "day": _day(timezone.localdate())}, {2})
     return _answer(request, "analytics/state_map.html", numbers,
                    f"tipline-map-{code}-{measure}", {
         "node": node, "code": code, "measure": measure, "measures": s.MEASURES.items(),

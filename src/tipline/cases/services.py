@@ -19,7 +19,8 @@ from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q
-from django.utils import timezone, translation
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from tipline.accounts.policies import can_everywhere, get_scoped_or_404, require, scoped
 from tipline.accounts.types import Actor
@@ -268,15 +269,17 @@ def _case_for_update(actor: Actor, case_id: int) -> Case:
 
 def _refuse_closed(case: Case) -> None:
     if case.is_closed:
-        raise RejectedInput(f"case {case.reference} is closed; nothing more can be recorded")
+        raise RejectedInput(_("case %(case)s is closed; nothing more can be recorded")
+                            % {"case": case.reference})
 
 
-def _need(case: Case, allowed: Sequence[str], doing: str) -> None:
+def _need(case: Case, allowed: Sequence[str], refusal: str) -> None:
+    """Refuse unless the case is in one of the `allowed` states; `refusal` is the message,
+    with %(case)s and %(status)s (the status in the active language: the caller's page)."""
     _refuse_closed(case)
     if case.status not in allowed:
-        with translation.override("en"):  # service errors speak English (labels are lazy)
-            status = case.get_status_display().lower()
-        raise RejectedInput(f"cannot {doing}: case {case.reference} is {status}")
+        raise RejectedInput(refusal % {"case": case.reference,
+                                       "status": case.get_status_display().lower()})
 
 
 def _move(case: Case, status: str, *, extra: Sequence[str] = ()) -> None:
@@ -291,9 +294,9 @@ def _move(case: Case, status: str, *, extra: Sequence[str] = ()) -> None:
     case.save(update_fields=fields)
 
 
-def _not_future(day: date, what: str) -> None:
+def _not_future(day: date, refusal: str) -> None:
     if day > timezone.localdate():
-        raise RejectedInput(f"{what} cannot be in the future")
+        raise RejectedInput(refusal)
 
 
 @transaction.atomic
@@ -301,7 +304,8 @@ def _not_future(day: date, what: str) -> None:
 def case_acknowledge(*, actor: Actor, case_id: int) -> Case:
     """The unit confirms it has the report: received -> acknowledged."""
     case = _case_for_update(actor, case_id)
-    _need(case, [Case.Status.RECEIVED], "acknowledge")
+    _need(case, [Case.Status.RECEIVED],
+          _("cannot acknowledge: case %(case)s is %(status)s"))
     _move(case, Case.Status.ACKNOWLEDGED)
     audit_record(actor=actor, action="case.acknowledged", obj=case)
     return case
@@ -312,7 +316,7 @@ def case_acknowledge(*, actor: Actor, case_id: int) -> Case:
 def case_enquiry_start(*, actor: Actor, case_id: int) -> Case:
     """The unit starts enquiring (lookups, notices, identifying the subscriber)."""
     case = _case_for_update(actor, case_id)
-    _need(case, NOT_STARTED, "start an enquiry")
+    _need(case, NOT_STARTED, _("cannot start an enquiry: case %(case)s is %(status)s"))
     case.enquiry_at = timezone.now()
     _move(case, Case.Status.ENQUIRY, extra=["enquiry_at"])
     audit_record(actor=actor, action="case.enquiry", obj=case)
@@ -327,19 +331,20 @@ def case_fir_register(
 ) -> FIR:
     """The FIR registered on the case (BNSS 173), under one or more sections of law."""
     case = _case_for_update(actor, case_id)
-    _need(case, [*NOT_STARTED, Case.Status.ENQUIRY], "register an FIR")
+    _need(case, [*NOT_STARTED, Case.Status.ENQUIRY],
+          _("cannot register an FIR: case %(case)s is %(status)s"))
     number, police_station = number.strip(), police_station.strip()
     if not number:
-        raise RejectedInput("an FIR needs its number")
+        raise RejectedInput(_("an FIR needs its number"))
     if not police_station:
-        raise RejectedInput("an FIR needs the police station it was registered at")
+        raise RejectedInput(_("an FIR needs the police station it was registered at"))
     wanted = set(section_ids)
     sections = list(LegalSection.objects.filter(pk__in=wanted, active=True))
     if not wanted:
-        raise RejectedInput("an FIR needs at least one section of law")
+        raise RejectedInput(_("an FIR needs at least one section of law"))
     if len(sections) != len(wanted):
-        raise RejectedInput("unknown or retired section of law chosen")
-    _not_future(registered_on, "the FIR date")
+        raise RejectedInput(_("unknown or retired section of law chosen"))
+    _not_future(registered_on, _("the FIR date cannot be in the future"))
     fir = FIR.objects.create(case=case, number=number, registered_on=registered_on,
                              police_station=police_station, recorded_by=_user(actor),
                              recorded_at=timezone.now())
@@ -362,13 +367,13 @@ def case_chargesheet(*, actor: Actor, case_id: int, number: str, filed_on: date)
     case = _case_for_update(actor, case_id)
     _refuse_closed(case)
     if case.status != Case.Status.FIR:
-        raise RejectedInput("no chargesheet before an FIR is registered")
+        raise RejectedInput(_("no chargesheet before an FIR is registered"))
     number = number.strip()
     if not number:
-        raise RejectedInput("a chargesheet needs its number")
-    _not_future(filed_on, "the chargesheet date")
+        raise RejectedInput(_("a chargesheet needs its number"))
+    _not_future(filed_on, _("the chargesheet date cannot be in the future"))
     if filed_on < case.fir.registered_on:
-        raise RejectedInput("the chargesheet cannot be filed before the FIR")
+        raise RejectedInput(_("the chargesheet cannot be filed before the FIR"))
     case.chargesheet_number, case.chargesheet_on = number, filed_on
     _move(case, Case.Status.CHARGESHEETED, extra=["chargesheet_number", "chargesheet_on"])
     audit_record(actor=actor, action="case.chargesheeted", obj=case,
@@ -386,13 +391,15 @@ def _duplicate_target(actor: Actor, case: Case, reference: str) -> Case:
     other = scoped(Case.objects.all(), user=actor, action="report.view").filter(
         report_id=int(match.group(1))).first() if match else None
     if other is None:
+        given = repr(reference.strip()) if reference.strip() else _("(none given)")
         raise RejectedInput(
-            "a duplicate closure must name the other case (e.g. TLC-00000123); "
-            f"no case {reference.strip() or '(none given)'!r}")
+            _("a duplicate closure must name the other case (e.g. TLC-00000123); "
+              "no case %(reference)s") % {"reference": given})
     if other.pk == case.pk:
-        raise RejectedInput("a case cannot be a duplicate of itself")
+        raise RejectedInput(_("a case cannot be a duplicate of itself"))
     if other.duplicate_of_id == case.pk:
-        raise RejectedInput(f"{other.reference} is already closed as a duplicate of this case")
+        raise RejectedInput(_("%(case)s is already closed as a duplicate of this case")
+                            % {"case": other.reference})
     return other
 
 
@@ -411,19 +418,19 @@ def case_close(
     case = _case_for_update(actor, case_id)
     _refuse_closed(case)
     if not reason:
-        raise RejectedInput("a case cannot be closed without a reason")
+        raise RejectedInput(_("a case cannot be closed without a reason"))
     if reason not in Case.Closure.values:
-        raise RejectedInput(f"unknown closure reason {reason!r} (outside jurisdiction is a "
-                            "transfer of the report, not a closure)")
+        raise RejectedInput(_("unknown closure reason %(reason)s (outside jurisdiction is a "
+                              "transfer of the report, not a closure)") % {"reason": repr(reason)})
     allowed = {
         Case.Status.FIR: [Case.Closure.CLOSURE_REPORT],
         Case.Status.CHARGESHEETED: [Case.Closure.DISPOSED],
     }.get(Case.Status(case.status), list(Case.NOT_PURSUED))
     if reason not in allowed:
-        with translation.override("en"):  # service errors speak English (labels are lazy)
-            raise RejectedInput(
-                f"a case that is {case.get_status_display().lower()} can be closed only as: "
-                + ", ".join(str(Case.Closure(r).label) for r in allowed))
+        raise RejectedInput(
+            _("a case that is %(status)s can be closed only as: %(reasons)s") % {
+                "status": case.get_status_display().lower(),
+                "reasons": ", ".join(str(Case.Closure(r).label) for r in allowed)})
     data: dict[str, Any] = {}
     fields: list[str] = []
     if reason == Case.Closure.DUPLICATE:
@@ -484,11 +491,12 @@ def arrest_add(
 ) -> Arrest:
     """A person arrested in the case (only after an FIR)."""
     case = _case_for_update(actor, case_id)
-    _need(case, [Case.Status.FIR, Case.Status.CHARGESHEETED], "record an arrest")
+    _need(case, [Case.Status.FIR, Case.Status.CHARGESHEETED],
+          _("cannot record an arrest: case %(case)s is %(status)s"))
     person = person.strip()
     if not person:
-        raise RejectedInput("say who was arrested")
-    _not_future(arrested_on, "the arrest date")
+        raise RejectedInput(_("say who was arrested"))
+    _not_future(arrested_on, _("the arrest date cannot be in the future"))
     arrest = Arrest.objects.create(case=case, person=person, arrested_on=arrested_on,
                                    note=note.strip(), recorded_by=_user(actor),
                                    recorded_at=timezone.now())
@@ -506,8 +514,8 @@ def seizure_add(
     _refuse_closed(case)
     items = items.strip()
     if not items:
-        raise RejectedInput("say what was seized")
-    _not_future(seized_on, "the seizure date")
+        raise RejectedInput(_("say what was seized"))
+    _not_future(seized_on, _("the seizure date cannot be in the future"))
     seizure = Seizure.objects.create(case=case, seized_on=seized_on, items=items,
                                      video_recorded=video_recorded, recorded_by=_user(actor),
                                      recorded_at=timezone.now())
@@ -526,12 +534,12 @@ def notice_add(
     _refuse_closed(case)
     recipient = recipient.strip()
     if recipient_kind not in Notice.Recipient.values:
-        raise RejectedInput("say whether the notice went to a platform, an ISP or another")
+        raise RejectedInput(_("say whether the notice went to a platform, an ISP or another"))
     if not recipient:
-        raise RejectedInput("name the notice's recipient")
-    _not_future(sent_on, "the date sent")
+        raise RejectedInput(_("name the notice's recipient"))
+    _not_future(sent_on, _("the date sent cannot be in the future"))
     if due_on < sent_on:
-        raise RejectedInput("the reply cannot be due before the notice was sent")
+        raise RejectedInput(_("the reply cannot be due before the notice was sent"))
     notice = Notice.objects.create(
         case=case, section=section.strip() or "BNSS 94", recipient_kind=recipient_kind,
         recipient=recipient, sent_on=sent_on, due_on=due_on, recorded_by=_user(actor),
@@ -548,10 +556,10 @@ def notice_reply(*, actor: Actor, notice_id: int, replied_on: date, reply: str) 
                                user=actor, action="report.view", pk=notice_id)
     require(actor, "case.update", jurisdiction_id=notice.case.unit_id)
     if notice.replied_on is not None:
-        raise RejectedInput("this notice's reply is already recorded")
-    _not_future(replied_on, "the reply date")
+        raise RejectedInput(_("this notice's reply is already recorded"))
+    _not_future(replied_on, _("the reply date cannot be in the future"))
     if replied_on < notice.sent_on:
-        raise RejectedInput("the reply cannot come before the notice was sent")
+        raise RejectedInput(_("the reply cannot come before the notice was sent"))
     notice.replied_on, notice.reply = replied_on, reply.strip()
     notice.save(update_fields=["replied_on", "reply"])
     audit_record(actor=actor, action="case.notice_reply", obj=notice.case,
@@ -567,7 +575,8 @@ def checklist_item_set(*, actor: Actor, item_id: int, done: bool, note: str = ""
     require(actor, "case.update", jurisdiction_id=item.case.unit_id)
     _refuse_closed(item.case)
     if done == (item.done_at is not None):
-        raise RejectedInput(f"'{item.title}' is already {'done' if done else 'not done'}")
+        raise RejectedInput((_("'%(step)s' is already done") if done
+                             else _("'%(step)s' is already not done")) % {"step": item.title})
     item.done_at = timezone.now() if done else None
     item.done_by = _user(actor) if done else None
     item.note = note.strip()[:300]
@@ -601,12 +610,13 @@ def legal_section_add(
 ) -> LegalSection:
     """A new section in the national catalogue offered when registering FIRs."""
     if not can_everywhere(actor, "sop.edit"):
-        raise NotPermitted("only the hub edits the catalogue of sections")
+        raise NotPermitted(_("only the hub edits the catalogue of sections"))
     short, act, section = short.strip(), act.strip(), section.strip()
     if not (short and act and section):
-        raise RejectedInput("give the act, its short name and the section")
+        raise RejectedInput(_("give the act, its short name and the section"))
     if LegalSection.objects.filter(short=short, section=section).exists():
-        raise RejectedInput(f"{short} {section} is already in the catalogue")
+        raise RejectedInput(_("%(section)s is already in the catalogue")
+                            % {"section": f"{short} {section}"})
     top = LegalSection.objects.order_by("-position").values_list("position", flat=True).first()
     row = LegalSection.objects.create(short=short, act=act, section=section,
                                       about=about.strip(), position=(top or 0) + 10)
@@ -618,7 +628,7 @@ def legal_section_add(
 def legal_section_set_active(*, actor: Actor, section_id: int, active: bool) -> LegalSection:
     """Offer a section for new FIRs again, or retire it (FIRs already under it keep it)."""
     if not can_everywhere(actor, "sop.edit"):
-        raise NotPermitted("only the hub edits the catalogue of sections")
+        raise NotPermitted(_("only the hub edits the catalogue of sections"))
     row = LegalSection.objects.select_for_update().get(pk=section_id)
     row.active = active
     row.save(update_fields=["active"])

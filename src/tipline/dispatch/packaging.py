@@ -14,6 +14,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from django.utils.translation import gettext
+
 from tipline.core.errors import RejectedInput
 from tipline.core.progress import NullProgress, Progress
 from tipline.dispatch.aeszip import AesZipWriter
@@ -35,7 +37,8 @@ def passphrase_new() -> str:
 def passphrase_check(value: str) -> str:
     value = value.strip()
     if len(value) < MIN_PASSPHRASE:
-        raise RejectedInput(f"the passphrase must have at least {MIN_PASSPHRASE} characters")
+        raise RejectedInput(gettext("the passphrase must have at least %(count)s characters")
+                            % {"count": MIN_PASSPHRASE})
     return value
 
 

@@ -19,6 +19,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from tipline.accounts.policies import can, can_everywhere, get_scoped_or_404
 from tipline.accounts.types import Actor
@@ -122,8 +123,8 @@ def _check_still_waiting(*, target: Jurisdiction, report_ids: Sequence[int]) -> 
     for chunk in batches(report_ids, CHUNK):
         waiting += packet_eligible(target=target).filter(pk__in=chunk).count()
     if waiting != len(report_ids):
-        raise RejectedInput(f"{len(report_ids) - waiting} of the reports were sent in another "
-                            "packet meanwhile; build the packet again")
+        raise RejectedInput(_("%(count)s of the reports were sent in another packet meanwhile; "
+                              "build the packet again") % {"count": len(report_ids) - waiting})
 
 
 def _build(*, actor: Actor, target: Jurisdiction, report_ids: list[int], since: date | None,
@@ -141,7 +142,8 @@ def _build(*, actor: Actor, target: Jurisdiction, report_ids: list[int], since: 
             if supersedes is not None:
                 old = Packet.objects.select_for_update().get(pk=supersedes.pk)
                 if Packet.objects.filter(supersedes=old).exists():
-                    raise InvalidTransition(f"{old.reference} has already been corrected")
+                    raise InvalidTransition(_("%(packet)s has already been corrected")
+                                            % {"packet": old.reference})
             else:
                 _check_still_waiting(target=target, report_ids=report_ids)
             packet.save(update_fields=["sha256", "size", "supersedes"])
@@ -174,20 +176,22 @@ def packet_build(
     """
     target = Jurisdiction.objects.filter(code=target_code.strip().upper()).first()
     if target is None:
-        raise RejectedInput(f"no jurisdiction {target_code!r}")
+        raise RejectedInput(_("no jurisdiction %(code)s") % {"code": repr(target_code)})
     if target.kind == Jurisdiction.Kind.COUNTRY:
-        raise RejectedInput("packets go to a state, district or unit, not the whole country")
+        raise RejectedInput(_("packets go to a state, district or unit, not the whole country"))
     if not can(actor, "packet.create", jurisdiction_id=target.pk):
-        raise NotPermitted(f"you may not send packets to {target.name}")
+        raise NotPermitted(_("you may not send packets to %(unit)s") % {"unit": target.name})
     ids = packet_eligible_report_ids(target=target, since=since)
     if report_ids is not None:
         wanted = set(report_ids)
         ids = [i for i in ids if i in wanted]
         if len(ids) != len(wanted):
-            raise RejectedInput(f"{len(wanted) - len(ids)} of the chosen reports are not "
-                                f"waiting to be sent to {target.name}")
+            raise RejectedInput(_("%(count)s of the chosen reports are not waiting to be sent to "
+                                  "%(unit)s") % {"count": len(wanted) - len(ids),
+                                                 "unit": target.name})
     if not ids:
-        raise RejectedInput(f"no routed reports are waiting to be sent to {target.name}")
+        raise RejectedInput(_("no routed reports are waiting to be sent to %(unit)s")
+                            % {"unit": target.name})
     return _build(actor=actor, target=target, report_ids=ids, since=since, note=note.strip(),
                   passphrase=passphrase, progress=progress, ack_within=ack_within)
 
@@ -200,12 +204,12 @@ def packet_correct(
     version, which supersedes the old one and says why. The unit acknowledges it afresh."""
     reason = reason.strip()
     if len(reason) < 5:
-        raise RejectedInput("give the reason for the correction (at least a few words)")
+        raise RejectedInput(_("give the reason for the correction (at least a few words)"))
     old = get_scoped_or_404(Packet.objects.select_related("target").exclude(sha256=""),
                             user=actor, action="packet.create", pk=packet_id)
     if Packet.objects.filter(supersedes=old).exists():
-        raise InvalidTransition(f"{old.reference} has already been corrected; correct the "
-                                "newest version")
+        raise InvalidTransition(_("%(packet)s has already been corrected; correct the newest "
+                                  "version") % {"packet": old.reference})
     ids = list(PacketReport.objects.filter(packet=old).order_by("report_id")
                .values_list("report_id", flat=True))
     return _build(actor=actor, target=old.target, report_ids=ids, since=old.since,
@@ -239,10 +243,11 @@ def packet_acknowledge(*, actor: Actor, packet_id: int) -> Packet:
             Packet.objects.select_for_update().select_related("target").exclude(sha256=""),
             user=actor, action="packet.receive", pk=packet_id)
         if packet.acknowledged_at is not None:
-            raise InvalidTransition(f"{packet.reference} was already acknowledged")
+            raise InvalidTransition(_("%(packet)s was already acknowledged")
+                                    % {"packet": packet.reference})
         if Packet.objects.filter(supersedes=packet).exists():
-            raise InvalidTransition(f"{packet.reference} was superseded; acknowledge the "
-                                    "newest version")
+            raise InvalidTransition(_("%(packet)s was superseded; acknowledge the newest "
+                                      "version") % {"packet": packet.reference})
         now = timezone.now()
         packet.acknowledged_at, packet.acknowledged_by = now, actor
         packet.save(update_fields=["acknowledged_at", "acknowledged_by"])
@@ -258,10 +263,10 @@ def packet_acknowledge(*, actor: Actor, packet_id: int) -> Packet:
 def sop_edit(*, actor: Actor, title: str, body: str) -> SopTemplate:
     """A new version of the SOP sent with packets from now on (sop.edit everywhere)."""
     if not can_everywhere(actor, "sop.edit"):
-        raise NotPermitted("you may not edit the SOP")
+        raise NotPermitted(_("you may not edit the SOP"))
     title, body = title.strip(), body.strip()
     if not title or len(body) < 20:
-        raise RejectedInput("the SOP needs a title and a body")
+        raise RejectedInput(_("the SOP needs a title and a body"))
     with transaction.atomic():
         current = sop_current()
         sop = SopTemplate.objects.create(version=current.version + 1, title=title, body=body,

@@ -10,8 +10,10 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.utils.translation import gettext
 
 from tipline.accounts.policies import require
 from tipline.accounts.types import Actor
@@ -37,14 +39,18 @@ def batch_upload(*, actor: Actor, files: Sequence[UploadedFile]) -> ImportBatch:
     """Keep uploaded files (encrypted) and queue their import as a background task."""
     require(actor, "report.import")
     if not files:
-        raise RejectedInput("choose at least one file to import")
+        raise RejectedInput(gettext("choose at least one file to import"))
     stored: list[dict[str, Any]] = []
     for upload in files:
         name = safe_name(upload.name or "upload")
         if Path(name).suffix.lower() not in ACCEPTED:
-            raise RejectedInput(f"{name}: unsupported file type; expected one of "
-                                f"{', '.join(ACCEPTED)}")
-        info = blob_put(upload.chunks())
+            raise RejectedInput(gettext("%(name)s: unsupported file type; expected one of "
+                                        "%(types)s") % {"name": name, "types": ", ".join(ACCEPTED)})
+        try:
+            info = blob_put(upload.chunks())
+        except RejectedInput:  # over the size limit (in English, as the importers store it)
+            raise RejectedInput(gettext("%(name)s is larger than the limit of %(limit)s bytes")
+                                % {"name": name, "limit": settings.MAX_UPLOAD_BYTES}) from None
         stored.append({"name": name, "sha256": info.sha256, "size": info.size})
     with transaction.atomic():
         batch = ImportBatch.objects.create(
@@ -61,7 +67,7 @@ def batch_retry(*, actor: Actor, batch: ImportBatch) -> ImportBatch:
     with transaction.atomic():
         locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
         if locked.status != ImportBatch.Status.FAILED or not locked.paths:
-            raise RejectedInput("only a failed import of uploaded files can be retried")
+            raise RejectedInput(gettext("only a failed import of uploaded files can be retried"))
         locked.status, locked.finished_at = ImportBatch.Status.QUEUED, None
         locked.save(update_fields=["status", "finished_at"])
         audit_record(actor=actor, action="import.retried", obj=locked,
@@ -108,8 +114,8 @@ def report_list_export(*, actor: Actor, filters: ReportFilters) -> tuple[bytes, 
     EXPORT_LIMIT reports match."""
     total, more = report_list_count(user=actor, filters=filters, limit=EXPORT_LIMIT)
     if more:
-        raise RejectedInput(f"more than {EXPORT_LIMIT:,} reports match: narrow the filters "
-                            "to export them")
+        raise RejectedInput(gettext("more than %(limit)s reports match: narrow the filters to "
+                                    "export them") % {"limit": f"{EXPORT_LIMIT:,}"})
     data, rows = report_list_xlsx(report_row(r) for r in report_list_rows(
         user=actor, filters=filters, limit=EXPORT_LIMIT))
     audit_record(actor=actor, action="reports.exported", data={

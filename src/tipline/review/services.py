@@ -21,6 +21,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from tipline.accounts.policies import get_scoped_or_404, require
 from tipline.accounts.services import system_user
@@ -78,22 +79,22 @@ def decision_record(*, actor: Actor, report_id: int, verdict: str, category: str
     report = get_scoped_or_404(Report.objects.select_for_update(), user=actor,
                                action="review.decide", pk=report_id)
     if verdict not in Verdict.values:
-        raise RejectedInput(f"unknown verdict {verdict!r}")
+        raise RejectedInput(gettext("unknown verdict %(verdict)s") % {"verdict": repr(verdict)})
     category = category.strip().upper() if verdict == Verdict.CONFIRMED else ""
     if verdict == Verdict.CONFIRMED and category not in Category.values:
-        raise RejectedInput("a confirmed file needs its category (A1, A2, B1 or B2)")
+        raise RejectedInput(gettext("a confirmed file needs its category (A1, A2, B1 or B2)"))
     stored = ReportFile.objects.filter(report=report, stored=True).order_by("pk")
     if file_ids:
         files = list(stored.filter(pk__in=list(file_ids)))
         if len(files) != len(set(file_ids)):
-            raise RejectedInput("those files are not this report's stored files")
+            raise RejectedInput(gettext("those files are not this report's stored files"))
         if Decision.objects.filter(file__in=files, verdict__in=FINAL).exists():
-            raise RejectedInput("a file named was decided already; no file of those is "
-                                "waiting for a decision")
+            raise RejectedInput(gettext("a file named was decided already; no file of those "
+                                        "is waiting for a decision"))
     else:
         files = list(stored.exclude(decisions__verdict__in=FINAL))
     if not files:
-        raise RejectedInput("no file of this report is waiting for a decision")
+        raise RejectedInput(gettext("no file of this report is waiting for a decision"))
     now = timezone.now()
     made = Decision.objects.bulk_create([
         Decision(report=report, file=f, reviewer=actor, verdict=verdict, category=category,
@@ -150,8 +151,8 @@ def reviewer_settings_update(*, actor: Actor, blur_strength: int, grayscale: boo
                              video_muted: bool, video_autoplay: bool) -> ReviewerSettings:
     """Change how media is shown to the actor (their own settings only)."""
     if not ReviewerSettings.BLUR_MIN <= blur_strength <= ReviewerSettings.BLUR_MAX:
-        raise RejectedInput(f"blur strength must be between {ReviewerSettings.BLUR_MIN} and "
-                            f"{ReviewerSettings.BLUR_MAX}")
+        raise RejectedInput(gettext("blur strength must be between %(low)s and %(high)s") % {
+            "low": ReviewerSettings.BLUR_MIN, "high": ReviewerSettings.BLUR_MAX})
     values = {"blur_strength": blur_strength, "grayscale": grayscale,
               "video_muted": video_muted, "video_autoplay": video_autoplay}
     found, _ = ReviewerSettings.objects.update_or_create(

@@ -237,7 +237,7 @@ def jurisdiction_by_name_or_code(*, text: str) -> str:
     tree = jurisdiction_tree()
     raw = " ".join(text.split())
     if not raw:
-        raise RejectedInput("give a unit's name or code")
+        raise RejectedInput(gettext("give a unit's name or code"))
     if (match := _NAMED_CODE.search(raw)) and match[1].upper() in tree.by_code:
         return match[1].upper()
     if raw.upper() in tree.by_code:
@@ -250,8 +250,9 @@ def jurisdiction_by_name_or_code(*, text: str) -> str:
         return named[0].code
     if named:
         choices = "; ".join(f"{n.name} ({n.code})" for n in named)
-        raise RejectedInput(f"{raw!r} names {len(named)} places: {choices}. Give the code.")
-    raise RejectedInput(f"no jurisdiction or unit named {raw!r}")
+        raise RejectedInput(gettext("%(text)s names %(count)s places: %(choices)s. Give the code.")
+                            % {"text": repr(raw), "count": len(named), "choices": choices})
+    raise RejectedInput(gettext("no jurisdiction or unit named %(text)s") % {"text": repr(raw)})
 
 
 def queue_counts(*, user: Viewer) -> dict[int, int]:

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from tipline.accounts.policies import can, get_scoped_or_404
 from tipline.accounts.types import Actor
@@ -43,17 +44,17 @@ def report_transfer(*, actor: Actor, report_id: int, to_code: str, reason: str) 
     """
     reason = reason.strip()
     if len(reason) < 5:
-        raise RejectedInput("give the reason for the transfer (at least a few words)")
+        raise RejectedInput(_("give the reason for the transfer (at least a few words)"))
     report = get_scoped_or_404(Report.objects.select_for_update(), user=actor,
                                action="report.assign", pk=report_id)
     code = jurisdiction_by_name_or_code(text=to_code)  # a name ("Beed") or a code
     target = Jurisdiction.objects.filter(code=code).first()
     if target is None:
-        raise RejectedInput(f"no jurisdiction {to_code!r}")
+        raise RejectedInput(_("no jurisdiction %(code)s") % {"code": repr(to_code)})
     if target.pk == report.jurisdiction_id:
-        raise RejectedInput(f"the report is already with {target.name}")
+        raise RejectedInput(_("the report is already with %(unit)s") % {"unit": target.name})
     if not can(actor, "report.assign", jurisdiction_id=target.pk):
-        raise NotPermitted(f"you may not assign reports to {target.name}")
+        raise NotPermitted(_("you may not assign reports to %(unit)s") % {"unit": target.name})
     source = report.jurisdiction
     status = (Report.Status.ROUTED if target.kind in (Jurisdiction.Kind.DISTRICT,
                                                       Jurisdiction.Kind.UNIT)
@@ -75,9 +76,9 @@ def reports_transfer(*, actor: Actor, report_ids: list[int], to_code: str,
     of them or, when any one is refused, none. Each move is audited as a single one is."""
     ids = sorted(set(report_ids))
     if not ids:
-        raise RejectedInput("select the reports to assign")
+        raise RejectedInput(_("select the reports to assign"))
     if len(ids) > BULK_LIMIT:
-        raise RejectedInput(f"assign at most {BULK_LIMIT} reports at once")
+        raise RejectedInput(_("assign at most %(limit)s reports at once") % {"limit": BULK_LIMIT})
     return [report_transfer(actor=actor, report_id=pk, to_code=to_code, reason=reason)
             for pk in ids]
 
