@@ -139,6 +139,32 @@ ROUTE_PROCESSES = env_int(
 #: Dispatch: a packet not acknowledged this many days after it was built shows as overdue.
 DISPATCH_ACK_DAYS = env_int(
     "TIPLINE_DISPATCH_ACK_DAYS", 3, "days a unit has to acknowledge a packet before it is overdue")
+#: Trawler's takedown notices (trawler.notices): who sends them, re-checks, escalation.
+TRAWL_NOTICE_SENDER = env_str(
+    "TIPLINE_TRAWL_NOTICE_SENDER", "the Tipline hub",
+    "who a takedown notice says sends it (the hub's name, as the host's abuse team reads it)")
+TRAWL_NOTICE_FROM = env_str(
+    "TIPLINE_TRAWL_NOTICE_FROM", "",
+    "the From address of takedown notices (default: TIPLINE_EMAIL_FROM)")
+TRAWL_NOTICE_REPLY_TO = env_str(
+    "TIPLINE_TRAWL_NOTICE_REPLY_TO", "",
+    "where hosts reply to a takedown notice (default: its From address)")
+TRAWL_NOTICE_MINUTES = env_int(
+    "TIPLINE_TRAWL_NOTICE_MINUTES", 10,
+    "minutes between two runs of the notice task: send due notices, re-check, escalate")
+TRAWL_RECHECK_FIRST_MINUTES = env_int(
+    "TIPLINE_TRAWL_RECHECK_FIRST_MINUTES", 60,
+    "minutes after a notice is sent that its URL is first checked again; each later check "
+    "waits twice as long as the one before")
+TRAWL_RECHECK_MAX_HOURS = env_int(
+    "TIPLINE_TRAWL_RECHECK_MAX_HOURS", 24, "the longest wait between two re-checks of a URL")
+TRAWL_RECHECK_DAYS = env_int(
+    "TIPLINE_TRAWL_RECHECK_DAYS", 90,
+    "days after its notice that a URL still up stops being checked (0: never stops)")
+TRAWL_ESCALATE_HOURS = env_int(
+    "TIPLINE_TRAWL_ESCALATE_HOURS", 72,
+    "hours a noticed URL may stay up before the notice is escalated to the hub (and, for an "
+    "Indian host or a report with a state, to the state's nodal officers)")
 #: Alerts (alerts app): in-app notifications, the e-mail digest, urgent reports.
 EMAIL_URL = env_secret(
     "EMAIL_URL", "where e-mail goes: console:// (default), smtp://user:pass@host:port, "
