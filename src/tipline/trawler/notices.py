@@ -142,7 +142,8 @@ def notices_send(*, now: datetime | None = None, limit: int = BATCH) -> NoticesS
     book = contact_book()
     sent = failed = 0
     no_contact: dict[int, list[Finding]] = {}
-    with get_connection() as connection:
+    connection = get_connection()  # opened by the first send (an error there is per notice)
+    try:
         for finding in _findings_due(limit):
             contact = _contact(book, finding)
             if contact is None:
@@ -168,12 +169,17 @@ def notices_send(*, now: datetime | None = None, limit: int = BATCH) -> NoticesS
                 continue
             try:
                 with transaction.atomic():
+                    if not Notice.objects.select_for_update().filter(
+                            pk=notice.pk, state=Notice.State.NO_CONTACT).exists():
+                        continue  # another run sent it meanwhile
                     if _send_one(notice, contact=contact, now=now, connection=connection,
                                  audit={"was": "no_contact"}):
                         sent += 1
             except OSError as exc:
                 log.warning("takedown notice %s not sent: %s", notice.pk, exc)
                 failed += 1
+    finally:
+        connection.close()
     told = sum(_no_contact_record(findings, now=now) for findings in no_contact.values())
     return NoticesSent(sent=sent, no_contact=told, failed=failed)
 

@@ -188,3 +188,26 @@ def test_a_notice_still_up_after_the_deadline_is_escalated_once(
     # once: later sweeps leave them
     assert notices_escalate(now=deadline + timedelta(days=3)) == 0
     assert Notification.objects.filter(kind=Kind.TAKEDOWN).count() == 2
+
+
+def test_a_mail_server_that_refuses_leaves_no_notice_and_the_next_run_sends_it(
+        notice_settings: Any, mailoutbox: list[Any]) -> None:
+    import socket
+
+    contacts_import(actor=None, text=CONTACTS)
+    finding = finding_make("http://example.com/later.jpg", content=b"later")
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        closed = probe.getsockname()[1]
+    notice_settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    notice_settings.EMAIL_HOST, notice_settings.EMAIL_PORT = "127.0.0.1", closed
+    notice_settings.EMAIL_USE_TLS = notice_settings.EMAIL_USE_SSL = False
+    notice_settings.EMAIL_TIMEOUT = 2
+    done = notices_send(now=NOW)
+    assert (done.sent, done.failed) == (0, 1)
+    assert not Notice.objects.filter(finding=finding).exists()
+    assert not AuditEvent.objects.filter(action="trawl.notice_sent").exists()
+    notice_settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert notices_send(now=NOW + timedelta(minutes=10)).sent == 1
+    assert Notice.objects.get(finding=finding).sent_at == NOW + timedelta(minutes=10)
+    assert len(mailoutbox) == 1
