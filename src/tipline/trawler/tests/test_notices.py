@@ -179,6 +179,7 @@ def test_a_notice_still_up_after_the_deadline_is_escalated_once(
     (hub_note,) = Notification.objects.filter(recipient=analyst, kind=Kind.TAKEDOWN)
     assert hub_note.text.startswith("example.com has not removed the material of 2 takedown "
                                     "notices 72 hours after")
+    assert "The host is in India." in hub_note.text
     (state_note,) = Notification.objects.filter(recipient=mh_nodal, kind=Kind.TAKEDOWN)
     ref = notice_reference(Notice.objects.get(finding=in_state))
     assert ref in state_note.text
