@@ -184,6 +184,39 @@ def notices_send(*, now: datetime | None = None, limit: int = BATCH) -> NoticesS
     return NoticesSent(sent=sent, no_contact=told, failed=failed)
 
 
+def _plural(count: int, one: str, many: str) -> str:
+    return one if count == 1 else many
+
+
+#: what the hub and the states are told, in English, by message key and values (the shape
+#: of alerts' message keys, so they can move there to be rendered in the reader's language)
+MESSAGES: dict[str, Any] = {
+    "trawl_no_contact": lambda p: (
+        f"{p['count']} confirmed {_plural(p['count'], 'URL', 'URLs')} on {p['host']} "
+        f"{_plural(p['count'], 'has', 'have')} no abuse contact, so no takedown notice went "
+        f"(first: {p['first']}). Add the host's or its network's contact (tipline "
+        f"trawl-contacts import) and the {_plural(p['count'], 'notice', 'notices')} will be "
+        f"sent."),
+    "trawl_escalated": lambda p: (
+        f"{p['host']} has not removed the material of {p['count']} takedown "
+        f"{_plural(p['count'], 'notice', 'notices')} {p['hours']} hours after it was sent to "
+        f"{p['email']} (first: {p['first']}).{' The host is in India.' if p['india'] else ''}"
+        f" Consider asking the host again by other means, or its network's provider."),
+    "trawl_escalated_state": lambda p: (
+        f"{p['host']} has not removed material reported in your state {p['hours']} hours "
+        f"after a takedown notice ({', '.join(p['refs'])}"
+        f"{', ...' if p['count'] > len(p['refs']) else ''})."
+        f"{' The host is in India.' if p['india'] else ''} The hub was told; the host may "
+        f"need to be directed to remove it."),
+}
+
+
+def _tell(users: Sequence[Any], *, message: str, params: dict[str, Any], key: str,
+          now: datetime) -> None:
+    """Tell `users` in Tipline (alerts), once per `key`, inside the caller's transaction."""
+    notify(users=users, kind=Kind.TAKEDOWN, now=now, key=key, text=MESSAGES[message](params))
+
+
 def _no_contact_record(findings: Sequence[Finding], *, now: datetime) -> int:
     """Record notices without a contact for one host's findings, and tell the hub once."""
     host = findings[0].host
@@ -202,13 +235,10 @@ def _no_contact_record(findings: Sequence[Finding], *, now: datetime) -> int:
             made.append(notice)
         if made:
             count = len(made)
-            notify(users=hub_people(), kind=Kind.TAKEDOWN, now=now,
-                   key=f"trawl-no-contact:{made[0].pk}",
-                   text=f"{count} confirmed URL{'s' * (count != 1)} on {host.name} "
-                        f"{'have' if count != 1 else 'has'} no abuse contact, so no takedown "
-                        f"notice went (first: {notice_reference(made[0])}). Add the host's or "
-                        f"its network's contact (tipline trawl-contacts import) and the "
-                        f"notice{'s' * (count != 1)} will be sent.")
+            _tell(hub_people(), message="trawl_no_contact", now=now,
+                  key=f"trawl-no-contact:{made[0].pk}",
+                  params={"count": count, "host": host.name,
+                          "first": notice_reference(made[0])})
     return len(made)
 
 
@@ -257,20 +287,14 @@ def _escalate_host(notices: list[Notice], *, now: datetime) -> int:
                 "email": notice.email, "sent_at": notice.sent_at.isoformat()
                 if notice.sent_at else None, "hours": hours,
                 "state": jurisdiction_tree().by_id[state].code if state else None})
-        count, first = len(notices), notice_reference(notices[0])
-        india = " The host is in India." if host.country.upper() == "IN" else ""
-        text = (f"{host.name} has not removed the material of {count} takedown "
-                f"notice{'s' * (count != 1)} {hours} hours after it was sent to "
-                f"{notices[0].email} (first: {first}).{india} Consider asking the host "
-                f"again by other means, or its network's provider.")
-        notify(users=hub_people(), kind=Kind.TAKEDOWN, now=now,
-               key=f"trawl-escalated:{notices[0].pk}", text=text)
+        params = {"count": len(notices), "host": host.name, "hours": hours,
+                  "email": notices[0].email, "first": notice_reference(notices[0]),
+                  "india": host.country.upper() == "IN"}
+        _tell(hub_people(), message="trawl_escalated", params=params, now=now,
+              key=f"trawl-escalated:{notices[0].pk}")
         for state, in_state in states.items():
-            notify(users=nodal_officers(node_id=state), kind=Kind.TAKEDOWN, now=now,
-                   key=f"trawl-escalated:{in_state[0].pk}:{state}",
-                   text=(f"{host.name} has not removed material reported in your state "
-                         f"{hours} hours after a takedown notice "
-                         f"({', '.join(notice_reference(n) for n in in_state[:5])}"
-                         f"{', ...' if len(in_state) > 5 else ''}).{india} The hub was told; "
-                         f"the host may need to be directed to remove it."))
+            _tell(nodal_officers(node_id=state), message="trawl_escalated_state", now=now,
+                  key=f"trawl-escalated:{in_state[0].pk}:{state}",
+                  params={**params, "count": len(in_state),
+                          "refs": [notice_reference(n) for n in in_state[:5]]})
     return len(notices)
