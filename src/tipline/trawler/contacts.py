@@ -336,6 +336,20 @@ def contact_save(*, actor: Actor | None, host: str = "", network: str = "",
     return contact
 
 
+@transaction.atomic
+def contact_delete(*, actor: Actor | None, contact_id: int) -> None:
+    """Remove one contact (notices already sent keep the address they went to); audited.
+    RejectedInput if there is no such contact."""
+    _check(actor)
+    contact = Contact.objects.select_for_update().filter(pk=contact_id).first()
+    if contact is None:
+        raise RejectedInput(f"no contact {contact_id}")
+    audit_record(actor=actor, action="trawl.contact_deleted", obj=contact, data={
+        "host": contact.host, "network": contact.network, "asn": contact.asn,
+        "email": contact.email})
+    contact.delete()
+
+
 # -- RDAP responses saved offline --------------------------------------------------------
 
 

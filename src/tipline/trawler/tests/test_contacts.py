@@ -12,6 +12,7 @@ from tipline.audit.models import AuditEvent
 from tipline.core.errors import NotPermitted, RejectedInput
 from tipline.trawler.contacts import (
     contact_book,
+    contact_delete,
     contact_for,
     contact_save,
     contacts_export,
@@ -105,6 +106,14 @@ def test_a_person_needs_the_right_to_edit_the_table(analyst: Any, beed_officer: 
         contact_save(actor=beed_officer, host="x.example", email="abuse@x.example")
     with pytest.raises(RejectedInput):
         contact_save(actor=analyst, email="abuse@x.example")
+    with pytest.raises(NotPermitted):
+        contact_delete(actor=beed_officer, contact_id=saved.pk)
+    contact_delete(actor=analyst, contact_id=saved.pk)
+    assert not Contact.objects.exists()
+    assert AuditEvent.objects.filter(action="trawl.contact_deleted",
+                                     object_id=str(saved.pk)).exists()
+    with pytest.raises(RejectedInput):
+        contact_delete(actor=analyst, contact_id=saved.pk)
 
 
 def _vcard(email: str, name: str = "Abuse desk") -> list[Any]:
