@@ -39,6 +39,8 @@ COMMANDS: dict[str, str] = {
     "hashes": "hash banks: import a hash list, export as VICS JSON, list banks",
     "scan": "re-scan files against the hash banks (all, a batch, a bank, a date range)",
     "pdq-index": "serve the banks' PDQ hashes to every worker (`pdq-index serve`)",
+    "trawl-contacts": "abuse contacts for takedown notices: `trawl-contacts import FILE`, "
+                      "`export FILE`, `import-rdap FILE...`",
 }
 
 #: `restore` too: it puts a whole database in place (and migrates it after)

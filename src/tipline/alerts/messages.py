@@ -132,6 +132,42 @@ def _passphrase_sms(p: Params) -> str:
         "packet": p.get("packet", ""), "ref": p.get("ref", "")}
 
 
+def _trawl_no_contact(p: Params) -> str:
+    return ngettext(
+        "%(count)d confirmed URL on %(host)s has no abuse contact, so no takedown notice went "
+        "(first: %(first)s). Add the host's or its network's contact (tipline trawl-contacts "
+        "import) and the notice will be sent.",
+        "%(count)d confirmed URLs on %(host)s have no abuse contact, so no takedown notice "
+        "went (first: %(first)s). Add the host's or its network's contact (tipline "
+        "trawl-contacts import) and the notices will be sent.", _count(p)) % {
+        "count": _count(p), "host": p.get("host", ""), "first": p.get("first", "")}
+
+
+def _in_india(p: Params) -> str:
+    return " " + _("The host is in India.") if p.get("india") else ""
+
+
+def _trawl_escalated(p: Params) -> str:
+    return ngettext(
+        "%(host)s has not removed the material of %(count)d takedown notice %(hours)s hours "
+        "after it was sent to %(email)s (first: %(first)s).",
+        "%(host)s has not removed the material of %(count)d takedown notices %(hours)s hours "
+        "after they were sent to %(email)s (first: %(first)s).", _count(p)) % {
+        "host": p.get("host", ""), "count": _count(p), "hours": p.get("hours", ""),
+        "email": p.get("email", ""), "first": p.get("first", "")} + _in_india(p) + " " + _(
+        "Consider asking the host again by other means, or its network's provider.")
+
+
+def _trawl_escalated_state(p: Params) -> str:
+    refs = ", ".join(str(r) for r in p.get("refs", []) or [])
+    if _count(p) > len(p.get("refs", []) or []):
+        refs += ", ..."
+    return _("%(host)s has not removed material reported in your state %(hours)s hours after "
+             "a takedown notice (%(refs)s).") % {
+        "host": p.get("host", ""), "hours": p.get("hours", ""), "refs": refs} + _in_india(
+        p) + " " + _("The hub was told; the host may need to be directed to remove it.")
+
+
 #: message key -> how it reads, in the active language
 MESSAGES: dict[str, Callable[[Params], str]] = {
     "packet": _packet,
@@ -144,6 +180,9 @@ MESSAGES: dict[str, Callable[[Params], str]] = {
     "urgent_queue": _urgent_queue,
     "urgent_passphrase": _urgent_passphrase,
     "passphrase_sms": _passphrase_sms,
+    "trawl_no_contact": _trawl_no_contact,
+    "trawl_escalated": _trawl_escalated,
+    "trawl_escalated_state": _trawl_escalated_state,
 }
 
 

@@ -19,6 +19,7 @@ class Kind(models.TextChoices):
     SOP_OVERDUE = "sop_overdue", _("An SOP step is overdue")
     CLUSTER_LEAD = "cluster_lead", _("A cluster's lead changed")
     URGENT = "urgent", _("An urgent report (a child in imminent danger)")
+    TAKEDOWN = "takedown", _("A takedown notice has no contact or was ignored")
 
 
 #: kinds every user gets in-app and by e-mail, whatever their preferences say

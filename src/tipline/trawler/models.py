@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from tipline.core.fields import BlindIndexField, EncryptedJSONField, EncryptedTextField
@@ -197,10 +198,17 @@ class Finding(models.Model):
 
 
 class Contact(models.Model):
-    """A host's or a network's abuse contact, as the hub keeps them (CSV in and out)."""
+    """A host's or a network's abuse contact, as the hub keeps them (CSV in and out).
+
+    Each names exactly one of: a host (which covers its sub-domains too), an IP network
+    (CIDR, as an RDAP response for a network gives it), or an autonomous system. A finding's
+    contact is the longest matching host, else the smallest network holding its address,
+    else its ASN's (trawler.contacts)."""
 
     host = models.CharField(max_length=300, blank=True,
                             help_text="a host name; it also covers its sub-domains")
+    network = models.CharField(max_length=50, blank=True,
+                               help_text="an IP network in CIDR form (192.0.2.0/24)")
     asn = models.PositiveBigIntegerField(null=True, blank=True)
     email = models.EmailField()
     name = models.CharField(max_length=200, blank=True)
@@ -208,8 +216,23 @@ class Contact(models.Model):
                               help_text="hub (typed or CSV), rdap or whois (offline data)")
     updated_at = models.DateTimeField()
 
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(host__gt="", network="", asn__isnull=True)
+                           | Q(host="", network__gt="", asn__isnull=True)
+                           | Q(host="", network="", asn__isnull=False)),
+                name="contact_names_one_key"),
+            models.UniqueConstraint(fields=["host"], condition=Q(host__gt=""),
+                                    name="contact_host_once"),
+            models.UniqueConstraint(fields=["network"], condition=Q(network__gt=""),
+                                    name="contact_network_once"),
+            models.UniqueConstraint(fields=["asn"], condition=Q(asn__isnull=False),
+                                    name="contact_asn_once"),
+        ]
+
     def __str__(self) -> str:
-        return self.host or f"AS{self.asn}"
+        return self.host or self.network or f"AS{self.asn}"
 
 
 class Notice(models.Model):
