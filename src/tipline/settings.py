@@ -245,6 +245,16 @@ CLASSIFY_DISTRESS_MIN_PERCENT = env_int(
 CLASSIFY_ON_SCAN = env_bool(
     "TIPLINE_CLASSIFY_ON_SCAN", True, "score each scanned image with the offline classifiers")
 
+#: Trawler, judging what it fetched (trawler/judging.py, trawler/asn.py).
+TRAWL_CLASSIFY = env_bool(
+    "TIPLINE_TRAWL_CLASSIFY", False,
+    "score fetched images that match no bank with the offline classifiers (slow: ~50 ms each)")
+TRAWL_CANDIDATE_MIN_PERCENT = env_int(
+    "TIPLINE_TRAWL_CANDIDATE_MIN_PERCENT", 60,
+    "risk score (percent) from which a fetched image is kept as a candidate for review")
+ASN_DB = env_str(
+    "TIPLINE_ASN_DB", "", "MaxMind-format ASN database (.mmdb) naming a host's network")
+
 INSTALLED_APPS = [
     "django.contrib.auth",
     "django.contrib.contenttypes",
