@@ -146,3 +146,25 @@ def asn_db(path: Path) -> Path:
         "autonomous_system_number": 64502, "autonomous_system_organization": "Abroad Net"})
     writer.to_db_file(str(path))
     return path
+
+
+def candidate_finding(seed: int = 1, *, score: float = 0.8, url: str = "") -> Any:
+    """A classifier candidate as the judge leaves one, written directly (for page tests):
+    a generated image's MediaSeen row, its encrypted copy and the finding."""
+    from tipline.core.blobs import blob_put_bytes
+    from tipline.trawler.models import Finding, MediaSeen
+
+    data = encode(picture(seed))
+    item = fetched_media(url or f"http://img.example.in/c/{seed}.jpg", data,
+                         page_url="http://img.example.in/c/index.html")
+    h = item.hashes
+    seen = MediaSeen.objects.create(
+        url_id=item.url_id, page_id=item.page_id, fetched_at=item.fetched.fetched_at,
+        size=h.size, media=h.media, md5=h.md5, sha1=h.sha1, sha256=h.sha256,
+        pdq=h.pdq[0].hash, outcome=MediaSeen.Outcome.CANDIDATE)
+    blob_put_bytes(data)
+    return Finding.objects.create(
+        seen=seen, host=host(), kind=Finding.Kind.CLASSIFIER, state=Finding.State.CANDIDATE,
+        page_url=item.page_url, media_url=item.fetched.url, fetched_at=item.fetched.fetched_at,
+        http_status=200, http_headers=dict(item.fetched.headers), ip=MUMBAI_IP,
+        sha256=h.sha256, blob=h.sha256, score=score)
