@@ -23,6 +23,7 @@ NOUNS: dict[str, str] = {
     "media.mediafile": "file",
     "media.hashbank": "hash bank",
     "jurisdictions.unit": "unit",
+    "trawler.finding": "trawler finding",
 }
 
 #: action -> sentence template
@@ -88,6 +89,10 @@ TEMPLATES: dict[str, str] = {
     "bank.imported": "{actor} imported hashes into {object}",
     "bank.exported": "{actor} exported {object}",
     "sop.edited": "{actor} edited the SOP",
+    "trawl.found": "{actor} kept {object} ({kind}, {state})",
+    "trawl.filed": "{actor} filed {object} as report {report}",
+    "trawl.confirmed": "{actor} confirmed {object} (report {report})",
+    "trawl.dismissed": "{actor} dismissed {object} into {bank}",
 }
 
 #: at most this many characters of one value

@@ -95,5 +95,6 @@ def finding_reveal(*, actor: Actor, finding: Finding, kind: str) -> None:
     """Record that `actor` revealed a finding's clear image or video (the same event as a
     report file's reveal in review)."""
     _require_hub(actor, "media.view")
-    audit_record(actor=actor, action="media.revealed", obj=finding,
-                 data={"finding": finding.pk, "kind": kind})
+    audit_record(actor=actor, action="media.revealed", obj=finding, data={
+        "finding": finding.pk, "kind": kind,
+        "report": finding.report_id if finding.report_id else "not filed"})

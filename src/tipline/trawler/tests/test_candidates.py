@@ -17,6 +17,7 @@ from PIL import Image
 
 from tipline.accounts.services import grant_add, user_create
 from tipline.audit.models import AuditEvent
+from tipline.audit.texts import event_text
 from tipline.core.blobs import blob_exists
 from tipline.intake.models import Report
 from tipline.media.classifiers.base import DETECTORS
@@ -194,6 +195,7 @@ def test_media_is_blurred_and_gray_and_revealed_only_on_a_post(
     assert Image.open(io.BytesIO(clear.content)).size == (320, 240)
     event = AuditEvent.objects.get(action="media.revealed")
     assert event.object_id == str(f.pk) and event.data["kind"] == "image"
+    assert f"revealed a image of trawler finding {f.pk} (report not filed)" in event_text(event)
 
 
 def test_confirm_files_a_report(client: Client, reviewer: Any, immediate_tasks: None,
