@@ -63,6 +63,7 @@ def test_a_match_files_one_report_that_is_scanned_and_routed(
     assert finding.report_id == report.pk
     assert report.external_id == external_id(media_url=MEDIA, sha256=finding.sha256)
     assert (finding.asn, finding.asn_org) == (64501, "Pune Cloud")
+    assert (finding.host.asn, finding.host.asn_org) == (64501, "Pune Cloud")
     # its evidence
     details = dict((k, v) for k, v in report.details)
     assert details["trawl/page_url"] == PAGE and details["trawl/media_url"] == MEDIA

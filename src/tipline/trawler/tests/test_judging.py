@@ -139,3 +139,22 @@ def test_a_match_to_an_unconfirmed_bank_waits_for_a_reviewer(tree: None) -> None
 def test_no_bank_no_match(tree: None) -> None:
     assert media_judge([_media(1, encode(picture(70)))]) == ["no_match"]
     assert media_judge([]) == []
+
+
+def test_a_video_matches_a_bank_video_by_its_frames(tree: None) -> None:
+    from tipline.media.banks import ParsedEntry
+    from tipline.media.services import bank_entries_add
+    from tipline.media.tests.media_helpers import video
+
+    frames = file_hashes(video(3, seconds=5)).pdq
+    bank_entries_add(actor=None, bank=bank(), entries=[
+        ParsedEntry(pdq=s.hash, media="video", source_id="video-3") for s in frames])
+    copy = video(3, seconds=5, size=(128, 96), bit_rate=150_000)  # re-encoded smaller
+    other = video(4, seconds=5)
+    outcomes = media_judge([
+        fetched_media("http://img.example.in/v/copy.mp4", copy, page_url=PAGE),
+        fetched_media("http://img.example.in/v/other.mp4", other, page_url=PAGE)])
+    assert outcomes == ["match", "no_match"]
+    f = Finding.objects.get()
+    assert f.match_how == "vpdq" and f.seen.media == "video"
+    assert blob_read(f.blob) == copy
