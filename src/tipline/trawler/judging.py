@@ -225,10 +225,10 @@ def _findings_write(items: Sequence[FetchedMedia], new: Sequence[int], *,
             rows.append(Finding(kind=Finding.Kind.CLASSIFIER, state=Finding.State.CANDIDATE,
                                 score=round(scores[i].score, 4), **common))
     made = Finding.objects.bulk_create(rows)
-    for f in made:  # the host's network as last seen (notices look contacts up by ASN)
-        if f.asn is not None:
-            Host.objects.filter(pk=f.host_id).exclude(asn=f.asn, asn_org=f.asn_org).update(
-                asn=f.asn, asn_org=f.asn_org)
+    for kept in made:  # the host's network as last seen (notices look contacts up by ASN)
+        if kept.asn is not None:
+            Host.objects.filter(pk=kept.host_id).exclude(
+                asn=kept.asn, asn_org=kept.asn_org).update(asn=kept.asn, asn_org=kept.asn_org)
     audit_record_many(actor=system_user(ACTOR), entries=[Entry(
         action="trawl.found", object_type=Finding._meta.label_lower, object_id=str(f.pk),
         data={"kind": f.kind, "state": f.state, "sha256": f.sha256, "host": f.host_id,
