@@ -167,6 +167,56 @@ PACKET_FONT_DIR = env_str(
     "TIPLINE_PACKET_FONT_DIR", "/usr/share/fonts/truetype/noto",
     "folder of the Noto TrueType fonts packet PDFs are written in (Debian's fonts-noto-core)")
 
+#: Trawler (trawler app): the crawler of reported URLs and watched sources.
+TRAWL_ENABLED = env_bool(
+    "TIPLINE_TRAWL_ENABLED", False,
+    "whether the worker crawls on its own (the periodic crawl task); off by default: a hub "
+    "turns it on deliberately, and `tipline trawl run` crawls by hand either way")
+TRAWL_CONTACT_URL = env_str(
+    "TIPLINE_TRAWL_CONTACT_URL", "https://tipline.invalid/trawler",
+    "the page the crawler's user agent names, where a site's owner reads who crawls and why")
+TRAWL_USER_AGENT = env_str(
+    "TIPLINE_TRAWL_USER_AGENT", "",
+    "the crawler's User-Agent (default: 'TiplineTrawler/1.0 (+<TIPLINE_TRAWL_CONTACT_URL>)'); "
+    "robots.txt rules are matched against its first word")
+TRAWL_PROXY = env_opt(
+    "TIPLINE_TRAWL_PROXY", "an HTTP(S) proxy every crawl fetch goes through, "
+    "e.g. http://egress.internal:3128 (default: direct)")
+TRAWL_CONNECT_TIMEOUT = env_int(
+    "TIPLINE_TRAWL_CONNECT_TIMEOUT", 10, "seconds to wait for a connection to a host")
+TRAWL_READ_TIMEOUT = env_int(
+    "TIPLINE_TRAWL_READ_TIMEOUT", 20, "seconds to wait for the next bytes of a response")
+TRAWL_DEADLINE_SECONDS = env_int(
+    "TIPLINE_TRAWL_DEADLINE_SECONDS", 60,
+    "seconds one fetch may take in all (redirects and body included): a slow-drip or "
+    "endless response is cut there")
+TRAWL_MAX_BYTES = env_int(
+    "TIPLINE_TRAWL_MAX_BYTES", 50 * 1024**2,
+    "bytes of one response body kept; a longer body is cut, marked truncated, never hashed")
+TRAWL_MAX_REDIRECTS = env_int(
+    "TIPLINE_TRAWL_MAX_REDIRECTS", 5, "redirects followed per fetch (each one checked "
+    "against its host's robots.txt)")
+TRAWL_HOST_INTERVAL_SECONDS = env_int(
+    "TIPLINE_TRAWL_HOST_INTERVAL_SECONDS", 1,
+    "least seconds between two fetches from one host (a robots.txt Crawl-delay raises it; "
+    "0 turns the rate limit off, for benchmarks of a local site only)")
+TRAWL_ROBOTS_TTL_SECONDS = env_int(
+    "TIPLINE_TRAWL_ROBOTS_TTL_SECONDS", 24 * 3600, "seconds a host's robots.txt is kept")
+TRAWL_RECRAWL_SECONDS = env_int(
+    "TIPLINE_TRAWL_RECRAWL_SECONDS", 7 * 24 * 3600,
+    "seconds before a fetched URL may be fetched again (when its seed comes round again)")
+TRAWL_LEASE_SECONDS = env_int(
+    "TIPLINE_TRAWL_LEASE_SECONDS", 300,
+    "seconds a worker holds a URL it is fetching; a URL whose worker died is given up "
+    "after this (see docs/trawler.md)")
+TRAWL_MAX_ATTEMPTS = env_int(
+    "TIPLINE_TRAWL_MAX_ATTEMPTS", 3, "fetches of a URL that failed before it is given up")
+TRAWL_BATCH = env_int(
+    "TIPLINE_TRAWL_BATCH", 50, "URLs one crawl step leases at a time")
+TRAWL_RUN_SECONDS = env_int(
+    "TIPLINE_TRAWL_RUN_SECONDS", 240,
+    "seconds one run of the crawl task works before it queues the next run")
+
 #: Media scan: hashing, hash banks and matching (media app).
 MAX_IMAGE_PIXELS = env_int(
     "TIPLINE_MAX_IMAGE_PIXELS", 100_000_000,
