@@ -124,3 +124,18 @@ def finding_file(*, finding_id: int, actor: Actor | None = None) -> Report:
         audit_record(actor=actor or system, action="trawl.filed", obj=finding, data={
             "report": report.pk, "external_id": ext, "new": filed})
     return report
+
+
+def findings_file_pending(*, limit: int = 100) -> tuple[int, int]:
+    """File the confirmed findings that are not filed yet (one whose filing failed, say the
+    store was full): for the crawl task to call now and then. Returns (filed, still failing)."""
+    filed = failed = 0
+    pending = (Finding.objects.filter(state=Finding.State.CONFIRMED, report__isnull=True)
+               .order_by("pk").values_list("pk", flat=True)[:limit])
+    for pk in list(pending):
+        try:
+            finding_file(finding_id=pk)
+            filed += 1
+        except RejectedInput:
+            failed += 1
+    return filed, failed

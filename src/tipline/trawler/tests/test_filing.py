@@ -145,3 +145,28 @@ def test_the_doctor_says_once_that_there_is_no_asn_database(settings: Any,
     out = StringIO()
     call_command("doctor", "--check", "asn database", stdout=out)
     assert "cannot be read" in out.getvalue()
+
+
+def test_a_finding_whose_filing_failed_is_filed_later(
+        tree: None, databases: Any, monkeypatch: pytest.MonkeyPatch,
+        django_capture_on_commit_callbacks: Any) -> None:
+    from tipline.core.errors import RejectedInput
+    from tipline.intake import services as intake_services
+    from tipline.trawler import filing
+
+    def refuse(**_: Any) -> Report:
+        raise RejectedInput("the data folder is full")
+
+    data = encode(picture(10))
+    bank_add(bank(), data)
+    monkeypatch.setattr(filing, "report_receive", refuse)  # the store refusing, for once
+    assert media_judge([fetched_media(MEDIA, data, page_url=PAGE)]) == ["match"]
+    finding = Finding.objects.get()
+    assert finding.state == "confirmed" and finding.report_id is None
+    assert filing.findings_file_pending() == (0, 1)
+    monkeypatch.setattr(filing, "report_receive", intake_services.report_receive)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert filing.findings_file_pending() == (1, 0)
+    finding.refresh_from_db()
+    assert finding.report_id == Report.objects.get(source="trawler").pk
+    assert filing.findings_file_pending() == (0, 0)
