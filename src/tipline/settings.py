@@ -211,6 +211,9 @@ TRAWL_LEASE_SECONDS = env_int(
     "after this (see docs/trawler.md)")
 TRAWL_MAX_ATTEMPTS = env_int(
     "TIPLINE_TRAWL_MAX_ATTEMPTS", 3, "fetches of a URL that failed before it is given up")
+TRAWL_REPORT_DEPTH = env_int(
+    "TIPLINE_TRAWL_REPORT_DEPTH", 1,
+    "links followed from a URL a report carries (0: the URL alone)")
 TRAWL_BATCH = env_int(
     "TIPLINE_TRAWL_BATCH", 50, "URLs one crawl step leases at a time")
 TRAWL_RUN_SECONDS = env_int(

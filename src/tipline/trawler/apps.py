@@ -15,8 +15,9 @@ class TrawlerConfig(AppConfig):
     verbose_name = "Trawler"
 
     def ready(self) -> None:
-        # the encrypted copies findings keep (for the sweep), and the ASN database's check
+        # the seeds of reports follow intake; the crawl task registers its periodic run; the
+        # encrypted copies findings keep (for the sweep), and the ASN database's check
         from tipline.core.sweep import blob_refs_register
-        from tipline.trawler import asn  # noqa: F401 - registers the doctor's ASN check
+        from tipline.trawler import asn, receivers, tasks  # noqa: F401
 
         blob_refs_register(_blobs)
