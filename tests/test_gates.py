@@ -34,6 +34,7 @@ from tipline.cases.services import cases_open, notice_add
 from tipline.dispatch.services import packet_build
 from tipline.intake.models import ImportBatch, Report
 from tipline.review.tests.helpers import report_with_images
+from tipline.trawler.tests.judge_helpers import candidate_finding
 
 pytestmark = pytest.mark.django_db
 
@@ -114,6 +115,12 @@ PAGES: dict[str, Page] = {
     "review:decide": Page(DECIDE, "report", form=True),
     "review:protected": Page(MEDIA, "file"),
     "review:reveal": Page(MEDIA, "file", form=True),
+    # the trawler's candidates belong to no jurisdiction yet: reviewers over the country
+    "trawler:candidates": Page(DECIDE),
+    "trawler:candidate": Page(DECIDE, "finding"),
+    "trawler:candidate_decide": Page(DECIDE, "finding", form=True),
+    "trawler:candidate_protected": Page(DECIDE, "finding"),
+    "trawler:candidate_reveal": Page(DECIDE, "finding", form=True),
     "routing:transfer": Page(ASSIGN, "report", form=True),
     "routing:queue": Page(ASSIGN),
     "routing:bulk_assign": Page(ASSIGN, form=True),
@@ -227,8 +234,10 @@ def records(make_report: Callable[..., Report], analyst: Any,
     UrgentReport.objects.create(report=report, unit=report.jurisdiction, reasons=["priority_1"],
                                 created_at=timezone.now(),
                                 due_at=timezone.now() + timedelta(hours=4))
+    finding = candidate_finding(1)
     return {
         "report": {"pk": report.pk}, "file": {"pk": files[0].pk}, "batch": {"pk": batch.pk},
+        "finding": {"pk": finding.pk},
         "case": {"pk": case.pk}, "case_action": {"pk": case.pk, "action": "acknowledge"},
         "notice": {"pk": notice.pk}, "checklist": {"pk": item.pk},
         "packet": {"pk": packet.pk}, "section": {"pk": section.pk},

@@ -25,7 +25,7 @@ SRC = Path(__file__).resolve().parent.parent / "src" / "tipline"
 
 #: every place that holds templates: the apps, and "templates" for src/tipline/templates
 ALL_APPS = ["templates", "accounts", "alerts", "analytics", "audit", "cases", "dispatch", "geo",
-            "home", "intake", "media", "review", "routing", "search", "tips"]
+            "home", "intake", "media", "review", "routing", "search", "tips", "trawler"]
 #: apps whose strings are still being marked (the lead empties this at the merge)
 PENDING: set[str] = set()
 

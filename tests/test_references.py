@@ -287,6 +287,8 @@ NOT_REFERENCES: dict[str, str] = {
     "tipline.api.routes.places.ClusterQuery.after":
         "a keyset position within the clusters the caller sees",
     "tipline.tips.forms.TipForm.state": "the public tip form's list of states",
+    "tipline.trawler.views.DecisionForm.decision":
+        "confirm or dismiss, a choice of two words; the finding is the URL's, looked up scoped",
     "tipline.analytics.views.ChartFilter.state":
         "narrows a chart to a state of the public tree; the numbers themselves are counted "
         "from the caller's scoped records (another state's are hatched, never counted)",

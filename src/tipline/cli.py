@@ -23,6 +23,8 @@ COMMANDS: dict[str, str] = {
               "urgent escalation), `alerts test-email ADDRESS`",
     "units": "police units, their areas and contacts (CSV import/export) and routing overrides",
     "locate": "resolve a location from clues (IP, PIN, GPS, address, phone) and explain it",
+    "trawl": "the trawler: `trawl add URL [--kind --depth --scope --every]`, `list`, "
+             "`run [--limit N] [--until-idle]`, `status`",
     "bootstrap": "create, migrate and seed the database (runs on its own when needed)",
     "doctor": "check the deployment (file modes, key places, blob names, leftovers); --fix",
     "keys": "data keys: `keys status`, `rotate [--resume]`, `retire N`, `rename-blobs`",

@@ -241,6 +241,9 @@ TRAWL_LEASE_SECONDS = env_int(
     "after this (see docs/trawler.md)")
 TRAWL_MAX_ATTEMPTS = env_int(
     "TIPLINE_TRAWL_MAX_ATTEMPTS", 3, "fetches of a URL that failed before it is given up")
+TRAWL_REPORT_DEPTH = env_int(
+    "TIPLINE_TRAWL_REPORT_DEPTH", 1,
+    "links followed from a URL a report carries (0: the URL alone)")
 TRAWL_BATCH = env_int(
     "TIPLINE_TRAWL_BATCH", 50, "URLs one crawl step leases at a time")
 TRAWL_RUN_SECONDS = env_int(
@@ -324,6 +327,16 @@ CLASSIFY_DISTRESS_MIN_PERCENT = env_int(
     "TIPLINE_CLASSIFY_DISTRESS_MIN_PERCENT", 50, "fear + sad + angry from which distress counts")
 CLASSIFY_ON_SCAN = env_bool(
     "TIPLINE_CLASSIFY_ON_SCAN", True, "score each scanned image with the offline classifiers")
+
+#: Trawler, judging what it fetched (trawler/judging.py, trawler/asn.py).
+TRAWL_CLASSIFY = env_bool(
+    "TIPLINE_TRAWL_CLASSIFY", False,
+    "score fetched images that match no bank with the offline classifiers (slow: ~50 ms each)")
+TRAWL_CANDIDATE_MIN_PERCENT = env_int(
+    "TIPLINE_TRAWL_CANDIDATE_MIN_PERCENT", 60,
+    "risk score (percent) from which a fetched image is kept as a candidate for review")
+ASN_DB = env_str(
+    "TIPLINE_ASN_DB", "", "MaxMind-format ASN database (.mmdb) naming a host's network")
 
 INSTALLED_APPS = [
     "django.contrib.auth",

@@ -25,6 +25,7 @@ urlpatterns = [
     path("cases/", include("tipline.cases.urls")),
     path("charts/", include("tipline.analytics.urls")),
     path("review/", include("tipline.review.urls")),
+    path("trawler/", include("tipline.trawler.urls")),
     path("search/", include("tipline.search.urls")),
     path("", include("tipline.routing.urls")),
     path("tip/", include("tipline.tips.urls")),

@@ -15,6 +15,7 @@ ACTIONS: dict[str, str] = {
     "review.decide": "decide on media in the review queue",
     "audit.view": "read the audit trail",
     "user.manage": "create users and grants",
+    "trawl.manage": "add and configure the trawler's sources (sites, feeds, outboxes)",
     "report.submit": "send reports through the CyberTipline API (a platform's account)",
 }
 

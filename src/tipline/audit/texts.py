@@ -30,6 +30,11 @@ NOUNS: dict[str, str | Promise] = {
     "media.mediafile": pgettext_lazy("audit object", "file"),
     "media.hashbank": pgettext_lazy("audit object", "hash bank"),
     "jurisdictions.unit": pgettext_lazy("audit object", "unit"),
+    "jurisdictions.jurisdiction": pgettext_lazy("audit object", "unit"),
+    "trawler.finding": pgettext_lazy("audit object", "trawler finding"),
+    "trawler.notice": pgettext_lazy("audit object", "takedown notice"),
+    "trawler.source": pgettext_lazy("audit object", "trawler source"),
+    "trawler.contact": pgettext_lazy("audit object", "abuse contact"),
 }
 
 #: action -> sentence template
@@ -90,6 +95,28 @@ TEMPLATES: dict[str, str] = {
     "case.chargesheeted": gettext_noop("{actor} chargesheeted {object}"),
     "cases.exported": gettext_noop("{actor} exported the case register"),
     "units.imported": gettext_noop("{actor} imported the units"),
+    "units.language": gettext_noop(
+        "{actor} set the packet language of unit {unit} from {from} to {to}"),
+    "notifications.recipient": gettext_noop("{actor} changed their alert contact details"),
+    "notifications.pruned": gettext_noop(
+        "{actor} deleted {deleted} old notifications (kept {keep_days} days)"),
+    "trawl.source_added": gettext_noop(
+        "{actor} added {object} ({kind} on {host}, depth {depth}, {scope})"),
+    "trawl.found": gettext_noop("{actor} kept {object} ({kind}, {state})"),
+    "trawl.filed": gettext_noop("{actor} filed {object} as report {report}"),
+    "trawl.confirmed": gettext_noop("{actor} confirmed {object} (report {report})"),
+    "trawl.dismissed": gettext_noop("{actor} dismissed {object} into {bank}"),
+    "trawl.contacts_imported": gettext_noop(
+        "{actor} imported {rows} abuse contacts ({created} new, {updated} changed)"),
+    "trawl.contact_saved": gettext_noop("{actor} saved {object}: {email}"),
+    "trawl.contact_deleted": gettext_noop("{actor} deleted {object} ({email})"),
+    "trawl.notice_sent": gettext_noop("{actor} sent {reference} about {host} to {email}"),
+    "trawl.notice_no_contact": gettext_noop(
+        "{actor} could not send {reference}: no abuse contact for {host}"),
+    "trawl.notice_escalated": gettext_noop(
+        "{actor} escalated {reference}: {host} still up after {hours} hours"),
+    "trawl.notice_removed": gettext_noop(
+        "{actor} saw the material of {reference} removed ({how}) after {hours} hours"),
     "routing.override": gettext_noop("{actor} set a routing override"),
     "clusters.assigned": gettext_noop("{actor} assigned clusters"),
     "bank.created": gettext_noop("{actor} created {object}"),

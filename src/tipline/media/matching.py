@@ -154,11 +154,14 @@ def exact_matches(files: Sequence[tuple[int, str, str, str]],
         values = list(by_value)
         for start in range(0, len(values), 900):
             part = values[start: start + 900]
-            rows = BankEntry.objects.filter(
-                **{f"{field_name}__in": part}, deleted=False, bank_id__in=list(banks),
-            ).values_list("pk", "bank_id", field_name)
+            # `<> ''` lets the partial index on the hash serve the look-up; the banks are
+            # checked here, as a bank_id filter in SQL would draw SQLite to the bank's index
+            # and a scan of every entry of the bank
+            rows = BankEntry.objects.filter(**{f"{field_name}__in": part}, deleted=False).exclude(
+                **{field_name: ""}).values_list("pk", "bank_id", field_name)
             for pk, bank_id, value in rows:
-                out += [Found(fid, pk, bank_id, field_name) for fid in by_value[value]]
+                if bank_id in banks:
+                    out += [Found(fid, pk, bank_id, field_name) for fid in by_value[value]]
     return out
 
 

@@ -200,6 +200,8 @@ def sniff(content: bytes, header: str) -> str:
     a page or a feed by the header or their first bytes, otherwise the header's type (a
     header claiming an image or a video the bytes are not becomes octet-stream)."""
     declared = header.split(";")[0].strip().lower()
+    if not content:  # nothing to sniff (a body too large to read at all): the header's
+        return declared or "application/octet-stream"
     head = content[:16]
     if looks_like_video(content):
         if head[4:8] == b"ftyp":

@@ -11,8 +11,16 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from django.conf import settings as django_settings
 
 from tipline.trawler.tests.site import TestSite
+
+#: threads sharing the test database: on SQLite the tests' in-memory database (shared cache)
+#: locks whole tables without waiting, which the real file database (WAL, busy timeout,
+#: IMMEDIATE transactions) does not; such tests run on PostgreSQL (DATABASE_URL)
+threads_need_server_db = pytest.mark.skipif(
+    "sqlite" in django_settings.DATABASES["default"]["ENGINE"],
+    reason="threads on the in-memory SQLite test database lock tables; run on PostgreSQL")
 
 
 @pytest.fixture

@@ -143,7 +143,7 @@ class TestSite:
             pass
 
         Handler.site = site
-        self._server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+        self._server = _Server(("127.0.0.1", port), Handler)
         self._server.daemon_threads = True
         self.port = self._server.server_address[1]
         self._thread = threading.Thread(target=self._server.serve_forever,
@@ -274,6 +274,13 @@ class TestSite:
 def _html(title: str, body: str) -> bytes:
     return (f"<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>{title}</title>"
             f"</head><body><h1>{title}</h1>{body}</body></html>").encode()
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        return None  # a crawler hanging up on an endless answer is expected, not news
 
 
 class _Handler(BaseHTTPRequestHandler):

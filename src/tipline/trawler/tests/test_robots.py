@@ -13,6 +13,7 @@ import pytest
 from tipline.trawler.fetching import ROBOTS_BLOCKED, client_make, fetch, host_name
 from tipline.trawler.models import Host
 from tipline.trawler.robots import robots_allowed, robots_forget
+from tipline.trawler.tests.conftest import threads_need_server_db
 from tipline.trawler.tests.site import TestSite
 
 pytestmark = pytest.mark.django_db
@@ -111,6 +112,7 @@ def test_crawl_delay_raises_the_interval(trawl_site: TestSite, client: httpx.Cli
     assert min(gaps(trawl_site.times()[1:])) >= 1.0 - 0.02
 
 
+@threads_need_server_db
 @pytest.mark.django_db(transaction=True)
 def test_two_workers_share_the_interval(trawl_site: TestSite, settings: Any) -> None:
     settings.TRAWL_HOST_INTERVAL_SECONDS = 1

@@ -1,0 +1,103 @@
+"""Writes of the trawler's seeds: a source the hub (or the command line) adds, and the URLs
+every report carries, added as reports arrive.
+
+The crawl itself (the frontier's writes per URL) is in crawl.py; a source added by a person
+is audited (`trawl.source_added`), the URLs of reports are not one by one (the report's own
+import is).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+
+from tipline.accounts.models import User
+from tipline.accounts.policies import is_system_actor, require
+from tipline.audit.services import audit_record
+from tipline.core.errors import RejectedInput
+from tipline.intake.models import Identifier, Report, ReportFile
+from tipline.trawler.crawl import source_seed, url_index, url_normal
+from tipline.trawler.fetching import host_name
+from tipline.trawler.models import Source
+
+
+@transaction.atomic
+def source_add(*, actor: User | None, url: str, kind: str = Source.Kind.SITE, depth: int = 0,
+               scope: str = Source.Scope.SAME_HOST, every: int = 0, origin: str = "",
+               report: Report | None = None) -> Source:
+    """A seed for the trawler: `url` (http or https), followed `depth` links within `scope`,
+    visited again every `every` seconds (0: once). A URL already a source of that kind is
+    not added twice: the existing source is returned. A person adding one needs
+    trawl.manage, and it is audited."""
+    person = actor is not None and not is_system_actor(actor)
+    if person:
+        require(actor, "trawl.manage")
+    clean = url_normal(url)
+    if not clean:
+        raise RejectedInput(f"not an http(s) URL the trawler can fetch: {url[:200]!r}")
+    if kind not in Source.Kind.values or scope not in Source.Scope.values:
+        raise RejectedInput(f"unknown source kind or scope: {kind!r}, {scope!r}")
+    if depth < 0 or every < 0:
+        raise RejectedInput("depth and every are 0 or more")
+    existing = Source.objects.filter(url_index=url_index(clean), kind=kind).first()
+    if existing is not None:
+        return existing
+    now = datetime.now(UTC)
+    source = Source.objects.create(
+        kind=kind, url=clean, depth=depth, scope=scope, every=every,
+        origin=origin[:200] or (f"added by {actor.username}" if actor else "added"),
+        report=report, created_by=actor if person else None, created_at=now,
+        last_run_at=now, next_run_at=now + timedelta(seconds=every) if every else None)
+    source_seed(source=source, now=now)
+    if kind != Source.Kind.REPORT:
+        audit_record(actor=actor, action="trawl.source_added", obj=source, data={
+            "kind": kind, "host": host_name(clean), "depth": depth, "scope": scope,
+            "every": every})
+    return source
+
+
+def report_urls(*, report_ids: Sequence[int]) -> list[tuple[int, str, str]]:
+    """Every URL the reports carry: (report id, URL, where in the report) for web page
+    incidents and tip links (`Report.urls`), profile URLs (identifiers of kind url) and
+    where files were found (`ReportFile.location_url`)."""
+    out: list[tuple[int, str, str]] = []
+    for pk, urls in Report.objects.filter(pk__in=report_ids).values_list("pk", "urls"):
+        out += [(pk, u, "webPageIncident") for u in urls or [] if isinstance(u, str)]
+    for pk, value, origin in Identifier.objects.filter(
+            report_id__in=report_ids, kind=Identifier.Kind.URL).values_list(
+            "report_id", "value", "origin"):
+        out.append((pk, value, origin or "profile URL"))
+    for pk, location in ReportFile.objects.filter(report_id__in=report_ids) \
+            .exclude(location_url="").values_list("report_id", "location_url"):
+        out.append((pk, location, "file location"))
+    return out
+
+
+@transaction.atomic
+def report_seeds_add(*, report_ids: Sequence[int]) -> int:
+    """Add every http(s) URL the reports carry as a source of kind report (the report named
+    in its origin), once per URL whoever else carries it; how many were new."""
+    found: dict[str, tuple[int, str, str]] = {}
+    for report_id, url, where in report_urls(report_ids=report_ids):
+        clean = url_normal(url)
+        if clean:
+            found.setdefault(url_index(clean), (report_id, clean, where))
+    if not found:
+        return 0
+    known = set(Source.objects.filter(url_index__in=list(found)).values_list(
+        "url_index", flat=True))
+    now = datetime.now(UTC)
+    added = 0
+    for index, (report_id, clean, where) in found.items():
+        if index in known:
+            continue
+        source = Source.objects.create(
+            kind=Source.Kind.REPORT, url=clean, depth=settings.TRAWL_REPORT_DEPTH,
+            scope=Source.Scope.SAME_HOST, origin=f"TL-{report_id:08d} {where}"[:200],
+            report_id=report_id, created_at=now)
+        source_seed(source=source, now=now)
+        added += 1
+    return added
