@@ -65,6 +65,7 @@ SOP = frozenset({"hub_admin"})  # sop.edit over the country
 MEDIA = frozenset({"hub_admin", "analyst", "reviewer"})  # media.view (over Beed, and all)
 DECIDE = frozenset({"hub_admin", "analyst", "reviewer"})  # review.decide (over the country)
 AUDIT = frozenset({"hub_admin", "auditor"})  # audit.view over the country
+TRAWL = frozenset({"hub_admin", "analyst"})  # trawl.manage over the country
 EVERYONE = frozenset(PERSONAS)  # logged in (and past the second factor), whatever the grants
 
 
@@ -116,6 +117,10 @@ PAGES: dict[str, Page] = {
     "review:protected": Page(MEDIA, "file"),
     "review:reveal": Page(MEDIA, "file", form=True),
     # the trawler's candidates belong to no jurisdiction yet: reviewers over the country
+    "trawler:home": Page(TRAWL),
+    "trawler:source_new": Page(TRAWL, form=True),
+    "trawler:contacts_upload": Page(TRAWL, form=True),
+    "trawler:contacts_download": Page(TRAWL),
     "trawler:candidates": Page(DECIDE),
     "trawler:candidate": Page(DECIDE, "finding"),
     "trawler:candidate_decide": Page(DECIDE, "finding", form=True),

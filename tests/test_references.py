@@ -287,6 +287,11 @@ NOT_REFERENCES: dict[str, str] = {
     "tipline.api.routes.places.ClusterQuery.after":
         "a keyset position within the clusters the caller sees",
     "tipline.tips.forms.TipForm.state": "the public tip form's list of states",
+    "tipline.trawler.pages.SourceForm.url": "a web address to crawl, not a record of Tipline's",
+    "tipline.trawler.pages.SourceForm.kind": "a choice among the source kinds",
+    "tipline.trawler.pages.SourceForm.scope": "same host or any host, a choice of two",
+    "tipline.trawler.pages.SourceForm.depth": "a number of links to follow",
+    "tipline.trawler.pages.SourceForm.every_hours": "a number of hours",
     "tipline.trawler.views.DecisionForm.decision":
         "confirm or dismiss, a choice of two words; the finding is the URL's, looked up scoped",
     "tipline.analytics.views.ChartFilter.state":

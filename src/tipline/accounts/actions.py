@@ -25,7 +25,7 @@ ROLES: dict[str, tuple[str, str, list[str]]] = {
         "Hub analyst",
         "imports, reviews, resolves, routes, dispatches, watches the country",
         ["report.view", "report.import", "report.assign", "packet.create", "media.view",
-         "review.decide", "bank.manage"],
+         "review.decide", "bank.manage", "trawl.manage"],
     ),
     "reviewer": ("Reviewer", "decides on media", ["report.view", "media.view", "review.decide"]),
     "state_nodal": (

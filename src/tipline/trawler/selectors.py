@@ -1,13 +1,16 @@
-"""Reads of the trawler's state: the sources and the frontier in figures."""
+"""Reads of the trawler's state: the sources and the frontier in figures, the fetch rate,
+the latest findings, the notices and the abuse contacts (the trawler page)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
-from django.db.models import Count
+from django.db.models import Count, Q
+from django.utils import timezone
 
-from tipline.trawler.models import Host, MediaSeen, Source, Url
+from tipline.trawler.models import Contact, Finding, Host, MediaSeen, Notice, Source, Url
 
 
 @dataclass
@@ -37,3 +40,39 @@ def sources_list(*, kind: str | None = None) -> Iterator[Source]:
     if kind:
         query = query.filter(kind=kind)
     return query.iterator(chunk_size=500)
+
+
+@dataclass
+class FetchRate:
+    """URLs fetched lately: the last ten minutes (as a rate), the last hour and day."""
+
+    per_minute: float
+    last_hour: int
+    last_day: int
+
+
+def fetch_rate(*, now: datetime | None = None) -> FetchRate:
+    """How fast the trawler has been fetching, from the frontier's fetch times."""
+    now = now or timezone.now()
+    fetched = Url.objects.filter(fetched_at__isnull=False)
+    counts = fetched.aggregate(
+        ten=Count("pk", filter=Q(fetched_at__gte=now - timedelta(minutes=10))),
+        hour=Count("pk", filter=Q(fetched_at__gte=now - timedelta(hours=1))),
+        day=Count("pk", filter=Q(fetched_at__gte=now - timedelta(days=1))))
+    return FetchRate(per_minute=round(counts["ten"] / 10, 1), last_hour=counts["hour"],
+                     last_day=counts["day"])
+
+
+def findings_recent(*, limit: int = 50) -> list[Finding]:
+    """The newest findings, whatever their state, with their host and report."""
+    return list(Finding.objects.select_related("host", "report").order_by("-pk")[:limit])
+
+
+def notice_states() -> dict[str, int]:
+    """Takedown notices by state."""
+    return dict(Notice.objects.values_list("state").annotate(n=Count("pk")).order_by())
+
+
+def contacts_list(*, limit: int = 500) -> list[Contact]:
+    """The hub's abuse contacts, by host, then network, then AS."""
+    return list(Contact.objects.order_by("host", "network", "asn")[:limit])

@@ -1,10 +1,14 @@
 from django.urls import path
 
-from tipline.trawler import views
+from tipline.trawler import pages, views
 
 app_name = "trawler"
 
 urlpatterns = [
+    path("", pages.home, name="home"),
+    path("sources/new/", pages.source_new, name="source_new"),
+    path("contacts/upload/", pages.contacts_upload, name="contacts_upload"),
+    path("contacts/abuse-contacts.csv", pages.contacts_download, name="contacts_download"),
     path("candidates/", views.candidates, name="candidates"),
     path("candidates/<int:pk>/", views.candidate, name="candidate"),
     path("candidates/<int:pk>/decide/", views.decide, name="candidate_decide"),

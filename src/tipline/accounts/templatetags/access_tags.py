@@ -34,6 +34,7 @@ def nav_for(user: Viewer) -> dict[str, bool]:
         "queue": policies.can(user, "report.assign"),
         "inbox": policies.can(user, "report.view"),
         "review": policies.can(user, "review.decide"),
+        "trawler": policies.can_everywhere(user, "trawl.manage"),
     }
 
 
