@@ -79,9 +79,10 @@ def source_new(request: AuthedRequest) -> HttpResponse:
     """Add a watched site, feed or outbox (it is fetched at the trawler's next run)."""
     form = SourceForm(request.POST)
     if not form.is_valid():
-        for errors in form.errors.values():
+        for field, errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else ""
             for error in errors:
-                messages.error(request, error)
+                messages.error(request, f"{label}: {error}" if label else str(error))
         return redirect("trawler:home")
     data = form.cleaned_data
     try:
