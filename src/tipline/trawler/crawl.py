@@ -156,6 +156,21 @@ def source_seed(*, source: Source, now: datetime | None = None) -> int:
                         recrawl=recrawl_seconds(depth=0, source=source))
 
 
+def frontier_seed_many(*, sources: Sequence[Source], now: datetime) -> int:
+    """Queue the URLs of many new sources at once (the seeds of a chunk of reports): new URLs
+    are added in one insert; one already in the frontier is left to its own schedule."""
+    by_index = {url_index(source.url): source for source in sources if source.pk}
+    if not by_index:
+        return 0
+    for index in Url.objects.filter(url_index__in=list(by_index)).values_list(
+            "url_index", flat=True):
+        by_index.pop(index, None)
+    rows = [Url(url=source.url, url_index=index, host_id=_host_id(host_name(source.url)),
+                source=source, depth=0, state=Url.State.QUEUED, due_at=now)
+            for index, source in by_index.items()]
+    return len(Url.objects.bulk_create(rows, ignore_conflicts=True))
+
+
 def sources_seed_due(*, now: datetime | None = None) -> int:
     """Queue the seeds of the sources whose schedule (`every`) has come round."""
     now = now or datetime.now(UTC)
