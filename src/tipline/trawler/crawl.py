@@ -27,14 +27,13 @@ long as the document itself is within the depth. A URL fetched is not fetched ag
 recrawl interval (`TIPLINE_TRAWL_RECRAWL_SECONDS`; a source's seed: its own `every`).
 
 Memory stays flat in the size of the crawl: a batch of URLs at a time, children written per
-batch, and the in-process caches (host ids) bounded.
+batch, and the one in-process cache (parsed robots.txt, robots.py) bounded.
 """
 
 from __future__ import annotations
 
 import random
 import time
-from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -49,7 +48,7 @@ from tipline.core.progress import NullProgress, Progress
 from tipline.media.content import file_hashes
 from tipline.trawler import feeds
 from tipline.trawler.fetching import ROBOTS_BLOCKED, client_make, fetch, host_name, url_check
-from tipline.trawler.models import Source, Url
+from tipline.trawler.models import Host, Source, Url
 from tipline.trawler.robots import host_get
 from tipline.trawler.types import Fetched, FetchedMedia
 
@@ -59,11 +58,8 @@ IN_FLIGHT = "in flight"
 INTERRUPTED = "interrupted: its worker stopped while fetching it"
 #: URLs fetched between two writes of what was learnt (the most a killed worker loses)
 _WRITE_EVERY = 10
-#: hosts whose row id this process keeps
-_HOST_IDS_MAX = 4096
 
 _FINAL = (Url.State.DONE, Url.State.FAILED, Url.State.BLOCKED, Url.State.SKIPPED)
-_host_ids: OrderedDict[str, int] = OrderedDict()
 
 
 @dataclass
@@ -138,7 +134,8 @@ def frontier_add(*, source: Source, urls: Iterable[str | _Child], depth: int,
         wanted.pop(index, None)
         if state in _FINAL and (fetched_at is None or fetched_at <= stale_before):
             stale.append(pk)
-    rows = [Url(url=child.url, url_index=index, host_id=_host_id(host_name(child.url)),
+    hosts = _host_ids(host_name(child.url) for child in wanted.values())
+    rows = [Url(url=child.url, url_index=index, host_id=hosts[host_name(child.url)],
                 source=source, parent_id=parent_id, depth=depth, kind=child.kind,
                 state=Url.State.QUEUED, due_at=now)
             for index, child in wanted.items()]
@@ -156,6 +153,22 @@ def source_seed(*, source: Source, now: datetime | None = None) -> int:
                         recrawl=recrawl_seconds(depth=0, source=source))
 
 
+def frontier_seed_many(*, sources: Sequence[Source], now: datetime) -> int:
+    """Queue the URLs of many new sources at once (the seeds of a chunk of reports): new URLs
+    are added in one insert; one already in the frontier is left to its own schedule."""
+    by_index = {url_index(source.url): source for source in sources if source.pk}
+    if not by_index:
+        return 0
+    for index in Url.objects.filter(url_index__in=list(by_index)).values_list(
+            "url_index", flat=True):
+        by_index.pop(index, None)
+    hosts = _host_ids(host_name(source.url) for source in by_index.values())
+    rows = [Url(url=source.url, url_index=index, host_id=hosts[host_name(source.url)],
+                source=source, depth=0, state=Url.State.QUEUED, due_at=now)
+            for index, source in by_index.items()]
+    return len(Url.objects.bulk_create(rows, ignore_conflicts=True))
+
+
 def sources_seed_due(*, now: datetime | None = None) -> int:
     """Queue the seeds of the sources whose schedule (`every`) has come round."""
     now = now or datetime.now(UTC)
@@ -168,22 +181,18 @@ def sources_seed_due(*, now: datetime | None = None) -> int:
     return done
 
 
-def _host_id(name: str) -> int:
-    """The `Host` row id of `name`, made on first sight (a bounded cache of them)."""
-    pk = _host_ids.get(name)
-    if pk is None:
-        pk = host_get(name).pk
-        _host_ids[name] = pk
-        while len(_host_ids) > _HOST_IDS_MAX:
-            _host_ids.popitem(last=False)
-    else:
-        _host_ids.move_to_end(name)
-    return pk
+def _host_ids(names: Iterable[str]) -> dict[str, int]:
+    """The `Host` row ids of host `names`, made on first sight. Asked of the database each
+    time (one query): a process-wide cache would outlive a rolled-back transaction."""
+    wanted = set(names)
+    found = dict(Host.objects.filter(name__in=wanted).values_list("name", "pk"))
+    for name in wanted - set(found):
+        found[name] = host_get(name).pk
+    return found
 
 
 def host_ids_forget() -> None:
-    """Drop the cached host ids (tests: their database rolls back under the cache)."""
-    _host_ids.clear()
+    """Nothing to forget any more (kept for the tests' fixture)."""
 
 
 # -- leasing -------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import time
 from datetime import UTC, datetime
+from http.cookiejar import CookieJar, DefaultCookiePolicy
 from urllib.parse import urljoin, urlsplit
 
 import httpx
@@ -53,8 +54,10 @@ def client_make() -> httpx.Client:
                             read=float(settings.TRAWL_READ_TIMEOUT),
                             write=float(settings.TRAWL_READ_TIMEOUT),
                             pool=float(settings.TRAWL_CONNECT_TIMEOUT))
+    refuse_all = CookieJar(policy=DefaultCookiePolicy(allowed_domains=[]))
     return httpx.Client(
         headers={"User-Agent": user_agent(), "Accept-Encoding": "identity"},
+        cookies=refuse_all,
         timeout=timeout, follow_redirects=False, trust_env=False,
         proxy=settings.TRAWL_PROXY or None,
         limits=httpx.Limits(max_connections=32, max_keepalive_connections=16),

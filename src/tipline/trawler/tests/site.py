@@ -59,6 +59,7 @@ class Hit:
     at: float  # time.monotonic() when it arrived
     user_agent: str
     accept: str
+    cookie: str = ""
 
 
 @lru_cache(maxsize=4096)
@@ -285,6 +286,8 @@ class _Server(ThreadingHTTPServer):
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # headers and body go at once (no 40 ms delayed ACK)
+    wbufsize = 64 * 1024  # one write per answer (flushed after each request)
     site: TestSite
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base's name
@@ -294,7 +297,8 @@ class _Handler(BaseHTTPRequestHandler):
         site = self.site
         n = site._hit(Hit(path=self.path, host=self.headers.get("Host", ""),
                           at=time.monotonic(), user_agent=self.headers.get("User-Agent", ""),
-                          accept=self.headers.get("Accept", "")))
+                          accept=self.headers.get("Accept", ""),
+                          cookie=self.headers.get("Cookie", "")))
         if site.delay:
             time.sleep(site.delay)
         parts = urlsplit(self.path)
@@ -383,6 +387,7 @@ class _Handler(BaseHTTPRequestHandler):
         chunk, sent = bytes(64 * 1024), 0
         while not site._stopping.is_set() and (total is None or sent < total):
             self.wfile.write(chunk)
+            self.wfile.flush()
             sent += len(chunk)
 
     def _drip(self, site: TestSite) -> None:
@@ -391,6 +396,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Type", "text/html")
         self.send_header("Content-Length", "100000")
         self.end_headers()
+        self.wfile.flush()
         for _ in range(100000):
             if site._stopping.wait(site.slow_every):
                 return

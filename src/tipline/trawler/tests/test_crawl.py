@@ -317,3 +317,11 @@ def test_two_workers_never_lease_the_same_url(trawl_site: TestSite) -> None:
     assert errors == []
     assert sorted(got[0] + got[1]) == sorted(Url.objects.values_list("pk", flat=True))
     assert not set(got[0]) & set(got[1])
+
+
+def test_the_crawl_task_crawls_what_is_due(trawl_site: TestSite) -> None:
+    from tipline.trawler.tasks import trawl_crawl_task
+
+    add(trawl_site, "/page/1")
+    assert trawl_crawl_task.call() == 5  # the page, its 3 images (one twice sized), a clip
+    assert "/page/1" in trawl_site.paths()

@@ -195,3 +195,11 @@ def test_the_proxy_setting_is_used(trawl_site: TestSite, settings: Any) -> None:
         fetch("http://far.example.invalid/page/0", client=proxied, obey_robots=False)
     assert trawl_site.hits[-1].path == "http://far.example.invalid/page/0"
     assert trawl_site.hits[-1].host == "far.example.invalid"
+
+
+def test_cookies_are_never_sent_back(trawl_site: TestSite, client: httpx.Client) -> None:
+    trawl_site.routes["/sets-cookie"] = (200, {"Content-Type": "text/html",
+                                               "Set-Cookie": "session=abc; Path=/"}, b"<p>")
+    fetch(trawl_site.url("/sets-cookie"), client=client)
+    fetch(trawl_site.url("/page/0"), client=client)
+    assert [hit.cookie for hit in trawl_site.hits] == ["", "", ""]
