@@ -47,7 +47,8 @@ from tipline.core.fields import index_of
 from tipline.core.progress import NullProgress, Progress
 from tipline.media.content import file_hashes
 from tipline.trawler import feeds
-from tipline.trawler.fetching import ROBOTS_BLOCKED, client_make, fetch, host_name, url_check
+from tipline.trawler.agent import host_name
+from tipline.trawler.fetching import ROBOTS_BLOCKED, client_make, fetch, url_check
 from tipline.trawler.models import Host, Source, Url
 from tipline.trawler.robots import host_get
 from tipline.trawler.types import Fetched, FetchedMedia

@@ -20,6 +20,8 @@ from django.conf import settings
 
 from tipline.media.hashing import looks_like_image
 from tipline.media.video import looks_like_video
+from tipline.trawler.agent import host_name, user_agent
+from tipline.trawler.robots import host_slot_wait, robots_allowed
 from tipline.trawler.types import Fetched
 
 #: `Fetched.error` of a URL robots.txt refuses (the crawler marks such a URL blocked)
@@ -33,18 +35,6 @@ _IMAGE_TYPES = ((b"\x89PNG", "image/png"), (b"\xff\xd8\xff", "image/jpeg"),
 _VIDEO_TYPES = ((b"\x1a\x45\xdf\xa3", "video/webm"), (b"FLV", "video/x-flv"),
                 (b"\x00\x00\x01\xba", "video/mpeg"),
                 (b"\x30\x26\xb2\x75\x8e\x66\xcf\x11", "video/x-ms-asf"))
-
-
-def user_agent() -> str:
-    """The crawler's User-Agent: the configured one, or one naming Tipline and its page."""
-    return str(settings.TRAWL_USER_AGENT or
-               f"TiplineTrawler/1.0 (+{settings.TRAWL_CONTACT_URL})")
-
-
-def robots_agent() -> str:
-    """The product token robots.txt groups are matched against (the User-Agent's first
-    word without its version)."""
-    return user_agent().split()[0].split("/")[0]
 
 
 def client_make() -> httpx.Client:
@@ -62,20 +52,6 @@ def client_make() -> httpx.Client:
         proxy=settings.TRAWL_PROXY or None,
         limits=httpx.Limits(max_connections=32, max_keepalive_connections=16),
     )
-
-
-def host_name(url: str) -> str:
-    """The host a URL is fetched from, as `Host.name` keeps it: host[:port] in lower case,
-    the scheme's default port left out."""
-    parts = urlsplit(url)
-    name = (parts.hostname or "").lower()
-    if ":" in name:  # an IPv6 address
-        name = f"[{name}]"
-    port = parts.port
-    if port and not (parts.scheme == "http" and port == 80 or
-                     parts.scheme == "https" and port == 443):
-        name = f"{name}:{port}"
-    return name
 
 
 def url_check(url: str) -> str:
@@ -98,7 +74,6 @@ def fetch(url: str, *, client: httpx.Client, max_bytes: int | None = None,
 
     `accept`: the Accept header (ActivityPub asks for application/activity+json).
     """
-    from tipline.trawler.robots import host_slot_wait, robots_allowed
 
     cap = int(max_bytes if max_bytes is not None else settings.TRAWL_MAX_BYTES)
     out = Fetched(url=url, final_url=url, fetched_at=datetime.now(UTC), status=None)
@@ -112,7 +87,7 @@ def fetch(url: str, *, client: httpx.Client, max_bytes: int | None = None,
     headers = {"Accept": accept} if accept else {}
     try:
         while True:
-            if obey_robots and not robots_allowed(current, client=client):
+            if obey_robots and not robots_allowed(current, client=client, fetcher=fetch):
                 out.error = ROBOTS_BLOCKED
                 return out
             # waiting for the host's turn is politeness, not the response's slowness

@@ -3,7 +3,7 @@
 robots.txt is fetched once per `TIPLINE_TRAWL_ROBOTS_TTL_SECONDS` and kept on the `Host`
 row (text, status, when), so every worker and every restart shares it:
 
-- 2xx: its rules apply to the crawler's product token (`fetching.robots_agent`);
+- 2xx: its rules apply to the crawler's product token (`agent.robots_agent`);
 - 4xx (and a redirect chain that ends nowhere): "unavailable", everything is allowed;
 - 5xx, 429, or no answer at all: "unreachable", everything is disallowed for now, and it is
   asked again after `_UNREACHABLE_RETRY` seconds (RFC 9309 section 2.3.1.4).
@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
@@ -27,7 +28,13 @@ from django.conf import settings
 from django.db.models import Q
 from protego import Protego
 
+from tipline.trawler.agent import host_name, robots_agent
 from tipline.trawler.models import Host
+from tipline.trawler.types import Fetched
+
+#: how robots.py fetches a robots.txt: fetching.fetch, given by the caller (fetching imports
+#: this module, so this one cannot import it)
+Fetcher = Callable[..., Fetched]
 
 #: seconds before an unreachable robots.txt (5xx, 429, no answer) is asked again
 _UNREACHABLE_RETRY = 600
@@ -59,14 +66,12 @@ def host_get(name: str) -> Host:
     return host
 
 
-def robots_allowed(url: str, *, client: httpx.Client) -> bool:
+def robots_allowed(url: str, *, client: httpx.Client, fetcher: Fetcher) -> bool:
     """Whether robots.txt lets the crawler fetch `url` (robots.txt itself always may)."""
-    from tipline.trawler.fetching import host_name, robots_agent
-
     parts = urlsplit(url)
     if parts.path == "/robots.txt":
         return True
-    rules = _rules(host_name(url), scheme=parts.scheme, client=client)
+    rules = _rules(host_name(url), scheme=parts.scheme, client=client, fetcher=fetcher)
     if rules.allow_all:
         return True
     if rules.disallow_all or rules.parser is None:
@@ -108,7 +113,7 @@ def robots_forget() -> None:
     _CACHE.clear()
 
 
-def _rules(name: str, *, scheme: str, client: httpx.Client) -> _Rules:
+def _rules(name: str, *, scheme: str, client: httpx.Client, fetcher: Fetcher) -> _Rules:
     """Host `name`'s rules: from this process's cache, the `Host` row, or a fresh fetch."""
     cached = _CACHE.get(name)
     if cached is not None and cached.until > time.monotonic():
@@ -122,7 +127,7 @@ def _rules(name: str, *, scheme: str, client: httpx.Client) -> _Rules:
         if age < _ttl(host.robots_status, ttl):
             return _remember(name, host.robots_status, host.robots_txt,
                              left=_ttl(host.robots_status, ttl) - age)
-    status, text = _robots_fetch(name, scheme=scheme, client=client)
+    status, text = _robots_fetch(name, scheme=scheme, client=client, fetcher=fetcher)
     Host.objects.filter(pk=host.pk).update(robots_txt=text, robots_status=status,
                                            robots_fetched_at=datetime.now(UTC))
     return _remember(name, status, text, left=_ttl(status, ttl))
@@ -137,11 +142,10 @@ def _reachable(status: int | None) -> bool:
     return status is not None and status < 500 and status != 429
 
 
-def _robots_fetch(name: str, *, scheme: str, client: httpx.Client) -> tuple[int | None, str]:
+def _robots_fetch(name: str, *, scheme: str, client: httpx.Client,
+                  fetcher: Fetcher) -> tuple[int | None, str]:
     """Fetch host `name`'s robots.txt: (its status, None when unreachable; its text when 2xx)."""
-    from tipline.trawler.fetching import fetch
-
-    got = fetch(f"{scheme}://{name}/robots.txt", client=client, max_bytes=_ROBOTS_MAX_BYTES,
+    got = fetcher(f"{scheme}://{name}/robots.txt", client=client, max_bytes=_ROBOTS_MAX_BYTES,
                 obey_robots=False)
     if got.status is None:
         return None, ""
@@ -152,8 +156,6 @@ def _robots_fetch(name: str, *, scheme: str, client: httpx.Client) -> tuple[int 
 
 def _remember(name: str, status: int | None, text: str, *, left: float) -> _Rules:
     """Parse and cache host `name`'s robots.txt answer for `left` seconds."""
-    from tipline.trawler.fetching import robots_agent
-
     if not _reachable(status):
         rules = _Rules(until=0, allow_all=False, disallow_all=True, parser=None, delay=0.0)
     elif status is not None and 200 <= status < 300:

@@ -19,8 +19,8 @@ from tipline.accounts.policies import is_system_actor, require
 from tipline.audit.services import audit_record
 from tipline.core.errors import RejectedInput
 from tipline.intake.models import Identifier, Report, ReportFile
+from tipline.trawler.agent import host_name
 from tipline.trawler.crawl import frontier_seed_many, source_seed, url_index, url_normal
-from tipline.trawler.fetching import host_name
 from tipline.trawler.models import Source
 
 

@@ -10,7 +10,8 @@ from typing import Any
 import httpx
 import pytest
 
-from tipline.trawler.fetching import ROBOTS_BLOCKED, client_make, fetch, host_name, sniff
+from tipline.trawler.agent import host_name
+from tipline.trawler.fetching import ROBOTS_BLOCKED, client_make, fetch, sniff
 from tipline.trawler.tests.site import TestSite, image_bytes
 
 pytestmark = pytest.mark.django_db

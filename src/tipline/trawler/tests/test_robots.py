@@ -10,7 +10,8 @@ from typing import Any
 import httpx
 import pytest
 
-from tipline.trawler.fetching import ROBOTS_BLOCKED, client_make, fetch, host_name
+from tipline.trawler.agent import host_name
+from tipline.trawler.fetching import ROBOTS_BLOCKED, client_make, fetch
 from tipline.trawler.models import Host
 from tipline.trawler.robots import robots_allowed, robots_forget
 from tipline.trawler.tests.conftest import threads_need_server_db
@@ -66,8 +67,8 @@ def test_rules_for_our_agent_are_matched_by_its_product_token(
         trawl_site: TestSite, client: httpx.Client) -> None:
     trawl_site.robots = ("User-agent: TiplineTrawler\nDisallow: /page/1\n\n"
                          "User-agent: *\nDisallow: /\n")
-    assert robots_allowed(trawl_site.url("/page/0"), client=client)
-    assert not robots_allowed(trawl_site.url("/page/1"), client=client)
+    assert robots_allowed(trawl_site.url("/page/0"), client=client, fetcher=fetch)
+    assert not robots_allowed(trawl_site.url("/page/1"), client=client, fetcher=fetch)
 
 
 def test_a_missing_robots_txt_allows_everything(trawl_site: TestSite,
