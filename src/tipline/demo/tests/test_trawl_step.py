@@ -48,13 +48,12 @@ def _demo_bank() -> list[int]:
 
 
 def test_the_demo_trawl_finds_reports_notices_and_measures_removal(
-        hub_admin: Any, settings: Any) -> None:
+        hub_admin: Any) -> None:
     numbers = _demo_bank()
     banked, others = demo_images(seed=SEED)
     assert sorted(b.number for b in banked) == sorted(numbers)
     expected = DemoWeb(hosts=demo_hosts(banked=banked, others=others)).banked_served(banked)
     assert len(expected) == 5  # the sixth sits on a page robots.txt forbids
-    settings.TRAWL_CONNECT_TIMEOUT = settings.TRAWL_READ_TIMEOUT = 2
     # a reported URL already in the frontier: the demo's crawl reaches no other host
     elsewhere = source_add(actor=None, url="https://chat.example/p/1", kind=Source.Kind.REPORT)
 
