@@ -46,7 +46,7 @@ from tipline.media.hashing import pdq_bytes
 from tipline.media.models import BankEntry
 from tipline.media.services import files_scan
 from tipline.trawler.contacts import contacts_import
-from tipline.trawler.crawl import crawl_run, host_ids_forget
+from tipline.trawler.crawl import crawl_run
 from tipline.trawler.models import Finding, MediaSeen, Notice, Source, Url
 from tipline.trawler.removals import removals_by_host
 from tipline.trawler.robots import robots_forget
@@ -142,7 +142,6 @@ def trawl_demo(*, actor: Any, seed: int, progress: Progress | None = None) -> Tr
             TRAWL_PROXY=web.proxy_url, TRAWL_HOST_INTERVAL_SECONDS=0,
             EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
         robots_forget()
-        host_ids_forget()  # what this process cached may be of another (test) database
         try:
             emails, elsewhere = _run(web, actor=actor, progress=progress)
         finally:
