@@ -18,7 +18,7 @@ Through the trawler's public services, as the demo's hub admin:
 
 While the step runs, settings are overridden (`override_settings`): TIPLINE_TRAWL_PROXY is
 the demo web's own server, which answers every other host 502, so the crawl never leaves
-this machine (the export's reported URLs, on reserved .example hosts, end blocked as
+this machine (the reports' links, on reserved example domains, end blocked as
 unreachable); TIPLINE_TRAWL_HOST_INTERVAL_SECONDS is 0 (no per-host rate limit, for a local
 site only); e-mail goes to the locmem backend. A second run finds the demo's sources and
 only reports the figures.
@@ -102,8 +102,8 @@ class Trawled:
             lines.append(f"  notice e-mails: {self.emails}, kept in memory (Django's locmem "
                          "backend during this step), none sent")
         if self.elsewhere:
-            lines.append(f"  {self.elsewhere} other URLs in the frontier (the reports' links "
-                         "to reserved .example hosts) were not reachable from the demo")
+            lines.append(f"  {self.elsewhere} other URLs in the frontier (links in the reports, "
+                         "on reserved example domains) were not reachable from the demo")
         lines.append("  re-checks ran on a clock moved forward, hour by hour to "
                      f"+{CLOCK_HOURS[-1]} h after the notices (DEMO ONLY):")
         for row in self.hosts:
