@@ -74,6 +74,7 @@ def test_second_import_counts_duplicates(tree: None) -> None:
     assert "duplicates 30" in second
     batches = list(ImportBatch.objects.exclude(label__startswith="CyberTipline API")
                    .exclude(label__startswith="Public tip")
+                   .exclude(label__startswith="Trawler finding")
                    .order_by("pk"))
     assert [(b.imported, b.duplicates, b.rejected) for b in batches] == [(30, 0, 0), (0, 30, 0)]
     # the demo platform sent its report through /ispws/ once, scanned and routed like any
@@ -88,5 +89,11 @@ def test_second_import_counts_duplicates(tree: None) -> None:
     assert "demo public tips: 1 sent" in first and "demo public tips: 1 sent already" in second
     (tip,) = Report.objects.filter(source=Source.PUBLIC)
     assert tip.tip.tracking.startswith("TIP-") and tip.status != "new"
+    # the small trawl of the demo's local web: findings, notices, re-checks (once)
+    assert "demo trawl of a generated local web" in first and "clock moved forward" in first
+    assert "demo trawl done already" in second
+    trawled = Report.objects.filter(source=Source.TRAWLER)
+    # routed like any report (a loopback address places them nowhere: the national queue)
+    assert trawled.count() == 5 and not trawled.filter(location__isnull=True).exists()
     report.refresh_from_db()
     assert report.status != "new"  # routed (and dispatched) like the export's reports

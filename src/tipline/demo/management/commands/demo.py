@@ -1,4 +1,5 @@
-"""tipline demo: generate a synthetic NCMEC export, import it, and create one demo user per role.
+"""tipline demo: generate a synthetic NCMEC export, import it, create one demo user per role, and
+run a small trawl of a generated local web (steps/trawl.py).
 
 DEMO ONLY. The export is invented (benign generated images, fake people, reserved example
 domains), and every demo user shares one published password.
@@ -32,6 +33,7 @@ from tipline.demo.steps import (
     route,
     scan,
     tips,
+    trawl,
     users,
 )
 from tipline.demo.steps.users import DEMO_PASSWORD, DEMO_TOTP_SECRET, DEMO_USERS, UserRow
@@ -48,7 +50,8 @@ class Summarised(Protocol):
 class Command(BaseCommand):
     help = (
         "Generate a synthetic NCMEC export (benign demo data) into TIPLINE_HOME/demo/, import "
-        "it, and create demo users with one shared demo-only password. Safe to run again."
+        "it, create demo users with one shared demo-only password, and trawl a small "
+        "generated local web (nothing leaves the machine). Safe to run again."
     )
     quiet = False
 
@@ -102,6 +105,8 @@ class Command(BaseCommand):
         with self._progress("scanning") as bar:
             scanned = scan.files_scan_demo(folder=folder, progress=bar)
         self._say(scanned)
+        with self._progress("trawling") as bar:
+            self._say(trawl.trawl_demo(actor=users.demo_admin(), seed=seed, progress=bar))
         with self._progress("routing") as bar:
             routed = route.reports_route_demo(truth_path=export.truth_path, progress=bar)
         self._say(routed)
