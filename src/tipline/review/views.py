@@ -15,6 +15,7 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_POST
 
 from tipline.accounts import policies
+from tipline.accounts.models import User
 from tipline.accounts.policies import gate
 from tipline.accounts.types import AuthedRequest
 from tipline.core.blobs import blob_read
@@ -118,8 +119,14 @@ def _content(request: AuthedRequest, pk: int) -> tuple[Any, bytes]:
 @require_GET
 def protected(request: AuthedRequest, pk: int) -> HttpResponse:
     """The default view of a file: blurred (and gray) on the server, as a JPEG."""
-    file, data = _content(request, pk)
-    settings = selectors.reviewer_settings(user=request.user)
+    _file, data = _content(request, pk)
+    return protected_response(data, user=request.user)
+
+
+def protected_response(data: bytes, *, user: User) -> HttpResponse:
+    """`data` blurred (and gray) on the server as the reviewer set it, as a JPEG; 404 when it
+    is no image or video (also the trawler's candidates' protected view)."""
+    settings = selectors.reviewer_settings(user=user)
     try:
         body = media.protected_jpeg(data, blur_strength=settings.blur_strength,
                                     grayscale=settings.grayscale)

@@ -18,7 +18,7 @@ from tipline.core.blobs import blob_read
 from tipline.core.errors import RejectedInput
 from tipline.review import render as media
 from tipline.review.selectors import reviewer_settings
-from tipline.review.views import no_store
+from tipline.review.views import no_store, protected_response
 from tipline.trawler import candidates as selectors
 from tipline.trawler.findings import finding_confirm, finding_dismiss, finding_reveal
 from tipline.trawler.models import Finding
@@ -92,13 +92,7 @@ def _content(request: AuthedRequest, pk: int) -> tuple[Finding, bytes]:
 def protected(request: AuthedRequest, pk: int) -> HttpResponse:
     """The default view: blurred (and gray) on the server, as a JPEG."""
     _found, data = _content(request, pk)
-    settings = reviewer_settings(user=request.user)
-    try:
-        body = media.protected_jpeg(data, blur_strength=settings.blur_strength,
-                                    grayscale=settings.grayscale)
-    except RejectedInput as exc:
-        raise Http404("Not an image or video") from exc
-    return HttpResponse(body, content_type="image/jpeg")
+    return protected_response(data, user=request.user)
 
 
 @no_store

@@ -9,7 +9,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pytest
 from mmdb_writer import MMDBWriter
 from netaddr import IPSet
@@ -21,6 +20,7 @@ from tipline.media.content import file_hashes
 from tipline.media.hashing import pdq_bytes
 from tipline.media.models import HashBank
 from tipline.media.services import bank_create, bank_entries_add
+from tipline.media.tests.media_helpers import pattern
 from tipline.trawler.models import Host, Source, Url
 from tipline.trawler.types import Fetched, FetchedMedia
 
@@ -41,24 +41,10 @@ def fresh_index() -> Iterator[None]:
 
 
 def picture(seed: int, size: tuple[int, int] = (320, 240)) -> Image.Image:
-    """A textured benign image of waves, shapes and a line of text, different per seed."""
-    rng = np.random.default_rng(seed)
-    w, h = size
-    y, x = np.mgrid[0:h, 0:w].astype(np.float64)
-    channels = []
-    for _ in range(3):
-        acc = np.zeros((h, w))
-        for _ in range(4):
-            fx, fy = rng.uniform(0.5, 6, 2) / np.array([w, h]) * 2 * np.pi
-            acc += np.sin(fx * x + fy * y + rng.uniform(0, 6.3))
-        channels.append(((acc - acc.min()) / (np.ptp(acc) or 1) * 200).astype(np.uint8))
-    img = Image.fromarray(np.stack(channels, axis=-1), "RGB")
+    """A textured benign image of waves, shapes and a line of text, different per seed (the
+    media tests' `pattern`, captioned)."""
+    img = pattern(seed, size)
     draw = ImageDraw.Draw(img)
-    for _ in range(6):
-        x0, y0 = int(rng.integers(0, w - 20)), int(rng.integers(0, h - 20))
-        x1, y1 = x0 + int(rng.integers(10, w // 2)), y0 + int(rng.integers(10, h // 2))
-        colour = tuple(int(c) for c in rng.integers(0, 256, 3))
-        (draw.ellipse if rng.random() < 0.5 else draw.rectangle)((x0, y0, x1, y1), fill=colour)
     draw.text((8, 8), f"benign {seed}", fill=(255, 255, 255))
     return img
 
