@@ -36,7 +36,7 @@ PAGES: dict[str, list[str]] = {
         "/review/throughput/", "/review/settings/", "/2fa/codes/",
         "/charts/", "/charts/intake/", "/charts/times/", "/charts/map/", "/charts/map/MH/",
         "/search/?q=TL-00000001", "/search/?q=9876543210", "/alerts/", "/alerts/preferences/",
-        "/account/api/",
+        "/account/api/", "/trawler/", "/trawler/candidates/",
     ],
     "hub_admin": ["/", "/packets/sop/", "/cases/sections/"],
     "mh_nodal": ["/", "/routing/queue/", "/routing/states/MH/", "/packets/", "/cases/",
