@@ -34,6 +34,7 @@ from tipline.cases.services import cases_open, notice_add
 from tipline.dispatch.services import packet_build
 from tipline.intake.models import ImportBatch, Report
 from tipline.review.tests.helpers import report_with_images
+from tipline.trawler.services import source_add
 from tipline.trawler.tests.judge_helpers import candidate_finding
 
 pytestmark = pytest.mark.django_db
@@ -119,6 +120,7 @@ PAGES: dict[str, Page] = {
     # the trawler's candidates belong to no jurisdiction yet: reviewers over the country
     "trawler:home": Page(TRAWL),
     "trawler:source_new": Page(TRAWL, form=True),
+    "trawler:source_enabled": Page(TRAWL, "source", form=True),
     "trawler:contacts_upload": Page(TRAWL, form=True),
     "trawler:contacts_download": Page(TRAWL),
     "trawler:candidates": Page(DECIDE),
@@ -240,9 +242,10 @@ def records(make_report: Callable[..., Report], analyst: Any,
                                 created_at=timezone.now(),
                                 due_at=timezone.now() + timedelta(hours=4))
     finding = candidate_finding(1)
+    source = source_add(actor=analyst, url="https://watched.example.org/", depth=1)
     return {
         "report": {"pk": report.pk}, "file": {"pk": files[0].pk}, "batch": {"pk": batch.pk},
-        "finding": {"pk": finding.pk},
+        "finding": {"pk": finding.pk}, "source": {"pk": source.pk},
         "case": {"pk": case.pk}, "case_action": {"pk": case.pk, "action": "acknowledge"},
         "notice": {"pk": notice.pk}, "checklist": {"pk": item.pk},
         "packet": {"pk": packet.pk}, "section": {"pk": section.pk},

@@ -102,6 +102,8 @@ TEMPLATES: dict[str, str] = {
         "{actor} deleted {deleted} old notifications (kept {keep_days} days)"),
     "trawl.source_added": gettext_noop(
         "{actor} added {object} ({kind} on {host}, depth {depth}, {scope})"),
+    "trawl.source_paused": gettext_noop("{actor} paused {object} ({urls} URLs set aside)"),
+    "trawl.source_resumed": gettext_noop("{actor} resumed {object} ({urls} URLs queued again)"),
     "trawl.found": gettext_noop("{actor} kept {object} ({kind}, {state})"),
     "trawl.filed": gettext_noop("{actor} filed {object} as report {report}"),
     "trawl.confirmed": gettext_noop("{actor} confirmed {object} (report {report})"),

@@ -10,7 +10,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -23,7 +23,7 @@ from tipline.trawler import selectors
 from tipline.trawler.contacts import contacts_export, contacts_import
 from tipline.trawler.models import MediaSeen, Notice, Source, Url
 from tipline.trawler.removals import HostRemovals, removals_by_host
-from tipline.trawler.services import source_add
+from tipline.trawler.services import source_add, source_enabled_set
 
 #: the most rows of sources, findings and hosts the page lists
 ROWS = 200
@@ -94,6 +94,20 @@ def source_new(request: AuthedRequest) -> HttpResponse:
     else:
         messages.success(request, gettext("Source %(n)s is watched: its address is queued.")
                          % {"n": source.pk})
+    return redirect("trawler:home")
+
+
+@gate("trawl.manage", everywhere=True)
+@require_POST
+def source_enabled(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Pause a source (its queued URLs are set aside) or resume it."""
+    enabled = request.POST.get("enabled") == "1"
+    try:
+        source = source_enabled_set(actor=request.user, source_id=pk, enabled=enabled)
+    except RejectedInput as exc:
+        raise Http404(str(exc)) from exc
+    messages.success(request, (gettext("Source %(n)s is watched again.") if source.enabled
+                               else gettext("Source %(n)s is paused.")) % {"n": source.pk})
     return redirect("trawler:home")
 
 

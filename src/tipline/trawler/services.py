@@ -21,7 +21,7 @@ from tipline.core.errors import RejectedInput
 from tipline.intake.models import Identifier, Report, ReportFile
 from tipline.trawler.agent import host_name
 from tipline.trawler.crawl import frontier_seed_many, source_seed, url_index, url_normal
-from tipline.trawler.models import Source
+from tipline.trawler.models import Source, Url
 
 
 @transaction.atomic
@@ -98,3 +98,32 @@ def report_seeds_add(*, report_ids: Sequence[int]) -> int:
         for index, (report_id, clean, where) in found.items() if index not in known])
     frontier_seed_many(sources=sources, now=now)
     return len(sources)
+
+
+#: `Url.error` of the URLs a paused source left queued
+PAUSED = "source paused"
+
+
+@transaction.atomic
+def source_enabled_set(*, actor: User, source_id: int, enabled: bool) -> Source:
+    """Pause a source (its queued URLs are set aside, its schedule stops) or resume it (they
+    are queued again, due now). Needs trawl.manage; audited when it changes anything."""
+    require(actor, "trawl.manage")
+    source = Source.objects.select_for_update().filter(pk=source_id).first()
+    if source is None:
+        raise RejectedInput(f"no trawler source {source_id}")
+    if source.enabled == enabled:
+        return source
+    now = datetime.now(UTC)
+    if enabled:
+        moved = Url.objects.filter(source=source, state=Url.State.SKIPPED, error=PAUSED).update(
+            state=Url.State.QUEUED, error="", due_at=now)
+        source.next_run_at = now + timedelta(seconds=source.every) if source.every else None
+    else:
+        moved = Url.objects.filter(source=source, state=Url.State.QUEUED).update(
+            state=Url.State.SKIPPED, error=PAUSED)
+    source.enabled = enabled
+    source.save(update_fields=["enabled", "next_run_at"])
+    audit_record(actor=actor, action="trawl.source_resumed" if enabled else "trawl.source_paused",
+                 obj=source, data={"urls": moved})
+    return source

@@ -7,6 +7,7 @@ app_name = "trawler"
 urlpatterns = [
     path("", pages.home, name="home"),
     path("sources/new/", pages.source_new, name="source_new"),
+    path("sources/<int:pk>/enabled/", pages.source_enabled, name="source_enabled"),
     path("contacts/upload/", pages.contacts_upload, name="contacts_upload"),
     path("contacts/abuse-contacts.csv", pages.contacts_download, name="contacts_download"),
     path("candidates/", views.candidates, name="candidates"),

@@ -115,3 +115,36 @@ def test_no_one_without_trawl_manage_opens_it(client: Client, beed_officer: Any,
             "url": "https://x.example.org/", "kind": "site", "depth": "0",
             "scope": "same_host", "every_hours": "0"}).status_code == 404
     assert not Source.objects.exists()
+
+
+def test_a_paused_source_leaves_its_queue_until_it_is_resumed(client: Client,
+                                                              analyst: Any) -> None:
+    client.force_login(analyst)
+    client.post(reverse("trawler:source_new"), {
+        "url": "https://watched.example.org/", "kind": "site", "depth": "1",
+        "scope": "same_host", "every_hours": "24"})
+    source = Source.objects.get()
+    url = Url.objects.get(source=source)
+    client.post(reverse("trawler:source_enabled", args=[source.pk]), {"enabled": "0"})
+    source.refresh_from_db()
+    url.refresh_from_db()
+    assert not source.enabled and url.state == Url.State.SKIPPED
+    from tipline.trawler.crawl import urls_lease
+
+    _token, leased = urls_lease(limit=10)
+    assert leased == []  # a paused source's URL is not fetched
+    client.post(reverse("trawler:source_enabled", args=[source.pk]), {"enabled": "1"})
+    source.refresh_from_db()
+    url.refresh_from_db()
+    assert source.enabled and url.state == Url.State.QUEUED
+    assert source.next_run_at is not None
+    actions = list(AuditEvent.objects.filter(
+        action__in=["trawl.source_paused", "trawl.source_resumed"]).order_by("pk")
+        .values_list("action", flat=True))
+    assert actions == ["trawl.source_paused", "trawl.source_resumed"]
+
+
+def test_pausing_a_source_that_does_not_exist_is_a_404(client: Client, analyst: Any) -> None:
+    client.force_login(analyst)
+    assert client.post(reverse("trawler:source_enabled", args=[999]),
+                       {"enabled": "0"}).status_code == 404
