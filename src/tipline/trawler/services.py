@@ -18,6 +18,7 @@ from tipline.accounts.models import User
 from tipline.accounts.policies import is_system_actor, require
 from tipline.audit.services import audit_record
 from tipline.core.errors import RejectedInput
+from tipline.intake import models as intake_models
 from tipline.intake.models import Identifier, Report, ReportFile
 from tipline.trawler.agent import host_name
 from tipline.trawler.crawl import frontier_seed_many, source_seed, url_index, url_normal
@@ -62,8 +63,11 @@ def source_add(*, actor: User | None, url: str, kind: str = Source.Kind.SITE, de
 def report_urls(*, report_ids: Sequence[int]) -> list[tuple[int, str, str]]:
     """Every URL the reports carry: (report id, URL, where in the report) for web page
     incidents and tip links (`Report.urls`), profile URLs (identifiers of kind url) and
-    where files were found (`ReportFile.location_url`)."""
+    where files were found (`ReportFile.location_url`). The trawler's own reports are left
+    out: their URLs are where it found the material, already in its frontier."""
     out: list[tuple[int, str, str]] = []
+    report_ids = list(Report.objects.filter(pk__in=report_ids).exclude(
+        source=intake_models.Source.TRAWLER).values_list("pk", flat=True))
     for pk, urls in Report.objects.filter(pk__in=report_ids).values_list("pk", "urls"):
         out += [(pk, u, "webPageIncident") for u in urls or [] if isinstance(u, str)]
     for pk, value, origin in Identifier.objects.filter(

@@ -254,6 +254,17 @@ def test_the_urls_of_a_report_become_seeds(trawl_site: TestSite, tree: None,
     assert Source.objects.filter(kind=Source.Kind.REPORT).count() == 3
 
 
+def test_the_trawlers_own_reports_add_no_seeds(tree: None,
+                                               django_capture_on_commit_callbacks: Any) -> None:
+    """A trawler report's URLs are where the trawler found the material: not seeds again."""
+    rec = ReportRec(source="trawler", external_id="trawl-x", content_sha256="c" * 64,
+                    position="test", urls=["https://found.example.org/page",
+                                           "https://found.example.org/a.jpg"])
+    with django_capture_on_commit_callbacks(execute=True):
+        report_receive(actor=system_user("trawler"), rec=rec, label="trawler finding")
+    assert not Source.objects.filter(kind=Source.Kind.REPORT).exists()
+
+
 def test_the_command(trawl_site: TestSite, capsys: Any) -> None:
     call_command("trawl", "add", trawl_site.url("/page/0"), "--depth", "1", "--every", "600")
     call_command("trawl", "list")
