@@ -23,6 +23,7 @@ from tipline.core.errors import RejectedInput
 from tipline.review import render as media
 from tipline.review import selectors, services
 from tipline.review.models import Category, ReviewerSettings, Verdict
+from tipline.review.others import other_queues
 
 QUEUE_PAGE = 50
 
@@ -65,7 +66,8 @@ def queue(request: AuthedRequest) -> HttpResponse:
     reports = selectors.queue_page(user=request.user, limit=QUEUE_PAGE)
     return render(request, "review/queue.html", {
         "section": "review", "reports": reports, "categories": Category.choices,
-        "throughput": policies.can_everywhere(request.user, "review.decide")})
+        "throughput": policies.can_everywhere(request.user, "review.decide"),
+        "others": other_queues(user=request.user)})
 
 
 @no_store

@@ -18,6 +18,6 @@ class TrawlerConfig(AppConfig):
         # the seeds of reports follow intake; the crawl task registers its periodic run; the
         # encrypted copies findings keep (for the sweep), and the ASN database's check
         from tipline.core.sweep import blob_refs_register
-        from tipline.trawler import asn, receivers, tasks  # noqa: F401
+        from tipline.trawler import asn, candidates, receivers, tasks  # noqa: F401
 
         blob_refs_register(_blobs)

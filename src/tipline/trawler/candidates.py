@@ -9,9 +9,12 @@ to everyone else they do not exist.
 from __future__ import annotations
 
 from django.db.models import Case, F, IntegerField, QuerySet, Value, When
+from django.urls import reverse
+from django.utils.translation import gettext
 
 from tipline.accounts import policies
 from tipline.accounts.types import Viewer
+from tipline.review.others import OTHER_QUEUES, Waiting
 from tipline.trawler.models import Finding
 
 
@@ -34,3 +37,16 @@ def finding_for_review(*, user: Viewer, pk: int, action: str = "review.decide") 
     return policies.get_scoped_or_404(Finding.objects.select_related("host", "seen", "report",
                                                                      "decided_by"),
                                       user=user, action=action, pk=pk)
+
+
+@OTHER_QUEUES.register
+class CandidateQueue:
+    """The trawler's candidates, linked from the review queue for whoever may decide on them."""
+
+    name = "trawler-candidates"
+
+    def waiting(self, user: Viewer) -> Waiting | None:
+        if not policies.can_everywhere(user, "review.decide"):
+            return None
+        return Waiting(label=gettext("Trawler candidates"), url=reverse("trawler:candidates"),
+                       count=candidate_queue(user=user).count())

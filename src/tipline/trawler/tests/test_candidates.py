@@ -236,3 +236,14 @@ def test_dismiss_feeds_the_safelist(client: Client, reviewer: Any) -> None:
     assert media_judge([again]) == ["safelisted"]
     assert MediaSeen.objects.filter(outcome="safelisted").count() == 1
     assert Finding.objects.count() == 1
+
+
+def test_the_review_queue_links_the_candidates_for_who_may_open_them(
+        client: Client, reviewer: Any) -> None:
+    candidate_finding(1, score=0.7)
+    candidate_finding(2, score=0.8)
+    client.force_login(reviewer)
+    page = client.get(reverse("review:queue")).content.decode()
+    assert f'<a href="{reverse("trawler:candidates")}">Trawler candidates</a>: 2 waiting' in page
+    client.force_login(_mh_reviewer())  # a state's reviewer cannot open them: no link
+    assert "Trawler candidates" not in client.get(reverse("review:queue")).content.decode()
