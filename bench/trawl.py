@@ -32,9 +32,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--n", type=int, default=1000, help="pages of the generated site")
     parser.add_argument("--bank", type=int, default=10_000, help="random bank entries")
+    parser.add_argument("--classify", action="store_true",
+                        help="score unmatched images with the classifiers too (off: the "
+                             "figure is the crawl with hashing and matching)")
     database_option(parser)
     args = parser.parse_args()
     os.environ["TIPLINE_TRAWL_HOST_INTERVAL_SECONDS"] = "0"
+    os.environ["TIPLINE_TRAWL_CLASSIFY"] = "1" if args.classify else "0"
     os.environ.setdefault("TIPLINE_TRAWL_BATCH", "100")
     fresh_home("tipline-trawl-", args.database_url)
     from django.db import connection
@@ -65,7 +69,8 @@ def main() -> None:
         server.wait(10)
     pages = Url.objects.filter(kind=Url.Kind.PAGE, state=Url.State.DONE).count()
     media = MediaSeen.objects.count()
-    print(f"database: {connection.vendor}; site: {args.n:,} pages, {3 * args.n:,} images")
+    print(f"database: {connection.vendor}; site: {args.n:,} pages, {3 * args.n:,} images; "
+          f"classifiers {'on' if args.classify else 'off'}")
     found = Finding.objects.count()
     print(f"bank: {args.bank:,} random entries and {banked} of the site's images; "
           f"findings: {found}")

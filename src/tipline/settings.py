@@ -330,8 +330,8 @@ CLASSIFY_ON_SCAN = env_bool(
 
 #: Trawler, judging what it fetched (trawler/judging.py, trawler/asn.py).
 TRAWL_CLASSIFY = env_bool(
-    "TIPLINE_TRAWL_CLASSIFY", False,
-    "score fetched images that match no bank with the offline classifiers (slow: ~50 ms each)")
+    "TIPLINE_TRAWL_CLASSIFY", True,
+    "score fetched images that match no bank with the offline classifiers (~50 ms each)")
 TRAWL_CANDIDATE_MIN_PERCENT = env_int(
     "TIPLINE_TRAWL_CANDIDATE_MIN_PERCENT", 60,
     "risk score (percent) from which a fetched image is kept as a candidate for review")

@@ -14,9 +14,9 @@ the shared index; an item's position in the batch is its file id, no ReportFile 
   candidate;
 - no match, with TIPLINE_TRAWL_CLASSIFY on: images are scored by the offline classifiers
   (`media.classifiers`); a score of at least TIPLINE_TRAWL_CANDIDATE_MIN_PERCENT keeps the
-  bytes and makes a candidate finding for the protected review (`views`). Off by default:
-  a classifier pass costs about 50 ms an image on two cores, seven times the crawl's whole
-  budget at 50 pages (150 images) a second;
+  bytes and makes a candidate finding for the protected review (`views`). On by default; a
+  classifier pass costs 30 to 50 ms an image on two cores (about 9 pages a second against
+  80 without it, `bench/trawl.py --classify`), so a mass crawl may turn it off;
 - anything else: outcome `no_match` (or `error` when the bytes are no readable image or
   video): only the MediaSeen row, never the bytes.
 

@@ -2,7 +2,8 @@
 
 `trawl_site` is a running `site.TestSite` on 127.0.0.1 (a fresh one per test, its request log
 empty). Every trawler test starts with the per-host rate limit off (a test of the rate limit
-turns it on), short timeouts, and this process's parsed robots.txt forgotten.
+turns it on), the classifiers off (the candidates' tests turn them on), short timeouts, and
+this process's parsed robots.txt forgotten.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ def _trawl_settings(settings: Any) -> Iterator[None]:
     from tipline.trawler.robots import robots_forget
 
     settings.TRAWL_HOST_INTERVAL_SECONDS = 0
+    settings.TRAWL_CLASSIFY = False
     settings.TRAWL_CONNECT_TIMEOUT = 2
     settings.TRAWL_READ_TIMEOUT = 2
     settings.TRAWL_DEADLINE_SECONDS = 5

@@ -25,7 +25,7 @@ def env_for(home: Path) -> dict[str, str]:
     src = str(Path(__file__).resolve().parents[3])
     env["PYTHONPATH"] = os.pathsep.join([src, env.get("PYTHONPATH", "")])
     env.update(TIPLINE_HOME=str(home), TIPLINE_TRAWL_HOST_INTERVAL_SECONDS="0",
-               TIPLINE_TRAWL_LEASE_SECONDS="2")
+               TIPLINE_TRAWL_LEASE_SECONDS="2", TIPLINE_TRAWL_CLASSIFY="0")
     return env
 
 
