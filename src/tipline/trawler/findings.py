@@ -14,6 +14,8 @@ Each decision and each reveal is audited in the decision's transaction.
 
 from __future__ import annotations
 
+from contextlib import suppress
+
 from django.db import transaction
 from django.utils import timezone
 
@@ -21,11 +23,13 @@ from tipline.accounts.policies import can_everywhere
 from tipline.accounts.services import system_user
 from tipline.accounts.types import Actor
 from tipline.audit.services import audit_record
+from tipline.core.blobs import blob_read
 from tipline.core.errors import NotPermitted, RejectedInput
 from tipline.intake.models import Report
 from tipline.media.banks import ParsedEntry
 from tipline.media.models import MediaKind
 from tipline.media.services import bank_entries_add, bank_of_hub
+from tipline.media.video import video_pdq
 from tipline.review.services import SAFELIST_BANK
 from tipline.trawler.filing import finding_file
 from tipline.trawler.models import Finding
@@ -65,20 +69,37 @@ def finding_confirm(*, actor: Actor, finding_id: int, note: str = "") -> Report:
     return report
 
 
+def _safelist_entries(finding: Finding) -> list[ParsedEntry]:
+    """The safelist entries of a dismissed finding: one for an image; for a video one per
+    frame of its kept copy, sharing a source id (the first with the file's cryptographic
+    hashes), as review's own "not CSAM" adds a report's video, so a copy matches by frames."""
+    seen = finding.seen
+    source = f"tipline-trawl-finding-{finding.pk}"
+    video = seen.media == MediaKind.VIDEO
+    frames = [seen.pdq] if seen.pdq else []
+    if video and finding.blob:
+        # a copy that no longer decodes keeps the first frame's PDQ, as seen
+        with suppress(RejectedInput):
+            frames = [s.hash for s in video_pdq(blob_read(finding.blob))] or frames
+    kind = MediaKind.VIDEO if video else MediaKind.IMAGE
+    first = ParsedEntry(md5=seen.md5, sha1=seen.sha1, sha256=seen.sha256,
+                        pdq=frames[0] if frames else "", category="not_csam", source_id=source,
+                        media=kind)
+    return [first] + [ParsedEntry(pdq=p, category="not_csam", source_id=source, media=kind)
+                      for p in (frames[1:] if video else [])]
+
+
 def finding_dismiss(*, actor: Actor, finding_id: int, note: str = "") -> Finding:
     """A reviewer dismisses a candidate: its hashes join the hub's safelist, its copy is let
     go (module docstring)."""
     _require_hub(actor, DECIDE)
     with transaction.atomic():
         finding = _candidate(finding_id)
-        seen = finding.seen
         reviewer = system_user("review")
         bank = bank_of_hub(actor=reviewer, name=SAFELIST_BANK, safelist=True)
-        added = bank_entries_add(actor=reviewer, bank=bank, entries=[ParsedEntry(
-            md5=seen.md5, sha1=seen.sha1, sha256=seen.sha256, pdq=seen.pdq,
-            category="not_csam", source_id=f"tipline-trawl-finding-{finding.pk}",
-            media=MediaKind.VIDEO if seen.media == MediaKind.VIDEO else MediaKind.IMAGE)],
-            source=f"review of trawler finding {finding.pk} by {actor.username}")
+        added = bank_entries_add(actor=reviewer, bank=bank, entries=_safelist_entries(finding),
+                                 source=f"review of trawler finding {finding.pk} by "
+                                        f"{actor.username}")
         finding.state = Finding.State.DISMISSED
         finding.decided_by = actor
         finding.decided_at = timezone.now()

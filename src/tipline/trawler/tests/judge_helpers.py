@@ -134,13 +134,14 @@ def asn_db(path: Path) -> Path:
     return path
 
 
-def candidate_finding(seed: int = 1, *, score: float = 0.8, url: str = "") -> Any:
+def candidate_finding(seed: int = 1, *, score: float = 0.8, url: str = "",
+                      data: bytes | None = None) -> Any:
     """A classifier candidate as the judge leaves one, written directly (for page tests):
-    a generated image's MediaSeen row, its encrypted copy and the finding."""
+    a generated image's (or `data`'s) MediaSeen row, its encrypted copy and the finding."""
     from tipline.core.blobs import blob_put_bytes
     from tipline.trawler.models import Finding, MediaSeen
 
-    data = encode(picture(seed))
+    data = data if data is not None else encode(picture(seed))
     item = fetched_media(url or f"http://img.example.in/c/{seed}.jpg", data,
                          page_url="http://img.example.in/c/index.html")
     h = item.hashes

@@ -238,6 +238,26 @@ def test_dismiss_feeds_the_safelist(client: Client, reviewer: Any) -> None:
     assert Finding.objects.count() == 1
 
 
+def test_a_dismissed_video_is_safelisted_by_every_frame(client: Client, reviewer: Any) -> None:
+    from tipline.media.content import file_hashes
+    from tipline.media.tests.media_helpers import video
+
+    data = video(5, seconds=4)
+    frames = [s.hash for s in file_hashes(data).pdq]
+    assert len(frames) >= 3
+    f = candidate_finding(7, data=data, url="http://img.example.in/c/clip.mp4")
+    client.force_login(reviewer)
+    client.post(reverse("trawler:candidate_decide", args=[f.pk]), {"decision": "dismiss"})
+    entries = BankEntry.objects.filter(bank__name=SAFELIST_BANK).order_by("pk")
+    assert [e.pdq for e in entries] == frames
+    assert {e.source_id for e in entries} == {f"tipline-trawl-finding-{f.pk}"}
+    assert entries[0].sha256 == f.sha256
+    # a re-encoded copy (no exact hash in common) is now safelisted by its frames
+    copy = video(5, seconds=4, size=(128, 96), bit_rate=150_000)
+    assert media_judge([fetched_media("http://img.example.in/c/clip2.mp4", copy)]) == [
+        "safelisted"]
+
+
 def test_the_review_queue_links_the_candidates_for_who_may_open_them(
         client: Client, reviewer: Any) -> None:
     candidate_finding(1, score=0.7)
