@@ -8,10 +8,9 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.conf import settings
-from django.test import Client
 from django.urls import reverse
 
+from tipline.core.tests.languages import apart, both, client_in
 from tipline.dispatch import services
 from tipline.dispatch.tests.builders import routed
 from tipline.intake.models import Report
@@ -19,51 +18,35 @@ from tipline.intake.models import Report
 pytestmark = pytest.mark.django_db
 
 
-def _client(user: Any, *, hindi: bool) -> Client:
-    client = Client()
-    client.force_login(user)
-    if hindi:
-        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "hi"
-    return client
 
 
-def _both(user: Any, url: str) -> tuple[str, str]:
-    """The page in Hindi, then in English (no choice made)."""
-    hi, en = _client(user, hindi=True).get(url), _client(user, hindi=False).get(url)
-    assert hi.status_code == en.status_code == 200, url
-    assert hi["Content-Language"] == "hi" and en["Content-Language"] == "en-gb"
-    return hi.content.decode(), en.content.decode()
 
 
-def _pairs(hi: str, en: str, pairs: list[tuple[str, str]]) -> None:
-    for hindi, english in pairs:
-        assert hindi in hi and english not in hi, english
-        assert english in en and hindi not in en, english
 
 
 def test_the_packet_list_in_hindi(analyst: Any, beed_officer: Any,
                                   make_report: Callable[..., Report]) -> None:
     routed(make_report, "IN-MH-BEED", 0)
     packet = services.packet_build(actor=analyst, target_code="IN-MH-BEED").packet
-    hi, en = _both(beed_officer, reverse("dispatch:packet_list"))
-    _pairs(hi, en, [("पावती का इंतज़ार", "Awaiting acknowledgement"),
+    hi, en = both(beed_officer, reverse("dispatch:packet_list"))
+    apart(hi, en, [("पावती का इंतज़ार", "Awaiting acknowledgement"),
                     ("प्राप्ति की पावती दें", "Acknowledge receipt"),
                     ("मेरे दायरे की हर जगह", "Anywhere I can see"),
                     ("1 पैकेट, सबसे नया पहले।", "1 packet, newest first.")])
     assert packet.reference in hi
-    hi, en = _both(analyst, reverse("dispatch:packet_list"))
-    _pairs(hi, en, [("सभी यूनिटों को भेजे गए पैकेट", "Packets sent to all units")])
-    done = _client(beed_officer, hindi=True).post(
+    hi, en = both(analyst, reverse("dispatch:packet_list"))
+    apart(hi, en, [("सभी यूनिटों को भेजे गए पैकेट", "Packets sent to all units")])
+    done = client_in(beed_officer, hindi=True).post(
         reverse("dispatch:packet_acknowledge", args=[packet.pk]), follow=True)
     assert f"{packet.reference} की पावती दर्ज हुई।" in done.content.decode()
 
 
 def test_building_a_packet_in_hindi(mh_nodal: Any, make_report: Callable[..., Report]) -> None:
     routed(make_report, "IN-MH-BEED", 0)
-    hi, en = _both(mh_nodal, reverse("dispatch:packet_new"))
-    _pairs(hi, en, [("पैकेट बनाएँ", "Build the packet"), ("1 इंतज़ार में", "1 waiting"),
+    hi, en = both(mh_nodal, reverse("dispatch:packet_new"))
+    apart(hi, en, [("पैकेट बनाएँ", "Build the packet"), ("1 इंतज़ार में", "1 waiting"),
                     ("यूनिट के लिए टिप्पणी", "Note to the unit")])
-    built = _client(mh_nodal, hindi=True).post(reverse("dispatch:packet_new"),
+    built = client_in(mh_nodal, hindi=True).post(reverse("dispatch:packet_new"),
                                                {"target": "IN-MH-BEED"})
     page = built.content.decode()
     assert built.status_code == 200 and "पासफ़्रेज़ सिर्फ़ इसी बार दिखाया जा रहा है" in page
@@ -71,8 +54,8 @@ def test_building_a_packet_in_hindi(mh_nodal: Any, make_report: Callable[..., Re
 
 
 def test_the_sop_editor_in_hindi(hub_admin: Any) -> None:
-    hi, en = _both(hub_admin, reverse("dispatch:sop_edit"))
-    _pairs(hi, en, [("हर पैकेट में सबसे नया संस्करण SOP.pdf के रूप में जाता है।",
+    hi, en = both(hub_admin, reverse("dispatch:sop_edit"))
+    apart(hi, en, [("हर पैकेट में सबसे नया संस्करण SOP.pdf के रूप में जाता है।",
                      "Every packet carries the newest version as SOP.pdf."),
                     ("(मूल)", "(as shipped)")])
     assert "<h1>मानक संचालन प्रक्रिया (SOP)</h1>" in hi

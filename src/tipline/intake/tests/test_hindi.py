@@ -10,29 +10,14 @@ from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
+from tipline.core.tests.languages import apart, both, page_in
 from tipline.intake.models import ImportBatch, Rejection, Subject
 
 pytestmark = pytest.mark.django_db
 
 
-def _page(user: Any, url: str, *, hindi: bool) -> str:
-    client = Client()
-    client.force_login(user)
-    if hindi:
-        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "hi"
-    response = client.get(url)
-    assert response.status_code == 200
-    assert response["Content-Language"] == ("hi" if hindi else "en-gb")
-    return response.content.decode()
 
 
-def _check(user: Any, url: str, pairs: list[tuple[str, str]]) -> None:
-    """Each (English, Hindi) pair: only the Hindi in Hindi, only the English in English."""
-    hindi = _page(user, url, hindi=True)
-    english = _page(user, url, hindi=False)
-    for en, hi in pairs:
-        assert hi in hindi and en not in hindi, (en, hi)
-        assert en in english and hi not in english, (en, hi)
 
 
 def test_the_report_list_speaks_hindi(analyst: Any, make_report: Any) -> None:
@@ -64,7 +49,7 @@ def test_the_report_page_speaks_hindi(analyst: Any, make_report: Any) -> None:
         ("<h2>Hash matches</h2>", "<h2>हैश मेल</h2>"),
     ])
     # data is never translated
-    assert "raju_99" in _page(analyst, reverse("intake:report_detail", args=[report.pk]),
+    assert "raju_99" in page_in(analyst, reverse("intake:report_detail", args=[report.pk]),
                               hindi=True)
 
 
@@ -86,7 +71,7 @@ def test_the_import_pages_speak_hindi(analyst: Any) -> None:
          '<strong data-progress="total">100</strong> में से <strong data-progress="done">40'
          "</strong> रिकॉर्ड संसाधित"),
     ])
-    hindi = _page(analyst, reverse("intake:batch_detail", args=[batch.pk]), hindi=True)
+    hindi = page_in(analyst, reverse("intake:batch_detail", args=[batch.pk]), hindi=True)
     assert "export-2024-03.zip" in hindi and "no report id" in hindi  # data, as sent
 
 
@@ -99,3 +84,8 @@ def test_a_message_of_an_import_is_in_hindi(analyst: Any) -> None:
     # the upload form's own label and help, in Hindi
     html = page.content.decode()
     assert "एक साथ कई फ़ाइलें भी" in html and "several at once" not in html
+
+
+def _check(user: Any, url: str, pairs: list[tuple[str, str]]) -> None:
+    """Each (English, Hindi) pair: only the Hindi in Hindi, only the English in English."""
+    apart(*both(user, url), [(hi, en) for en, hi in pairs])

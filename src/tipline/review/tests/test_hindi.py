@@ -6,30 +6,16 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.conf import settings
-from django.test import Client
 from django.urls import reverse
 
+from tipline.core.tests.languages import apart, both, client_in
 from tipline.review.tests.helpers import report_with_images
 
 pytestmark = pytest.mark.django_db
 
 
-def _client(user: Any, *, hindi: bool) -> Client:
-    client = Client()
-    client.force_login(user)
-    if hindi:
-        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "hi"
-    return client
 
 
-def _check(user: Any, url: str, pairs: list[tuple[str, str]]) -> None:
-    """Each (English, Hindi) pair: only the Hindi in Hindi, only the English in English."""
-    hindi = _client(user, hindi=True).get(url).content.decode()
-    english = _client(user, hindi=False).get(url).content.decode()
-    for en, hi in pairs:
-        assert hi in hindi and en not in hindi, (en, hi)
-        assert en in english and hi not in english, (en, hi)
 
 
 def test_the_queue_and_the_report_speak_hindi(make_report: Any, reviewer: Any) -> None:
@@ -61,7 +47,7 @@ def test_settings_and_throughput_speak_hindi(reviewer: Any) -> None:
 
 def test_a_decision_is_confirmed_in_hindi(make_report: Any, reviewer: Any) -> None:
     report, _ = report_with_images(make_report, seeds=(1,))
-    client = _client(reviewer, hindi=True)
+    client = client_in(reviewer, hindi=True)
     page = client.post(reverse("review:decide", args=[report.pk]),
                        {"verdict": "second_opinion", "next": "report"}, follow=True)
     html = page.content.decode()
@@ -69,3 +55,8 @@ def test_a_decision_is_confirmed_in_hindi(make_report: Any, reviewer: Any) -> No
     assert "Settings saved." not in html
     saved = client.post(reverse("review:settings"), {"blur_strength": 5}, follow=True)
     assert "सेटिंग्स सहेजी गईं।" in saved.content.decode()
+
+
+def _check(user: Any, url: str, pairs: list[tuple[str, str]]) -> None:
+    """Each (English, Hindi) pair: only the Hindi in Hindi, only the English in English."""
+    apart(*both(user, url), [(hi, en) for en, hi in pairs])
