@@ -64,7 +64,7 @@ def home(request: AuthedRequest) -> HttpResponse:
     removals = sorted(removals_by_host(), key=lambda r: (-r.sent, r.host))[:ROWS]
     return render(request, "trawler/home.html", {
         "section": "trawler", "status": selectors.frontier_status(),
-        "rate": selectors.fetch_rate(), "sources": list(selectors.sources_list())[:ROWS],
+        "rate": selectors.fetch_rate(), "sources": list(selectors.sources_list(limit=ROWS)),
         "findings": selectors.findings_recent(limit=ROWS),
         "removals": [_removal_row(r) for r in removals], "notices": selectors.notice_states(),
         "contacts": selectors.contacts_list(limit=ROWS),

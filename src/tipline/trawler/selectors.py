@@ -34,11 +34,14 @@ def frontier_status() -> FrontierStatus:
         sources=Source.objects.count(), hosts=Host.objects.count())
 
 
-def sources_list(*, kind: str | None = None) -> Iterator[Source]:
-    """The sources, oldest first (of one kind, if given), with their URL counts."""
+def sources_list(*, kind: str | None = None, limit: int | None = None) -> Iterator[Source]:
+    """The sources, oldest first (of one kind, if given; the first `limit`, if given), with
+    their URL counts."""
     query = Source.objects.annotate(url_count=Count("urls")).order_by("pk")
     if kind:
         query = query.filter(kind=kind)
+    if limit is not None:
+        query = query[:limit]
     return query.iterator(chunk_size=500)
 
 

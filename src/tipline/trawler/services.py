@@ -66,9 +66,10 @@ def report_urls(*, report_ids: Sequence[int]) -> list[tuple[int, str, str]]:
     where files were found (`ReportFile.location_url`). The trawler's own reports are left
     out: their URLs are where it found the material, already in its frontier."""
     out: list[tuple[int, str, str]] = []
-    report_ids = list(Report.objects.filter(pk__in=report_ids).exclude(
-        source=intake_models.Source.TRAWLER).values_list("pk", flat=True))
-    for pk, urls in Report.objects.filter(pk__in=report_ids).values_list("pk", "urls"):
+    rows = list(Report.objects.filter(pk__in=report_ids).exclude(
+        source=intake_models.Source.TRAWLER).values_list("pk", "urls"))
+    report_ids = [pk for pk, _ in rows]
+    for pk, urls in rows:
         out += [(pk, u, "webPageIncident") for u in urls or [] if isinstance(u, str)]
     for pk, value, origin in Identifier.objects.filter(
             report_id__in=report_ids, kind=Identifier.Kind.URL).values_list(
